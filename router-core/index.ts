@@ -1,0 +1,35 @@
+/** router-core public API. Server-only (onnxruntime-node is a native addon; keep it out of client bundles). */
+export type { Candidate, CandidateScore, ColdStartState, RouteDecision, Router, RouteRequest, RouteTimings } from "./router";
+export { OnnxRouter, type OnnxRouterOptions } from "./onnx-router";
+export { RouterRegistry, fallbackDecision, type RegistryState, type RouterRegistryOptions } from "./registry";
+export { GmtRouterFacade, type GmtFeedback, type GmtQuery, type GmtRouteResult, type GmtRouterFacadeOptions, type RoutingTarget } from "./gmt-facade";
+export type { GetRatedHistoryArgs, HistoryStore, RatedInteraction, RatingSource, RecordRatingArgs, SaveQueryEmbeddingsArgs } from "./history-store";
+export { InMemoryHistoryStore, type NewInteraction } from "./memory-history-store";
+export {
+  assertNormalizedRating,
+  ratingFromFeedback0to5,
+  ratingFromPairwise,
+  ratingFromSignal,
+  ratingFromStars,
+  ratingFromThumbs,
+  type PairwiseOutcome,
+  type RatingSignal,
+  type Thumbs,
+} from "./rating";
+export {
+  EmbedderMismatchError,
+  InvalidInputError,
+  ModelLoadError,
+  NoEligibleModelError,
+  RouterClosedError,
+  RouterError,
+  type ModelLoadReason,
+} from "./errors";
+export type { DeviceOption, ExecutionProviderName, RouterLogger } from "./session";
+export { CONTRACT, QUERY_MODES, type Contract, type QueryMode } from "./contract";
+export { loadManifest, validateManifest, type Manifest } from "./manifest";
+export { UserVectorCache } from "./user-vector-cache";
+export type { Embedder } from "./embedder/embedder";
+export { UseLiteEmbedder, USE_LITE_ID, type UseLiteEmbedderOptions } from "./embedder/use-lite";
+export { OpenAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from "./embedder/openai-compatible";
+export { CachedEmbedder, embeddingKey, type CachedEmbedderOptions } from "./embedder/cached-embedder";

@@ -1,0 +1,95 @@
+import { randomUUID } from "node:crypto";
+import { assertNormalizedRating } from "./rating";
+import type {
+  GetRatedHistoryArgs,
+  HistoryStore,
+  RatedInteraction,
+  RecordRatingArgs,
+  SaveQueryEmbeddingsArgs,
+} from "./history-store";
+
+/** Input of InMemoryHistoryStore.add; queryEmbedding, if given, is stored under `embedderId`. */
+export type NewInteraction = Omit<RatedInteraction, "interactionId" | "createdAt" | "queryEmbedding"> & {
+  readonly interactionId?: string;
+  readonly createdAt?: Date;
+  readonly queryEmbedding?: Float32Array | null;
+  readonly embedderId?: string;
+};
+
+/** A HistoryStore in process memory, for tests, benchmarks and the CLI. Not persistent. */
+export class InMemoryHistoryStore implements HistoryStore {
+  readonly #byUser = new Map<string, RatedInteraction[]>();
+  /** embedderId -> interactionId -> embedding */
+  readonly #embeddings = new Map<string, Map<string, Float32Array>>();
+  #clock = 0;
+  /** Number of saveQueryEmbeddings calls, for tests. */
+  saveCalls = 0;
+
+  /** Adds a rated interaction for `userId` and returns it. */
+  add(userId: string, interaction: NewInteraction): RatedInteraction {
+    assertNormalizedRating(interaction.rating);
+    const stored: RatedInteraction = {
+      interactionId: interaction.interactionId ?? randomUUID(),
+      chatSessionId: interaction.chatSessionId,
+      turnIndex: interaction.turnIndex,
+      queryText: interaction.queryText,
+      modelId: interaction.modelId,
+      rating: interaction.rating,
+      responseText: interaction.responseText ?? null,
+      // strictly increasing default timestamps keep "most recent" well defined
+      createdAt: interaction.createdAt ?? new Date(Date.UTC(2026, 0, 1) + ++this.#clock * 1000),
+    };
+    const list = this.#byUser.get(userId) ?? [];
+    list.push(stored);
+    this.#byUser.set(userId, list);
+    if (interaction.queryEmbedding && interaction.embedderId) {
+      this.#embeddingsFor(interaction.embedderId).set(stored.interactionId, interaction.queryEmbedding);
+    }
+    return stored;
+  }
+
+  /** Number of interactions stored for `userId`. */
+  count(userId: string): number {
+    return this.#byUser.get(userId)?.length ?? 0;
+  }
+
+  async getRatedHistory({ userId, limit, embedderId }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
+    const list = this.#byUser.get(userId) ?? [];
+    const embeddings = this.#embeddings.get(embedderId);
+    return [...list]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, Math.max(0, limit))
+      .map((i) => ({ ...i, queryEmbedding: embeddings?.get(i.interactionId) ?? null }));
+  }
+
+  async saveQueryEmbeddings({ embedderId, embeddings }: SaveQueryEmbeddingsArgs): Promise<void> {
+    this.saveCalls++;
+    const map = this.#embeddingsFor(embedderId);
+    for (const { interactionId, embedding } of embeddings) map.set(interactionId, embedding);
+  }
+
+  async recordRating(args: RecordRatingArgs): Promise<RatedInteraction> {
+    const list = this.#byUser.get(args.userId) ?? [];
+    const chatSessionId = args.chatSessionId ?? `feedback-${randomUUID()}`;
+    const turnIndex =
+      args.turnIndex ??
+      list.filter((i) => i.chatSessionId === chatSessionId).reduce((max, i) => Math.max(max, i.turnIndex + 1), 0);
+    return this.add(args.userId, {
+      chatSessionId,
+      turnIndex,
+      queryText: args.queryText,
+      modelId: args.modelId,
+      rating: args.rating,
+      responseText: args.responseText ?? null,
+    });
+  }
+
+  #embeddingsFor(embedderId: string): Map<string, Float32Array> {
+    let map = this.#embeddings.get(embedderId);
+    if (!map) {
+      map = new Map();
+      this.#embeddings.set(embedderId, map);
+    }
+    return map;
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * GMTRouter served from ONNX. One instance = one model version: its manifest, its two ONNX
+ * sessions, its cold-start vector. Create with `await OnnxRouter.create(options)`, which fails
+ * fast (typed errors) on a missing, corrupt, contract- or embedder-mismatched model.
+ */
+import { join } from "node:path";
+import type { QueryMode } from "./contract";
+import { CachedEmbedder } from "./embedder/cached-embedder";
+import type { Embedder } from "./embedder/embedder";
+import { EmbedderMismatchError, InvalidInputError, NoEligibleModelError, RouterClosedError } from "./errors";
+import {
+  argmax,
+  buildQueryText,
+  buildUserGraph,
+  meanPairwiseWinRates,
+  selectRecentHistory,
+  selectRetrievalTurns,
+  softmax,
+  type UserGraphTensors,
+} from "./features";
+import type { HistoryStore, RatedInteraction } from "./history-store";
+import { loadManifest, readModelJson, type Manifest } from "./manifest";
+import { parseParityFile, verifyParity } from "./parity";
+import type { Candidate, RouteDecision, Router, RouteRequest } from "./router";
+import { ModelRuntime, silentLogger, type DeviceOption, type ExecutionProviderName, type RouterLogger } from "./session";
+import { UserVectorCache } from "./user-vector-cache";
+
+export interface OnnxRouterOptions {
+  /** Directory holding manifest.json, user_encoder.onnx, scorer.onnx (and parity.json). */
+  readonly modelDir: string;
+  /** The active embedder; its id must equal the manifest's embedder id. Wrapped in a CachedEmbedder unless it is one. */
+  readonly embedder: Embedder;
+  readonly historyStore: HistoryStore;
+  /** Execution provider: "auto" tries CUDA then CPU (logged), "cuda" fails at create without CUDA. Default "auto". */
+  readonly device?: DeviceOption;
+  readonly logger?: RouterLogger;
+  /** Most recent rated interactions per user in the subgraph. Default 200. */
+  readonly historyLimit?: number;
+  /** retrieval query mode: how many similar earlier messages join the current one. Default 2. */
+  readonly retrievalTopK?: number;
+  /** Share one cache across versions (e.g. from RouterRegistry); default a private one. */
+  readonly userVectorCache?: UserVectorCache;
+  /** LRU size of the embedding cache when the embedder is wrapped here. Default 10,000. */
+  readonly embeddingCacheSize?: number;
+  /** Run parity.json through the sessions at create (when the manifest lists it). Default true. */
+  readonly verifyParity?: boolean;
+  /** Override the manifest's queryMode (logged as a warning: the model was trained with the manifest's). */
+  readonly queryMode?: QueryMode;
+}
+
+const now = () => performance.now();
+
+export class OnnxRouter implements Router {
+  readonly version: string;
+  readonly executionProvider: ExecutionProviderName;
+  readonly manifest: Manifest;
+  readonly catalog: readonly Candidate[];
+  readonly embedder: CachedEmbedder;
+  readonly #runtime: ModelRuntime;
+  readonly #store: HistoryStore;
+  readonly #cache: UserVectorCache;
+  readonly #catalogEmbeddings: ReadonlyMap<string, Float32Array>;
+  readonly #coldStart: Float32Array;
+  readonly #historyLimit: number;
+  readonly #topK: number;
+  readonly queryMode: QueryMode;
+  #closed = false;
+
+  private constructor(args: {
+    manifest: Manifest;
+    runtime: ModelRuntime;
+    embedder: CachedEmbedder;
+    store: HistoryStore;
+    cache: UserVectorCache;
+    coldStart: Float32Array;
+    historyLimit: number;
+    topK: number;
+    queryMode: QueryMode;
+  }) {
+    this.queryMode = args.queryMode;
+    this.manifest = args.manifest;
+    this.version = args.manifest.routerVersion;
+    this.#runtime = args.runtime;
+    this.executionProvider = args.runtime.provider;
+    this.embedder = args.embedder;
+    this.#store = args.store;
+    this.#cache = args.cache;
+    this.#coldStart = args.coldStart;
+    this.#historyLimit = args.historyLimit;
+    this.#topK = args.topK;
+    this.catalog = args.manifest.llms.map((l) => ({ id: l.id, description: l.description }));
+    this.#catalogEmbeddings = new Map(args.manifest.llms.map((l) => [l.id, Float32Array.from(l.embedding)]));
+  }
+
+  static async create(options: OnnxRouterOptions): Promise<OnnxRouter> {
+    const { modelDir } = options;
+    const logger = options.logger ?? silentLogger;
+    const historyLimit = options.historyLimit ?? 200;
+    if (!Number.isInteger(historyLimit) || historyLimit < 0) throw new RangeError(`historyLimit must be a non-negative integer, got ${historyLimit}`);
+    const manifest = await loadManifest(modelDir);
+    if (manifest.embedder.id !== options.embedder.id) {
+      throw new EmbedderMismatchError({ expectedEmbedderId: manifest.embedder.id, actualEmbedderId: options.embedder.id, modelDir });
+    }
+    if (manifest.embedder.dim !== options.embedder.dim) {
+      throw new EmbedderMismatchError({
+        expectedEmbedderId: manifest.embedder.id,
+        actualEmbedderId: options.embedder.id,
+        modelDir,
+        detail: `dim ${options.embedder.dim} != ${manifest.embedder.dim}`,
+      });
+    }
+    const runtime = await ModelRuntime.create({
+      modelDir,
+      userEncoderFile: manifest.files.userEncoder,
+      scorerFile: manifest.files.scorer,
+      D: manifest.dims.embedding,
+      H: manifest.dims.hidden,
+      responseText: manifest.features.responseText,
+      device: options.device,
+      logger,
+    });
+    try {
+      if ((options.verifyParity ?? true) && manifest.files.parity) {
+        const file = manifest.files.parity;
+        const parity = parseParityFile(await readModelJson(modelDir, file), modelDir, file);
+        await verifyParity(runtime, parity, join(modelDir), file);
+      }
+      const coldStart = await runtime.encodeUser(emptyUserGraph(manifest.dims.embedding, manifest.features.responseText));
+      const embedder = options.embedder instanceof CachedEmbedder ? options.embedder : new CachedEmbedder(options.embedder, { maxEntries: options.embeddingCacheSize });
+      const router = new OnnxRouter({
+        manifest,
+        runtime,
+        embedder,
+        store: options.historyStore,
+        cache: options.userVectorCache ?? new UserVectorCache(),
+        coldStart,
+        historyLimit,
+        topK: options.retrievalTopK ?? 2,
+        queryMode: options.queryMode ?? manifest.queryMode,
+      });
+      if (options.queryMode && options.queryMode !== manifest.queryMode) {
+        logger.warn("router-core: queryMode overridden", { modelDir, trainedWith: manifest.queryMode, serving: options.queryMode });
+      }
+      // warm the scorer path once so the first request doesn't pay for lazy kernel setup
+      const first = manifest.llms[0];
+      await runtime.score({ userVec: coldStart, queryX: Float32Array.from(first.embedding), llmX: Float32Array.from(first.embedding), B: 1, M: 1 });
+      logger.info("router-core: router ready", { modelDir, routerVersion: router.version, provider: runtime.provider, queryMode: manifest.queryMode });
+      return router;
+    } catch (err) {
+      await runtime.release();
+      throw err;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  invalidateUser(userId: string): void {
+    this.#cache.invalidateUser(userId);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#runtime.release();
+  }
+
+  async route(request: RouteRequest): Promise<RouteDecision> {
+    const t0 = now();
+    if (this.#closed) throw new RouterClosedError({ routerVersion: this.version });
+    validateRequest(request);
+    const personalization = request.personalization ?? true;
+    const [query, user] = await Promise.all([this.#embedQuery(request), this.#userVector(request, personalization)]);
+    const tScore = now();
+    const M = request.candidates.length;
+    const D = this.#runtime.D;
+    const llmX = new Float32Array(M * D);
+    request.candidates.forEach((c, i) => llmX.set(this.#catalogEmbeddings.get(c.id) ?? query.unseen.get(c.id)!, i * D));
+    const raw = await this.#runtime.score({ userVec: user.vector, queryX: query.embedding, llmX, B: 1, M });
+    const scores = Array.from(raw);
+    const probabilities = softmax(scores);
+    const winRates = meanPairwiseWinRates(scores);
+    const best = argmax(scores);
+    const scoreMs = now() - tScore;
+    return {
+      modelId: request.candidates[best].id,
+      candidates: request.candidates.map((c, i) => ({
+        id: c.id,
+        score: scores[i],
+        probability: probabilities[i],
+        winRate: winRates[i],
+        unseen: !this.#catalogEmbeddings.has(c.id),
+      })),
+      confidence: probabilities[best],
+      coldStart: { ratingsUsed: user.ratingsUsed, usedColdStartVector: user.ratingsUsed === 0, personalization },
+      routerVersion: this.version,
+      executionProvider: this.executionProvider,
+      queryMode: this.queryMode,
+      queryText: query.text,
+      queryEmbedding: query.embedding,
+      embedderId: this.embedder.id,
+      userCache: user.cache,
+      timings: {
+        embedMs: query.ms,
+        historyLoadMs: user.historyLoadMs,
+        userEncodeMs: user.encodeMs,
+        scoreMs,
+        totalMs: now() - t0,
+      },
+      fallback: false,
+    };
+  }
+
+  /** Builds the query text per the manifest's queryMode and embeds it, with unseen candidates' descriptions. */
+  async #embedQuery(request: RouteRequest) {
+    const t = now();
+    const earlier = request.earlierUserMessages ?? [];
+    const unseenCandidates = request.candidates.filter((c) => !this.#catalogEmbeddings.has(c.id));
+    let text: string;
+    let embedding: Float32Array;
+    let unseenVectors: Float32Array[];
+    if (this.queryMode === "retrieval" && earlier.length > 0) {
+      const vectors = await this.embedder.embed([request.message, ...earlier, ...unseenCandidates.map((c) => c.description)]);
+      const retrieved = selectRetrievalTurns(vectors[0], vectors.slice(1, 1 + earlier.length), this.#topK);
+      text = buildQueryText({ mode: "retrieval", current: request.message, earlier, retrieved });
+      embedding = (await this.embedder.embed([text]))[0];
+      unseenVectors = vectors.slice(1 + earlier.length);
+    } else {
+      text = buildQueryText({ mode: this.queryMode, current: request.message, earlier });
+      const vectors = await this.embedder.embed([text, ...unseenCandidates.map((c) => c.description)]);
+      embedding = vectors[0];
+      unseenVectors = vectors.slice(1);
+    }
+    const unseen = new Map(unseenCandidates.map((c, i) => [c.id, unseenVectors[i]]));
+    return { text, embedding, unseen, ms: now() - t };
+  }
+
+  /** The user's vector: cache hit, or load history + embed missing queries + encode. */
+  async #userVector(request: RouteRequest, personalization: boolean) {
+    if (!personalization) return { vector: this.#coldStart, ratingsUsed: 0, cache: "bypass" as const, historyLoadMs: 0, encodeMs: 0 };
+    const cached = this.#cache.get(this.version, request.userId);
+    if (cached) return { ...cached, cache: "hit" as const, historyLoadMs: 0, encodeMs: 0 };
+    const generation = this.#cache.generation(request.userId);
+    const tLoad = now();
+    const history = await this.#store.getRatedHistory({ userId: request.userId, limit: this.#historyLimit, embedderId: this.embedder.id });
+    const ordered = selectRecentHistory(history, this.#historyLimit);
+    const graph = ordered.length === 0 ? null : await this.#buildGraph(ordered, request.candidates);
+    const historyLoadMs = now() - tLoad;
+    const tEncode = now();
+    const vector = graph ? await this.#runtime.encodeUser(graph) : this.#coldStart;
+    const encodeMs = now() - tEncode;
+    const value = { vector, ratingsUsed: ordered.length };
+    this.#cache.set(this.version, request.userId, generation, value);
+    return { ...value, cache: "miss" as const, historyLoadMs, encodeMs };
+  }
+
+  async #buildGraph(ordered: readonly RatedInteraction[], candidates: readonly Candidate[]): Promise<UserGraphTensors> {
+    const D = this.#runtime.D;
+    const missing = ordered.filter((it) => !it.queryEmbedding || it.queryEmbedding.length !== D);
+    const fresh = await this.embedder.embed(missing.map((it) => it.queryText));
+    if (missing.length > 0) {
+      await this.#store.saveQueryEmbeddings({
+        embedderId: this.embedder.id,
+        embeddings: missing.map((it, i) => ({ interactionId: it.interactionId, embedding: fresh[i] })),
+      });
+    }
+    const freshById = new Map(missing.map((it, i) => [it.interactionId, fresh[i]]));
+    const queryEmbeddings = ordered.map((it) => freshById.get(it.interactionId) ?? it.queryEmbedding!);
+    // models of the history: catalog embedding, else the request's description, else the id itself
+    const llmEmbeddings = new Map<string, Float32Array>();
+    const unknown = [...new Set(ordered.map((it) => it.modelId))].filter((id) => {
+      const e = this.#catalogEmbeddings.get(id);
+      if (e) llmEmbeddings.set(id, e);
+      return !e;
+    });
+    if (unknown.length > 0) {
+      const texts = unknown.map((id) => candidates.find((c) => c.id === id)?.description ?? id);
+      (await this.embedder.embed(texts)).forEach((e, i) => llmEmbeddings.set(unknown[i], e));
+    }
+    const responseEmbeddings = this.#runtime.responseText ? await this.embedder.embed(ordered.map((it) => it.responseText ?? "")) : null;
+    return buildUserGraph({ ordered, D, queryEmbeddings, responseEmbeddings, llmEmbeddings });
+  }
+}
+
+/** The subgraph of a user without history: one user node, no edges. */
+function emptyUserGraph(D: number, responseText: boolean): UserGraphTensors {
+  return {
+    S: 0,
+    M: 0,
+    C: 0,
+    D,
+    queryX: new Float32Array(0),
+    rating: new Float32Array(0),
+    responseX: responseText ? new Float32Array(0) : null,
+    llmX: new Float32Array(0),
+    sessionLlm: new BigInt64Array(0),
+    chainSrc: new BigInt64Array(0),
+    chainDst: new BigInt64Array(0),
+    llmIds: [],
+    interactionIds: [],
+  };
+}
+
+function validateRequest(request: RouteRequest): void {
+  if (typeof request.userId !== "string" || request.userId === "") throw new InvalidInputError({ field: "userId", message: "must be a non-empty string" });
+  if (typeof request.message !== "string") throw new InvalidInputError({ field: "message", message: "must be a string" });
+  if (!Array.isArray(request.candidates) || request.candidates.length === 0) throw new NoEligibleModelError({ candidateIds: [] });
+  const ids = new Set<string>();
+  for (const c of request.candidates) {
+    if (typeof c.id !== "string" || c.id === "") throw new InvalidInputError({ field: "candidates", message: "every candidate needs a non-empty id" });
+    if (ids.has(c.id)) throw new InvalidInputError({ field: "candidates", message: `duplicate candidate id "${c.id}"` });
+    if (typeof c.description !== "string") throw new InvalidInputError({ field: "candidates", message: `candidate "${c.id}" needs a description` });
+    ids.add(c.id);
+  }
+}

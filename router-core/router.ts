@@ -1,0 +1,97 @@
+/**
+ * The Router interface the app programs against, and its readonly request/decision types.
+ * Routing is derived from scores: the chosen model is the argmax of the scorer's logits.
+ */
+import type { QueryMode } from "./contract";
+import type { ExecutionProviderName } from "./session";
+
+/** A model the request allows the router to pick. */
+export interface Candidate {
+  /** The model id, as in the manifest's llm catalog and in RatedInteraction.modelId. */
+  readonly id: string;
+  /** Used (embedded) only when the manifest's catalog has never seen `id`. */
+  readonly description: string;
+}
+
+export interface RouteRequest {
+  readonly userId: string;
+  /** The current user message. */
+  readonly message: string;
+  /** The conversation's earlier user messages, oldest first (for full_context / retrieval query text). */
+  readonly earlierUserMessages?: readonly string[];
+  /** The enabled models to choose from; order breaks score ties. */
+  readonly candidates: readonly Candidate[];
+  /** false: ignore the user's history and use the shared cold-start vector. Default true. */
+  readonly personalization?: boolean;
+}
+
+export interface CandidateScore {
+  readonly id: string;
+  /** Raw scorer logit. */
+  readonly score: number;
+  /** softmax over the candidates' scores (Plackett-Luce top-1 probability; sums to 1). */
+  readonly probability: number;
+  /** Mean over the other candidates of P(this beats other) = sigmoid(s_this - s_other). */
+  readonly winRate: number;
+  /** True when the manifest's llm catalog never saw this id; scored from its description's embedding. */
+  readonly unseen: boolean;
+}
+
+export interface ColdStartState {
+  /** Rated interactions in the user subgraph (0 when personalization is off). */
+  readonly ratingsUsed: number;
+  /**
+   * True when the shared cold-start vector was used: the user has no ratings, or personalization
+   * is off. That vector is the encoder's output for a user node without history, i.e. the
+   * population preference learned in training.
+   */
+  readonly usedColdStartVector: boolean;
+  readonly personalization: boolean;
+}
+
+export interface RouteTimings {
+  readonly embedMs: number;
+  readonly historyLoadMs: number;
+  readonly userEncodeMs: number;
+  readonly scoreMs: number;
+  readonly totalMs: number;
+}
+
+export interface RouteDecision {
+  /** The chosen model id. */
+  readonly modelId: string;
+  /** Every candidate, in request order. Empty on a fallback decision. */
+  readonly candidates: readonly CandidateScore[];
+  /** probability of the chosen model (softmax); 0 on a fallback decision. */
+  readonly confidence: number;
+  readonly coldStart: ColdStartState;
+  /** null on a fallback decision. */
+  readonly routerVersion: string | null;
+  readonly executionProvider: ExecutionProviderName | null;
+  readonly queryMode: QueryMode | null;
+  /** The text embedded as the query node; persist it as the turn's queryText. */
+  readonly queryText: string;
+  /** Its embedding (embedder `embedderId`); persist it with saveQueryEmbeddings once the turn is rated. */
+  readonly queryEmbedding: Float32Array | null;
+  readonly embedderId: string | null;
+  /** Whether the user vector came from the cache. */
+  readonly userCache: "hit" | "miss" | "bypass";
+  readonly timings: RouteTimings;
+  /** True when no model could be served and a fallback policy picked the model. */
+  readonly fallback: boolean;
+  readonly fallbackReason?: string;
+}
+
+/** A loaded router for one model version. */
+export interface Router {
+  readonly version: string;
+  readonly executionProvider: ExecutionProviderName;
+  /** Scores the candidates for the request and picks the argmax. */
+  route(request: RouteRequest): Promise<RouteDecision>;
+  /** Drops the cached user vector; call when the user adds, edits or deletes a rating. */
+  invalidateUser(userId: string): void;
+  /** The model ids of the manifest's llm catalog, with descriptions. */
+  readonly catalog: readonly Candidate[];
+  /** Releases native resources; later route() calls throw RouterClosedError. */
+  close(): Promise<void>;
+}

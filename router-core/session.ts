@@ -1,0 +1,276 @@
+/**
+ * The only importer of onnxruntime-node. Loads user_encoder.onnx + scorer.onnx once per model
+ * version, checks their inputs/outputs against contract.json, picks the execution provider, and
+ * validates every tensor in TypeScript before `run` (onnxruntime silently wraps negative indices).
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import { CONTRACT, type Contract, type GraphFileSpec } from "./contract";
+import { InvalidInputError, ModelLoadError } from "./errors";
+import type { UserGraphTensors } from "./features";
+
+export type DeviceOption = "auto" | "cuda" | "cpu";
+export type ExecutionProviderName = "cuda" | "cpu";
+
+/** Structured logger injected by the app; router-core never writes to the console itself. */
+export interface RouterLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentLogger: RouterLogger = { info() {}, warn() {} };
+
+export interface ModelRuntimeOptions {
+  readonly modelDir: string;
+  readonly userEncoderFile: string;
+  readonly scorerFile: string;
+  /** Embedding width D and user-vector width H from the manifest. */
+  readonly D: number;
+  readonly H: number;
+  /** Whether the user encoder takes response_x (manifest.features.responseText). */
+  readonly responseText: boolean;
+  readonly device?: DeviceOption;
+  readonly logger?: RouterLogger;
+  readonly contract?: Contract;
+  /** Test seam: the execution providers this onnxruntime-node build offers. */
+  readonly _supportedBackends?: () => readonly string[];
+}
+
+export interface ScoreInputs {
+  /** [B, H] */
+  readonly userVec: Float32Array;
+  /** [B, D] */
+  readonly queryX: Float32Array;
+  /** [M, D] */
+  readonly llmX: Float32Array;
+  readonly B: number;
+  readonly M: number;
+}
+
+function invalid(field: string, message: string): never {
+  throw new InvalidInputError({ field, message });
+}
+
+function checkFloats(field: string, data: Float32Array, expectedLength: number): void {
+  if (data.length !== expectedLength) invalid(field, `has ${data.length} values, expected ${expectedLength}`);
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) invalid(field, `value ${i} is not finite (${data[i]})`);
+}
+
+function checkIndices(field: string, data: BigInt64Array, expectedLength: number, upper: number, upperName: string): void {
+  if (data.length !== expectedLength) invalid(field, `has ${data.length} values, expected ${expectedLength}`);
+  const hi = BigInt(upper);
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] < 0n || data[i] >= hi) invalid(field, `value ${i} is ${data[i]}, outside [0, ${upperName}=${upper})`);
+  }
+}
+
+function checkCount(field: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) invalid(field, `must be a non-negative integer, got ${n}`);
+}
+
+/** Validates user-encoder inputs; exported for tests. Throws InvalidInputError naming the tensor. */
+export function validateUserGraph(t: UserGraphTensors, D: number, responseText: boolean): void {
+  checkCount("S", t.S);
+  checkCount("M", t.M);
+  checkCount("C", t.C);
+  if (t.D !== D) invalid("query_x", `embedding width ${t.D} != model width ${D}`);
+  checkFloats("query_x", t.queryX, t.S * D);
+  checkFloats("rating", t.rating, t.S);
+  for (let i = 0; i < t.S; i++) if (t.rating[i] < 0 || t.rating[i] > 1) invalid("rating", `value ${i} is ${t.rating[i]}, outside [0, 1]`);
+  if (responseText) {
+    if (!t.responseX) invalid("response_x", "required by this model (features.responseText) but missing");
+    checkFloats("response_x", t.responseX!, t.S * D);
+  } else if (t.responseX) invalid("response_x", "given but this model has no response_x input");
+  checkFloats("llm_x", t.llmX, t.M * D);
+  checkIndices("session_llm", t.sessionLlm, t.S, t.M, "M");
+  checkIndices("chain_src", t.chainSrc, t.C, t.S, "S");
+  checkIndices("chain_dst", t.chainDst, t.C, t.S, "S");
+}
+
+/** Validates scorer inputs; exported for tests. */
+export function validateScoreInputs(x: ScoreInputs, D: number, H: number): void {
+  if (!Number.isInteger(x.B) || x.B < 1) invalid("B", `must be a positive integer, got ${x.B}`);
+  if (!Number.isInteger(x.M) || x.M < 1) invalid("M", `must be a positive integer, got ${x.M}`);
+  checkFloats("user_vec", x.userVec, x.B * H);
+  checkFloats("query_x", x.queryX, x.B * D);
+  checkFloats("llm_x", x.llmX, x.M * D);
+}
+
+function describeGraphMismatch(session: ort.InferenceSession, spec: GraphFileSpec, dims: Record<string, number>, responseText: boolean): string | null {
+  const expectedInputs = spec.inputs.filter((i) => !i.optional || (i.name === "response_x" && responseText));
+  const names = (list: readonly { name: string }[]) => list.map((x) => x.name).sort().join(", ");
+  if (names(expectedInputs) !== [...session.inputNames].sort().join(", ")) {
+    return `inputs are [${[...session.inputNames].join(", ")}], contract expects [${names(expectedInputs)}]`;
+  }
+  if (names(spec.outputs) !== [...session.outputNames].sort().join(", ")) {
+    return `outputs are [${[...session.outputNames].join(", ")}], contract expects [${names(spec.outputs)}]`;
+  }
+  const metadata = [...session.inputMetadata, ...session.outputMetadata];
+  for (const tensor of [...expectedInputs, ...spec.outputs]) {
+    const meta = metadata.find((m) => m.name === tensor.name);
+    if (!meta || !meta.isTensor) return `${tensor.name} is not a tensor`;
+    if (meta.type !== tensor.dtype) return `${tensor.name} has dtype ${meta.type}, contract expects ${tensor.dtype}`;
+    if (meta.shape.length === 0) continue; // shape not recorded in the graph
+    if (meta.shape.length !== tensor.shape.length) return `${tensor.name} has rank ${meta.shape.length}, contract expects ${tensor.shape.length}`;
+    for (let k = 0; k < tensor.shape.length; k++) {
+      const want = typeof tensor.shape[k] === "number" ? (tensor.shape[k] as number) : dims[tensor.shape[k] as string];
+      const got = meta.shape[k];
+      if (want !== undefined && typeof got === "number" && got >= 0 && got !== want) {
+        return `${tensor.name} dim ${k} is ${got}, expected ${want} (${String(tensor.shape[k])})`;
+      }
+    }
+  }
+  return null;
+}
+
+/** The two ONNX sessions of one model version. */
+export class ModelRuntime {
+  readonly provider: ExecutionProviderName;
+  readonly D: number;
+  readonly H: number;
+  readonly responseText: boolean;
+  readonly #encoder: ort.InferenceSession;
+  readonly #scorer: ort.InferenceSession;
+  #released = false;
+
+  private constructor(args: { encoder: ort.InferenceSession; scorer: ort.InferenceSession; provider: ExecutionProviderName; D: number; H: number; responseText: boolean }) {
+    this.#encoder = args.encoder;
+    this.#scorer = args.scorer;
+    this.provider = args.provider;
+    this.D = args.D;
+    this.H = args.H;
+    this.responseText = args.responseText;
+  }
+
+  /** Loads both graphs, checks them against the contract and picks the execution provider. */
+  static async create(options: ModelRuntimeOptions): Promise<ModelRuntime> {
+    const { modelDir, D, H } = options;
+    const contract = options.contract ?? CONTRACT;
+    const logger = options.logger ?? silentLogger;
+    const device = options.device ?? "auto";
+    const supported = (options._supportedBackends ?? (() => ort.listSupportedBackends().map((b) => b.name)))();
+    const cudaOffered = supported.includes("cuda");
+    if (device === "cuda" && !cudaOffered) {
+      throw new ModelLoadError({
+        reason: "device-unavailable",
+        modelDir,
+        message: `device "cuda" requested but this onnxruntime-node build offers only [${supported.join(", ")}]; install it with ONNXRUNTIME_NODE_INSTALL=cuda12 on a CUDA machine, or use device "auto" or "cpu"`,
+      });
+    }
+    const bytes = await Promise.all(
+      [options.userEncoderFile, options.scorerFile].map(async (file) => {
+        try {
+          return await readFile(join(modelDir, file));
+        } catch (cause) {
+          throw new ModelLoadError({ reason: "missing", modelDir, file, message: "cannot read ONNX file", cause });
+        }
+      }),
+    );
+    const open = async (provider: ExecutionProviderName) => {
+      const sessionOptions: ort.InferenceSession.SessionOptions = {
+        executionProviders: provider === "cuda" ? (device === "cuda" ? ["cuda"] : ["cuda", "cpu"]) : ["cpu"],
+        intraOpNumThreads: 1, // ScatterND(add) races with more threads (shared/notes/onnx-export.md)
+        interOpNumThreads: 1,
+        graphOptimizationLevel: "all",
+        logSeverityLevel: 3,
+      };
+      const files = [options.userEncoderFile, options.scorerFile];
+      const sessions: ort.InferenceSession[] = [];
+      for (let i = 0; i < 2; i++) {
+        try {
+          sessions.push(await ort.InferenceSession.create(bytes[i], sessionOptions));
+        } catch (cause) {
+          await Promise.all(sessions.map((s) => s.release()));
+          const message = cause instanceof Error ? cause.message : String(cause);
+          throw new ModelLoadError({
+            reason: provider === "cuda" && /cuda|provider/i.test(message) ? "device-unavailable" : "corrupt",
+            modelDir,
+            file: files[i],
+            message: `onnxruntime cannot load the graph with provider ${provider}: ${message}`,
+            cause,
+          });
+        }
+      }
+      return sessions;
+    };
+    let provider: ExecutionProviderName = device === "cpu" || !cudaOffered ? "cpu" : "cuda";
+    if (device === "auto" && !cudaOffered) logger.info("router-core: CUDA execution provider not available, using CPU", { modelDir });
+    let sessions: ort.InferenceSession[];
+    try {
+      sessions = await open(provider);
+    } catch (err) {
+      if (!(device === "auto" && provider === "cuda")) throw err;
+      logger.warn("router-core: CUDA session creation failed, falling back to CPU", { modelDir, error: String(err) });
+      provider = "cpu";
+      sessions = await open(provider);
+    }
+    const [encoder, scorer] = sessions;
+    const dims = { D, H, "1": 1 };
+    const checks: [ort.InferenceSession, GraphFileSpec, string][] = [
+      [encoder, contract.userEncoder, options.userEncoderFile],
+      [scorer, contract.scorer, options.scorerFile],
+    ];
+    for (const [session, spec, file] of checks) {
+      const problem = describeGraphMismatch(session, spec, dims, options.responseText);
+      if (problem) {
+        await Promise.all(sessions.map((s) => s.release()));
+        throw new ModelLoadError({ reason: "contract-mismatch", modelDir, file, message: problem });
+      }
+    }
+    logger.info("router-core: model sessions created", { modelDir, provider });
+    return new ModelRuntime({ encoder, scorer, provider, D, H, responseText: options.responseText });
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Runs the user encoder on one user's subgraph; returns user_vec [H]. */
+  async encodeUser(t: UserGraphTensors): Promise<Float32Array> {
+    this.#checkOpen();
+    validateUserGraph(t, this.D, this.responseText);
+    const feeds: Record<string, ort.Tensor> = {
+      query_x: new ort.Tensor("float32", t.queryX, [t.S, this.D]),
+      rating: new ort.Tensor("float32", t.rating, [t.S]),
+      llm_x: new ort.Tensor("float32", t.llmX, [t.M, this.D]),
+      session_llm: new ort.Tensor("int64", t.sessionLlm, [t.S]),
+      chain_src: new ort.Tensor("int64", t.chainSrc, [t.C]),
+      chain_dst: new ort.Tensor("int64", t.chainDst, [t.C]),
+    };
+    if (this.responseText) feeds.response_x = new ort.Tensor("float32", t.responseX!, [t.S, this.D]);
+    const out = (await this.#encoder.run(feeds)).user_vec;
+    if (!out || out.dims.length !== 2 || out.dims[0] !== 1 || out.dims[1] !== this.H) {
+      throw new ModelLoadError({ reason: "contract-mismatch", modelDir: "(loaded)", message: `user_vec has dims [${out?.dims.join(", ")}], expected [1, ${this.H}]` });
+    }
+    return out.data as Float32Array;
+  }
+
+  /** Runs the scorer; returns scores [B, M] row-major. */
+  async score(x: ScoreInputs): Promise<Float32Array> {
+    this.#checkOpen();
+    validateScoreInputs(x, this.D, this.H);
+    const out = (
+      await this.#scorer.run({
+        user_vec: new ort.Tensor("float32", x.userVec, [x.B, this.H]),
+        query_x: new ort.Tensor("float32", x.queryX, [x.B, this.D]),
+        llm_x: new ort.Tensor("float32", x.llmX, [x.M, this.D]),
+      })
+    ).scores;
+    if (!out || out.dims.length !== 2 || out.dims[0] !== x.B || out.dims[1] !== x.M) {
+      throw new ModelLoadError({ reason: "contract-mismatch", modelDir: "(loaded)", message: `scores has dims [${out?.dims.join(", ")}], expected [${x.B}, ${x.M}]` });
+    }
+    return out.data as Float32Array;
+  }
+
+  /** Releases both sessions; later calls throw. Idempotent. */
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    await Promise.all([this.#encoder.release(), this.#scorer.release()]);
+  }
+
+  #checkOpen(): void {
+    if (this.#released) throw new Error("ModelRuntime used after release()");
+  }
+}

@@ -1,0 +1,54 @@
+import { LruMap } from "./embedder/lru";
+
+export interface CachedUserVector {
+  readonly vector: Float32Array;
+  readonly ratingsUsed: number;
+}
+
+/**
+ * Encoded user vectors keyed by (router version, user id). A per-user generation counter makes
+ * invalidation safe against encodes already in flight: a result computed before the latest
+ * invalidateUser() is never stored.
+ */
+export class UserVectorCache {
+  readonly #entries: LruMap<string, CachedUserVector>;
+  readonly #generation = new Map<string, number>();
+
+  constructor(maxUsers = 10_000) {
+    this.#entries = new LruMap(maxUsers);
+  }
+
+  static key(routerVersion: string, userId: string): string {
+    return `${routerVersion}\u0000${userId}`;
+  }
+
+  get(routerVersion: string, userId: string): CachedUserVector | undefined {
+    return this.#entries.get(UserVectorCache.key(routerVersion, userId));
+  }
+
+  /** Token to pass to set(); captured before the history is loaded. */
+  generation(userId: string): number {
+    return this.#generation.get(userId) ?? 0;
+  }
+
+  /** Stores the vector unless the user was invalidated after `generation` was taken. */
+  set(routerVersion: string, userId: string, generation: number, value: CachedUserVector): boolean {
+    if (this.generation(userId) !== generation) return false;
+    this.#entries.set(UserVectorCache.key(routerVersion, userId), value);
+    return true;
+  }
+
+  /** Drops the user's vectors for every router version. */
+  invalidateUser(userId: string): void {
+    this.#generation.set(userId, this.generation(userId) + 1);
+    this.#entries.deleteWhere((key) => key.endsWith(`\u0000${userId}`) && key.split("\u0000")[1] === userId);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { env } from "@/lib/env";
+
+export const postChatBody = z.discriminatedUnion("trigger", [
+  z.object({
+    trigger: z.literal("submit-message"),
+    chatSessionId: z.uuid("chatSessionId must be a UUID"),
+    text: z
+      .string()
+      .trim()
+      .min(1, "Message must not be empty.")
+      .max(env.MAX_MESSAGE_CHARS, `Message must be at most ${env.MAX_MESSAGE_CHARS} characters.`),
+    modelId: z.string().max(64).optional(),
+  }),
+  z.object({
+    trigger: z.literal("regenerate-message"),
+    chatSessionId: z.uuid("chatSessionId must be a UUID"),
+    modelId: z.string().max(64).optional(),
+  }),
+]);
+
+export type PostChatBody = z.infer<typeof postChatBody>;

@@ -1,0 +1,7 @@
+import { z } from "zod";
+
+export const sessionIdParam = z.uuid("session id must be a UUID");
+
+export const createSessionBody = z.object({ title: z.string().trim().min(1).max(120).optional() });
+
+export const renameSessionBody = z.object({ title: z.string().trim().min(1, "Title must not be empty.").max(120) });

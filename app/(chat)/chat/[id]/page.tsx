@@ -1,0 +1,27 @@
+import { notFound, redirect } from "next/navigation";
+import { z } from "zod";
+import { Chat } from "@/components/chat";
+import { auth } from "@/lib/auth";
+import { toChatMessages } from "@/lib/chat/thread";
+import { getChatSessionForUser } from "@/lib/db/queries/chat-sessions";
+import { listEnabledModels } from "@/lib/db/queries/models";
+import { getThread } from "@/lib/db/queries/turns";
+import { AppError } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+export default async function ChatPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const session = await auth();
+  if (!session?.user?.id) redirect("/login");
+  if (!z.uuid().safeParse(id).success) notFound();
+  try {
+    await getChatSessionForUser({ id, userId: session.user.id });
+  } catch (err) {
+    if (err instanceof AppError && err.status === 404) notFound();
+    throw err;
+  }
+  const [thread, models] = await Promise.all([getThread({ chatSessionId: id }), listEnabledModels()]);
+  const names = new Map(models.map((m) => [m.id, m.displayName]));
+  return <Chat key={id} chatSessionId={id} initialMessages={toChatMessages(thread, names)} models={models.map((m) => ({ id: m.id, displayName: m.displayName }))} />;
+}

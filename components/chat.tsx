@@ -1,0 +1,127 @@
+"use client";
+
+import { useChat } from "@ai-sdk/react";
+import { DefaultChatTransport } from "ai";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { ChatMessage } from "@/lib/chat/ui-message";
+import { Message } from "./message";
+
+type ModelOption = { id: string; displayName: string };
+
+async function createSession(): Promise<string> {
+  const response = await fetch("/api/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  if (!response.ok) throw new Error(`Could not start a chat (${response.status}).`);
+  return ((await response.json()) as { session: { id: string } }).session.id;
+}
+
+export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId?: string; initialMessages: ChatMessage[]; models: ModelOption[] }) {
+  const router = useRouter();
+  const sessionId = useRef(chatSessionId);
+  const override = useRef<string | undefined>(undefined);
+  const [input, setInput] = useState("");
+  const [pickedModel, setPickedModel] = useState("");
+  const bottom = useRef<HTMLDivElement>(null);
+
+  const transport = useMemo(
+    () =>
+      new DefaultChatTransport<ChatMessage>({
+        api: "/api/chat",
+        prepareSendMessagesRequest: async ({ messages, trigger }) => {
+          if (!sessionId.current) {
+            sessionId.current = await createSession();
+            window.history.replaceState(null, "", `/chat/${sessionId.current}`);
+          }
+          const last = messages[messages.length - 1];
+          const text = last?.parts.map((p) => (p.type === "text" ? p.text : "")).join("") ?? "";
+          return { body: { chatSessionId: sessionId.current, trigger, modelId: override.current, ...(trigger === "submit-message" ? { text } : {}) } };
+        },
+      }),
+    [],
+  );
+
+  const { messages, sendMessage, status, stop, regenerate, error } = useChat<ChatMessage>({
+    id: chatSessionId,
+    messages: initialMessages,
+    transport,
+    onFinish: () => router.refresh(),
+  });
+
+  useEffect(() => bottom.current?.scrollIntoView({ block: "end" }), [messages]);
+
+  const busy = status === "submitted" || status === "streaming";
+  const lastId = messages[messages.length - 1]?.id;
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const text = input.trim();
+    if (!text || busy) return;
+    override.current = pickedModel || undefined;
+    setInput("");
+    void sendMessage({ text });
+  }
+
+  return (
+    <div className="flex h-full flex-col">
+      <div className="flex-1 overflow-y-auto" data-testid="message-list">
+        <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+          {messages.length === 0 && <p className="mt-24 text-center text-zinc-500">Ask anything. Switchboard picks the model that suits you best.</p>}
+          {messages.map((m) => (
+            <Message key={m.id} message={m} streaming={busy && m.id === lastId && m.role === "assistant"} streamError={error && m.id === lastId && m.role === "assistant" ? error.message : undefined} />
+          ))}
+          {error && messages[messages.length - 1]?.role === "user" && (
+            <p role="alert" data-testid="chat-error" className="text-sm text-red-600">
+              {error.message}
+            </p>
+          )}
+          <div ref={bottom} />
+        </div>
+      </div>
+      <form onSubmit={submit} className="mx-auto w-full max-w-3xl px-4 pb-4">
+        <div className="flex items-end gap-2 rounded-xl border p-2 shadow-sm">
+          <textarea
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && !e.shiftKey) submit(e);
+            }}
+            rows={2}
+            placeholder="Message Switchboard"
+            data-testid="composer-input"
+            className="flex-1 resize-none px-2 py-1 outline-none"
+          />
+          <select value={pickedModel} onChange={(e) => setPickedModel(e.target.value)} data-testid="model-picker" className="rounded-md border px-2 py-1 text-sm" title="Answer with a specific model">
+            <option value="">Auto (router)</option>
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.displayName}
+              </option>
+            ))}
+          </select>
+          {busy ? (
+            <button type="button" onClick={() => void stop()} data-testid="stop" className="rounded-md bg-zinc-200 px-3 py-1.5 text-sm">
+              Stop
+            </button>
+          ) : (
+            <button type="submit" data-testid="send" disabled={!input.trim()} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm text-white disabled:opacity-40">
+              Send
+            </button>
+          )}
+        </div>
+        {!busy && messages.some((m) => m.role === "assistant") && (
+          <button
+            type="button"
+            onClick={() => {
+              override.current = pickedModel || undefined;
+              void regenerate();
+            }}
+            data-testid="regenerate"
+            className="mt-2 text-xs text-zinc-600 underline"
+          >
+            Regenerate answer
+          </button>
+        )}
+      </form>
+    </div>
+  );
+}

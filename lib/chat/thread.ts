@@ -1,0 +1,40 @@
+import "server-only";
+import type { ModelMessage } from "ai";
+import { z } from "zod";
+import type { StoredTurn } from "@/lib/db/queries/turns";
+import type { ChatMessage, DecisionSummary } from "./ui-message";
+
+/** Stored turns as the model sees them: failed or empty answers are left out of the context. */
+export function toModelMessages(thread: readonly StoredTurn[]): ModelMessage[] {
+  return thread.flatMap<ModelMessage>((t) => {
+    if (t.role === "user") return [{ role: "user", content: t.content }];
+    return t.content && t.status !== "failed" ? [{ role: "assistant", content: t.content }] : [];
+  });
+}
+
+const candidatesSchema = z.array(z.object({ modelId: z.string(), score: z.number(), probability: z.number(), unseen: z.boolean().optional() }));
+
+function toDecisionSummary(decision: NonNullable<StoredTurn["decision"]>): DecisionSummary {
+  const candidates = candidatesSchema.safeParse(decision.candidates);
+  return { ...decision, candidates: candidates.success ? candidates.data : [] };
+}
+
+/** Stored turns as the chat UI shows them. */
+export function toChatMessages(thread: readonly StoredTurn[], modelNames: ReadonlyMap<string, string>): ChatMessage[] {
+  return thread.map((t) => ({
+    id: t.id,
+    role: t.role,
+    parts: [{ type: "text" as const, text: t.content }],
+    metadata:
+      t.role === "assistant"
+        ? {
+            turnId: t.id,
+            modelId: t.modelId ?? undefined,
+            modelName: t.modelId ? (modelNames.get(t.modelId) ?? t.modelId) : undefined,
+            status: t.status,
+            error: t.error,
+            decision: t.decision ? toDecisionSummary(t.decision) : null,
+          }
+        : undefined,
+  }));
+}

@@ -1,0 +1,27 @@
+import type { UIMessage } from "ai";
+
+/** What the server attaches to each assistant message in the stream and in stored history. */
+export type AssistantMetadata = {
+  turnId?: string;
+  modelId?: string;
+  modelName?: string;
+  status?: "streaming" | "completed" | "stopped" | "failed";
+  error?: string | null;
+  decision?: DecisionSummary | null;
+};
+
+export type CandidateScore = { modelId: string; score: number; probability: number; unseen?: boolean };
+
+export type DecisionSummary = {
+  routerVersion: string;
+  executionProvider: string;
+  candidates: CandidateScore[];
+  confidence: number;
+  ratingsUsed: number;
+  coldStart: boolean;
+  override: boolean;
+  fallback: boolean;
+  totalMs: number;
+};
+
+export type ChatMessage = UIMessage<AssistantMetadata>;

@@ -1,0 +1,11 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { env } from "@/lib/env";
+import { PrismaClient } from "./generated/client";
+
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+
+/** The one Prisma client; reused across hot reloads in development. */
+export const prisma: PrismaClient =
+  globalForPrisma.prisma ?? new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL }) });
+
+if (env.NODE_ENV !== "production") globalForPrisma.prisma = prisma;

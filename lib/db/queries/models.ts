@@ -1,0 +1,27 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import type { ModelConfig } from "@/lib/llm/models-config";
+
+const modelFields = { id: true, displayName: true, baseUrl: true, apiKeyEnv: true, providerModelId: true, description: true, inputPricePerM: true, outputPricePerM: true, enabled: true } as const;
+
+export function listEnabledModels() {
+  return prisma.llmModel.findMany({ where: { enabled: true }, orderBy: { id: "asc" }, select: modelFields });
+}
+
+export type LlmModelRow = Awaited<ReturnType<typeof listEnabledModels>>[number];
+
+export function getEnabledModel({ id }: { id: string }) {
+  return prisma.llmModel.findFirst({ where: { id, enabled: true }, select: modelFields });
+}
+
+/**
+ * Inserts models from the config file. For models already stored, only the
+ * deployment wiring (endpoint, key variable, provider id) follows the file;
+ * what admins edit (name, description, prices, enabled) is kept.
+ */
+export async function seedModels({ models }: { models: readonly ModelConfig[] }) {
+  for (const m of models) {
+    const wiring = { baseUrl: m.baseUrl, apiKeyEnv: m.apiKeyEnv ?? null, providerModelId: m.providerModelId };
+    await prisma.llmModel.upsert({ where: { id: m.id }, create: m, update: wiring });
+  }
+}

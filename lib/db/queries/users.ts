@@ -1,0 +1,46 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/db/generated/client";
+import type { Role } from "@/lib/db/generated/enums";
+
+const FIRST_USER_LOCK = 72707370;
+
+export type PublicUser = { id: string; email: string; name: string | null; role: Role };
+
+const publicFields = { id: true, email: true, name: true, role: true } as const;
+
+/** Creates a user; the first user, or the configured admin email, becomes admin. */
+export async function createUser({ email, passwordHash, name, adminEmail }: { email: string; passwordHash: string | null; name?: string | null; adminEmail?: string }): Promise<PublicUser> {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
+      const isFirst = (await tx.user.count()) === 0;
+      const role: Role = isFirst || email === adminEmail?.toLowerCase() ? "admin" : "user";
+      return tx.user.create({ data: { email, passwordHash, name: name ?? null, role }, select: publicFields });
+    });
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      throw new AppError("conflict:auth", "An account with this email already exists.");
+    }
+    throw err;
+  }
+}
+
+export function getUserByEmail({ email }: { email: string }) {
+  return prisma.user.findUnique({ where: { email }, select: { ...publicFields, passwordHash: true } });
+}
+
+export function getUserById({ id }: { id: string }): Promise<PublicUser | null> {
+  return prisma.user.findUnique({ where: { id }, select: publicFields });
+}
+
+/** Finds or creates the user behind an OAuth identity, linking it by verified email. */
+export async function upsertOAuthUser({ provider, providerAccountId, email, name, adminEmail }: { provider: string; providerAccountId: string; email: string; name: string | null; adminEmail?: string }): Promise<PublicUser> {
+  const linked = await prisma.account.findUnique({ where: { provider_providerAccountId: { provider, providerAccountId } }, select: { user: { select: publicFields } } });
+  if (linked) return linked.user;
+  const existing = await getUserByEmail({ email });
+  const user = existing ?? (await createUser({ email, passwordHash: null, name, adminEmail }));
+  await prisma.account.create({ data: { userId: user.id, provider, providerAccountId } });
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}

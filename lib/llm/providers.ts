@@ -1,0 +1,21 @@
+import "server-only";
+import { createOpenAI } from "@ai-sdk/openai";
+import type { LanguageModel } from "ai";
+import { readEnvVar } from "@/lib/env";
+
+export type ModelEndpoint = { id: string; baseUrl: string; apiKeyEnv: string | null; providerModelId: string };
+
+const cache = new Map<string, LanguageModel>();
+
+/** Every model is an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, LM Studio, the demo server). */
+export function languageModelFor(model: ModelEndpoint): LanguageModel {
+  const apiKey = model.apiKeyEnv ? readEnvVar(model.apiKeyEnv) : undefined;
+  const key = `${model.id}|${model.baseUrl}|${model.providerModelId}|${apiKey ?? ""}`;
+  let lm = cache.get(key);
+  if (!lm) {
+    // Local servers ignore the key, but the OpenAI client insists on one.
+    lm = createOpenAI({ baseURL: model.baseUrl, apiKey: apiKey ?? "no-key", name: model.id }).chat(model.providerModelId);
+    cache.set(key, lm);
+  }
+  return lm;
+}

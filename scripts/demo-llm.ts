@@ -1,0 +1,11 @@
+/** Runs the local OpenAI-compatible demo server on the port of DEMO_LLM_URL. */
+import { env } from "@/lib/env";
+import { startDemoLlmServer } from "@/lib/llm/demo-server";
+
+const url = new URL(env.DEMO_LLM_URL);
+startDemoLlmServer({ host: url.hostname, port: Number(url.port || 80) })
+  .then((demo) => console.log(`demo LLM server on ${demo.url}`))
+  .catch((err: unknown) => {
+    console.error(`demo LLM server failed to start: ${(err as Error).message}`);
+    process.exit(1);
+  });

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { EmbedderMismatchError, InvalidInputError, ModelLoadError, NoEligibleModelError, RouterError } from "@/router-core/errors";
+
+describe("RouterError.isInstance", () => {
+  it("recognises subclasses and rejects others", () => {
+    const load = new ModelLoadError({ reason: "missing", modelDir: "/m", file: "scorer.onnx", message: "gone" });
+    expect(RouterError.isInstance(load)).toBe(true);
+    expect(ModelLoadError.isInstance(load)).toBe(true);
+    expect(InvalidInputError.isInstance(load)).toBe(false);
+    expect(RouterError.isInstance(new Error("x"))).toBe(false);
+    expect(RouterError.isInstance(null)).toBe(false);
+    expect(load.message).toContain("scorer.onnx");
+  });
+  it("survives a structural copy carrying the Symbol.for marker (duplicate module copies)", () => {
+    const foreign = { [Symbol.for("switchboard.router-core.error")]: true, [Symbol.for("switchboard.router-core.error.embedder-mismatch")]: true };
+    expect(RouterError.isInstance(foreign)).toBe(true);
+    expect(EmbedderMismatchError.isInstance(foreign)).toBe(true);
+    expect(NoEligibleModelError.isInstance(foreign)).toBe(false);
+  });
+  it("EmbedderMismatchError names both ids", () => {
+    const e = new EmbedderMismatchError({ expectedEmbedderId: "use-lite-512", actualEmbedderId: "openai:x@512", modelDir: "/m" });
+    expect(e.message).toContain("use-lite-512");
+    expect(e.message).toContain("openai:x@512");
+  });
+});

@@ -3,8 +3,10 @@
  * version, checks their inputs/outputs against contract.json, picks the execution provider, and
  * validates every tensor in TypeScript before `run` (onnxruntime silently wraps negative indices).
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { CONTRACT, type Contract, type GraphFileSpec } from "./contract";
 import { InvalidInputError, ModelLoadError } from "./errors";
@@ -35,6 +37,22 @@ export interface ModelRuntimeOptions {
   readonly contract?: Contract;
   /** Test seam: the execution providers this onnxruntime-node build offers. */
   readonly _supportedBackends?: () => readonly string[];
+  /** Test seam: whether the CUDA provider library is installed next to the binding. */
+  readonly _cudaLibraryInstalled?: () => boolean;
+}
+
+/**
+ * onnxruntime-node lists "cuda" on every linux-x64 build (bundled: false) but ships its provider
+ * library only when installed with ONNXRUNTIME_NODE_INSTALL=cuda12. Looking for the library
+ * lets device "auto" skip a doomed CUDA attempt (and onnxruntime's native error print).
+ */
+function cudaLibraryInstalled(): boolean {
+  try {
+    const pkg = createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
+    return existsSync(join(dirname(pkg), "bin", "napi-v6", process.platform, process.arch, "libonnxruntime_providers_cuda.so"));
+  } catch {
+    return false;
+  }
 }
 
 export interface ScoreInputs {
@@ -150,7 +168,10 @@ export class ModelRuntime {
     const logger = options.logger ?? silentLogger;
     const device = options.device ?? "auto";
     const supported = (options._supportedBackends ?? (() => ort.listSupportedBackends().map((b) => b.name)))();
-    const cudaOffered = supported.includes("cuda");
+    const cudaListed = supported.includes("cuda");
+    const cudaInstalled = cudaListed && (options._cudaLibraryInstalled ?? cudaLibraryInstalled)();
+    // "cuda" is attempted whenever listed (and fails at create with a clear error); "auto" only when installed
+    const cudaOffered = device === "cuda" ? cudaListed : cudaInstalled;
     if (device === "cuda" && !cudaOffered) {
       throw new ModelLoadError({
         reason: "device-unavailable",
@@ -184,10 +205,13 @@ export class ModelRuntime {
           await Promise.all(sessions.map((s) => s.release()));
           const message = cause instanceof Error ? cause.message : String(cause);
           throw new ModelLoadError({
-            reason: provider === "cuda" && /cuda|provider/i.test(message) ? "device-unavailable" : "corrupt",
+            reason: provider === "cuda" && /cuda|provider|shared library/i.test(message) ? "device-unavailable" : "corrupt",
             modelDir,
             file: files[i],
-            message: `onnxruntime cannot load the graph with provider ${provider}: ${message}`,
+            message:
+              provider === "cuda" && device === "cuda"
+                ? `device "cuda" requested but the CUDA execution provider failed to initialise (${message}); install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 on a machine with CUDA 12, or use device "auto" or "cpu"`
+                : `onnxruntime cannot load the graph with provider ${provider}: ${message}`,
             cause,
           });
         }
@@ -195,7 +219,9 @@ export class ModelRuntime {
       return sessions;
     };
     let provider: ExecutionProviderName = device === "cpu" || !cudaOffered ? "cpu" : "cuda";
-    if (device === "auto" && !cudaOffered) logger.info("router-core: CUDA execution provider not available, using CPU", { modelDir });
+    if (device === "auto" && !cudaOffered) {
+      logger.info("router-core: CUDA execution provider not available, using CPU", { modelDir, listed: cudaListed, installed: cudaInstalled });
+    }
     let sessions: ort.InferenceSession[];
     try {
       sessions = await open(provider);

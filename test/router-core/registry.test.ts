@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidInputError, ModelLoadError } from "@/router-core/errors";
 import { RouterRegistry } from "@/router-core/registry";
-import type { RouteRequest } from "@/router-core/router";
+import type { RouteDecision, RouteRequest } from "@/router-core/router";
 import { MockRouter } from "@/router-core/testing";
 
 const candidates = [
@@ -84,7 +84,7 @@ describe("RouterRegistry", () => {
     const registry = new RouterRegistry();
     registry.swap(
       new (class extends MockRouter {
-        override async route(r: RouteRequest) {
+        override async route(r: RouteRequest): Promise<RouteDecision> {
           if (r.message === "bad") throw new InvalidInputError({ field: "message", message: "bad" });
           throw new Error("onnxruntime exploded");
         }

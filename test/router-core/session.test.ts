@@ -1,0 +1,133 @@
+/** ModelRuntime: input validation before onnxruntime, execution-provider selection. */
+import * as ort from "onnxruntime-node";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { InvalidInputError, ModelLoadError } from "@/router-core/errors";
+import type { UserGraphTensors } from "@/router-core/features";
+import { ModelRuntime } from "@/router-core/session";
+import { captureLogger, TOY_MODEL } from "./helpers";
+
+const D = 16;
+const H = 8;
+const base = { modelDir: TOY_MODEL, userEncoderFile: "user_encoder.onnx", scorerFile: "scorer.onnx", D, H, responseText: false };
+
+function graph(overrides: Partial<UserGraphTensors> = {}): UserGraphTensors {
+  const S = 3;
+  const M = 2;
+  return {
+    S,
+    M,
+    C: 2,
+    D,
+    queryX: Float32Array.from({ length: S * D }, (_, i) => Math.cos(i)),
+    rating: Float32Array.from([1, 0, 0.5]),
+    responseX: null,
+    llmX: Float32Array.from({ length: M * D }, (_, i) => Math.sin(i)),
+    sessionLlm: BigInt64Array.from([0n, 1n, 1n]),
+    chainSrc: BigInt64Array.from([0n, 1n]),
+    chainDst: BigInt64Array.from([1n, 2n]),
+    llmIds: ["a", "b"],
+    interactionIds: ["1", "2", "3"],
+    ...overrides,
+  };
+}
+
+describe("ModelRuntime input validation", () => {
+  let runtime: ModelRuntime;
+  beforeAll(async () => {
+    runtime = await ModelRuntime.create({ ...base, device: "cpu" });
+  });
+  afterAll(() => runtime.release());
+
+  const bad: [string, Partial<UserGraphTensors>, string][] = [
+    ["negative session_llm", { sessionLlm: BigInt64Array.from([0n, -1n, 1n]) }, "session_llm"],
+    ["session_llm == M", { sessionLlm: BigInt64Array.from([0n, 2n, 1n]) }, "session_llm"],
+    ["chain_src out of range", { chainSrc: BigInt64Array.from([0n, 3n]) }, "chain_src"],
+    ["negative chain_dst", { chainDst: BigInt64Array.from([1n, -3n]) }, "chain_dst"],
+    ["chain length != C", { chainDst: BigInt64Array.from([1n]) }, "chain_dst"],
+    ["NaN in query_x", { queryX: Float32Array.from({ length: 3 * D }, (_, i) => (i === 5 ? Number.NaN : 0)) }, "query_x"],
+    ["Infinity in llm_x", { llmX: Float32Array.from({ length: 2 * D }, (_, i) => (i === 0 ? Number.POSITIVE_INFINITY : 0)) }, "llm_x"],
+    ["query_x of wrong length", { queryX: new Float32Array(3 * D - 1) }, "query_x"],
+    ["rating outside [0,1]", { rating: Float32Array.from([1, 1.5, 0]) }, "rating"],
+    ["wrong embedding width", { D: 12 }, "query_x"],
+    ["response_x for a model without it", { responseX: new Float32Array(3 * D) }, "response_x"],
+  ];
+
+  it.each(bad)("%s -> InvalidInputError, onnxruntime never runs", async (_name, overrides, field) => {
+    const run = vi.spyOn(ort.InferenceSession.prototype, "run");
+    try {
+      const err = await runtime.encodeUser(graph(overrides)).catch((e: unknown) => e);
+      expect(InvalidInputError.isInstance(err), String(err)).toBe(true);
+      expect((err as InvalidInputError).field).toBe(field);
+      expect(run).not.toHaveBeenCalled();
+    } finally {
+      run.mockRestore();
+    }
+  });
+
+  it("the spy does see valid calls (so the checks above can fail)", async () => {
+    const run = vi.spyOn(ort.InferenceSession.prototype, "run");
+    try {
+      const v = await runtime.encodeUser(graph());
+      expect(v).toHaveLength(H);
+      expect(run).toHaveBeenCalledTimes(1);
+    } finally {
+      run.mockRestore();
+    }
+  });
+
+  it("scorer inputs are validated too", async () => {
+    const ok = { userVec: new Float32Array(H), queryX: new Float32Array(D), llmX: new Float32Array(2 * D), B: 1, M: 2 };
+    expect(await runtime.score(ok)).toHaveLength(2);
+    for (const [x, field] of [
+      [{ ...ok, M: 0, llmX: new Float32Array(0) }, "M"],
+      [{ ...ok, userVec: new Float32Array(H + 1) }, "user_vec"],
+      [{ ...ok, queryX: Float32Array.from({ length: D }, () => Number.NaN) }, "query_x"],
+    ] as const) {
+      const err = await runtime.score(x).catch((e: unknown) => e);
+      expect((err as InvalidInputError).field).toBe(field);
+    }
+  });
+});
+
+describe("execution provider", () => {
+  it("device=cuda on this CPU-only machine fails at create with a clear ModelLoadError", async () => {
+    const err = await ModelRuntime.create({ ...base, device: "cuda" }).catch((e: unknown) => e);
+    expect(ModelLoadError.isInstance(err), String(err)).toBe(true);
+    expect((err as ModelLoadError).reason).toBe("device-unavailable");
+    expect((err as Error).message).toMatch(/cuda/i);
+    expect((err as Error).message).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12/);
+  });
+
+  it("device=cuda where no CUDA provider is listed fails before reading the model", async () => {
+    const err = await ModelRuntime.create({ ...base, modelDir: "/nonexistent", device: "cuda", _supportedBackends: () => ["cpu"] }).catch((e: unknown) => e);
+    expect((err as ModelLoadError).reason).toBe("device-unavailable");
+  });
+
+  it("device=auto falls back to CPU and says so through the injected logger", async () => {
+    const logger = captureLogger();
+    const runtime = await ModelRuntime.create({ ...base, device: "auto", logger });
+    try {
+      expect(runtime.provider).toBe("cpu");
+      expect(logger.lines.some((l) => /CUDA/.test(l.message) && /CPU/.test(l.message))).toBe(true);
+    } finally {
+      await runtime.release();
+    }
+  });
+
+  it("device=auto tries CUDA when its library is installed and falls back on failure with a warning", async () => {
+    const logger = captureLogger();
+    const runtime = await ModelRuntime.create({ ...base, device: "auto", logger, _cudaLibraryInstalled: () => true });
+    try {
+      expect(runtime.provider).toBe("cpu");
+      expect(logger.lines.some((l) => l.level === "warn" && /falling back to CPU/.test(l.message))).toBe(true);
+    } finally {
+      await runtime.release();
+    }
+  });
+
+  it("a released runtime refuses to run", async () => {
+    const runtime = await ModelRuntime.create({ ...base, device: "cpu" });
+    await runtime.release();
+    await expect(runtime.encodeUser(graph())).rejects.toThrow(/release/);
+  });
+});

@@ -305,3 +305,38 @@ def import_app_export(path: Path) -> Dataset:
                 raise ValueError(f"{where}: field 'winner': interaction {m.id!r} has rating {m.rating}, expected {want}")
         groups.append(Group(id=gid, user=user, interactions=list(ids), cluster=f"{user}|{members[0].session}"))
     return Dataset(source=f"app-export:{path.name}", llms=llms, interactions=[v[0] for v in inter.values()], groups=groups).check(str(path))
+
+
+# ---------------------------------------------------------------------------------------------- CLI
+def main(argv=None) -> int:
+    import argparse
+
+    from .config import QUERY_MODES
+    from .data import build_query_text
+    from .embed import embed_texts
+
+    p = argparse.ArgumentParser(prog="python -m training import", description="Import a data source into the internal dataset format (*.dataset.json) and embed its texts into the cache.")
+    p.add_argument("format", choices=["mtbench", "gmtrouter", "app"], help="mtbench: MT-Bench human folder; gmtrouter: GMTRouter JSONL; app: app export JSONL")
+    p.add_argument("--in", dest="inp", required=True, type=Path, help="input folder (mtbench) or file")
+    p.add_argument("--out", required=True, type=Path, help="output dataset file, e.g. training/.cache/mtbench.dataset.json")
+    p.add_argument("--swap-seed", type=int, default=0, help="mtbench: seed of the per-vote A/B swap")
+    p.add_argument("--embedder-id", default="gmtrouter-jsonl", help="gmtrouter: id of the encoder that made the file's vectors")
+    p.add_argument("--no-embed", action="store_true", help="do not precompute embeddings")
+    p.add_argument("--query-mode", default="full_context", choices=[m for m in QUERY_MODES if m != "retrieval"], help="query text mode to pre-embed")
+    args = p.parse_args(argv)
+    if args.format == "mtbench":
+        ds = import_mtbench_human(args.inp, args.swap_seed)
+    elif args.format == "gmtrouter":
+        ds = import_gmtrouter_jsonl(args.inp, args.embedder_id)
+    else:
+        ds = import_app_export(args.inp)
+    if not args.no_embed and ds.embedder is None:
+        from .config import DataConfig
+
+        dc = DataConfig()
+        texts = {build_query_text(it, args.query_mode, dc.query_separator, dc.query_max_chars) for it in ds.interactions}
+        texts |= {it.response for it in ds.interactions if it.response is not None} | set(ds.llms.values())
+        embed_texts(sorted(texts), dc.embedder_id, dc.embed_dim)
+    ds.save(args.out)
+    print(json.dumps({"out": str(args.out), **ds.summary()}))
+    return 0

@@ -46,6 +46,12 @@ export interface OnnxRouterOptions {
   readonly verifyParity?: boolean;
   /** Override the manifest's queryMode (logged as a warning: the model was trained with the manifest's). */
   readonly queryMode?: QueryMode;
+  /**
+   * Run the query-embedding stage and the user stage (history load + encode) concurrently.
+   * Default true: a slow history store (Postgres) overlaps the embedder. Stage timings then
+   * overlap too (their sum can exceed totalMs); set false for strictly sequential stage timings.
+   */
+  readonly overlapStages?: boolean;
 }
 
 const now = () => performance.now();
@@ -64,6 +70,7 @@ export class OnnxRouter implements Router {
   readonly #historyLimit: number;
   readonly #topK: number;
   readonly queryMode: QueryMode;
+  readonly #overlap: boolean;
   #closed = false;
 
   private constructor(args: {
@@ -76,8 +83,10 @@ export class OnnxRouter implements Router {
     historyLimit: number;
     topK: number;
     queryMode: QueryMode;
+    overlap: boolean;
   }) {
     this.queryMode = args.queryMode;
+    this.#overlap = args.overlap;
     this.manifest = args.manifest;
     this.version = args.manifest.routerVersion;
     this.#runtime = args.runtime;
@@ -137,6 +146,7 @@ export class OnnxRouter implements Router {
         historyLimit,
         topK: options.retrievalTopK ?? 2,
         queryMode: options.queryMode ?? manifest.queryMode,
+        overlap: options.overlapStages ?? true,
       });
       if (options.queryMode && options.queryMode !== manifest.queryMode) {
         logger.warn("router-core: queryMode overridden", { modelDir, trainedWith: manifest.queryMode, serving: options.queryMode });
@@ -170,7 +180,9 @@ export class OnnxRouter implements Router {
     if (this.#closed) throw new RouterClosedError({ routerVersion: this.version });
     validateRequest(request);
     const personalization = request.personalization ?? true;
-    const [query, user] = await Promise.all([this.#embedQuery(request), this.#userVector(request, personalization)]);
+    const [query, user] = this.#overlap
+      ? await Promise.all([this.#embedQuery(request), this.#userVector(request, personalization)])
+      : [await this.#embedQuery(request), await this.#userVector(request, personalization)];
     const tScore = now();
     const M = request.candidates.length;
     const D = this.#runtime.D;

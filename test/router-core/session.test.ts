@@ -6,6 +6,8 @@ import type { UserGraphTensors } from "@/router-core/features";
 import { ModelRuntime } from "@/router-core/session";
 import { captureLogger, TOY_MODEL } from "./helpers";
 
+/** onnxruntime's InferenceSession class; its typings expose only the factory. */
+const sessionPrototype = (ort.InferenceSession as unknown as { prototype: Pick<ort.InferenceSession, "run"> }).prototype;
 const D = 16;
 const H = 8;
 const base = { modelDir: TOY_MODEL, userEncoderFile: "user_encoder.onnx", scorerFile: "scorer.onnx", D, H, responseText: false };
@@ -53,7 +55,7 @@ describe("ModelRuntime input validation", () => {
   ];
 
   it.each(bad)("%s -> InvalidInputError, onnxruntime never runs", async (_name, overrides, field) => {
-    const run = vi.spyOn(ort.InferenceSession.prototype, "run");
+    const run = vi.spyOn(sessionPrototype, "run");
     try {
       const err = await runtime.encodeUser(graph(overrides)).catch((e: unknown) => e);
       expect(InvalidInputError.isInstance(err), String(err)).toBe(true);
@@ -65,7 +67,7 @@ describe("ModelRuntime input validation", () => {
   });
 
   it("the spy does see valid calls (so the checks above can fail)", async () => {
-    const run = vi.spyOn(ort.InferenceSession.prototype, "run");
+    const run = vi.spyOn(sessionPrototype, "run");
     try {
       const v = await runtime.encodeUser(graph());
       expect(v).toHaveLength(H);

@@ -40,7 +40,10 @@ export class InMemoryHistoryStore implements HistoryStore {
       createdAt: interaction.createdAt ?? new Date(Date.UTC(2026, 0, 1) + ++this.#clock * 1000),
     };
     const list = this.#byUser.get(userId) ?? [];
-    list.push(stored);
+    // keep each user's list sorted by createdAt (appends are the common case)
+    let at = list.length;
+    while (at > 0 && list[at - 1].createdAt.getTime() > stored.createdAt.getTime()) at--;
+    list.splice(at, 0, stored);
     this.#byUser.set(userId, list);
     if (interaction.queryEmbedding && interaction.embedderId) {
       this.#embeddingsFor(interaction.embedderId).set(stored.interactionId, interaction.queryEmbedding);
@@ -56,9 +59,9 @@ export class InMemoryHistoryStore implements HistoryStore {
   async getRatedHistory({ userId, limit, embedderId }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
     const list = this.#byUser.get(userId) ?? [];
     const embeddings = this.#embeddings.get(embedderId);
-    return [...list]
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-      .slice(0, Math.max(0, limit))
+    return list
+      .slice(Math.max(0, list.length - Math.max(0, limit)))
+      .reverse()
       .map((i) => ({ ...i, queryEmbedding: embeddings?.get(i.interactionId) ?? null }));
   }
 

@@ -12,10 +12,13 @@ export interface CachedUserVector {
  */
 export class UserVectorCache {
   readonly #entries: LruMap<string, CachedUserVector>;
-  readonly #generation = new Map<string, number>();
+  /** Bounded: an evicted generation reads as 0, which no invalidated encode can hold. */
+  readonly #generation: LruMap<string, number>;
+  #counter = 0;
 
   constructor(maxUsers = 10_000) {
     this.#entries = new LruMap(maxUsers);
+    this.#generation = new LruMap(maxUsers * 10);
   }
 
   static key(routerVersion: string, userId: string): string {
@@ -40,8 +43,8 @@ export class UserVectorCache {
 
   /** Drops the user's vectors for every router version. */
   invalidateUser(userId: string): void {
-    this.#generation.set(userId, this.generation(userId) + 1);
-    this.#entries.deleteWhere((key) => key.endsWith(`\u0000${userId}`) && key.split("\u0000")[1] === userId);
+    this.#generation.set(userId, ++this.#counter);
+    this.#entries.deleteWhere((key) => key.slice(key.indexOf("\u0000") + 1) === userId);
   }
 
   clear(): void {

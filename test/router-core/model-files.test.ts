@@ -67,6 +67,18 @@ describe.each(models)("$name", ({ dir }) => {
         expect(r.userEncoderMaxAbsDiff, `${r.name} user_vec`).toBeLessThanOrEqual(CONTRACT.parity.tolerance);
         expect(r.scorerMaxAbsDiff, `${r.name} scores`).toBeLessThanOrEqual(CONTRACT.parity.tolerance);
       }
+      // the router's cold-start vector comes from an empty graph (S = M = C = 0): it must equal the
+      // trainer's no-history output, whatever llm_x that case carried
+      const noHistory = parity.cases.find((c) => c.userEncoder.inputs.query_x.dims[0] === 0);
+      expect(noHistory, "a parity case without history").toBeDefined();
+      const D = m.dims.embedding;
+      const empty = new Float32Array(0);
+      const cold = await runtime.encodeUser({
+        S: 0, M: 0, C: 0, D, queryX: empty, rating: empty, responseX: m.features.responseText ? empty : null, llmX: empty,
+        sessionLlm: new BigInt64Array(0), chainSrc: new BigInt64Array(0), chainDst: new BigInt64Array(0), llmIds: [], interactionIds: [],
+      });
+      const want = noHistory!.userEncoder.expected.user_vec.data;
+      expect(Math.max(...Array.from(cold, (v, i) => Math.abs(v - want[i])))).toBeLessThanOrEqual(CONTRACT.parity.tolerance);
       // the contract requires these situations among the cases
       expect(results.some((r) => r.S === 0), "a user with no history").toBe(true);
       expect(results.some((r) => r.S > 0 && r.C === 0), "an empty relation (no follows edges)").toBe(true);

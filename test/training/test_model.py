@@ -1,0 +1,93 @@
+"""Model shapes per node type, cold start, invariances, losses."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from training.config import ModelConfig, default, faithful, tiny
+from training.model import GMTRouter, HGTLayer, bt_loss, pointwise_loss
+
+
+def _inputs(S=7, M=6, D=512, C=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return dict(
+        query_x=torch.randn(S, D, generator=g), rating=torch.rand(S, generator=g), llm_x=torch.randn(M, D, generator=g),
+        session_llm=torch.randint(0, M, (S,), generator=g), chain_src=torch.arange(C), chain_dst=torch.arange(1, C + 1),
+        session_user=torch.zeros(S, dtype=torch.long), n_users=1,
+    )
+
+
+@pytest.mark.parametrize("cfg", [default(), tiny(), faithful()], ids=["default", "tiny", "faithful"])
+def test_shapes(cfg):
+    torch.manual_seed(0)
+    m = GMTRouter(cfg.model).eval()
+    x = _inputs()
+    feats = m.encoder.initial_features(x["query_x"], x["rating"], x["llm_x"], None, 1)
+    H = cfg.model.hidden
+    assert {k: tuple(v.shape) for k, v in feats.items()} == {
+        "query": (7, H), "llm": (6, H), "response": (7, H), "session": (7, H), "user": (1, H)}
+    out = HGTLayer(H, cfg.model.heads)(feats, {k: x[k] for k in ("session_llm", "chain_src", "chain_dst", "session_user")})
+    assert out["session"].shape == (7, H) and out["user"].shape == (1, H)
+    assert torch.equal(out["query"], feats["query"]) and torch.equal(out["llm"], feats["llm"])  # no incoming edges
+    u = m.encoder(**x)
+    assert u.shape == (1, H)
+    assert m.predictor(u.expand(4, H), torch.randn(4, 512), x["llm_x"]).shape == (4, 6)
+
+
+def test_cold_start_is_one_shared_vector():
+    torch.manual_seed(0)
+    m = GMTRouter(default().model).eval()
+    e = torch.zeros(0, dtype=torch.long)
+    llm = torch.randn(6, 512)
+    u0 = m.encoder(torch.zeros(0, 512), torch.zeros(0), llm, e, e, e, e, 1)
+    u0b = m.encoder(torch.zeros(0, 512), torch.zeros(0), torch.randn(3, 512), e, e, e, e, 1)
+    assert torch.isfinite(u0).all() and torch.allclose(u0, u0b)
+    # in a batch, a user without sessions gets the same vector
+    x = _inputs()
+    x["n_users"] = 2
+    assert torch.allclose(m.encoder(**x)[1:], u0, atol=1e-6)
+
+
+def test_user_vector_is_permutation_invariant_and_uses_ratings():
+    torch.manual_seed(0)
+    m = GMTRouter(default().model).eval()
+    x = _inputs(C=0)
+    perm = torch.randperm(7)
+    y = dict(x, query_x=x["query_x"][perm], rating=x["rating"][perm], session_llm=x["session_llm"][perm])
+    assert torch.allclose(m.encoder(**x), m.encoder(**y), atol=1e-5)
+    z = dict(x, rating=1 - x["rating"])
+    assert not torch.allclose(m.encoder(**x), m.encoder(**z))
+
+
+def test_attention_logits_are_clamped():
+    layer = HGTLayer(8, 2, clamp=30.0)
+    q = torch.full((3, 2, 4), 100.0)
+    e = layer._exp_logit(q, q, 0)
+    assert torch.allclose(e, torch.full_like(e, math.exp(30.0)))
+    assert layer._exp_logit(q[:0], q[:0], 0).shape == (0, 2)  # empty relation
+
+
+def test_bt_loss_values_and_gradient():
+    s_a = torch.tensor([0.0, 2.0], requires_grad=True)
+    s_b = torch.tensor([0.0, 0.0])
+    loss = bt_loss(s_a, s_b, torch.tensor([1.0, -1.0]))
+    expected = (math.log(2) + math.log1p(math.exp(2.0))) / 2
+    assert loss.item() == pytest.approx(expected, rel=1e-6)
+    loss.backward()
+    assert s_a.grad[0] < 0 and s_a.grad[1] > 0  # raise the winner, lower the loser
+    assert pointwise_loss(torch.tensor([0.0]), torch.tensor([0.5])).item() == pytest.approx(math.log(2), rel=1e-6)
+
+
+def test_config_validation_names_bad_value():
+    from training.config import apply_overrides
+
+    with pytest.raises(ValueError, match="model.hidden=30"):
+        apply_overrides(default(), ["model.hidden=30"])
+    with pytest.raises(ValueError, match="'bogus'"):
+        apply_overrides(default(), ["data.query_mode=bogus"])
+    with pytest.raises(ValueError, match="no such setting"):
+        apply_overrides(default(), ["model.nope=1"])
+    assert ModelConfig().hidden == 64

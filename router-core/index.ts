@@ -31,5 +31,6 @@ export { loadManifest, validateManifest, type Manifest } from "./manifest";
 export { UserVectorCache } from "./user-vector-cache";
 export type { Embedder } from "./embedder/embedder";
 export { UseLiteEmbedder, USE_LITE_ID, type UseLiteEmbedderOptions } from "./embedder/use-lite";
+export { UseLiteWorkerEmbedder, type UseLiteWorkerEmbedderOptions } from "./embedder/use-lite-worker";
 export { OpenAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from "./embedder/openai-compatible";
 export { CachedEmbedder, embeddingKey, type CachedEmbedderOptions } from "./embedder/cached-embedder";

@@ -5,18 +5,31 @@
  * new text (the floor of any embedding-based router).
  *
  * Usage: npx tsx bench/routing/bench.ts [--model-dir DIR] [--iterations 200] [--json out.json]
+ *        [--embedder main|worker] [--overlap]
+ * --embedder worker runs USE-lite in a worker thread (UseLiteWorkerEmbedder); --overlap runs the
+ * embed and user stages concurrently (the router default; stage timings then overlap).
  * Default model: router-core/models/default if present, else test/fixtures/tiny-model.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { CachedEmbedder } from "../../router-core/embedder/cached-embedder";
+import type { Embedder } from "../../router-core/embedder/embedder";
 import { UseLiteEmbedder } from "../../router-core/embedder/use-lite";
+import { UseLiteWorkerEmbedder } from "../../router-core/embedder/use-lite-worker";
 import { InMemoryHistoryStore } from "../../router-core/memory-history-store";
 import { OnnxRouter } from "../../router-core/onnx-router";
 import type { RouteDecision } from "../../router-core/router";
 
-const { values } = parseArgs({ options: { "model-dir": { type: "string" }, iterations: { type: "string", default: "200" }, json: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    "model-dir": { type: "string" },
+    iterations: { type: "string", default: "200" },
+    json: { type: "string" },
+    embedder: { type: "string", default: "main" },
+    overlap: { type: "boolean", default: false },
+  },
+});
 const modelDir = values["model-dir"] ?? (existsSync("router-core/models/default/manifest.json") ? "router-core/models/default" : "test/fixtures/tiny-model");
 const N = Number(values.iterations);
 const SIZES = [0, 10, 100, 1000];
@@ -42,11 +55,11 @@ function unitVector(seed: number, dim: number): Float32Array {
 type Row = { scenario: string; n: number; stats: Record<string, { p50: number; p99: number }> };
 
 async function main() {
-  const use = await UseLiteEmbedder.create();
+  const use: Embedder = values.embedder === "worker" ? await UseLiteWorkerEmbedder.create() : await UseLiteEmbedder.create();
   const embedder = new CachedEmbedder(use);
   const store = new InMemoryHistoryStore();
-  // sequential stages so per-stage timings don't overlap (the default overlaps embed and user stages)
-  const router = await OnnxRouter.create({ modelDir, embedder, historyStore: store, device: "cpu", historyLimit: 1000, overlapStages: false });
+  // default: sequential stages so per-stage timings don't overlap
+  const router = await OnnxRouter.create({ modelDir, embedder, historyStore: store, device: "cpu", historyLimit: 1000, overlapStages: values.overlap });
   const ids = router.catalog.map((c) => c.id);
   for (const size of SIZES) {
     for (let i = 0; i < size; i++) {
@@ -106,6 +119,7 @@ async function main() {
   const f = (x: number) => x.toFixed(2).padStart(7);
   const cols = ["embed", "historyLoad", "userEncode", "score", "onnx", "overhead", "total"];
   console.log(`model ${router.version} (${modelDir}), provider ${router.executionProvider}, ${cpus().length} CPUs, node ${process.version}, ${N} iterations`);
+  console.log(`embedder ${values.embedder} thread, stages ${values.overlap ? "overlapped" : "sequential"}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`baseline (USE-lite embed of one new text): p50 ${b50.toFixed(2)} ms, p99 ${b99.toFixed(2)} ms`);
   console.log("overhead = total - embed (what routing adds to the embedder); onnx = userEncode + score; ms, p50 / p99\n");
   console.log(["scenario".padEnd(18), ...cols.map((c) => c.padStart(17)), "  total/baseline p50"].join(""));
@@ -120,6 +134,7 @@ async function main() {
   }
   if (values.json) writeFileSync(values.json, JSON.stringify({ modelDir, routerVersion: router.version, cpus: cpus().length, baseline: { p50: b50, p99: b99 }, rows }, null, 1));
   await router.close();
+  if (use instanceof UseLiteWorkerEmbedder) await use.close();
 }
 
 main().catch((err: unknown) => {

@@ -7,6 +7,15 @@ const USE_LITE_DIM = 512;
 
 type UseModel = Awaited<ReturnType<typeof initModel>>;
 
+/**
+ * USE-lite drops trailing texts without tokens ("") from a batch and fails on a batch of only
+ * such texts; an empty text inside a batch gets the model's no-token vector. Appending one
+ * non-empty sentinel keeps every empty text inside the batch; callers drop the extra vector.
+ */
+export function padForEmptyTexts(texts: readonly string[]): string[] {
+  return texts.some((t) => t === "") ? [...texts, "a"] : [...texts];
+}
+
 export interface UseLiteEmbedderOptions {
   /**
    * Embed a few texts at create() so the first request doesn't pay the WASM kernels' first-call
@@ -40,7 +49,8 @@ export class UseLiteEmbedder implements Embedder {
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    const vectors = await this.#model.embed([...texts]);
-    return vectors.map((v) => Float32Array.from(v));
+    const vectors = await this.#model.embed(padForEmptyTexts(texts));
+    if (vectors.length < texts.length) throw new Error(`${USE_LITE_ID}: ${vectors.length} vectors for ${texts.length} texts`);
+    return vectors.slice(0, texts.length).map((v) => Float32Array.from(v));
   }
 }

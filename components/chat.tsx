@@ -21,6 +21,7 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
   const override = useRef<string | undefined>(undefined);
   const [input, setInput] = useState("");
   const [pickedModel, setPickedModel] = useState("");
+  const [stoppedIds, setStoppedIds] = useState<ReadonlySet<string>>(new Set());
   const bottom = useRef<HTMLDivElement>(null);
 
   const transport = useMemo(
@@ -47,7 +48,10 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
     onFinish: () => router.refresh(),
   });
 
-  useEffect(() => bottom.current?.scrollIntoView({ block: "end" }), [messages]);
+  useEffect(() => {
+    // Braces matter: newer browsers return a promise from scrollIntoView, which React would take for a cleanup.
+    bottom.current?.scrollIntoView({ block: "end" });
+  }, [messages]);
 
   const busy = status === "submitted" || status === "streaming";
   const lastId = messages[messages.length - 1]?.id;
@@ -67,7 +71,13 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
         <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
           {messages.length === 0 && <p className="mt-24 text-center text-zinc-500">Ask anything. Switchboard picks the model that suits you best.</p>}
           {messages.map((m) => (
-            <Message key={m.id} message={m} streaming={busy && m.id === lastId && m.role === "assistant"} streamError={error && m.id === lastId && m.role === "assistant" ? error.message : undefined} />
+            <Message
+              key={m.id}
+              message={m}
+              streaming={busy && m.id === lastId && m.role === "assistant"}
+              stopped={stoppedIds.has(m.id)}
+              streamError={error && m.id === lastId && m.role === "assistant" ? error.message : undefined}
+            />
           ))}
           {error && messages[messages.length - 1]?.role === "user" && (
             <p role="alert" data-testid="chat-error" className="text-sm text-red-600">
@@ -99,7 +109,13 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
             ))}
           </select>
           {busy ? (
-            <button type="button" onClick={() => void stop()} data-testid="stop" className="rounded-md bg-zinc-200 px-3 py-1.5 text-sm">
+            <button
+              type="button"
+              onClick={() => {
+                if (lastId) setStoppedIds((ids) => new Set(ids).add(lastId));
+                void stop();
+              }}
+              data-testid="stop" className="rounded-md bg-zinc-200 px-3 py-1.5 text-sm">
               Stop
             </button>
           ) : (

@@ -8,7 +8,7 @@ function textOf(message: ChatMessage): string {
   return message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
 }
 
-export function Message({ message, streaming, streamError }: { message: ChatMessage; streaming: boolean; streamError?: string }) {
+export function Message({ message, streaming, stopped, streamError }: { message: ChatMessage; streaming: boolean; stopped: boolean; streamError?: string }) {
   const text = textOf(message);
   if (message.role === "user") {
     return (
@@ -18,7 +18,7 @@ export function Message({ message, streaming, streamError }: { message: ChatMess
     );
   }
   const meta = message.metadata;
-  const status = streamError ? "failed" : meta?.status;
+  const status = streamError ? "failed" : stopped ? "stopped" : meta?.status;
   const error = streamError ?? meta?.error;
   return (
     <div className="flex flex-col gap-1" data-testid="message-assistant" data-status={streaming ? "streaming" : (status ?? "completed")}>

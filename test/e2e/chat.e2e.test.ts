@@ -1,0 +1,115 @@
+import { randomBytes } from "node:crypto";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { AuthPage } from "./pages/auth-page";
+import { ChatPage } from "./pages/chat-page";
+import { baseUrl, launchBrowser } from "./support/browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+const PASSWORD = "correct horse battery";
+const newEmail = (who: string) => `${who}-${randomBytes(4).toString("hex")}@example.test`;
+
+async function newUser(who: string): Promise<{ context: BrowserContext; page: Page; email: string }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on("pageerror", (err) => console.error(`[browser ${who}] ${err.stack ?? err.message}`));
+  const email = newEmail(who);
+  await new AuthPage(page).register(email, PASSWORD);
+  return { context, page, email };
+}
+
+describe("chat in a real browser", () => {
+  let aliceSession = "";
+  let alice: Awaited<ReturnType<typeof newUser>>;
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state === "fail" && alice) await alice.page.screenshot({ path: `test-results/${task.name.slice(0, 40).replace(/\W+/g, "-")}.png` });
+  });
+
+  it("register → chat → the reply streams in chunks → reload keeps history → logout → login sees it", async () => {
+    alice = await newUser("alice");
+    const chat = new ChatPage(alice.page);
+    await chat.recordStreaming();
+    await chat.send("Tell me about the tides [demo:slow]");
+    aliceSession = await chat.sessionId();
+    await chat.waitForLastAssistant("completed", 1);
+
+    const lengths = await chat.streamedLengths();
+    const final = (await chat.lastAssistant().getByTestId("message-content").textContent())!.length;
+    expect(lengths.filter((l) => l < final).length).toBeGreaterThanOrEqual(2);
+    expect(await chat.lastAssistant().getByTestId("model-badge").textContent()).toBe("Demo · Concise");
+
+    await alice.page.reload();
+    await expect.poll(() => chat.assistantMessages().count()).toBe(1);
+    expect(await alice.page.getByTestId("message-user").first().textContent()).toContain("Tell me about the tides");
+
+    await chat.logout();
+    await new AuthPage(alice.page).login(alice.email, PASSWORD);
+    await expect.poll(() => chat.sessionLinks().count()).toBe(1);
+    await chat.sessionLinks().first().click();
+    await alice.page.waitForURL(`${baseUrl()}/chat/${aliceSession}`);
+    await expect.poll(() => chat.assistantMessages().count()).toBe(1);
+    expect(await chat.lastAssistant().getByTestId("message-content").textContent()).toContain("tides");
+  });
+
+  it("a wrong password shows a clear error", async () => {
+    const context = await browser.newContext();
+    const message = await new AuthPage(await context.newPage()).attemptLogin(alice.email, "not the password");
+    expect(message).toBe("Wrong email or password.");
+    await context.close();
+  });
+
+  it("another user gets 404 for that session's page and API", async () => {
+    const bob = await newUser("bob");
+    const page = await new ChatPage(bob.page).open(aliceSession);
+    expect(page?.status()).toBe(404);
+    const api = await bob.page.request.get(`${baseUrl()}/api/sessions/${aliceSession}`);
+    expect(api.status()).toBe(404);
+    const post = await bob.page.request.post(`${baseUrl()}/api/chat`, { data: { trigger: "submit-message", chatSessionId: aliceSession, text: "hi" } });
+    expect(post.status()).toBe(404);
+    await bob.context.close();
+  });
+
+  it("stop mid-stream keeps the partial answer marked stopped", async () => {
+    const chat = new ChatPage(alice.page);
+    await chat.open(aliceSession);
+    await chat.send("Write a long essay [demo:slow]");
+    await alice.page.waitForFunction(() => {
+      const all = document.querySelectorAll('[data-testid="message-assistant"] [data-testid="message-content"]');
+      return (all[all.length - 1]?.textContent?.length ?? 0) > 20 && all.length === 2;
+    });
+    await chat.stop();
+    await chat.waitForLastAssistant("stopped");
+    const partial = (await chat.lastAssistant().getByTestId("message-content").textContent())!;
+
+    await alice.page.reload();
+    await expect.poll(() => chat.assistantMessages().count()).toBe(2);
+    await expect.poll(() => chat.lastAssistant().getAttribute("data-status")).toBe("stopped");
+    expect(await chat.lastAssistant().getByTestId("message-status").textContent()).toBe("Stopped");
+    const stored = (await chat.lastAssistant().getByTestId("message-content").textContent())!;
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.length).toBeLessThanOrEqual(partial.length + 40);
+    expect(stored).not.toContain("one brief sentence.");
+  });
+
+  it("a failing model marks the turn failed with the error shown, and the next turn still works", async () => {
+    const chat = new ChatPage(alice.page);
+    await chat.open(aliceSession);
+    await chat.send("This will break [demo:fail]");
+    await chat.waitForLastAssistant("failed", 3);
+    expect(await chat.lastAssistant().getByTestId("message-error").textContent()).toContain("HTTP 500");
+
+    await alice.page.reload();
+    await expect.poll(() => chat.lastAssistant().getAttribute("data-status")).toBe("failed");
+    expect(await chat.lastAssistant().getByTestId("message-error").textContent()).toContain("HTTP 500");
+
+    await chat.send("Are you back?");
+    await chat.waitForLastAssistant("completed", 4);
+    expect(await chat.lastAssistant().getByTestId("message-content").textContent()).toContain("Are you back?");
+  });
+});

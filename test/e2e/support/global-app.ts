@@ -1,0 +1,65 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { startDemoLlmServer } from "@/lib/llm/demo-server";
+import { createTestDatabase } from "../../support/database";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, app: ChildProcess, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (app.exitCode !== null) throw new Error(`the app exited with code ${app.exitCode} before it was ready`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/**
+ * Runs the real production build against a fresh database and the local demo
+ * LLM server, for browser and HTTP tests. Needs `next build` to have run.
+ */
+export default async function setup() {
+  if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npx next build` before the e2e suite (npm test does).");
+  const db = await createTestDatabase("sb_e2e");
+  const demo = await startDemoLlmServer({ port: 0 });
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: db.url,
+    AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
+    DEMO_LLM_URL: demo.url,
+    LLM_FIRST_TOKEN_TIMEOUT_MS: "3000",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const seeded = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/setup.ts"], { env, encoding: "utf8" });
+  if (seeded.status !== 0) throw new Error(`setup failed: ${seeded.stderr}`);
+
+  const app = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${baseUrl}/login`, app);
+  process.env.E2E_BASE_URL = baseUrl;
+  process.env.E2E_DATABASE_URL = db.url;
+
+  return async () => {
+    if (app.pid) process.kill(-app.pid, "SIGTERM");
+    await demo.close();
+    await new Promise((r) => setTimeout(r, 500));
+    await db.drop();
+  };
+}

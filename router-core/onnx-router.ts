@@ -71,6 +71,7 @@ export class OnnxRouter implements Router {
   readonly #topK: number;
   readonly queryMode: QueryMode;
   readonly #overlap: boolean;
+  readonly #logger: RouterLogger;
   #closed = false;
 
   private constructor(args: {
@@ -84,7 +85,9 @@ export class OnnxRouter implements Router {
     topK: number;
     queryMode: QueryMode;
     overlap: boolean;
+    logger: RouterLogger;
   }) {
+    this.#logger = args.logger;
     this.queryMode = args.queryMode;
     this.#overlap = args.overlap;
     this.manifest = args.manifest;
@@ -147,6 +150,7 @@ export class OnnxRouter implements Router {
         topK: options.retrievalTopK ?? 2,
         queryMode: options.queryMode ?? manifest.queryMode,
         overlap: options.overlapStages ?? true,
+        logger,
       });
       if (options.queryMode && options.queryMode !== manifest.queryMode) {
         logger.warn("router-core: queryMode overridden", { modelDir, trainedWith: manifest.queryMode, serving: options.queryMode });
@@ -255,7 +259,11 @@ export class OnnxRouter implements Router {
     const generation = this.#cache.generation(request.userId);
     const tLoad = now();
     const history = await this.#store.getRatedHistory({ userId: request.userId, limit: this.#historyLimit, embedderId: this.embedder.id });
-    const ordered = selectRecentHistory(history, this.#historyLimit);
+    const usable = history.filter(isUsableInteraction);
+    if (usable.length < history.length) {
+      this.#logger.warn("router-core: skipped stored interactions with an invalid rating or turn", { userId: request.userId, skipped: history.length - usable.length });
+    }
+    const ordered = selectRecentHistory(usable, this.#historyLimit);
     const graph = ordered.length === 0 ? null : await this.#buildGraph(ordered, request.candidates);
     const historyLoadMs = now() - tLoad;
     const tEncode = now();
@@ -313,9 +321,17 @@ function emptyUserGraph(D: number, responseText: boolean): UserGraphTensors {
   };
 }
 
+/** A stored interaction the encoder can take: rating a finite number in [0,1], turn a non-negative integer. */
+function isUsableInteraction(it: RatedInteraction): boolean {
+  return Number.isFinite(it.rating) && it.rating >= 0 && it.rating <= 1 && Number.isInteger(it.turnIndex) && it.turnIndex >= 0 && it.createdAt instanceof Date;
+}
+
 function validateRequest(request: RouteRequest): void {
   if (typeof request.userId !== "string" || request.userId === "") throw new InvalidInputError({ field: "userId", message: "must be a non-empty string" });
   if (typeof request.message !== "string") throw new InvalidInputError({ field: "message", message: "must be a string" });
+  if (request.earlierUserMessages !== undefined && (!Array.isArray(request.earlierUserMessages) || !request.earlierUserMessages.every((m) => typeof m === "string"))) {
+    throw new InvalidInputError({ field: "earlierUserMessages", message: "must be an array of strings" });
+  }
   if (!Array.isArray(request.candidates) || request.candidates.length === 0) throw new NoEligibleModelError({ candidateIds: [] });
   const ids = new Set<string>();
   for (const c of request.candidates) {

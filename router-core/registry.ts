@@ -8,10 +8,11 @@
  * decision (`fallback: true`) that picks `fallbackModelId` if it is among the request's
  * candidates, else the first candidate, so the app keeps serving. A failed load() while a
  * version is active keeps that version serving and records the error in `state.lastError`.
- * Request errors (InvalidInputError, NoEligibleModelError) are rethrown, never masked.
+ * Request errors (NoEligibleModelError, InvalidInputError naming a RouteRequest field) are
+ * rethrown, never masked.
  */
 import { InvalidInputError, NoEligibleModelError, RouterError } from "./errors";
-import type { RouteDecision, Router, RouteRequest } from "./router";
+import { REQUEST_FIELDS, type RouteDecision, type Router, type RouteRequest } from "./router";
 import { silentLogger, type RouterLogger } from "./session";
 import { UserVectorCache } from "./user-vector-cache";
 
@@ -126,7 +127,8 @@ export class RouterRegistry {
     try {
       return await slot.router.route(request);
     } catch (err) {
-      if (InvalidInputError.isInstance(err) || NoEligibleModelError.isInstance(err)) throw err;
+      // the caller's mistakes are rethrown; anything else (store down, bad stored data, runtime) falls back
+      if (NoEligibleModelError.isInstance(err) || (InvalidInputError.isInstance(err) && REQUEST_FIELDS.has(err.field))) throw err;
       const { error, errorName } = describe(err);
       this.#logger.warn("router-core: route failed, using fallback", { error, errorName, routerVersion: slot.router.version, routerError: RouterError.isInstance(err) });
       return fallbackDecision(request, `${errorName}: ${error}`, this.#fallbackModelId);

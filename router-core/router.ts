@@ -25,6 +25,9 @@ export interface RouteRequest {
   readonly personalization?: boolean;
 }
 
+/** Fields of RouteRequest; an InvalidInputError naming one of them is the caller's fault. */
+export const REQUEST_FIELDS: ReadonlySet<string> = new Set(["userId", "message", "earlierUserMessages", "candidates", "personalization"]);
+
 export interface CandidateScore {
   readonly id: string;
   /** Raw scorer logit. */

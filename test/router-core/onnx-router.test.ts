@@ -111,6 +111,19 @@ describe("OnnxRouter", () => {
     expect(store.saveCalls).toBe(savesBefore + 1);
   });
 
+  it("skips stored interactions with an invalid rating or turn instead of failing the turn", async () => {
+    const user = "dirty";
+    store.add(user, { chatSessionId: "s", turnIndex: 0, queryText: "ok", modelId: "model-a", rating: 1 });
+    const list = await store.getRatedHistory({ userId: user, limit: 1, embedderId: "x" });
+    // bypass add()'s own validation to simulate bad rows from a database
+    const bad = { ...list[0], interactionId: "bad-1", rating: 4, createdAt: new Date(list[0].createdAt.getTime() + 1) };
+    const dirtyStore = { ...store, getRatedHistory: async () => [...list, bad], saveQueryEmbeddings: async () => {}, recordRating: store.recordRating.bind(store) };
+    const r = await OnnxRouter.create({ modelDir: TOY_MODEL, embedder, historyStore: dirtyStore, device: "cpu" });
+    const d = await r.route({ userId: user, message: "q", candidates });
+    expect(d.coldStart.ratingsUsed).toBe(1);
+    await r.close();
+  });
+
   it("uses at most historyLimit ratings", async () => {
     const user = "heavy";
     for (let i = 0; i < 70; i++) store.add(user, { chatSessionId: `s${i % 7}`, turnIndex: Math.floor(i / 7), queryText: `h${i}`, modelId: candidates[i % 3].id, rating: (i % 5) / 4 });

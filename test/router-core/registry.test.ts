@@ -86,12 +86,15 @@ describe("RouterRegistry", () => {
       new (class extends MockRouter {
         override async route(r: RouteRequest): Promise<RouteDecision> {
           if (r.message === "bad") throw new InvalidInputError({ field: "message", message: "bad" });
+          if (r.message === "bad tensor") throw new InvalidInputError({ field: "session_llm", message: "out of range" });
           throw new Error("onnxruntime exploded");
         }
       })(),
     );
     expect((await registry.route(request)).fallbackReason).toContain("onnxruntime exploded");
     await expect(registry.route({ ...request, message: "bad" })).rejects.toSatisfy(InvalidInputError.isInstance);
+    // an invalid tensor built from stored data is not the caller's fault: fall back
+    expect((await registry.route({ ...request, message: "bad tensor" })).fallbackReason).toContain("session_llm");
   });
 
   it("forwards invalidateUser to the active router", async () => {

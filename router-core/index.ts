@@ -5,6 +5,7 @@ export { RouterRegistry, fallbackDecision, type RegistryState, type RouterRegist
 export { GmtRouterFacade, type GmtFeedback, type GmtQuery, type GmtRouteResult, type GmtRouterFacadeOptions, type RoutingTarget } from "./gmt-facade";
 export type { GetRatedHistoryArgs, HistoryStore, RatedInteraction, RatingSource, RecordRatingArgs, SaveQueryEmbeddingsArgs } from "./history-store";
 export { InMemoryHistoryStore, type NewInteraction } from "./memory-history-store";
+export { embeddingFromBytes, embeddingToBytes } from "./embedding-bytes";
 export {
   assertNormalizedRating,
   ratingFromFeedback0to5,

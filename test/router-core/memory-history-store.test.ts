@@ -35,3 +35,16 @@ describe("InMemoryHistoryStore", () => {
     await expect(store.recordRating({ userId: "u", queryText: "q", modelId: "m", rating: 2, source: "feedback" })).rejects.toSatisfy(InvalidInputError.isInstance);
   });
 });
+
+describe("embedding bytes", () => {
+  it("round-trips float32 values exactly and rejects a wrong length", async () => {
+    const { embeddingFromBytes, embeddingToBytes } = await import("@/router-core/embedding-bytes");
+    const v = Float32Array.from([0, -1.5, 3.1415927, 1e-30, -0]);
+    const bytes = embeddingToBytes(v);
+    expect(bytes.byteLength).toBe(20);
+    expect(Array.from(bytes.subarray(4, 8))).toEqual([0, 0, 0xc0, 0xbf]); // -1.5 little-endian
+    const buf = Buffer.concat([Buffer.from([9]), Buffer.from(bytes)]).subarray(1); // unaligned, like a pg Buffer slice
+    expect(Array.from(embeddingFromBytes(buf, 5)!)).toEqual(Array.from(v));
+    expect(embeddingFromBytes(bytes, 4)).toBeNull();
+  });
+});

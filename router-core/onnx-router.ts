@@ -3,7 +3,6 @@
  * sessions, its cold-start vector. Create with `await OnnxRouter.create(options)`, which fails
  * fast (typed errors) on a missing, corrupt, contract- or embedder-mismatched model.
  */
-import { join } from "node:path";
 import type { QueryMode } from "./contract";
 import { CachedEmbedder } from "./embedder/cached-embedder";
 import type { Embedder } from "./embedder/embedder";
@@ -55,6 +54,7 @@ export interface OnnxRouterOptions {
 }
 
 const now = () => performance.now();
+let instanceSeq = 0;
 
 export class OnnxRouter implements Router {
   readonly version: string;
@@ -72,6 +72,11 @@ export class OnnxRouter implements Router {
   readonly queryMode: QueryMode;
   readonly #overlap: boolean;
   readonly #logger: RouterLogger;
+  /**
+   * User-vector cache namespace: the router version plus an instance number, so a reloaded model
+   * with an unchanged routerVersion never reads vectors encoded by the previous instance.
+   */
+  readonly #cacheNamespace: string;
   #closed = false;
 
   private constructor(args: {
@@ -92,6 +97,7 @@ export class OnnxRouter implements Router {
     this.#overlap = args.overlap;
     this.manifest = args.manifest;
     this.version = args.manifest.routerVersion;
+    this.#cacheNamespace = `${this.version}#${++instanceSeq}`;
     this.#runtime = args.runtime;
     this.executionProvider = args.runtime.provider;
     this.embedder = args.embedder;
@@ -135,7 +141,7 @@ export class OnnxRouter implements Router {
       if ((options.verifyParity ?? true) && manifest.files.parity) {
         const file = manifest.files.parity;
         const parity = parseParityFile(await readModelJson(modelDir, file), modelDir, file);
-        await verifyParity(runtime, parity, join(modelDir), file);
+        await verifyParity(runtime, parity, modelDir, file);
       }
       const coldStart = await runtime.encodeUser(emptyUserGraph(manifest.dims.embedding, manifest.features.responseText));
       const embedder = options.embedder instanceof CachedEmbedder ? options.embedder : new CachedEmbedder(options.embedder, { maxEntries: options.embeddingCacheSize });
@@ -176,6 +182,7 @@ export class OnnxRouter implements Router {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#cache.dropNamespace(this.#cacheNamespace);
     await this.#runtime.release();
   }
 
@@ -254,7 +261,7 @@ export class OnnxRouter implements Router {
   /** The user's vector: cache hit, or load history + embed missing queries + encode. */
   async #userVector(request: RouteRequest, personalization: boolean) {
     if (!personalization) return { vector: this.#coldStart, ratingsUsed: 0, cache: "bypass" as const, historyLoadMs: 0, encodeMs: 0 };
-    const cached = this.#cache.get(this.version, request.userId);
+    const cached = this.#cache.get(this.#cacheNamespace, request.userId);
     if (cached) return { ...cached, cache: "hit" as const, historyLoadMs: 0, encodeMs: 0 };
     const generation = this.#cache.generation(request.userId);
     const tLoad = now();
@@ -270,7 +277,7 @@ export class OnnxRouter implements Router {
     const vector = graph ? await this.#runtime.encodeUser(graph) : this.#coldStart;
     const encodeMs = now() - tEncode;
     const value = { vector, ratingsUsed: ordered.length };
-    this.#cache.set(this.version, request.userId, generation, value);
+    this.#cache.set(this.#cacheNamespace, request.userId, generation, value);
     return { ...value, cache: "miss" as const, historyLoadMs, encodeMs };
   }
 

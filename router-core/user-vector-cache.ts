@@ -6,7 +6,8 @@ export interface CachedUserVector {
 }
 
 /**
- * Encoded user vectors keyed by (router version, user id). A per-user generation counter makes
+ * Encoded user vectors keyed by (router version, user id); OnnxRouter passes its version plus an
+ * instance number as the version, so two loads of one model never share vectors. A per-user generation counter makes
  * invalidation safe against encodes already in flight: a result computed before the latest
  * invalidateUser() is never stored.
  */
@@ -45,6 +46,11 @@ export class UserVectorCache {
   invalidateUser(userId: string): void {
     this.#generation.set(userId, ++this.#counter);
     this.#entries.deleteWhere((key) => key.slice(key.indexOf("\u0000") + 1) === userId);
+  }
+
+  /** Drops every vector of one router instance (called when it closes). */
+  dropNamespace(routerVersion: string): void {
+    this.#entries.deleteWhere((key) => key.slice(0, key.indexOf("\u0000")) === routerVersion);
   }
 
   clear(): void {

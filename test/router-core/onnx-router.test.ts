@@ -162,6 +162,24 @@ describe("query text modes", () => {
   });
 });
 
+describe("a reloaded model with the same routerVersion", () => {
+  it("does not read user vectors cached by the previous instance", async () => {
+    const store = new InMemoryHistoryStore();
+    store.add("u", { chatSessionId: "s", turnIndex: 0, queryText: "q", modelId: "model-a", rating: 1 });
+    const registry = new RouterRegistry();
+    const make = () => OnnxRouter.create({ modelDir: TOY_MODEL, embedder: new HashEmbedder("test-hash-16", 16), historyStore: store, device: "cpu", userVectorCache: registry.userVectorCache });
+    await registry.load(make);
+    expect((await registry.route({ userId: "u", message: "m", candidates })).userCache).toBe("miss");
+    expect((await registry.route({ userId: "u", message: "m", candidates })).userCache).toBe("hit");
+    await registry.load(make);
+    const after = await registry.route({ userId: "u", message: "m", candidates });
+    expect(after.routerVersion).toBe("toy-1");
+    expect(after.userCache).toBe("miss");
+    await registry.close();
+    expect(registry.userVectorCache.size).toBe(0);
+  });
+});
+
 describe("hot-swap of real ONNX routers", () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -71,3 +71,15 @@ describe("OnnxRouter with a rating that lands while the user's vector is being c
     expect(next.coldStart.ratingsUsed).toBe(2);
   });
 });
+
+describe("UserVectorCache namespaces", () => {
+  it("dropNamespace removes one router instance's vectors only", () => {
+    const cache = new UserVectorCache();
+    const value = { vector: Float32Array.from([1]), ratingsUsed: 1 };
+    cache.set("v1#1", "u", 0, value);
+    cache.set("v1#2", "u", 0, value);
+    cache.dropNamespace("v1#1");
+    expect(cache.get("v1#1", "u")).toBeUndefined();
+    expect(cache.get("v1#2", "u")).toBe(value);
+  });
+});

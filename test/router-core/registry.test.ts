@@ -97,6 +97,21 @@ describe("RouterRegistry", () => {
     expect((await registry.route({ ...request, message: "bad tensor" })).fallbackReason).toContain("session_llm");
   });
 
+  it("of two overlapping loads the one started last wins; the other router is closed", async () => {
+    const registry = new RouterRegistry();
+    const slow = new MockRouter({ version: "slow" });
+    const fast = new MockRouter({ version: "fast" });
+    const a = registry.load(async () => {
+      await sleep(30);
+      return slow;
+    });
+    const b = registry.load(async () => fast);
+    await Promise.all([a, b]);
+    expect(registry.state).toMatchObject({ status: "ready", routerVersion: "fast" });
+    expect(slow.closed).toBe(true);
+    expect((await registry.route(request)).routerVersion).toBe("fast");
+  });
+
   it("forwards invalidateUser to the active router", async () => {
     const registry = new RouterRegistry();
     const r = new MockRouter();

@@ -1,6 +1,6 @@
 /**
  * Embeddings as bytes for storage (Postgres bytea / Prisma Bytes): little-endian float32,
- * 4 bytes per value, no header. Pair them with the embedder id (Turn.embedderId).
+ * 4 bytes per value, no header. Store them with their embeddingKey (RouteDecision.embeddingKey), e.g. in Turn.embedderId.
  */
 
 /** Float32Array -> bytes (copies; independent of the platform's endianness). */

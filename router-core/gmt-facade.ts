@@ -52,6 +52,8 @@ export interface GmtFeedback {
   readonly session_id?: string;
   readonly turn?: number;
   readonly response?: string;
+  /** Earlier messages of the conversation (stored as the interaction's context). */
+  readonly conversation_history?: readonly GmtHistoryMessage[];
 }
 
 export interface GmtRouterFacadeOptions {
@@ -140,6 +142,7 @@ export class GmtRouterFacade {
       source: "feedback",
       chatSessionId: feedback.session_id,
       turnIndex: feedback.turn,
+      context: earlierUserMessages(feedback.conversation_history),
       responseText: feedback.response ?? null,
     });
     this.#router.invalidateUser(feedback.user_id);

@@ -10,14 +10,22 @@ export interface RatedInteraction {
   readonly chatSessionId: string;
   /** 0-based position of the user turn inside its conversation. */
   readonly turnIndex: number;
-  /** The query text as built for the model's queryMode when the turn was routed (see RouteDecision.queryText). */
+  /** The user message of this turn (contract appExport "query"). */
   readonly queryText: string;
+  /**
+   * The conversation's earlier user messages, oldest first (appExport "context"). Used to build
+   * the query text for full_context / retrieval models when the embedding must be computed.
+   */
+  readonly context?: readonly string[] | null;
   readonly modelId: string;
   /** Normalised rating r in [0,1]; map raw signals with the helpers in rating.ts. */
   readonly rating: number;
   readonly responseText?: string | null;
   readonly createdAt: Date;
-  /** Embedding of queryText by the embedder named in the request, or null/undefined when not stored yet. */
+  /**
+   * Embedding of the turn's query text as the router built it (RouteDecision.queryEmbedding),
+   * stored under the request's embeddingKey; null/undefined when not stored under that key.
+   */
   readonly queryEmbedding?: Float32Array | null;
 }
 
@@ -25,12 +33,15 @@ export interface GetRatedHistoryArgs {
   readonly userId: string;
   /** Return at most this many interactions, the most recent ones (by createdAt). */
   readonly limit: number;
-  /** Only embeddings stored under this embedder id may be returned in queryEmbedding. */
-  readonly embedderId: string;
+  /**
+   * Only embeddings stored under this key may be returned in queryEmbedding. The key names the
+   * embedder and the query-text mode, e.g. "use-lite-512:full_context" (see RouteDecision.embeddingKey).
+   */
+  readonly embeddingKey: string;
 }
 
 export interface SaveQueryEmbeddingsArgs {
-  readonly embedderId: string;
+  readonly embeddingKey: string;
   readonly embeddings: readonly { readonly interactionId: string; readonly embedding: Float32Array }[];
 }
 
@@ -47,6 +58,7 @@ export interface RecordRatingArgs {
   /** Conversation and turn when known; the store creates a standalone one-turn conversation otherwise. */
   readonly chatSessionId?: string;
   readonly turnIndex?: number;
+  readonly context?: readonly string[] | null;
   readonly responseText?: string | null;
 }
 

@@ -8,18 +8,18 @@ import type {
   SaveQueryEmbeddingsArgs,
 } from "./history-store";
 
-/** Input of InMemoryHistoryStore.add; queryEmbedding, if given, is stored under `embedderId`. */
+/** Input of InMemoryHistoryStore.add; queryEmbedding, if given, is stored under `embeddingKey`. */
 export type NewInteraction = Omit<RatedInteraction, "interactionId" | "createdAt" | "queryEmbedding"> & {
   readonly interactionId?: string;
   readonly createdAt?: Date;
   readonly queryEmbedding?: Float32Array | null;
-  readonly embedderId?: string;
+  readonly embeddingKey?: string;
 };
 
 /** A HistoryStore in process memory, for tests, benchmarks and the CLI. Not persistent. */
 export class InMemoryHistoryStore implements HistoryStore {
   readonly #byUser = new Map<string, RatedInteraction[]>();
-  /** embedderId -> interactionId -> embedding */
+  /** embeddingKey -> interactionId -> embedding */
   readonly #embeddings = new Map<string, Map<string, Float32Array>>();
   #clock = 0;
   /** Number of saveQueryEmbeddings calls, for tests. */
@@ -33,6 +33,7 @@ export class InMemoryHistoryStore implements HistoryStore {
       chatSessionId: interaction.chatSessionId,
       turnIndex: interaction.turnIndex,
       queryText: interaction.queryText,
+      context: interaction.context ?? null,
       modelId: interaction.modelId,
       rating: interaction.rating,
       responseText: interaction.responseText ?? null,
@@ -45,8 +46,8 @@ export class InMemoryHistoryStore implements HistoryStore {
     while (at > 0 && list[at - 1].createdAt.getTime() > stored.createdAt.getTime()) at--;
     list.splice(at, 0, stored);
     this.#byUser.set(userId, list);
-    if (interaction.queryEmbedding && interaction.embedderId) {
-      this.#embeddingsFor(interaction.embedderId).set(stored.interactionId, interaction.queryEmbedding);
+    if (interaction.queryEmbedding && interaction.embeddingKey) {
+      this.#embeddingsFor(interaction.embeddingKey).set(stored.interactionId, interaction.queryEmbedding);
     }
     return stored;
   }
@@ -56,18 +57,18 @@ export class InMemoryHistoryStore implements HistoryStore {
     return this.#byUser.get(userId)?.length ?? 0;
   }
 
-  async getRatedHistory({ userId, limit, embedderId }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
+  async getRatedHistory({ userId, limit, embeddingKey }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
     const list = this.#byUser.get(userId) ?? [];
-    const embeddings = this.#embeddings.get(embedderId);
+    const embeddings = this.#embeddings.get(embeddingKey);
     return list
       .slice(Math.max(0, list.length - Math.max(0, limit)))
       .reverse()
       .map((i) => ({ ...i, queryEmbedding: embeddings?.get(i.interactionId) ?? null }));
   }
 
-  async saveQueryEmbeddings({ embedderId, embeddings }: SaveQueryEmbeddingsArgs): Promise<void> {
+  async saveQueryEmbeddings({ embeddingKey, embeddings }: SaveQueryEmbeddingsArgs): Promise<void> {
     this.saveCalls++;
-    const map = this.#embeddingsFor(embedderId);
+    const map = this.#embeddingsFor(embeddingKey);
     for (const { interactionId, embedding } of embeddings) map.set(interactionId, embedding);
   }
 
@@ -83,15 +84,16 @@ export class InMemoryHistoryStore implements HistoryStore {
       queryText: args.queryText,
       modelId: args.modelId,
       rating: args.rating,
+      context: args.context ?? null,
       responseText: args.responseText ?? null,
     });
   }
 
-  #embeddingsFor(embedderId: string): Map<string, Float32Array> {
-    let map = this.#embeddings.get(embedderId);
+  #embeddingsFor(embeddingKey: string): Map<string, Float32Array> {
+    let map = this.#embeddings.get(embeddingKey);
     if (!map) {
       map = new Map();
-      this.#embeddings.set(embedderId, map);
+      this.#embeddings.set(embeddingKey, map);
     }
     return map;
   }

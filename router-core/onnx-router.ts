@@ -70,6 +70,8 @@ export class OnnxRouter implements Router {
   readonly #historyLimit: number;
   readonly #topK: number;
   readonly queryMode: QueryMode;
+  /** `${embedder id}:${queryMode}`: stored query embeddings are only reused under this key. */
+  readonly embeddingKey: string;
   readonly #overlap: boolean;
   readonly #logger: RouterLogger;
   /**
@@ -94,6 +96,7 @@ export class OnnxRouter implements Router {
   }) {
     this.#logger = args.logger;
     this.queryMode = args.queryMode;
+    this.embeddingKey = `${args.embedder.id}:${args.queryMode}`;
     this.#overlap = args.overlap;
     this.manifest = args.manifest;
     this.version = args.manifest.routerVersion;
@@ -222,6 +225,7 @@ export class OnnxRouter implements Router {
       queryText: query.text,
       queryEmbedding: query.embedding,
       embedderId: this.embedder.id,
+      embeddingKey: this.embeddingKey,
       userCache: user.cache,
       timings: {
         embedMs: query.ms,
@@ -234,28 +238,33 @@ export class OnnxRouter implements Router {
     };
   }
 
-  /** Builds the query text per the manifest's queryMode and embeds it, with unseen candidates' descriptions. */
+  /** Builds the query text per queryMode and embeds it, with unseen candidates' descriptions. */
   async #embedQuery(request: RouteRequest) {
     const t = now();
-    const earlier = request.earlierUserMessages ?? [];
     const unseenCandidates = request.candidates.filter((c) => !this.#catalogEmbeddings.has(c.id));
-    let text: string;
-    let embedding: Float32Array;
-    let unseenVectors: Float32Array[];
-    if (this.queryMode === "retrieval" && earlier.length > 0) {
-      const vectors = await this.embedder.embed([request.message, ...earlier, ...unseenCandidates.map((c) => c.description)]);
-      const retrieved = selectRetrievalTurns(vectors[0], vectors.slice(1, 1 + earlier.length), this.#topK);
-      text = buildQueryText({ mode: "retrieval", current: request.message, earlier, retrieved });
-      embedding = (await this.embedder.embed([text]))[0];
-      unseenVectors = vectors.slice(1 + earlier.length);
-    } else {
-      text = buildQueryText({ mode: this.queryMode, current: request.message, earlier });
-      const vectors = await this.embedder.embed([text, ...unseenCandidates.map((c) => c.description)]);
-      embedding = vectors[0];
-      unseenVectors = vectors.slice(1);
-    }
-    const unseen = new Map(unseenCandidates.map((c, i) => [c.id, unseenVectors[i]]));
-    return { text, embedding, unseen, ms: now() - t };
+    const [text] = await this.#queryTexts([{ message: request.message, earlier: request.earlierUserMessages ?? [] }]);
+    const vectors = await this.embedder.embed([text, ...unseenCandidates.map((c) => c.description)]);
+    const unseen = new Map(unseenCandidates.map((c, i) => [c.id, vectors[1 + i]]));
+    return { text, embedding: vectors[0], unseen, ms: now() - t };
+  }
+
+  /**
+   * The text embedded as the query node for each (message, earlier messages) pair, per queryMode
+   * (features.buildQueryText). retrieval embeds the messages and their context in one batch.
+   */
+  async #queryTexts(items: readonly { message: string; earlier: readonly string[] }[]): Promise<string[]> {
+    const mode = this.queryMode;
+    if (mode !== "retrieval") return items.map((it) => buildQueryText({ mode, current: it.message, earlier: it.earlier }));
+    const flat = items.flatMap((it) => (it.earlier.length > 0 ? [it.message, ...it.earlier] : []));
+    const vectors = flat.length > 0 ? await this.embedder.embed(flat) : [];
+    let offset = 0;
+    return items.map((it) => {
+      if (it.earlier.length === 0) return buildQueryText({ mode, current: it.message, earlier: [] });
+      const own = vectors.slice(offset, offset + 1 + it.earlier.length);
+      offset += own.length;
+      const retrieved = selectRetrievalTurns(own[0], own.slice(1), this.#topK);
+      return buildQueryText({ mode, current: it.message, earlier: it.earlier, retrieved });
+    });
   }
 
   /** The user's vector: cache hit, or load history + embed missing queries + encode. */
@@ -265,7 +274,7 @@ export class OnnxRouter implements Router {
     if (cached) return { ...cached, cache: "hit" as const, historyLoadMs: 0, encodeMs: 0 };
     const generation = this.#cache.generation(request.userId);
     const tLoad = now();
-    const history = await this.#store.getRatedHistory({ userId: request.userId, limit: this.#historyLimit, embedderId: this.embedder.id });
+    const history = await this.#store.getRatedHistory({ userId: request.userId, limit: this.#historyLimit, embeddingKey: this.embeddingKey });
     const usable = history.filter(isUsableInteraction);
     if (usable.length < history.length) {
       this.#logger.warn("router-core: skipped stored interactions with an invalid rating or turn", { userId: request.userId, skipped: history.length - usable.length });
@@ -284,10 +293,11 @@ export class OnnxRouter implements Router {
   async #buildGraph(ordered: readonly RatedInteraction[], candidates: readonly Candidate[]): Promise<UserGraphTensors> {
     const D = this.#runtime.D;
     const missing = ordered.filter((it) => !it.queryEmbedding || it.queryEmbedding.length !== D);
-    const fresh = await this.embedder.embed(missing.map((it) => it.queryText));
+    const texts = await this.#queryTexts(missing.map((it) => ({ message: it.queryText, earlier: it.context ?? [] })));
+    const fresh = await this.embedder.embed(texts);
     if (missing.length > 0) {
       await this.#store.saveQueryEmbeddings({
-        embedderId: this.embedder.id,
+        embeddingKey: this.embeddingKey,
         embeddings: missing.map((it, i) => ({ interactionId: it.interactionId, embedding: fresh[i] })),
       });
     }

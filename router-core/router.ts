@@ -74,9 +74,11 @@ export interface RouteDecision {
   readonly queryMode: QueryMode | null;
   /** The text embedded as the query node; persist it as the turn's queryText. */
   readonly queryText: string;
-  /** Its embedding (embedder `embedderId`); persist it with saveQueryEmbeddings once the turn is rated. */
+  /** Its embedding; persist it under `embeddingKey` (e.g. Turn.queryEmbedding + Turn.embedderId). */
   readonly queryEmbedding: Float32Array | null;
   readonly embedderId: string | null;
+  /** `${embedderId}:${queryMode}`: the key stored embeddings are looked up by (HistoryStore). */
+  readonly embeddingKey: string | null;
   /** Whether the user vector came from the cache. */
   readonly userCache: "hit" | "miss" | "bypass";
   readonly timings: RouteTimings;

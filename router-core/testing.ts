@@ -48,6 +48,7 @@ export class MockRouter implements Router {
       queryText: request.message,
       queryEmbedding: null,
       embedderId: null,
+      embeddingKey: null,
       userCache: "bypass",
       timings: { embedMs: 0, historyLoadMs: 0, userEncodeMs: 0, scoreMs: 0, totalMs: 0 },
       fallback: false,

@@ -70,7 +70,7 @@ async function main() {
         modelId: ids[i % ids.length],
         rating: (i % 5) / 4,
         queryEmbedding: unitVector(i + size * 7919, use.dim),
-        embedderId: use.id,
+        embeddingKey: router.embeddingKey,
       });
     }
   }

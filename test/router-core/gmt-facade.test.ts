@@ -35,7 +35,7 @@ describe("GmtRouterFacade", () => {
     const before = await facade.routeSingle({ query_text: "Prove it", user_id: "bob" });
     const loser = Object.entries(before.scores).sort((a, b) => a[1] - b[1])[0][0];
     for (let i = 0; i < 6; i++) await facade.updateUserFeedback({ user_id: "bob", query: `Prove it ${i}`, model: loser, rating: 5 });
-    const history = await store.getRatedHistory({ userId: "bob", limit: 100, embedderId: "x" });
+    const history = await store.getRatedHistory({ userId: "bob", limit: 100, embeddingKey: "x" });
     expect(history).toHaveLength(6);
     expect(history.every((h) => h.rating === 1 && h.modelId === loser)).toBe(true);
     const after = await facade.routeSingle({ query_text: "Prove it", user_id: "bob" });
@@ -47,7 +47,7 @@ describe("GmtRouterFacade", () => {
 
   it("maps 0..5 feedback to r = rating/5 and rejects values outside 0..5", async () => {
     await facade.updateUserFeedback({ user_id: "carol", query: "q", model: "model-a", rating: 2 });
-    const [h] = await store.getRatedHistory({ userId: "carol", limit: 1, embedderId: "x" });
+    const [h] = await store.getRatedHistory({ userId: "carol", limit: 1, embeddingKey: "x" });
     expect(h.rating).toBeCloseTo(0.4, 12);
     await expect(facade.updateUserFeedback({ user_id: "carol", query: "q", model: "model-a", rating: 7 })).rejects.toSatisfy(InvalidInputError.isInstance);
   });
@@ -94,7 +94,7 @@ describe.skipIf(!hasModel(TINY_MODEL))("tiny training fixture with the real USE-
       expect(ids).toContain(d.modelId);
       expect(d.coldStart.ratingsUsed).toBe(2);
       expect(d.queryEmbedding).toHaveLength(512);
-      const stored = await store.getRatedHistory({ userId: "u", limit: 10, embedderId: "use-lite-512" });
+      const stored = await store.getRatedHistory({ userId: "u", limit: 10, embeddingKey: router.embeddingKey });
       expect(stored.every((s) => s.queryEmbedding?.length === 512)).toBe(true);
     } finally {
       await router.close();

@@ -11,18 +11,18 @@ describe("InMemoryHistoryStore", () => {
     store.add("u", { ...base, turnIndex: 1, interactionId: "t3", createdAt: new Date(3000) });
     store.add("u", { ...base, turnIndex: 2, interactionId: "t1", createdAt: new Date(1000) });
     store.add("other", { ...base, turnIndex: 0, interactionId: "x" });
-    const got = await store.getRatedHistory({ userId: "u", limit: 2, embedderId: "e" });
+    const got = await store.getRatedHistory({ userId: "u", limit: 2, embeddingKey: "e" });
     expect(got.map((i) => i.interactionId)).toEqual(["t3", "t2"]);
-    expect(await store.getRatedHistory({ userId: "u", limit: 0, embedderId: "e" })).toEqual([]);
-    expect(await store.getRatedHistory({ userId: "nobody", limit: 5, embedderId: "e" })).toEqual([]);
+    expect(await store.getRatedHistory({ userId: "u", limit: 0, embeddingKey: "e" })).toEqual([]);
+    expect(await store.getRatedHistory({ userId: "nobody", limit: 5, embeddingKey: "e" })).toEqual([]);
   });
 
   it("returns query embeddings only for the embedder they were saved under", async () => {
     const store = new InMemoryHistoryStore();
     const it1 = store.add("u", { ...base, turnIndex: 0 });
-    await store.saveQueryEmbeddings({ embedderId: "e1", embeddings: [{ interactionId: it1.interactionId, embedding: Float32Array.from([1, 2]) }] });
-    expect(Array.from((await store.getRatedHistory({ userId: "u", limit: 1, embedderId: "e1" }))[0].queryEmbedding!)).toEqual([1, 2]);
-    expect((await store.getRatedHistory({ userId: "u", limit: 1, embedderId: "e2" }))[0].queryEmbedding).toBeNull();
+    await store.saveQueryEmbeddings({ embeddingKey: "e1", embeddings: [{ interactionId: it1.interactionId, embedding: Float32Array.from([1, 2]) }] });
+    expect(Array.from((await store.getRatedHistory({ userId: "u", limit: 1, embeddingKey: "e1" }))[0].queryEmbedding!)).toEqual([1, 2]);
+    expect((await store.getRatedHistory({ userId: "u", limit: 1, embeddingKey: "e2" }))[0].queryEmbedding).toBeNull();
   });
 
   it("recordRating appends a turn to the given conversation or starts a new one", async () => {

@@ -38,6 +38,7 @@ describe("OnnxRouter", () => {
       queryMode: "current_only",
       queryText: "How do I sort a list?",
       embedderId: "test-hash-16",
+      embeddingKey: "test-hash-16:current_only",
       fallback: false,
       coldStart: { ratingsUsed: 0, usedColdStartVector: true, personalization: true },
     });
@@ -104,7 +105,7 @@ describe("OnnxRouter", () => {
     const savesBefore = store.saveCalls;
     await router.route({ userId: user, message: "q", candidates });
     expect(store.saveCalls).toBe(savesBefore + 1);
-    const stored = await store.getRatedHistory({ userId: user, limit: 10, embedderId: "test-hash-16" });
+    const stored = await store.getRatedHistory({ userId: user, limit: 10, embeddingKey: router.embeddingKey });
     expect(stored.every((s) => s.queryEmbedding instanceof Float32Array)).toBe(true);
     router.invalidateUser(user);
     await router.route({ userId: user, message: "q", candidates });
@@ -114,7 +115,7 @@ describe("OnnxRouter", () => {
   it("skips stored interactions with an invalid rating or turn instead of failing the turn", async () => {
     const user = "dirty";
     store.add(user, { chatSessionId: "s", turnIndex: 0, queryText: "ok", modelId: "model-a", rating: 1 });
-    const list = await store.getRatedHistory({ userId: user, limit: 1, embedderId: "x" });
+    const list = await store.getRatedHistory({ userId: user, limit: 1, embeddingKey: "x" });
     // bypass add()'s own validation to simulate bad rows from a database
     const bad = { ...list[0], interactionId: "bad-1", rating: 4, createdAt: new Date(list[0].createdAt.getTime() + 1) };
     const dirtyStore = { ...store, getRatedHistory: async () => [...list, bad], saveQueryEmbeddings: async () => {}, recordRating: store.recordRating.bind(store) };
@@ -151,6 +152,22 @@ describe("query text modes", () => {
     const r = await OnnxRouter.create({ modelDir: TOY_MODEL, embedder: new HashEmbedder("test-hash-16", 16), historyStore: store, device: "cpu", queryMode: "full_context" });
     const d = await r.route({ userId: "u", message: "and lifetimes?", earlierUserMessages: earlier, candidates });
     expect(d.queryText).toBe([...earlier, "and lifetimes?"].join(sep));
+    await r.close();
+  });
+
+  it("stored turns are embedded from their message and context per the mode, under a mode-specific key", async () => {
+    const embedder = new HashEmbedder("test-hash-16", 16);
+    const r = await OnnxRouter.create({ modelDir: TOY_MODEL, embedder, historyStore: store, device: "cpu", queryMode: "full_context" });
+    expect(r.embeddingKey).toBe("test-hash-16:full_context");
+    const it1 = store.add("ctx-user", { chatSessionId: "c", turnIndex: 2, queryText: "and lifetimes?", context: earlier.slice(0, 2), modelId: "model-a", rating: 1 });
+    await r.route({ userId: "ctx-user", message: "next", candidates });
+    const [saved] = await store.getRatedHistory({ userId: "ctx-user", limit: 1, embeddingKey: r.embeddingKey });
+    const [expected] = await embedder.embed([[earlier[0], earlier[1], "and lifetimes?"].join(sep)]);
+    expect(saved.interactionId).toBe(it1.interactionId);
+    expect(Array.from(saved.queryEmbedding!)).toEqual(Array.from(expected));
+    // a current_only model doesn't reuse embeddings built for full_context
+    const [other] = await store.getRatedHistory({ userId: "ctx-user", limit: 1, embeddingKey: "test-hash-16:current_only" });
+    expect(other.queryEmbedding).toBeNull();
     await r.close();
   });
 

@@ -1,8 +1,19 @@
-import type { ChatMessage } from "@/lib/chat/ui-message";
+import type { ChatMessage, DecisionSummary } from "@/lib/chat/ui-message";
 import { Markdown } from "./markdown";
 import { ModelBadge } from "./model-badge";
+import { RatingBar } from "./rating-bar";
 
 const STATUS_LABEL = { stopped: "Stopped", failed: "Failed" } as const;
+
+/**
+ * Models the router ranked above the one that answered. The server moves down
+ * the ranking only when a model fails before its first token, so a non-empty
+ * list on a routed (not user-picked) turn names the models that failed first.
+ */
+function failedBefore(decision: DecisionSummary, modelId: string): string[] {
+  const ranked = [...decision.candidates].sort((a, b) => b.probability - a.probability).map((c) => c.modelId);
+  return ranked.slice(0, Math.max(0, ranked.indexOf(modelId)));
+}
 
 function textOf(message: ChatMessage): string {
   return message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
@@ -20,6 +31,7 @@ export function Message({ message, streaming, stopped, streamError }: { message:
   const meta = message.metadata;
   const status = streamError ? "failed" : stopped ? "stopped" : meta?.status;
   const error = streamError ?? meta?.error;
+  const fellBackFrom = meta?.decision && !meta.decision.override && meta.modelId ? failedBefore(meta.decision, meta.modelId) : [];
   return (
     <div className="flex flex-col gap-1" data-testid="message-assistant" data-status={streaming ? "streaming" : (status ?? "completed")}>
       <div className="flex items-center gap-2 text-xs text-zinc-500">
@@ -30,7 +42,13 @@ export function Message({ message, streaming, stopped, streamError }: { message:
           </span>
         )}
       </div>
+      {fellBackFrom.length > 0 && (
+        <p data-testid="message-fallback" className="text-xs text-amber-700">
+          Answered by {meta?.modelName} after {fellBackFrom.join(", ")} failed.
+        </p>
+      )}
       <div data-testid="message-content">{text ? <Markdown text={text} /> : streaming ? <span className="animate-pulse text-zinc-400">…</span> : null}</div>
+      {!streaming && status === "completed" && meta?.turnId && <RatingBar turnId={meta.turnId} initial={meta.rating ?? null} />}
       {error && (
         <p role="alert" data-testid="message-error" className="text-sm text-red-600">
           {error}

@@ -24,6 +24,35 @@ const envSchema = z.object({
   ROUTER_HISTORY_LIMIT: z.coerce.number().int().positive().default(200),
   ROUTER_QUERY_MODE: z.enum(["current_only", "full_context", "retrieval"]).optional(),
   ROUTER_ENABLED: booleanish.default(true),
+  ROUTER_VERSION_CHECK_MS: z.coerce.number().int().nonnegative().default(5_000),
+  EMBEDDER: z.enum(["use-lite", "openai"]).default("use-lite"),
+  EMBEDDINGS_BASE_URL: z.string().url().optional(),
+  EMBEDDINGS_MODEL: z.string().optional(),
+  EMBEDDINGS_DIM: z.coerce.number().int().positive().optional(),
+  EMBEDDINGS_API_KEY_ENV: z.string().optional(),
+  // Structured JSON logs on stdout; "silent" turns them off (tests).
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Traces are exported only when an OTLP/HTTP collector is named; unset, nothing reaches the network.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().default("switchboard"),
+  // Connections each app instance may hold; several instances share Postgres's max_connections.
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  // How long a query waits for a free pooled connection before failing, so an exhausted pool answers instead of hanging.
+  DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // Abuse limits: at most N requests per fixed window, counted in `rate_limits` so all instances share them; 0 turns a limit off.
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().nonnegative().default(30),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().nonnegative().default(10),
+  RATE_LIMIT_REGISTER_PER_IP: z.coerce.number().int().nonnegative().default(20),
+  RATE_LIMIT_CHAT_PER_USER: z.coerce.number().int().nonnegative().default(60),
+  RATE_LIMIT_CHAT_PER_IP: z.coerce.number().int().nonnegative().default(600),
+  // Stored turns per chat session (user turns, answers and regenerations), so one session cannot grow without bound.
+  MAX_SESSION_TURNS: z.coerce.number().int().positive().default(1000),
+  // Origins besides the request's own host that may call state-changing APIs (comma-separated, e.g. https://chat.example.com).
+  ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean)),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,7 +2,7 @@ import "server-only";
 import type { ModelMessage } from "ai";
 import { z } from "zod";
 import type { StoredTurn } from "@/lib/db/queries/turns";
-import type { ChatMessage, DecisionSummary } from "./ui-message";
+import type { ChatMessage, DecisionSummary, StoredRating } from "./ui-message";
 
 /** Stored turns as the model sees them: failed or empty answers are left out of the context. */
 export function toModelMessages(thread: readonly StoredTurn[]): ModelMessage[] {
@@ -20,7 +20,7 @@ function toDecisionSummary(decision: NonNullable<StoredTurn["decision"]>): Decis
 }
 
 /** Stored turns as the chat UI shows them. */
-export function toChatMessages(thread: readonly StoredTurn[], modelNames: ReadonlyMap<string, string>): ChatMessage[] {
+export function toChatMessages(thread: readonly StoredTurn[], modelNames: ReadonlyMap<string, string>, ratings: ReadonlyMap<string, StoredRating>): ChatMessage[] {
   return thread.map((t) => ({
     id: t.id,
     role: t.role,
@@ -34,6 +34,7 @@ export function toChatMessages(thread: readonly StoredTurn[], modelNames: Readon
             status: t.status,
             error: t.error,
             decision: t.decision ? toDecisionSummary(t.decision) : null,
+            rating: ratings.get(t.id) ?? null,
           }
         : undefined,
   }));

@@ -8,7 +8,10 @@ export type AssistantMetadata = {
   status?: "streaming" | "completed" | "stopped" | "failed";
   error?: string | null;
   decision?: DecisionSummary | null;
+  rating?: StoredRating | null;
 };
+
+export type StoredRating = { thumbsUp: boolean | null; stars: number | null; comment: string | null };
 
 export type CandidateScore = { modelId: string; score: number; probability: number; unseen?: boolean };
 

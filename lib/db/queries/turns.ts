@@ -52,6 +52,12 @@ export function startAssistantTurn({ chatSessionId, userId, parentId, modelId }:
   return appendTurn({ chatSessionId, userId, role: "assistant", content: "", parentId, modelId, status: "streaming" });
 }
 
+/** The session's user messages, oldest first (the router's conversation context). */
+export async function listUserMessages({ chatSessionId, limit = 50 }: { chatSessionId: string; limit?: number }): Promise<string[]> {
+  const turns = await prisma.turn.findMany({ where: { chatSessionId, role: "user" }, orderBy: { position: "desc" }, take: limit, select: { content: true } });
+  return turns.map((t) => t.content).reverse();
+}
+
 export function getLastUserTurn({ chatSessionId }: { chatSessionId: string }) {
   return prisma.turn.findFirst({ where: { chatSessionId, role: "user" }, orderBy: { position: "desc" }, select: { id: true, content: true } });
 }
@@ -88,6 +94,18 @@ export type DecisionRecord = {
   totalMs: number;
 };
 
-export function recordDecision({ turnId, userId, decision }: { turnId: string; userId: string; decision: DecisionRecord }) {
-  return prisma.routingDecision.create({ data: { turnId, userId, ...decision }, select: { id: true } });
+/** The query node as the router built it, stored on the user turn so later encodes need not re-embed it; embeddingKey names embedder and query mode. */
+export type RoutedQuery = { text: string; embedding: Uint8Array<ArrayBuffer> | null; embeddingKey: string | null };
+
+export async function recordDecision({ turnId, userId, decision, query }: { turnId: string; userId: string; decision: DecisionRecord; query?: RoutedQuery }) {
+  return prisma.$transaction(async (tx) => {
+    const created = await tx.routingDecision.create({ data: { turnId, userId, ...decision }, select: { id: true, turn: { select: { parentId: true } } } });
+    if (query && created.turn.parentId) {
+      await tx.turn.update({
+        where: { id: created.turn.parentId },
+        data: { queryText: query.text, ...(query.embedding && query.embeddingKey ? { queryEmbedding: query.embedding, embedderId: query.embeddingKey } : {}) },
+      });
+    }
+    return { id: created.id };
+  });
 }

@@ -7,6 +7,7 @@ import { getChatSessionForUser } from "@/lib/db/queries/chat-sessions";
 import { listEnabledModels } from "@/lib/db/queries/models";
 import { getThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
+import { getRatingsForTurns } from "@/lib/feedback/ratings";
 
 export const dynamic = "force-dynamic";
 
@@ -23,5 +24,7 @@ export default async function ChatPage({ params }: { params: Promise<{ id: strin
   }
   const [thread, models] = await Promise.all([getThread({ chatSessionId: id }), listEnabledModels()]);
   const names = new Map(models.map((m) => [m.id, m.displayName]));
-  return <Chat key={id} chatSessionId={id} initialMessages={toChatMessages(thread, names)} models={models.map((m) => ({ id: m.id, displayName: m.displayName }))} />;
+  const ratings = await getRatingsForTurns({ userId: session.user.id, turnIds: thread.filter((t) => t.role === "assistant").map((t) => t.id) });
+  const ratingByTurn = new Map(ratings.map((r) => [r.turnId, { thumbsUp: r.thumbsUp, stars: r.stars, comment: r.comment }]));
+  return <Chat key={id} chatSessionId={id} initialMessages={toChatMessages(thread, names, ratingByTurn)} models={models.map((m) => ({ id: m.id, displayName: m.displayName }))} />;
 }

@@ -1,0 +1,89 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import type { GetRatedHistoryArgs, HistoryStore, RatedInteraction, RecordRatingArgs, SaveQueryEmbeddingsArgs } from "@/router-core";
+import { embeddingFromBytes, embeddingToBytes } from "@/router-core";
+import { OVERRIDE_RATING } from "./signals";
+
+type HistoryRow = {
+  interaction_id: string;
+  chat_session_id: string;
+  model_id: string;
+  rating: number;
+  response_text: string;
+  created_at: Date;
+  query_text: string;
+  query_embedding: Uint8Array | null;
+  turn_index: number;
+};
+
+/** Interaction ids carry a suffix for signals other than an explicit rating of the same answer. */
+const assistantTurnId = (interactionId: string) => interactionId.split(":")[0];
+
+/**
+ * The user's rated history from Postgres: explicit ratings, compare-mode votes
+ * (winner 1, loser 0, tie 0.5) and unrated router overrides, newest first.
+ */
+export class PrismaHistoryStore implements HistoryStore {
+  constructor(private readonly dim: number) {}
+
+  async getRatedHistory({ userId, limit, embeddingKey }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
+    const rows = await prisma.$queryRaw<HistoryRow[]>`
+      WITH signals AS (
+        SELECT a.id::text AS interaction_id, a.chat_session_id, a.parent_id, a.model_id, r.value AS rating, a.content AS response_text, r.updated_at AS created_at
+          FROM ratings r JOIN turns a ON a.id = r.turn_id
+         WHERE r.user_id = ${userId}::uuid AND a.model_id IS NOT NULL AND a.parent_id IS NOT NULL
+        UNION ALL
+        SELECT a.id::text || ':cmp', a.chat_session_id, a.parent_id, a.model_id,
+               CASE WHEN c.winner = 'tie' THEN 0.5 WHEN (c.winner = 'a') = (a.id = c.turn_a_id) THEN 1 ELSE 0 END,
+               a.content, c.voted_at
+          FROM comparisons c JOIN turns a ON a.id IN (c.turn_a_id, c.turn_b_id)
+         WHERE c.user_id = ${userId}::uuid AND c.winner IS NOT NULL AND a.model_id IS NOT NULL
+        UNION ALL
+        SELECT a.id::text || ':override', a.chat_session_id, a.parent_id, a.model_id, ${OVERRIDE_RATING}::float8, a.content, d.created_at
+          FROM routing_decisions d JOIN turns a ON a.id = d.turn_id
+         WHERE d.user_id = ${userId}::uuid AND d.override AND a.status = 'completed' AND a.model_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.turn_id = a.id)
+      ), recent AS (
+        SELECT * FROM signals ORDER BY created_at DESC LIMIT ${limit}
+      )
+      SELECT recent.interaction_id, recent.chat_session_id::text, recent.model_id, recent.rating, recent.response_text, recent.created_at,
+             u.content AS query_text,
+             CASE WHEN u.embedder_id = ${embeddingKey} THEN u.query_embedding END AS query_embedding,
+             (SELECT count(*)::int FROM turns x WHERE x.chat_session_id = u.chat_session_id AND x.role = 'user' AND x.position < u.position) AS turn_index
+        FROM recent JOIN turns u ON u.id = recent.parent_id`;
+    return rows.map((r) => ({
+      interactionId: r.interaction_id,
+      chatSessionId: r.chat_session_id,
+      turnIndex: r.turn_index,
+      queryText: r.query_text,
+      modelId: r.model_id,
+      rating: r.rating,
+      responseText: r.response_text,
+      createdAt: r.created_at,
+      queryEmbedding: r.query_embedding ? embeddingFromBytes(r.query_embedding, this.dim) : null,
+    }));
+  }
+
+  async saveQueryEmbeddings({ embeddingKey, embeddings }: SaveQueryEmbeddingsArgs): Promise<void> {
+    await prisma.$transaction(
+      embeddings.map(
+        ({ interactionId, embedding }) => prisma.$executeRaw`
+          UPDATE turns u SET query_embedding = ${embeddingToBytes(embedding)}, embedder_id = ${embeddingKey}
+            FROM turns a WHERE a.id = ${assistantTurnId(interactionId)}::uuid AND u.id = a.parent_id`,
+      ),
+    );
+  }
+
+  /** API and CLI feedback on a query the app never saw: stored as a one-turn conversation of that user, rated. */
+  async recordRating({ userId, queryText, modelId, rating, responseText }: RecordRatingArgs): Promise<RatedInteraction> {
+    return prisma.$transaction(async (tx) => {
+      const session = await tx.chatSession.create({ data: { userId, title: `Feedback: ${queryText.slice(0, 50)}` } });
+      const query = await tx.turn.create({ data: { chatSessionId: session.id, userId, position: 0, role: "user", content: queryText, queryText } });
+      const answer = await tx.turn.create({
+        data: { chatSessionId: session.id, userId, position: 1, role: "assistant", content: responseText ?? "", parentId: query.id, modelId, status: "completed" },
+      });
+      const saved = await tx.rating.create({ data: { turnId: answer.id, userId, value: rating, source: "feedback" } });
+      return { interactionId: answer.id, chatSessionId: session.id, turnIndex: 0, queryText, modelId, rating, responseText: responseText ?? null, createdAt: saved.updatedAt, queryEmbedding: null };
+    });
+  }
+}

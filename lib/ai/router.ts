@@ -1,0 +1,149 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import { env, readEnvVar } from "@/lib/env";
+import { loadModelsFile } from "@/lib/llm/models-config";
+import {
+  CachedEmbedder,
+  OnnxRouter,
+  OpenAICompatibleEmbedder,
+  RouterRegistry,
+  UseLiteEmbedder,
+  type Candidate,
+  type Embedder,
+  type RegistryState,
+  type RouteDecision,
+  type RouterLogger,
+} from "@/router-core";
+import { PrismaHistoryStore } from "./history-store";
+
+/**
+ * The app's one router: an ONNX GMTRouter behind a registry that hot-swaps
+ * versions and falls back to the default model when no version can serve.
+ * The active version is the router_versions row marked active, else the model
+ * shipped in ROUTER_MODEL_DIR.
+ */
+const logger: RouterLogger = {
+  info: (message) => console.info(`[router] ${message}`),
+  warn: (message) => console.warn(`[router] ${message}`),
+};
+
+type RouterHolder = {
+  registry: RouterRegistry;
+  embedder: Promise<Embedder>;
+  loadedFrom: string | null;
+  checkedAt: number;
+  loading: Promise<void> | null;
+  historyStamps: Map<string, string>;
+};
+
+const globalForRouter = globalThis as unknown as { switchboardRouter?: RouterHolder };
+
+function createEmbedder(): Promise<Embedder> {
+  if (env.EMBEDDER === "openai") {
+    if (!env.EMBEDDINGS_BASE_URL || !env.EMBEDDINGS_MODEL || !env.EMBEDDINGS_DIM) {
+      throw new Error("EMBEDDER=openai needs EMBEDDINGS_BASE_URL, EMBEDDINGS_MODEL and EMBEDDINGS_DIM");
+    }
+    const apiKey = env.EMBEDDINGS_API_KEY_ENV ? readEnvVar(env.EMBEDDINGS_API_KEY_ENV) : undefined;
+    return Promise.resolve(new CachedEmbedder(new OpenAICompatibleEmbedder({ baseURL: env.EMBEDDINGS_BASE_URL, model: env.EMBEDDINGS_MODEL, dim: env.EMBEDDINGS_DIM, apiKey })));
+  }
+  return UseLiteEmbedder.create().then((e) => new CachedEmbedder(e));
+}
+
+function holder(): RouterHolder {
+  globalForRouter.switchboardRouter ??= {
+    registry: new RouterRegistry({ logger, fallbackModelId: env.DEFAULT_MODEL ?? loadModelsFile(env.MODELS_FILE).defaultModel }),
+    embedder: createEmbedder(),
+    loadedFrom: null,
+    checkedAt: 0,
+    loading: null,
+    historyStamps: new Map(),
+  };
+  return globalForRouter.switchboardRouter;
+}
+
+async function activeModelDir(): Promise<string> {
+  const active = await prisma.routerVersion.findFirst({ where: { active: true }, select: { path: true } });
+  return active?.path ?? env.ROUTER_MODEL_DIR;
+}
+
+async function loadVersion(h: RouterHolder, modelDir: string): Promise<RegistryState> {
+  const embedder = await h.embedder;
+  const dim = embedder.dim;
+  const state = await h.registry.load(() =>
+    OnnxRouter.create({
+      modelDir,
+      embedder,
+      historyStore: new PrismaHistoryStore(dim),
+      device: env.ROUTER_DEVICE,
+      historyLimit: env.ROUTER_HISTORY_LIMIT,
+      queryMode: env.ROUTER_QUERY_MODE,
+      logger,
+      userVectorCache: h.registry.userVectorCache,
+    }),
+  );
+  h.loadedFrom = modelDir;
+  if (state.status === "degraded") console.error(`[router] cannot serve ${modelDir}: ${state.error}; routing falls back to the default model`);
+  return state;
+}
+
+/** Loads the active version when it changed; checked at most every ROUTER_VERSION_CHECK_MS per instance. */
+async function ensureCurrent(h: RouterHolder, force = false): Promise<void> {
+  if (!force && h.loadedFrom !== null && Date.now() - h.checkedAt < env.ROUTER_VERSION_CHECK_MS) return;
+  h.loading ??= (async () => {
+    try {
+      const dir = await activeModelDir();
+      h.checkedAt = Date.now();
+      if (dir !== h.loadedFrom || force) await loadVersion(h, dir);
+    } finally {
+      h.loading = null;
+    }
+  })();
+  await h.loading;
+}
+
+/**
+ * A fingerprint of everything in the user's graph. Another app instance may
+ * have stored a rating: when the fingerprint moves, the cached vector is dropped.
+ */
+async function historyStamp(userId: string): Promise<string> {
+  const [row] = await prisma.$queryRaw<{ stamp: string }[]>`
+    SELECT concat_ws('|',
+      (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM ratings WHERE user_id = ${userId}::uuid),
+      (SELECT count(*) || ':' || coalesce(max(voted_at)::text, '') FROM comparisons WHERE user_id = ${userId}::uuid AND winner IS NOT NULL),
+      (SELECT count(*)::text FROM routing_decisions WHERE user_id = ${userId}::uuid AND override)) AS stamp`;
+  return row.stamp;
+}
+
+export type RouteArgs = { userId: string; message: string; earlierUserMessages: readonly string[]; candidates: readonly Candidate[]; personalization?: boolean };
+
+export async function routeQuery(args: RouteArgs): Promise<RouteDecision> {
+  const h = holder();
+  // A registry that never loaded a version answers with its fallback decision.
+  if (!env.ROUTER_ENABLED) return h.registry.route(args);
+  await ensureCurrent(h);
+  const stamp = await historyStamp(args.userId);
+  if (h.historyStamps.get(args.userId) !== stamp) {
+    h.registry.invalidateUser(args.userId);
+    h.historyStamps.set(args.userId, stamp);
+  }
+  return h.registry.route(args);
+}
+
+/** Call after a user's ratings change on this instance; other instances notice through the history stamp. */
+export function invalidateUserVector(userId: string): void {
+  const h = holder();
+  h.registry.invalidateUser(userId);
+  h.historyStamps.delete(userId);
+}
+
+/** Swaps to the version now marked active, without waiting for the periodic check. */
+export async function reloadActiveRouter(): Promise<RegistryState> {
+  const h = holder();
+  await ensureCurrent(h, true);
+  return h.registry.state;
+}
+
+export function getRouterState(): RegistryState & { modelDir: string | null } {
+  const h = holder();
+  return { ...h.registry.state, modelDir: h.loadedFrom };
+}

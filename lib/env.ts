@@ -70,5 +70,6 @@ export const env: Env = parseEnv();
 
 /** Variables named in config files (a model's apiKeyEnv, ${VAR} in a base URL) are looked up by name. */
 export function readEnvVar(name: string): string | undefined {
-  return process.env[name];
+  const known = (env as Record<string, unknown>)[name];
+  return process.env[name] ?? (known === undefined ? undefined : String(known));
 }

@@ -143,6 +143,11 @@ export async function reloadActiveRouter(): Promise<RegistryState> {
   return h.registry.state;
 }
 
+/** Length of the vectors of the active embedder. */
+export async function routerEmbeddingDim(): Promise<number> {
+  return (await holder().embedder).dim;
+}
+
 export function getRouterState(): RegistryState & { modelDir: string | null } {
   const h = holder();
   return { ...h.registry.state, modelDir: h.loadedFrom };

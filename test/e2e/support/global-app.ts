@@ -40,7 +40,7 @@ export default async function setup() {
   const port = await freePort();
   const env = {
     ...process.env,
-    NODE_ENV: "production",
+    NODE_ENV: "production" as const,
     DATABASE_URL: db.url,
     AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
     DEMO_LLM_URL: demo.url,

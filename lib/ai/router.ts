@@ -22,9 +22,10 @@ import { PrismaHistoryStore } from "./history-store";
  * The active version is the router_versions row marked active, else the model
  * shipped in ROUTER_MODEL_DIR.
  */
+// Router logs go to stderr: stdout of the CLIs that share this module carries their results.
 const logger: RouterLogger = {
-  info: (message) => console.info(`[router] ${message}`),
-  warn: (message) => console.warn(`[router] ${message}`),
+  info: (message) => console.error(`[router] ${message}`),
+  warn: (message) => console.error(`[router] warning: ${message}`),
 };
 
 type RouterHolder = {

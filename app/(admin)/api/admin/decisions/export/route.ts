@@ -1,0 +1,41 @@
+import { requireAdmin } from "@/lib/auth/require-user";
+import { iterateDecisions, type DecisionLogRow } from "@/lib/db/queries/admin/decisions";
+import { toErrorResponse } from "@/lib/errors";
+import { decisionsQuery, toDecisionFilter } from "../schema";
+
+const HEADER = ["id", "created_at", "user_id", "user_email", "chosen_model_id", "router_version", "execution_provider", "confidence", "ratings_used", "cold_start", "override", "fallback", "total_ms", "candidates", "timings"];
+
+function csvCell(value: unknown): string {
+  const text = value instanceof Date ? value.toISOString() : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvLine(r: DecisionLogRow): string {
+  return [r.id, r.createdAt, r.userId, r.userEmail, r.chosenModelId, r.routerVersion, r.executionProvider, r.confidence, r.ratingsUsed, r.coldStart, r.override, r.fallback, r.totalMs, r.candidates, r.timings].map(csvCell).join(",") + "\n";
+}
+
+/** Streams every matching decision as CSV, one keyset batch at a time. */
+export async function GET(request: Request) {
+  try {
+    await requireAdmin();
+    const filter = toDecisionFilter(decisionsQuery.parse(Object.fromEntries(new URL(request.url).searchParams)));
+    const batches = iterateDecisions({ filter, batchSize: 2_000 });
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(HEADER.join(",") + "\n"));
+      },
+      async pull(controller) {
+        const next = await batches.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
+      },
+      async cancel() {
+        await batches.return(undefined);
+      },
+    });
+    return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="routing-decisions.csv"' } });
+  } catch (err) {
+    return toErrorResponse(err);
+  }
+}

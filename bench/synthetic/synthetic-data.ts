@@ -1,0 +1,167 @@
+/**
+ * Synthetic Switchboard data for the admin dashboard's benchmark and tests:
+ * users, chat sessions, rated assistant turns with routing decisions, a few
+ * comparisons, router versions and training runs. Every table is filled by
+ * one INSERT ... SELECT over generate_series, so a million turns take
+ * minutes, not hours. Values are deterministic functions of the row number.
+ */
+import bcrypt from "bcryptjs";
+import pg from "pg";
+
+export type SyntheticScale = {
+  /** Users; user 1 is the admin. */
+  users: number;
+  /** Assistant turns, every one routed and rated (each also adds its user turn). */
+  turns: number;
+  /** Days the turns are spread over, ending now. */
+  days: number;
+  /** Chat sessions per user. */
+  sessionsPerUser: number;
+  /** One comparison per this many turns (0 = none). */
+  comparisonEvery: number;
+};
+
+export const SYNTHETIC_MODELS = [
+  { id: "syn-small", name: "Synthetic · Small", input: 0.15, output: 0.6 },
+  { id: "syn-medium", name: "Synthetic · Medium", input: 1, output: 3 },
+  { id: "syn-large", name: "Synthetic · Large", input: 5, output: 15 },
+  { id: "syn-coder", name: "Synthetic · Coder", input: 1, output: 4 },
+  { id: "syn-reasoner", name: "Synthetic · Reasoner", input: 10, output: 40 },
+] as const;
+
+/** Per-model star offset, so models differ in satisfaction. */
+const QUALITY = [0, 1, 2, 1, 2];
+
+export const SYNTHETIC_ADMIN = { email: "user1@synthetic.test", password: "synthetic-admin-password" };
+
+const modelIdSql = `(ARRAY[${SYNTHETIC_MODELS.map((m) => `'${m.id}'`).join(",")}])[mi + 1]`;
+const candidatesSql = `jsonb_build_array(${SYNTHETIC_MODELS.map((m, j) => `jsonb_build_object('modelId', '${m.id}', 'score', CASE WHEN mi = ${j} THEN 0.9 ELSE round((0.1 + ((k + ${j}) % 7) / 10.0)::numeric, 3) END, 'probability', CASE WHEN mi = ${j} THEN 0.6 ELSE 0.1 END)`).join(", ")})`;
+
+/** Fills an empty, migrated database. Refuses a database that already has users. */
+export async function generateSyntheticData({ url, scale, log = () => {} }: { url: string; scale: SyntheticScale; log?: (line: string) => void }) {
+  const { users: U, turns: T, days: D, sessionsPerUser: S, comparisonEvery: C } = scale;
+  if (U < 1 || T < 1 || D < 1 || S < 1) throw new Error(`scale values must be positive, got ${JSON.stringify(scale)}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const step = async (label: string, sql: string, params: unknown[] = []) => {
+    const started = performance.now();
+    const result = await client.query(sql, params);
+    log(`${label}: ${result.rowCount ?? 0} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  };
+  try {
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
+    if (rows[0].n > 0) throw new Error("the database already has users; generate into an empty one");
+    const adminHash = await bcrypt.hash(SYNTHETIC_ADMIN.password, 10);
+
+    await client.query("BEGIN");
+    // Foreign keys hold by construction; skipping their per-row triggers makes the load several times faster.
+    await client.query("SET LOCAL session_replication_role = replica");
+    await step(
+      "models",
+      `INSERT INTO llm_models (id, display_name, base_url, provider_model_id, description, input_price_per_m, output_price_per_m, enabled, updated_at)
+       SELECT m->>'id', m->>'name', 'http://127.0.0.1:4010/v1', m->>'id', 'Synthetic model ' || (m->>'id') || ' for benchmarks.', (m->>'input')::float8, (m->>'output')::float8, true, now()
+         FROM jsonb_array_elements($1::jsonb) m`,
+      [JSON.stringify(SYNTHETIC_MODELS)],
+    );
+    await step(
+      "users",
+      `INSERT INTO users (id, email, name, password_hash, role, created_at)
+       SELECT md5('user-' || i)::uuid, 'user' || i || '@synthetic.test', 'User ' || i,
+              CASE WHEN i = 1 THEN $2 END, (CASE WHEN i = 1 THEN 'admin' ELSE 'user' END)::"Role",
+              now() - make_interval(days => $3) + (i % 1440) * interval '1 minute'
+         FROM generate_series(1, $1::int) i`,
+      [U, adminHash, D],
+    );
+    await step(
+      "chat sessions",
+      `INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at)
+       SELECT md5('session-' || u || '-' || s)::uuid, md5('user-' || u)::uuid, 'Synthetic chat ' || s, now() - make_interval(days => $3), now()
+         FROM generate_series(1, $1::int) u, generate_series(0, $2::int - 1) s`,
+      [U, S, D],
+    );
+    // k: 0-based turn number in time order; u: its user; n: the user's own turn number; mi: model index.
+    await step(
+      "turn plan",
+      `CREATE TEMP TABLE syn ON COMMIT DROP AS
+       SELECT k, u, n, n % $2 AS s, n / $2 AS pair,
+              CASE WHEN n < 3 THEN 1 WHEN (u * 31 + n * 17) % 10 < 6 THEN u % 5 ELSE n % 5 END AS mi,
+              now() - make_interval(days => $4) + (k::float8 / $3) * make_interval(days => $4) AS at
+         FROM (SELECT k, k % $1 + 1 AS u, k / $1 AS n FROM generate_series(0, $3::int - 1) k) g`,
+      [U, S, T, D],
+    );
+    await step(
+      "user turns",
+      `INSERT INTO turns (id, chat_session_id, user_id, position, role, content, status, created_at, completed_at)
+       SELECT md5('ut-' || k)::uuid, md5('session-' || u || '-' || s)::uuid, md5('user-' || u)::uuid, 2 * pair, 'user', 'Synthetic question ' || k, 'completed', at, at
+         FROM syn`,
+    );
+    await step(
+      "assistant turns",
+      `INSERT INTO turns (id, chat_session_id, user_id, position, role, content, parent_id, model_id, status, error, prompt_tokens, completion_tokens, latency_ms, ttft_ms, created_at, completed_at)
+       SELECT md5('at-' || k)::uuid, md5('session-' || u || '-' || s)::uuid, md5('user-' || u)::uuid, 2 * pair + 1, 'assistant', 'Synthetic answer ' || k,
+              md5('ut-' || k)::uuid, ${modelIdSql}, (CASE WHEN k % 50 = 0 THEN 'failed' ELSE 'completed' END)::"TurnStatus",
+              CASE WHEN k % 50 = 0 THEN 'synthetic upstream error' END,
+              CASE WHEN k % 50 <> 0 THEN 50 + k % 400 END, CASE WHEN k % 50 <> 0 THEN 100 + (k * 7) % 900 END,
+              300 + (k * 13) % 3000 + mi * 200, 100 + (k * 11) % 500, at + interval '1 second', at + interval '5 seconds'
+         FROM syn`,
+    );
+    await step(
+      "routing decisions",
+      `INSERT INTO routing_decisions (id, turn_id, user_id, chosen_model_id, router_version, execution_provider, candidates, confidence, ratings_used, cold_start, override, fallback, timings, total_ms, created_at)
+       SELECT md5('d-' || k)::uuid, md5('at-' || k)::uuid, md5('user-' || u)::uuid, ${modelIdSql},
+              CASE WHEN k < $1::int / 2 THEN 'gmt-v1' ELSE 'gmt-v2' END, CASE WHEN k < $1::int / 2 THEN 'cpu' ELSE 'cuda' END,
+              ${candidatesSql}, 0.5 + (k % 50) / 100.0, least(n, 200), n < 3, k % 37 = 0, k % 101 = 0,
+              jsonb_build_object('embedMs', 1 + (k % 30) / 10.0, 'scoreMs', 0.5 + (k % 20) / 10.0),
+              1.5 + (k % 50) / 10.0 + CASE WHEN k % 100 = 0 THEN 40 ELSE 0 END, at + interval '1 second'
+         FROM syn`,
+      [T],
+    );
+    await step(
+      "ratings",
+      `INSERT INTO ratings (id, turn_id, user_id, thumbs_up, stars, value, created_at, updated_at)
+       SELECT md5('r-' || k)::uuid, md5('at-' || k)::uuid, md5('user-' || u)::uuid,
+              CASE WHEN k % 3 <> 0 THEN stars >= 4 END, stars, (stars - 1) / 4.0, at + interval '1 minute', at + interval '1 minute'
+         FROM (SELECT k, u, at, 1 + least(4, greatest(0, (ARRAY[${QUALITY.join(",")}])[mi + 1] + (k * 7) % 3)) AS stars FROM syn) r`,
+    );
+    if (C > 0) {
+      await step(
+        "comparison answers",
+        `INSERT INTO turns (id, chat_session_id, user_id, position, role, content, parent_id, model_id, status, prompt_tokens, completion_tokens, latency_ms, ttft_ms, created_at, completed_at)
+         SELECT md5('ct-' || k)::uuid, md5('session-' || u || '-' || s)::uuid, md5('user-' || u)::uuid, 2 * pair + 1 + 1000000000, 'assistant', 'Synthetic alternative ' || k,
+                md5('ut-' || k)::uuid, (ARRAY[${SYNTHETIC_MODELS.map((m) => `'${m.id}'`).join(",")}])[(mi + 1) % 5 + 1], 'completed', 50, 200, 900, 200, at + interval '1 second', at + interval '5 seconds'
+           FROM syn WHERE k % $1 = 0`,
+        [C],
+      );
+      await step(
+        "comparisons",
+        `INSERT INTO comparisons (id, user_id, user_turn_id, turn_a_id, turn_b_id, winner, created_at, voted_at)
+         SELECT md5('c-' || k)::uuid, md5('user-' || u)::uuid, md5('ut-' || k)::uuid, md5('at-' || k)::uuid, md5('ct-' || k)::uuid,
+                (ARRAY['a', 'b', 'tie'])[(k / $1) % 3 + 1]::"ComparisonWinner", at, at + interval '2 minutes'
+           FROM syn WHERE k % $1 = 0`,
+        [C],
+      );
+    }
+    await step(
+      "router versions",
+      `INSERT INTO router_versions (id, path, manifest, metrics, active, created_at, activated_at) VALUES
+         ('gmt-v1', 'router-core/models/gmt-v1', '{"version": "gmt-v1"}', '{"auc": 0.71, "accuracy": 0.64}', false, now() - make_interval(days => $1), now() - make_interval(days => $1)),
+         ('gmt-v2', 'router-core/models/gmt-v2', '{"version": "gmt-v2"}', '{"auc": 0.74, "accuracy": 0.67}', true, now() - make_interval(days => $1) / 2, now() - make_interval(days => $1) / 2)`,
+      [D],
+    );
+    await step(
+      "training runs",
+      `INSERT INTO training_runs (id, status, progress, stage, log, error, router_version_id, created_at, finished_at) VALUES
+         (md5('run-1')::uuid, 'succeeded', 1, 'done', 'epoch 1 loss 0.69\nepoch 2 loss 0.61', NULL, 'gmt-v1', now() - make_interval(days => $1), now() - make_interval(days => $1)),
+         (md5('run-2')::uuid, 'failed', 0.4, 'train', 'epoch 1 loss 0.70', 'out of memory', NULL, now() - make_interval(days => $1) / 2 - interval '1 day', now() - make_interval(days => $1) / 2 - interval '1 day'),
+         (md5('run-3')::uuid, 'succeeded', 1, 'done', 'epoch 1 loss 0.66\nepoch 2 loss 0.58', NULL, 'gmt-v2', now() - make_interval(days => $1) / 2, now() - make_interval(days => $1) / 2)`,
+      [D],
+    );
+    await client.query("COMMIT");
+    await step("analyze", "ANALYZE");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    await client.end();
+  }
+}

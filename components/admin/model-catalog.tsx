@@ -1,0 +1,102 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+export type CatalogEntry = { id: string; displayName: string; baseUrl: string; apiKeyEnv: string | null; providerModelId: string; description: string; inputPricePerM: number; outputPricePerM: number; enabled: boolean };
+
+const EMPTY: CatalogEntry = { id: "", displayName: "", baseUrl: "", apiKeyEnv: null, providerModelId: "", description: "", inputPricePerM: 0, outputPricePerM: 0, enabled: true };
+
+async function send(url: string, method: string, body: unknown): Promise<string | null> {
+  const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (response.ok) return null;
+  const json = (await response.json().catch(() => ({}))) as { error?: string };
+  return json.error ?? `Request failed (${response.status}).`;
+}
+
+function ModelForm({ initial, isNew, onDone }: { initial: CatalogEntry; isNew: boolean; onDone: () => void }) {
+  const [draft, setDraft] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const set = <K extends keyof CatalogEntry>(key: K, value: CatalogEntry[K]) => setDraft((d) => ({ ...d, [key]: value }));
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const { id, ...fields } = draft;
+    const body = { ...fields, apiKeyEnv: fields.apiKeyEnv || null };
+    const failure = isNew ? await send("/api/admin/models", "POST", { id, ...body }) : await send(`/api/admin/models/${encodeURIComponent(id)}`, "PATCH", body);
+    setError(failure);
+    if (!failure) onDone();
+  }
+
+  const field = "w-full rounded border px-2 py-1";
+  return (
+    <form onSubmit={submit} className="grid grid-cols-2 gap-2 rounded border bg-zinc-50 p-3 text-sm" data-testid="model-form">
+      {isNew ? <input className={field} placeholder="id (e.g. gpt-4o-mini)" value={draft.id} onChange={(e) => set("id", e.target.value)} data-testid="model-form-id" /> : null}
+      <input className={field} placeholder="Display name" value={draft.displayName} onChange={(e) => set("displayName", e.target.value)} data-testid="model-form-name" />
+      <input className={field} placeholder="Base URL" value={draft.baseUrl} onChange={(e) => set("baseUrl", e.target.value)} data-testid="model-form-base-url" />
+      <input className={field} placeholder="Provider model id" value={draft.providerModelId} onChange={(e) => set("providerModelId", e.target.value)} data-testid="model-form-provider-id" />
+      <input className={field} placeholder="API key env var (optional)" value={draft.apiKeyEnv ?? ""} onChange={(e) => set("apiKeyEnv", e.target.value)} data-testid="model-form-api-key-env" />
+      <label className="flex items-center gap-1">
+        $/1M in
+        <input className={field} type="number" step="any" min="0" value={draft.inputPricePerM} onChange={(e) => set("inputPricePerM", Number(e.target.value))} data-testid="model-form-input-price" />
+      </label>
+      <label className="flex items-center gap-1">
+        $/1M out
+        <input className={field} type="number" step="any" min="0" value={draft.outputPricePerM} onChange={(e) => set("outputPricePerM", Number(e.target.value))} data-testid="model-form-output-price" />
+      </label>
+      <textarea className={`${field} col-span-2`} rows={3} placeholder="Description (the router embeds it)" value={draft.description} onChange={(e) => set("description", e.target.value)} data-testid="model-form-description" />
+      {error ? (
+        <p className="col-span-2 text-red-700" data-testid="model-form-error">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" className="col-span-2 rounded bg-zinc-900 px-3 py-1 text-white" data-testid="model-form-save">
+        {isNew ? "Add model" : "Save"}
+      </button>
+    </form>
+  );
+}
+
+export function ModelCatalog({ models }: { models: CatalogEntry[] }) {
+  const router = useRouter();
+  const [editing, setEditing] = useState<string | null>(null);
+  const done = () => {
+    setEditing(null);
+    router.refresh();
+  };
+
+  async function toggle(model: CatalogEntry) {
+    if (!(await send(`/api/admin/models/${encodeURIComponent(model.id)}`, "PATCH", { enabled: !model.enabled }))) router.refresh();
+  }
+
+  return (
+    <div className="space-y-3" data-testid="model-catalog">
+      {models.map((m) => (
+        <div key={m.id} className="rounded border p-3 text-sm" data-testid="model-entry" data-model-id={m.id}>
+          <div className="flex items-center gap-3">
+            <span className="font-semibold">{m.displayName}</span>
+            <code className="text-xs text-zinc-500">{m.id}</code>
+            <span className={m.enabled ? "text-green-700" : "text-zinc-400"} data-testid="model-enabled-state">
+              {m.enabled ? "enabled" : "disabled"}
+            </span>
+            <span className="text-zinc-600">
+              ${m.inputPricePerM}/1M in · ${m.outputPricePerM}/1M out
+            </span>
+            <button type="button" className="ml-auto underline" onClick={() => toggle(m)} data-testid="model-toggle">
+              {m.enabled ? "Disable" : "Enable"}
+            </button>
+            <button type="button" className="underline" onClick={() => setEditing(editing === m.id ? null : m.id)} data-testid="model-edit">
+              {editing === m.id ? "Cancel" : "Edit"}
+            </button>
+          </div>
+          <p className="mt-1 text-zinc-600">{m.description}</p>
+          {editing === m.id ? <ModelForm initial={m} isNew={false} onDone={done} /> : null}
+        </div>
+      ))}
+      <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => setEditing(editing === "" ? null : "")} data-testid="model-add">
+        {editing === "" ? "Cancel" : "+ Add model"}
+      </button>
+      {editing === "" ? <ModelForm initial={EMPTY} isNew onDone={done} /> : null}
+    </div>
+  );
+}

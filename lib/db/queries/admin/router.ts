@@ -1,0 +1,107 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import { turnSpend, type DateWindow } from "./sql";
+
+export type RouterVersionRow = Awaited<ReturnType<typeof listRouterVersions>>[number];
+
+/** Registered router versions, newest first, with how many decisions each made. */
+export async function listRouterVersions() {
+  const [versions, counts] = await Promise.all([
+    prisma.routerVersion.findMany({ orderBy: { createdAt: "desc" } }),
+    prisma.routingDecision.groupBy({ by: ["routerVersion"], _count: { _all: true } }),
+  ]);
+  const decisions = new Map(counts.map((c) => [c.routerVersion, c._count._all]));
+  return versions.map((v) => ({ ...v, decisions: decisions.get(v.id) ?? 0 }));
+}
+
+const LOG_TAIL_CHARS = 4_000;
+
+/** The newest training runs; only the tail of each log is read. */
+export function listTrainingRuns({ limit }: { limit: number }) {
+  return prisma.$queryRaw<{ id: string; status: string; progress: number; stage: string; logTail: string; error: string | null; routerVersionId: string | null; createdAt: Date; finishedAt: Date | null }[]>`
+    SELECT id, status::text AS status, progress, stage, right(log, ${LOG_TAIL_CHARS}) AS "logTail", error,
+           router_version_id AS "routerVersionId", created_at AS "createdAt", finished_at AS "finishedAt"
+      FROM training_runs
+     ORDER BY created_at DESC
+     LIMIT ${limit}`;
+}
+
+export type FixedModelRow = { modelId: string; ratings: number; satisfaction: number; routedRatings: number; routedSatisfaction: number | null; votes: number; routerWins: number; routerTies: number; routerLosses: number };
+
+/**
+ * Router against each fixed model, over rated turns created in the window.
+ * "Router" = rated turns whose decision was the router's own pick (not an
+ * override, not a fallback); "fixed model M" = all rated turns M answered,
+ * however it was chosen: what always sending turns to M got. Votes: voted
+ * comparisons where exactly one side was the router's pick and the other side
+ * was M, counted from the router's side.
+ */
+export async function getRouterVsFixed({ since, until }: DateWindow) {
+  const [satisfaction, votes] = await Promise.all([
+    prisma.$queryRaw<{ modelId: string | null; ratings: number; satisfaction: number; routedRatings: number; routedSatisfaction: number | null }[]>`
+      SELECT t.model_id AS "modelId", count(*)::int AS ratings, avg(r.value)::float8 AS satisfaction,
+             count(*) FILTER (WHERE d.id IS NOT NULL AND NOT d.override AND NOT d.fallback)::int AS "routedRatings",
+             (avg(r.value) FILTER (WHERE d.id IS NOT NULL AND NOT d.override AND NOT d.fallback))::float8 AS "routedSatisfaction"
+        FROM ratings r
+        JOIN turns t ON t.id = r.turn_id
+        LEFT JOIN routing_decisions d ON d.turn_id = t.id
+       WHERE t.created_at >= ${since} AND t.created_at < ${until} AND t.model_id IS NOT NULL
+       GROUP BY GROUPING SETS ((t.model_id), ())`,
+    prisma.$queryRaw<{ modelId: string; votes: number; routerWins: number; routerTies: number; routerLosses: number }[]>`
+      WITH sides AS (
+        SELECT c.winner::text AS winner, ta.model_id AS a_model, tb.model_id AS b_model,
+               (da.id IS NOT NULL AND NOT da.override AND NOT da.fallback) AS a_routed,
+               (db.id IS NOT NULL AND NOT db.override AND NOT db.fallback) AS b_routed
+          FROM comparisons c
+          JOIN turns ta ON ta.id = c.turn_a_id
+          JOIN turns tb ON tb.id = c.turn_b_id
+          LEFT JOIN routing_decisions da ON da.turn_id = ta.id
+          LEFT JOIN routing_decisions db ON db.turn_id = tb.id
+         WHERE c.winner IS NOT NULL AND c.created_at >= ${since} AND c.created_at < ${until}
+      ), router_side AS (
+        SELECT CASE WHEN a_routed THEN b_model ELSE a_model END AS fixed_model,
+               CASE WHEN winner = 'tie' THEN 'tie' WHEN (winner = 'a') = a_routed THEN 'win' ELSE 'loss' END AS outcome
+          FROM sides
+         WHERE a_routed <> b_routed
+      )
+      SELECT fixed_model AS "modelId", count(*)::int AS votes,
+             count(*) FILTER (WHERE outcome = 'win')::int AS "routerWins",
+             count(*) FILTER (WHERE outcome = 'tie')::int AS "routerTies",
+             count(*) FILTER (WHERE outcome = 'loss')::int AS "routerLosses"
+        FROM router_side
+       WHERE fixed_model IS NOT NULL
+       GROUP BY fixed_model`,
+  ]);
+  const overall = satisfaction.find((r) => r.modelId === null);
+  const voteMap = new Map(votes.map((v) => [v.modelId, v]));
+  const models: FixedModelRow[] = satisfaction
+    .filter((r): r is typeof r & { modelId: string } => r.modelId !== null)
+    .sort((a, b) => a.modelId.localeCompare(b.modelId))
+    .map((r) => ({ ...r, votes: 0, routerWins: 0, routerTies: 0, routerLosses: 0, ...voteMap.get(r.modelId) }));
+  return { router: overall ? { ratings: overall.routedRatings, satisfaction: overall.routedSatisfaction } : { ratings: 0, satisfaction: null }, models };
+}
+
+export type CostSaved = { priciestModelId: string | null; actualSpend: number; priciestSpend: number; saved: number; turns: number };
+
+/**
+ * Actual spend of assistant turns in the window against the same token counts
+ * priced at the most expensive enabled model (highest input + output price per
+ * 1M tokens; ties: lowest id).
+ */
+export async function getCostSaved({ since, until }: DateWindow): Promise<CostSaved> {
+  const [row] = await prisma.$queryRaw<CostSaved[]>`
+    WITH priciest AS (
+      SELECT id, input_price_per_m, output_price_per_m FROM llm_models WHERE enabled
+       ORDER BY input_price_per_m + output_price_per_m DESC, id LIMIT 1
+    )
+    SELECT p.id AS "priciestModelId", count(t.id)::int AS turns,
+           coalesce(sum(${turnSpend}), 0)::float8 AS "actualSpend",
+           coalesce(sum((coalesce(t.prompt_tokens, 0) * p.input_price_per_m + coalesce(t.completion_tokens, 0) * p.output_price_per_m) / 1000000.0), 0)::float8 AS "priciestSpend",
+           (coalesce(sum((coalesce(t.prompt_tokens, 0) * p.input_price_per_m + coalesce(t.completion_tokens, 0) * p.output_price_per_m) / 1000000.0), 0)
+             - coalesce(sum(${turnSpend}), 0))::float8 AS saved
+      FROM priciest p
+      LEFT JOIN turns t ON t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until}
+      LEFT JOIN llm_models m ON m.id = t.model_id
+     GROUP BY p.id`;
+  return row ?? { priciestModelId: null, actualSpend: 0, priciestSpend: 0, saved: 0, turns: 0 };
+}

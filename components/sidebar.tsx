@@ -52,6 +52,11 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: { e
           {user.email}
           {user.role === "admin" ? " (admin)" : ""}
         </p>
+        {user.role === "admin" ? (
+          <Link href="/admin" data-testid="admin-link" className="mt-1 block underline">
+            Admin
+          </Link>
+        ) : null}
         <form action={logout}>
           <button type="submit" data-testid="logout" className="mt-1 underline">
             Sign out

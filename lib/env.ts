@@ -25,6 +25,12 @@ const envSchema = z.object({
   ROUTER_QUERY_MODE: z.enum(["current_only", "full_context", "retrieval"]).optional(),
   ROUTER_ENABLED: booleanish.default(true),
   ROUTER_VERSION_CHECK_MS: z.coerce.number().int().nonnegative().default(5_000),
+  // Retraining: where registered router versions are written (one folder per version id).
+  ROUTER_VERSIONS_DIR: z.string().default(".data/router-versions"),
+  // A retrained model is activated on its own only when its held-out pair accuracy beats the active one's by this much; unset, activation is explicit.
+  ROUTER_AUTO_ACTIVATE_MARGIN: z.coerce.number().min(0).max(1).optional(),
+  // The Python with torch that runs training/ (the Debian packages that scripts/install.sh installs).
+  ROUTER_TRAINER_PYTHON: z.string().default("/usr/bin/python3"),
   EMBEDDER: z.enum(["use-lite", "openai"]).default("use-lite"),
   EMBEDDINGS_BASE_URL: z.string().url().optional(),
   EMBEDDINGS_MODEL: z.string().optional(),

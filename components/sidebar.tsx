@@ -57,6 +57,9 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: { e
             Admin
           </Link>
         ) : null}
+        <Link href="/privacy" data-testid="privacy-link" className="mt-1 block underline">
+          Privacy
+        </Link>
         <form action={logout}>
           <button type="submit" data-testid="logout" className="mt-1 underline">
             Sign out

@@ -4,14 +4,16 @@
  *   npx tsx --conditions=react-server scripts/retrain.ts [run] [--preset default|tiny] [--epochs N] [--with-mtbench] [--holdout 0.2]
  *   npx tsx --conditions=react-server scripts/retrain.ts versions
  *   npx tsx --conditions=react-server scripts/retrain.ts activate <version-id|default>
+ *   npx tsx --conditions=react-server scripts/retrain.ts abandon <run-id>
  *
  * `run` prints the run's stage and progress while it trains and exits 1 when the run fails.
+ * `abandon` frees the one training slot held by a run whose process died (a server restart mid-run).
  * Running app instances pick up an activation within ROUTER_VERSION_CHECK_MS.
  */
 import { parseArgs } from "node:util";
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { DEFAULT_RETRAIN_OPTIONS, startRetrain, type RetrainOptions } from "@/lib/routing/retrain";
+import { abandonTrainingRun, DEFAULT_RETRAIN_OPTIONS, startRetrain, type RetrainOptions } from "@/lib/routing/retrain";
 import { activateRouterVersion, listRouterVersions } from "@/lib/routing/versions";
 
 async function run(values: { preset?: string; epochs?: string; "with-mtbench"?: boolean; holdout?: string }): Promise<number> {
@@ -61,7 +63,12 @@ async function main(): Promise<number> {
     console.log(version ? `active: ${version.id} (${version.path})` : "active: the shipped default model (ROUTER_MODEL_DIR)");
     return 0;
   }
-  console.error("usage: scripts/retrain.ts [run [--preset default|tiny] [--epochs N] [--with-mtbench] [--holdout F]] | versions | activate <id|default>");
+  if (command === "abandon" && id) {
+    await abandonTrainingRun({ id });
+    console.log(`run ${id} marked failed; a new run can start`);
+    return 0;
+  }
+  console.error("usage: scripts/retrain.ts [run [--preset default|tiny] [--epochs N] [--with-mtbench] [--holdout F]] | versions | activate <id|default> | abandon <run-id>");
   return 2;
 }
 

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 // Offline evaluation loads arbitrary model dirs side by side, outside the serving registry that
 // lib/ai/router.ts owns; it shares nothing with the live router (own embedder, in-memory history).
-import { InMemoryHistoryStore, OnnxRouter, UseLiteEmbedder, type Candidate, type Embedder } from "@/router-core";
+import { InMemoryHistoryStore, OnnxRouter, UseLiteWorkerEmbedder, type Candidate, type Embedder } from "@/router-core";
 
 /**
  * Scores a router model dir on held-out recent app data (holdout.json from
@@ -115,14 +115,20 @@ export type VersionComparison = {
 /** The candidate against the active model on the same held-out data and the same embedder. */
 export async function compareWithActive({ holdoutPath, candidateDir, activeDir }: { holdoutPath: string; candidateDir: string; activeDir: string }): Promise<VersionComparison> {
   const holdout = await readHoldout(holdoutPath);
-  const embedder = await UseLiteEmbedder.create({ warmUp: false });
-  const candidate = await evaluateModelDir({ modelDir: candidateDir, holdout, embedder });
+  // Embedding runs in a worker thread: inside the web server it must not stall chat requests.
+  const embedder = await UseLiteWorkerEmbedder.create();
+  let candidate: HoldoutMetrics;
   let active: VersionComparison["active"];
   try {
-    active = { modelDir: activeDir, metrics: await evaluateModelDir({ modelDir: activeDir, holdout, embedder }) };
-  } catch (err) {
-    // A missing or broken active model must not fail the run; the candidate is then never auto-activated.
-    active = { modelDir: activeDir, metrics: null, error: err instanceof Error ? err.message : String(err) };
+    candidate = await evaluateModelDir({ modelDir: candidateDir, holdout, embedder });
+    try {
+      active = { modelDir: activeDir, metrics: await evaluateModelDir({ modelDir: activeDir, holdout, embedder }) };
+    } catch (err) {
+      // A missing or broken active model must not fail the run; the candidate is then never auto-activated.
+      active = { modelDir: activeDir, metrics: null, error: err instanceof Error ? err.message : String(err) };
+    }
+  } finally {
+    await embedder.close();
   }
   const a = active.metrics?.pairAccuracy;
   const gain = candidate.pairAccuracy !== null && a !== null && a !== undefined ? candidate.pairAccuracy - a : null;

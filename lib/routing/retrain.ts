@@ -57,6 +57,15 @@ export async function getTrainingRun({ id }: { id: string }): Promise<TrainingRu
   return run;
 }
 
+/** Frees the running slot held by a run whose process died (server restart mid-run): it is marked failed. */
+export async function abandonTrainingRun({ id }: { id: string }): Promise<void> {
+  const { count } = await prisma.trainingRun.updateMany({
+    where: { id, status: { in: ["queued", "running"] } },
+    data: { status: "failed", error: "abandoned: no process was running it any more", finishedAt: new Date() },
+  });
+  if (count === 0) throw new AppError("not_found:router", "No queued or running training run with this id.");
+}
+
 /** Claims the one running slot (partial unique index training_runs_one_running) or answers 409. */
 async function claimRun(startedBy: string | null): Promise<string> {
   const [row] = await prisma.$queryRaw<{ id: string }[]>`
@@ -64,7 +73,7 @@ async function claimRun(startedBy: string | null): Promise<string> {
     ON CONFLICT DO NOTHING RETURNING id::text`;
   if (row) return row.id;
   const running = await prisma.trainingRun.findFirst({ where: { status: { in: ["queued", "running"] } }, select: { id: true } });
-  throw new AppError("conflict:router", `A retraining run is already in progress${running ? ` (run ${running.id})` : ""}; wait for it to finish.`);
+  throw new AppError("conflict:router", `A retraining run is already in progress${running ? ` (run ${running.id})` : ""}; wait for it to finish (if its server died, free it with scripts/retrain.ts abandon <run-id>).`);
 }
 
 function versionId(runId: string): string {

@@ -5,6 +5,7 @@ import { DefaultChatTransport } from "ai";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage } from "@/lib/chat/ui-message";
+import { CompareView, type Comparison } from "./compare-view";
 import { Message } from "./message";
 
 type ModelOption = { id: string; displayName: string };
@@ -22,6 +23,9 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
   const [input, setInput] = useState("");
   const [pickedModel, setPickedModel] = useState("");
   const [stoppedIds, setStoppedIds] = useState<ReadonlySet<string>>(new Set());
+  const [compareMode, setCompareMode] = useState(false);
+  const [comparison, setComparison] = useState<Comparison | null>(null);
+  const [compareError, setCompareError] = useState<string | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
 
   const transport = useMemo(
@@ -56,12 +60,28 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
   const busy = status === "submitted" || status === "streaming";
   const lastId = messages[messages.length - 1]?.id;
 
+  async function startComparison(text: string) {
+    setCompareError(null);
+    if (!sessionId.current) {
+      sessionId.current = await createSession();
+      window.history.replaceState(null, "", `/chat/${sessionId.current}`);
+    }
+    const response = await fetch("/api/compare", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatSessionId: sessionId.current, text }) });
+    const body = (await response.json().catch(() => null)) as { userTurnId?: string; modelIds?: [string, string]; error?: string } | null;
+    if (!response.ok || !body?.userTurnId || !body.modelIds) return setCompareError(body?.error ?? `Compare failed (${response.status}).`);
+    setComparison({ chatSessionId: sessionId.current, userTurnId: body.userTurnId, text, modelIds: body.modelIds });
+  }
+
   function submit(event: React.FormEvent) {
     event.preventDefault();
     const text = input.trim();
-    if (!text || busy) return;
-    override.current = pickedModel || undefined;
+    if (!text || busy || comparison) return;
     setInput("");
+    if (compareMode) {
+      void startComparison(text);
+      return;
+    }
+    override.current = pickedModel || undefined;
     void sendMessage({ text });
   }
 
@@ -79,6 +99,12 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
               streamError={error && m.id === lastId && m.role === "assistant" ? error.message : undefined}
             />
           ))}
+          {comparison && <CompareView comparison={comparison} onVoted={() => window.location.assign(`/chat/${comparison.chatSessionId}`)} />}
+          {compareError && (
+            <p role="alert" data-testid="compare-error" className="text-sm text-red-600">
+              {compareError}
+            </p>
+          )}
           {error && messages[messages.length - 1]?.role === "user" && (
             <p role="alert" data-testid="chat-error" className="text-sm text-red-600">
               {error.message}
@@ -100,6 +126,10 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
             data-testid="composer-input"
             className="flex-1 resize-none px-2 py-1 outline-none"
           />
+          <label className="flex items-center gap-1 text-xs text-zinc-600" title="Two models answer side by side; you pick the better one">
+            <input type="checkbox" checked={compareMode} onChange={(e) => setCompareMode(e.target.checked)} data-testid="compare-toggle" />
+            Compare
+          </label>
           <select value={pickedModel} onChange={(e) => setPickedModel(e.target.value)} data-testid="model-picker" className="rounded-md border px-2 py-1 text-sm" title="Answer with a specific model">
             <option value="">Auto (router)</option>
             {models.map((m) => (

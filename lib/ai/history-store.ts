@@ -21,7 +21,8 @@ const assistantTurnId = (interactionId: string) => interactionId.split(":")[0];
 
 /**
  * The user's rated history from Postgres: explicit ratings, compare-mode votes
- * (winner 1, loser 0, tie 0.5) and unrated router overrides, newest first.
+ * (winner 1, loser 0, tie 0.5) and unrated router overrides of messages with a
+ * single answer, newest first.
  */
 export class PrismaHistoryStore implements HistoryStore {
   constructor(private readonly dim: number) {}
@@ -43,6 +44,8 @@ export class PrismaHistoryStore implements HistoryStore {
           FROM routing_decisions d JOIN turns a ON a.id = d.turn_id
          WHERE d.user_id = ${userId}::uuid AND d.override AND a.status = 'completed' AND a.model_id IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.turn_id = a.id)
+           -- several answers to one message (compare mode, regenerate) are judged by votes and ratings instead
+           AND NOT EXISTS (SELECT 1 FROM turns s WHERE s.parent_id = a.parent_id AND s.id <> a.id)
       ), recent AS (
         SELECT * FROM signals ORDER BY created_at DESC LIMIT ${limit}
       )

@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { env } from "@/lib/env";
+
+export const startCompareBody = z.object({
+  chatSessionId: z.uuid("chatSessionId must be a UUID"),
+  text: z.string().trim().min(1, "Message must not be empty.").max(env.MAX_MESSAGE_CHARS, `Message must be at most ${env.MAX_MESSAGE_CHARS} characters.`),
+});
+
+export const voteBody = z.object({
+  userTurnId: z.uuid("userTurnId must be a UUID"),
+  turnAId: z.uuid("turnAId must be a UUID"),
+  turnBId: z.uuid("turnBId must be a UUID"),
+  winner: z.enum(["a", "b", "tie"], "winner must be a, b or tie"),
+});

@@ -1,0 +1,63 @@
+import "server-only";
+import { invalidateUserVector } from "@/lib/ai/router";
+import { routeTurn } from "@/lib/chat/route-turn";
+import { prisma } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import { getChatSessionForUser } from "@/lib/db/queries/chat-sessions";
+import { appendUserTurn } from "@/lib/db/queries/turns";
+import { AppError } from "@/lib/errors";
+
+type Scored = { modelId: string; score: number };
+
+/**
+ * The second model for a comparison: the one whose duel with the router's pick
+ * teaches the most. Under Bradley–Terry the outcome is most uncertain when
+ * P(pick beats c) is closest to 1/2, i.e. p(1-p) is largest; models this user
+ * has rated less are preferred, by 1/sqrt(1 + ratings of c).
+ */
+export function pickChallenger(top: Scored, others: readonly Scored[], ratingsByModel: ReadonlyMap<string, number>): Scored {
+  const value = (c: Scored) => {
+    const p = 1 / (1 + Math.exp(-(top.score - c.score)));
+    return (p * (1 - p)) / Math.sqrt(1 + (ratingsByModel.get(c.modelId) ?? 0));
+  };
+  return others.reduce((best, c) => (value(c) > value(best) ? c : best));
+}
+
+/** Stores the user's message and names the two models that will answer it side by side. */
+export async function startComparison({ userId, chatSessionId, text }: { userId: string; chatSessionId: string; text: string }) {
+  await getChatSessionForUser({ id: chatSessionId, userId });
+  const route = await routeTurn({ userId, chatSessionId, queryText: text });
+  const scored = (route.decision.candidates as Scored[]).filter((c) => c.modelId !== route.model.id);
+  if (scored.length === 0) throw new AppError("bad_request:chat", "Compare mode needs at least two enabled models.");
+  const counts = await prisma.$queryRaw<{ model_id: string; n: number }[]>`
+    SELECT a.model_id, count(*)::int AS n FROM ratings r JOIN turns a ON a.id = r.turn_id WHERE r.user_id = ${userId}::uuid GROUP BY a.model_id`;
+  const top = (route.decision.candidates as Scored[]).find((c) => c.modelId === route.model.id) ?? { modelId: route.model.id, score: 0 };
+  const challenger = pickChallenger(top, scored, new Map(counts.map((c) => [c.model_id, c.n])));
+  const userTurn = await appendUserTurn({ chatSessionId, userId, content: text });
+  return { userTurnId: userTurn.id, modelIds: [route.model.id, challenger.modelId] as const };
+}
+
+export type Vote = { userTurnId: string; turnAId: string; turnBId: string; winner: "a" | "b" | "tie" };
+
+/** Records the vote once; both answers must be this user's completed answers to that message. */
+export async function voteComparison({ userId, vote }: { userId: string; vote: Vote }) {
+  if (vote.turnAId === vote.turnBId) throw new AppError("bad_request:chat", "A comparison needs two different answers.");
+  const answers = await prisma.turn.findMany({
+    where: { id: { in: [vote.turnAId, vote.turnBId] }, parentId: vote.userTurnId, userId, role: "assistant" },
+    select: { id: true, status: true },
+  });
+  if (answers.length !== 2) throw new AppError("not_found:chat", "Both answers must belong to that message.");
+  const unfinished = answers.find((a) => a.status !== "completed");
+  if (unfinished) throw new AppError("bad_request:chat", `Only completed answers can be compared; one is ${unfinished.status}.`);
+  try {
+    const comparison = await prisma.comparison.create({
+      data: { userId, userTurnId: vote.userTurnId, turnAId: vote.turnAId, turnBId: vote.turnBId, winner: vote.winner, votedAt: new Date() },
+      select: { id: true, winner: true },
+    });
+    invalidateUserVector(userId);
+    return comparison;
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") throw new AppError("conflict:chat", "You already voted on this comparison.");
+    throw err;
+  }
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from "node:crypto";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuthPage } from "./pages/auth-page";
+import { ChatPage } from "./pages/chat-page";
+import { ApiClient } from "./support/api-client";
+import { launchBrowser } from "./support/browser";
+import { countRows, queryRows } from "./support/db";
+
+let alice: ApiClient;
+let sessionId: string;
+
+async function answerTurnId(chatSessionId: string, status = "completed"): Promise<string> {
+  const rows = await queryRows<{ id: string }>(`SELECT id FROM turns WHERE chat_session_id = $1 AND role = 'assistant' AND status = $2 ORDER BY position DESC LIMIT 1`, [chatSessionId, status]);
+  return rows[0].id;
+}
+
+async function expectRejected(send: () => Promise<Response>, status: number, message: RegExp) {
+  const before = await countRows();
+  const response = await send();
+  expect(response.status).toBe(status);
+  expect(((await response.json()) as { error: string }).error).toMatch(message);
+  expect(await countRows()).toEqual(before);
+}
+
+beforeAll(async () => {
+  alice = await ApiClient.register("rater");
+  sessionId = await alice.createSession();
+  await alice.chat(sessionId, "What is a monad?");
+});
+
+describe("ratings API", () => {
+  it("stores one rating per answer however often it is sent, concurrently too, and maps it to the router scale", async () => {
+    const turnId = await answerTurnId(sessionId);
+    const put = (body: object) => alice.request("/api/ratings", { method: "PUT", json: { turnId, ...body } });
+    expect((await put({ thumbsUp: true })).status).toBe(200);
+    const concurrent = await Promise.all([put({ stars: 4 }), put({ stars: 4 }), put({ stars: 4 }), put({ stars: 4, comment: "good" })]);
+    expect(concurrent.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const rows = await queryRows<{ stars: number; thumbs_up: boolean; value: number; source: string }>(`SELECT stars, thumbs_up, value, source FROM ratings WHERE turn_id = $1`, [turnId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ stars: 4, value: 0.75, source: "ui" });
+
+    expect((await put({ stars: null, thumbsUp: false })).status).toBe(200);
+    expect((await queryRows<{ value: number }>(`SELECT value FROM ratings WHERE turn_id = $1`, [turnId]))[0].value).toBe(0);
+
+    expect((await alice.request("/api/ratings", { method: "DELETE", json: { turnId } })).status).toBe(204);
+    expect(await queryRows(`SELECT 1 FROM ratings WHERE turn_id = $1`, [turnId])).toEqual([]);
+  });
+
+  it("rejects bad ratings with 4xx and changes nothing", async () => {
+    const turnId = await answerTurnId(sessionId);
+    const put = (body: object) => () => alice.request("/api/ratings", { method: "PUT", json: { turnId, ...body } });
+    await expectRejected(put({ stars: 0 }), 400, /between 1 and 5/);
+    await expectRejected(put({ stars: 6 }), 400, /between 1 and 5/);
+    await expectRejected(put({ stars: 2.5 }), 400, /whole number/);
+    await expectRejected(put({}), 400, /thumb or 1 to 5 stars/);
+    await expectRejected(put({ stars: 3, comment: "x".repeat(501) }), 400, /at most 500/);
+    await expectRejected(() => alice.request("/api/ratings", { method: "PUT", json: { turnId: randomUUID(), stars: 3 } }), 404, /not found/);
+
+    const bob = await ApiClient.register("intruder");
+    await expectRejected(() => bob.request("/api/ratings", { method: "PUT", json: { turnId, stars: 1 } }), 404, /not found/);
+    await expectRejected(() => bob.request("/api/ratings", { method: "DELETE", json: { turnId } }), 404, /not found/);
+
+    const failedSession = await alice.createSession();
+    await alice.chat(failedSession, "break [demo:fail]");
+    const failed = await answerTurnId(failedSession, "failed");
+    await expectRejected(() => alice.request("/api/ratings", { method: "PUT", json: { turnId: failed, stars: 5 } }), 400, /this answer is failed/);
+  });
+});
+
+describe("compare mode API", () => {
+  it("answers one message with two models, takes one vote and refuses a second", async () => {
+    const chatSessionId = await alice.createSession();
+    const start = await alice.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Explain recursion" } });
+    expect(start.status).toBe(201);
+    const { userTurnId, modelIds } = (await start.json()) as { userTurnId: string; modelIds: [string, string] };
+    expect(new Set(modelIds).size).toBe(2);
+
+    const answers = await Promise.all(modelIds.map((modelId) => alice.request("/api/chat", { method: "POST", json: { trigger: "regenerate-message", chatSessionId, modelId } }).then((r) => r.text())));
+    expect(answers.every((a) => a.includes('"type":"finish"'))).toBe(true);
+    const siblings = await queryRows<{ id: string; model_id: string }>(`SELECT id, model_id FROM turns WHERE parent_id = $1 ORDER BY position`, [userTurnId]);
+    expect(siblings.map((s) => s.model_id).sort()).toEqual([...modelIds].sort());
+
+    const vote = { userTurnId, turnAId: siblings[0].id, turnBId: siblings[1].id, winner: "b" };
+    expect((await alice.request("/api/compare/vote", { method: "POST", json: vote })).status).toBe(201);
+    await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { ...vote, winner: "a" } }), 409, /already voted/);
+    const stored = await queryRows<{ winner: string }>(`SELECT winner FROM comparisons WHERE user_turn_id = $1`, [userTurnId]);
+    expect(stored).toEqual([{ winner: "b" }]);
+  });
+
+  it("rejects votes on answers of another message, of another user, or identical answers", async () => {
+    const chatSessionId = await alice.createSession();
+    const { userTurnId } = (await (await alice.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Name a prime" } })).json()) as { userTurnId: string };
+    await alice.request("/api/chat", { method: "POST", json: { trigger: "regenerate-message", chatSessionId, modelId: "demo-concise" } }).then((r) => r.text());
+    const mine = await answerTurnId(chatSessionId);
+    const foreign = await answerTurnId(sessionId);
+    await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: foreign, winner: "tie" } }), 404, /belong to that message/);
+    await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: mine, winner: "tie" } }), 400, /two different answers/);
+    await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: foreign, winner: "both" } }), 400, /winner must be a, b or tie/);
+  });
+});
+
+describe("feedback in a real browser", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser?.close());
+
+  it("rates an answer with stars and a thumb, and the rating survives a reload", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await new AuthPage(page).register(`stars-${randomUUID().slice(0, 8)}@example.test`, "correct horse battery");
+    const chat = new ChatPage(page);
+    await chat.send("Rate me");
+    await chat.waitForLastAssistant("completed", 1);
+    await chat.lastAssistant().getByTestId("star-4").click();
+    await chat.lastAssistant().getByTestId("thumb-up").click();
+    const id = await chat.sessionId();
+    await expect.poll(async () => (await queryRows<{ stars: number; thumbs_up: boolean }>(`SELECT r.stars, r.thumbs_up FROM ratings r JOIN turns t ON t.id = r.turn_id WHERE t.chat_session_id = $1`, [id]))[0]).toEqual({ stars: 4, thumbs_up: true });
+    await page.reload();
+    await expect.poll(() => chat.lastAssistant().getByTestId("star-4").getAttribute("aria-checked")).toBe("true");
+    expect(await chat.lastAssistant().getByTestId("thumb-up").getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("compare mode streams two answers side by side and stores the vote", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await new AuthPage(page).register(`compare-${randomUUID().slice(0, 8)}@example.test`, "correct horse battery");
+    const chat = new ChatPage(page);
+    await page.getByTestId("compare-toggle").check();
+    await chat.send("Which sorting algorithm should I use?");
+    const id = await chat.sessionId();
+    await expect.poll(() => page.getByTestId("compare-a").getByTestId("message-assistant").getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
+    await expect.poll(() => page.getByTestId("compare-b").getByTestId("message-assistant").getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
+    const [left, right] = await Promise.all([page.getByTestId("compare-a").getByTestId("model-badge").textContent(), page.getByTestId("compare-b").getByTestId("model-badge").textContent()]);
+    expect(left).not.toBe(right);
+    await page.getByTestId("vote-a").click();
+    await page.waitForURL(new RegExp(`/chat/${id}$`));
+    const votes = await queryRows<{ winner: string }>(`SELECT c.winner FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`, [id]);
+    expect(votes).toEqual([{ winner: "a" }]);
+  });
+});

@@ -43,6 +43,8 @@ export class PrismaHistoryStore implements HistoryStore {
         SELECT a.id::text || ':override', a.chat_session_id, a.parent_id, a.model_id, ${OVERRIDE_RATING}::float8, a.content, d.created_at
           FROM routing_decisions d JOIN turns a ON a.id = d.turn_id
          WHERE d.user_id = ${userId}::uuid AND d.override AND a.status = 'completed' AND a.model_id IS NOT NULL
+           -- "forget my preferences" keeps the decision log but drops earlier overrides from the graph
+           AND d.created_at > COALESCE((SELECT preferences_reset_at FROM users WHERE id = ${userId}::uuid), '-infinity')
            AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.turn_id = a.id)
            -- several answers to one message (compare mode, regenerate) are judged by votes and ratings instead
            AND NOT EXISTS (SELECT 1 FROM turns s WHERE s.parent_id = a.parent_id AND s.id <> a.id)

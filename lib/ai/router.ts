@@ -111,7 +111,8 @@ async function historyStamp(userId: string): Promise<string> {
     SELECT concat_ws('|',
       (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM ratings WHERE user_id = ${userId}::uuid),
       (SELECT count(*) || ':' || coalesce(max(voted_at)::text, '') FROM comparisons WHERE user_id = ${userId}::uuid AND winner IS NOT NULL),
-      (SELECT count(*)::text FROM routing_decisions WHERE user_id = ${userId}::uuid AND override)) AS stamp`;
+      (SELECT count(*)::text FROM routing_decisions WHERE user_id = ${userId}::uuid AND override),
+      (SELECT coalesce(preferences_reset_at::text, '') FROM users WHERE id = ${userId}::uuid)) AS stamp`;
   return row.stamp;
 }
 

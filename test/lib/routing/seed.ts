@@ -57,8 +57,8 @@ const PROSE = ["Write a short poem about autumn", "Summarize the causes of World
 
 /**
  * Users with consistent tastes: "coder" fans pick demo-coder on code questions,
- * "prose" fans pick demo-detailed; each user also rates a few single answers
- * and regenerations. Returns the user ids.
+ * "prose" fans pick demo-detailed. Each user first rates a single answer and
+ * a regeneration, then votes, so the newest (held-out) data are votes. Returns the user ids.
  */
 export async function seedPreferences({ users = 4, votesPerUser = 10 }: { users?: number; votesPerUser?: number } = {}): Promise<string[]> {
   await seedModels();
@@ -68,6 +68,11 @@ export async function seedPreferences({ users = 4, votesPerUser = 10 }: { users?
     const userId = await createUser(`seed${u}`);
     ids.push(userId);
     const likesCode = u % 2 === 0;
+    const single = await createTurnWithAnswers({ userId, query: `${CODE[u % 5]} please (${u})`, models: ["demo-coder"], clock });
+    await rate({ userId, turnId: single.answers[0], thumbsUp: likesCode, clock });
+    const regen = await createTurnWithAnswers({ userId, query: `${PROSE[u % 5]} again (${u})`, models: ["demo-concise", "demo-detailed"], clock });
+    await rate({ userId, turnId: regen.answers[0], stars: likesCode ? 4 : 2, clock });
+    await rate({ userId, turnId: regen.answers[1], stars: likesCode ? 2 : 5, clock });
     for (let i = 0; i < votesPerUser; i++) {
       const code = i % 2 === 0;
       const query = `${(code ? CODE : PROSE)[i % 5]} (${u}.${i})`;
@@ -76,11 +81,6 @@ export async function seedPreferences({ users = 4, votesPerUser = 10 }: { users?
       const favouriteIsA = i % 3 !== 0;
       await vote({ userId, query, a: favouriteIsA ? favourite : other, b: favouriteIsA ? other : favourite, winner: favouriteIsA ? "a" : "b", clock });
     }
-    const single = await createTurnWithAnswers({ userId, query: `${CODE[u % 5]} please (${u})`, models: ["demo-coder"], clock });
-    await rate({ userId, turnId: single.answers[0], thumbsUp: likesCode, clock });
-    const regen = await createTurnWithAnswers({ userId, query: `${PROSE[u % 5]} again (${u})`, models: ["demo-concise", "demo-detailed"], clock });
-    await rate({ userId, turnId: regen.answers[0], stars: likesCode ? 4 : 2, clock });
-    await rate({ userId, turnId: regen.answers[1], stars: likesCode ? 2 : 5, clock });
   }
   return ids;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
-import type { DateWindow } from "./sql";
+import { withAggregateMemory, type DateWindow } from "./sql";
 
 const catalogFields = { id: true, displayName: true, baseUrl: true, apiKeyEnv: true, providerModelId: true, description: true, inputPricePerM: true, outputPricePerM: true, enabled: true, updatedAt: true } as const;
 
@@ -39,7 +39,7 @@ export type ModelHealthRow = { modelId: string; turns: number; failed: number; e
  * recent errors, and p50 of latency_ms / ttft_ms over turns that recorded them.
  */
 export function getModelHealth({ since, until }: DateWindow) {
-  return prisma.$queryRaw<ModelHealthRow[]>`
+  return withAggregateMemory((tx) => tx.$queryRaw<ModelHealthRow[]>`
     SELECT t.model_id AS "modelId", count(*)::int AS turns,
            count(*) FILTER (WHERE t.status = 'failed')::int AS failed,
            (count(*) FILTER (WHERE t.status = 'failed') / count(*)::float8) AS "errorRate",
@@ -48,7 +48,7 @@ export function getModelHealth({ since, until }: DateWindow) {
       FROM turns t
      WHERE t.role = 'assistant' AND t.model_id IS NOT NULL AND t.created_at >= ${since} AND t.created_at < ${until}
      GROUP BY t.model_id
-     ORDER BY t.model_id`;
+     ORDER BY t.model_id`);
 }
 
 export type WinRateRow = { modelId: string; comparisons: number; wins: number; ties: number; losses: number; winRate: number };
@@ -59,13 +59,14 @@ export type WinRateRow = { modelId: string; comparisons: number; wins: number; t
  * comparisons of a model against itself are left out.
  */
 export function getWinRates() {
-  return prisma.$queryRaw<WinRateRow[]>`
-    WITH votes AS (
-      SELECT ta.model_id AS a, tb.model_id AS b, c.winner::text AS winner
+  return withAggregateMemory((tx) => tx.$queryRaw<WinRateRow[]>`
+    WITH sided AS (
+      -- Scalar subqueries look each answer up by primary key; a join would make the planner scan all turns.
+      SELECT (SELECT t.model_id FROM turns t WHERE t.id = c.turn_a_id) AS a, (SELECT t.model_id FROM turns t WHERE t.id = c.turn_b_id) AS b, c.winner::text AS winner
         FROM comparisons c
-        JOIN turns ta ON ta.id = c.turn_a_id
-        JOIN turns tb ON tb.id = c.turn_b_id
-       WHERE c.winner IS NOT NULL AND ta.model_id IS NOT NULL AND tb.model_id IS NOT NULL AND ta.model_id <> tb.model_id
+       WHERE c.winner IS NOT NULL
+    ), votes AS (
+      SELECT a, b, winner FROM sided WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
     ), sides AS (
       SELECT a AS model_id, CASE winner WHEN 'a' THEN 'win' WHEN 'b' THEN 'loss' ELSE 'tie' END AS outcome FROM votes
       UNION ALL
@@ -78,5 +79,5 @@ export function getWinRates() {
            ((count(*) FILTER (WHERE outcome = 'win') + 0.5 * count(*) FILTER (WHERE outcome = 'tie')) / count(*))::float8 AS "winRate"
       FROM sides
      GROUP BY model_id
-     ORDER BY model_id`;
+     ORDER BY model_id`);
 }

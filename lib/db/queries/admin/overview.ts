@@ -1,7 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
-import { Prisma } from "@/lib/db/generated/client";
-import { turnSpend, utcDay, type DateWindow } from "./sql";
+import { withAggregateMemory, type DateWindow } from "./sql";
 
 export type DayModelRow = { day: string; modelId: string; turns: number; spend: number };
 export type DayRow = { day: string; turns: number; failed: number; spend: number };
@@ -13,19 +12,20 @@ export type ModelSpendRow = { modelId: string; turns: number; spend: number; pro
  * Turns whose model was deleted are grouped under "(deleted)".
  */
 export async function getTurnActivity({ since, until }: DateWindow) {
-  const rows = await prisma.$queryRaw<{ day: string | null; model_id: string | null; g_day: number; g_model: number; turns: number; failed: number; spend: number; prompt_tokens: number; completion_tokens: number }[]>`
-    SELECT day, model_id, GROUPING(day)::int AS g_day, GROUPING(model_id)::int AS g_model,
-           count(*)::int AS turns,
-           count(*) FILTER (WHERE failed)::int AS failed,
-           coalesce(sum(spend), 0)::float8 AS spend,
-           coalesce(sum(prompt_tokens), 0)::float8 AS prompt_tokens,
-           coalesce(sum(completion_tokens), 0)::float8 AS completion_tokens
-      FROM (SELECT ${utcDay(Prisma.sql`t.created_at`)} AS day, coalesce(t.model_id, '(deleted)') AS model_id, t.status = 'failed' AS failed,
-                   ${turnSpend} AS spend, t.prompt_tokens, t.completion_tokens
+  // Tokens are summed per (day, model) first and priced once per group; the coarser sets are sums over those few rows.
+  const rows = await withAggregateMemory((tx) => tx.$queryRaw<{ day: string | null; model_id: string | null; g_day: number; g_model: number; turns: number; failed: number; spend: number; prompt_tokens: number; completion_tokens: number }[]>`
+    SELECT to_char(w.day, 'YYYY-MM-DD') AS day, w.model_id, GROUPING(w.day)::int AS g_day, GROUPING(w.model_id)::int AS g_model,
+           sum(w.turns)::int AS turns, sum(w.failed)::int AS failed,
+           coalesce(sum((w.prompt_tokens * coalesce(m.input_price_per_m, 0) + w.completion_tokens * coalesce(m.output_price_per_m, 0)) / 1000000.0), 0)::float8 AS spend,
+           sum(w.prompt_tokens)::float8 AS prompt_tokens, sum(w.completion_tokens)::float8 AS completion_tokens
+      FROM (SELECT (t.created_at AT TIME ZONE 'UTC')::date AS day, coalesce(t.model_id, '(deleted)') AS model_id,
+                   count(*) AS turns, count(*) FILTER (WHERE t.status = 'failed') AS failed,
+                   coalesce(sum(t.prompt_tokens), 0) AS prompt_tokens, coalesce(sum(t.completion_tokens), 0) AS completion_tokens
               FROM turns t
-              LEFT JOIN llm_models m ON m.id = t.model_id
-             WHERE t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until}) w
-     GROUP BY GROUPING SETS ((day, model_id), (day), (model_id), ())`;
+             WHERE t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until}
+             GROUP BY 1, 2) w
+      LEFT JOIN llm_models m ON m.id = w.model_id
+     GROUP BY GROUPING SETS ((w.day, w.model_id), (w.day), (w.model_id), ())`);
   const byDayModel: DayModelRow[] = [];
   const byDay: DayRow[] = [];
   const byModel: ModelSpendRow[] = [];
@@ -47,10 +47,12 @@ export type ModelRatingRow = { modelId: string; ratings: number; avgStars: numbe
 /**
  * Ratings of assistant turns created in the window, per answering model:
  * average stars over ratings with stars, thumbs-up rate = thumbs up / ratings
- * with a thumb, satisfaction = average normalised value (0..1).
+ * with a thumb, satisfaction = average normalised value (0..1). A rating is
+ * always created after the turn it rates, so `r.created_at >= since` changes
+ * no result; it lets the ratings side be read by range instead of in full.
  */
 export function getRatingsByModel({ since, until }: DateWindow) {
-  return prisma.$queryRaw<ModelRatingRow[]>`
+  return withAggregateMemory((tx) => tx.$queryRaw<ModelRatingRow[]>`
     SELECT t.model_id AS "modelId",
            count(*)::int AS ratings,
            avg(r.stars)::float8 AS "avgStars",
@@ -58,9 +60,10 @@ export function getRatingsByModel({ since, until }: DateWindow) {
            avg(r.value)::float8 AS satisfaction
       FROM ratings r
       JOIN turns t ON t.id = r.turn_id
-     WHERE t.created_at >= ${since} AND t.created_at < ${until} AND t.model_id IS NOT NULL
+     WHERE t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until} AND t.model_id IS NOT NULL
+       AND r.created_at >= ${since}
      GROUP BY t.model_id
-     ORDER BY t.model_id`;
+     ORDER BY t.model_id`);
 }
 
 export type RoutingLatencyRow = { routerVersion: string | null; executionProvider: string | null; decisions: number; p50Ms: number; p99Ms: number };
@@ -70,7 +73,7 @@ export type RoutingLatencyRow = { routerVersion: string | null; executionProvide
  * and overall (both null), with percentile_cont p50/p99 of total_ms.
  */
 export async function getRoutingLatency({ since, until }: DateWindow) {
-  const rows = await prisma.$queryRaw<RoutingLatencyRow[]>`
+  const rows = await withAggregateMemory((tx) => tx.$queryRaw<RoutingLatencyRow[]>`
     SELECT router_version AS "routerVersion", execution_provider AS "executionProvider",
            count(*)::int AS decisions,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY total_ms)::float8 AS "p50Ms",
@@ -78,7 +81,7 @@ export async function getRoutingLatency({ since, until }: DateWindow) {
       FROM routing_decisions
      WHERE created_at >= ${since} AND created_at < ${until}
      GROUP BY GROUPING SETS ((router_version, execution_provider), ())
-     ORDER BY decisions DESC`;
+     ORDER BY decisions DESC`);
   const overall = rows.find((r) => r.routerVersion === null && r.executionProvider === null) ?? null;
   return { overall, byVersion: rows.filter((r) => r !== overall) };
 }

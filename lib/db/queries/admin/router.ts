@@ -1,6 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
-import { turnSpend, type DateWindow } from "./sql";
+import { withAggregateMemory, type DateWindow } from "./sql";
 
 export type RouterVersionRow = Awaited<ReturnType<typeof listRouterVersions>>[number];
 
@@ -34,29 +34,35 @@ export type FixedModelRow = { modelId: string; ratings: number; satisfaction: nu
  * override, not a fallback); "fixed model M" = all rated turns M answered,
  * however it was chosen: what always sending turns to M got. Votes: voted
  * comparisons where exactly one side was the router's pick and the other side
- * was M, counted from the router's side.
+ * was M, counted from the router's side. Ratings and decisions are created
+ * after their turn, so bounding them by since too changes no result and
+ * lets each side be read by range.
  */
 export async function getRouterVsFixed({ since, until }: DateWindow) {
   const [satisfaction, votes] = await Promise.all([
-    prisma.$queryRaw<{ modelId: string | null; ratings: number; satisfaction: number; routedRatings: number; routedSatisfaction: number | null }[]>`
-      SELECT t.model_id AS "modelId", count(*)::int AS ratings, avg(r.value)::float8 AS satisfaction,
-             count(*) FILTER (WHERE d.id IS NOT NULL AND NOT d.override AND NOT d.fallback)::int AS "routedRatings",
-             (avg(r.value) FILTER (WHERE d.id IS NOT NULL AND NOT d.override AND NOT d.fallback))::float8 AS "routedSatisfaction"
-        FROM ratings r
-        JOIN turns t ON t.id = r.turn_id
-        LEFT JOIN routing_decisions d ON d.turn_id = t.id
-       WHERE t.created_at >= ${since} AND t.created_at < ${until} AND t.model_id IS NOT NULL
-       GROUP BY GROUPING SETS ((t.model_id), ())`,
-    prisma.$queryRaw<{ modelId: string; votes: number; routerWins: number; routerTies: number; routerLosses: number }[]>`
+    withAggregateMemory((tx) => tx.$queryRaw<{ modelId: string | null; ratings: number; satisfaction: number; routedRatings: number; routedSatisfaction: number | null }[]>`
+      WITH rated AS (
+        SELECT t.id, t.model_id, r.value
+          FROM ratings r JOIN turns t ON t.id = r.turn_id
+         WHERE t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until} AND t.model_id IS NOT NULL
+           AND r.created_at >= ${since}
+      ), routed AS (
+        SELECT d.turn_id FROM routing_decisions d WHERE d.created_at >= ${since} AND NOT d.override AND NOT d.fallback
+      )
+      SELECT rated.model_id AS "modelId", count(*)::int AS ratings, avg(rated.value)::float8 AS satisfaction,
+             count(routed.turn_id)::int AS "routedRatings",
+             (avg(rated.value) FILTER (WHERE routed.turn_id IS NOT NULL))::float8 AS "routedSatisfaction"
+        FROM rated LEFT JOIN routed ON routed.turn_id = rated.id
+       GROUP BY GROUPING SETS ((rated.model_id), ())`),
+    withAggregateMemory((tx) => tx.$queryRaw<{ modelId: string; votes: number; routerWins: number; routerTies: number; routerLosses: number }[]>`
       WITH sides AS (
-        SELECT c.winner::text AS winner, ta.model_id AS a_model, tb.model_id AS b_model,
-               (da.id IS NOT NULL AND NOT da.override AND NOT da.fallback) AS a_routed,
-               (db.id IS NOT NULL AND NOT db.override AND NOT db.fallback) AS b_routed
+        -- Scalar subqueries look each answer up by key; joins would make the planner scan all turns and decisions.
+        SELECT c.winner::text AS winner,
+               (SELECT t.model_id FROM turns t WHERE t.id = c.turn_a_id) AS a_model,
+               (SELECT t.model_id FROM turns t WHERE t.id = c.turn_b_id) AS b_model,
+               coalesce((SELECT NOT d.override AND NOT d.fallback FROM routing_decisions d WHERE d.turn_id = c.turn_a_id), false) AS a_routed,
+               coalesce((SELECT NOT d.override AND NOT d.fallback FROM routing_decisions d WHERE d.turn_id = c.turn_b_id), false) AS b_routed
           FROM comparisons c
-          JOIN turns ta ON ta.id = c.turn_a_id
-          JOIN turns tb ON tb.id = c.turn_b_id
-          LEFT JOIN routing_decisions da ON da.turn_id = ta.id
-          LEFT JOIN routing_decisions db ON db.turn_id = tb.id
          WHERE c.winner IS NOT NULL AND c.created_at >= ${since} AND c.created_at < ${until}
       ), router_side AS (
         SELECT CASE WHEN a_routed THEN b_model ELSE a_model END AS fixed_model,
@@ -70,7 +76,7 @@ export async function getRouterVsFixed({ since, until }: DateWindow) {
              count(*) FILTER (WHERE outcome = 'loss')::int AS "routerLosses"
         FROM router_side
        WHERE fixed_model IS NOT NULL
-       GROUP BY fixed_model`,
+       GROUP BY fixed_model`),
   ]);
   const overall = satisfaction.find((r) => r.modelId === null);
   const voteMap = new Map(votes.map((v) => [v.modelId, v]));
@@ -89,19 +95,25 @@ export type CostSaved = { priciestModelId: string | null; actualSpend: number; p
  * 1M tokens; ties: lowest id).
  */
 export async function getCostSaved({ since, until }: DateWindow): Promise<CostSaved> {
-  const [row] = await prisma.$queryRaw<CostSaved[]>`
+  const [row] = await withAggregateMemory((tx) => tx.$queryRaw<CostSaved[]>`
     WITH priciest AS (
       SELECT id, input_price_per_m, output_price_per_m FROM llm_models WHERE enabled
        ORDER BY input_price_per_m + output_price_per_m DESC, id LIMIT 1
+    ), per_model AS (
+      SELECT t.model_id, count(*) AS turns, coalesce(sum(t.prompt_tokens), 0) AS prompt_tokens, coalesce(sum(t.completion_tokens), 0) AS completion_tokens
+        FROM turns t
+       WHERE t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until}
+       GROUP BY t.model_id
+    ), priced AS (
+      SELECT pm.turns,
+             (pm.prompt_tokens * coalesce(m.input_price_per_m, 0) + pm.completion_tokens * coalesce(m.output_price_per_m, 0)) / 1000000.0 AS actual,
+             (pm.prompt_tokens * p.input_price_per_m + pm.completion_tokens * p.output_price_per_m) / 1000000.0 AS priciest
+        FROM per_model pm CROSS JOIN priciest p LEFT JOIN llm_models m ON m.id = pm.model_id
     )
-    SELECT p.id AS "priciestModelId", count(t.id)::int AS turns,
-           coalesce(sum(${turnSpend}), 0)::float8 AS "actualSpend",
-           coalesce(sum((coalesce(t.prompt_tokens, 0) * p.input_price_per_m + coalesce(t.completion_tokens, 0) * p.output_price_per_m) / 1000000.0), 0)::float8 AS "priciestSpend",
-           (coalesce(sum((coalesce(t.prompt_tokens, 0) * p.input_price_per_m + coalesce(t.completion_tokens, 0) * p.output_price_per_m) / 1000000.0), 0)
-             - coalesce(sum(${turnSpend}), 0))::float8 AS saved
-      FROM priciest p
-      LEFT JOIN turns t ON t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until}
-      LEFT JOIN llm_models m ON m.id = t.model_id
-     GROUP BY p.id`;
+    SELECT p.id AS "priciestModelId", coalesce(sum(priced.turns), 0)::int AS turns,
+           coalesce(sum(priced.actual), 0)::float8 AS "actualSpend", coalesce(sum(priced.priciest), 0)::float8 AS "priciestSpend",
+           (coalesce(sum(priced.priciest), 0) - coalesce(sum(priced.actual), 0))::float8 AS saved
+      FROM priciest p LEFT JOIN priced ON TRUE
+     GROUP BY p.id`);
   return row ?? { priciestModelId: null, actualSpend: 0, priciestSpend: 0, saved: 0, turns: 0 };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 
 /** A date window [since, until) that every time-bounded admin aggregate takes. */
@@ -11,7 +12,20 @@ export type DateWindow = { since: Date; until: Date };
  */
 export const turnSpend = Prisma.sql`(coalesce(t.prompt_tokens, 0) * coalesce(m.input_price_per_m, 0) + coalesce(t.completion_tokens, 0) * coalesce(m.output_price_per_m, 0)) / 1000000.0`;
 
-/** UTC calendar day of a timestamp column, as YYYY-MM-DD text. */
-export function utcDay(column: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+/**
+ * Runs heavy aggregates in a transaction with more sort/hash memory than the
+ * server default (4 MB), so percentiles and groupings over a few hundred
+ * thousand rows sort in memory instead of spilling to disk, and without JIT,
+ * whose compile time (tens of ms) these short scans never win back. SET LOCAL
+ * ends with the transaction; the pooled connection keeps its defaults.
+ */
+// Aggregates over a million-row table may wait for a pooled connection while a page runs several at once.
+const AGGREGATE_TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
+
+export function withAggregateMemory<T>(run: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
+    await tx.$executeRaw`SET LOCAL jit = off`;
+    return run(tx);
+  }, AGGREGATE_TRANSACTION);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
-import { turnSpend } from "./sql";
+import { turnSpend, withAggregateMemory } from "./sql";
 
 export function getAdminUser({ id }: { id: string }) {
   return prisma.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
@@ -67,7 +67,7 @@ export type MixRow = { modelId: string; userDecisions: number; userShare: number
  * population's share (all users' decisions), plus the user's overrides per model.
  */
 export function getUserModelMix({ userId }: { userId: string }) {
-  return prisma.$queryRaw<MixRow[]>`
+  return withAggregateMemory((tx) => tx.$queryRaw<MixRow[]>`
     WITH pop AS (SELECT chosen_model_id AS model_id, count(*) AS n FROM routing_decisions GROUP BY 1),
          mine AS (SELECT chosen_model_id AS model_id, count(*) AS n, count(*) FILTER (WHERE override) AS overrides
                     FROM routing_decisions WHERE user_id = ${userId}::uuid GROUP BY 1)
@@ -76,7 +76,7 @@ export function getUserModelMix({ userId }: { userId: string }) {
            (pop.n / sum(pop.n) OVER ())::float8 AS "populationShare",
            coalesce(mine.overrides, 0)::int AS overrides
       FROM pop LEFT JOIN mine ON mine.model_id = pop.model_id
-     ORDER BY pop.model_id`;
+     ORDER BY pop.model_id`);
 }
 
 export type RatingChangedRow = { id: string; createdAt: Date; routerVersion: string; chosenModelId: string; baselineModelId: string; ratingsUsed: number; confidence: number };

@@ -1,7 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
-import { turnSpend } from "./sql";
+import { turnSpend, withAggregateMemory } from "./sql";
 
 export const USER_SORTS = ["email", "created", "turns", "ratings", "satisfaction", "spend"] as const;
 export type UserSort = (typeof USER_SORTS)[number];
@@ -57,7 +57,7 @@ export async function listAdminUsers({ search, sort, direction, page, pageSize }
   const where = searchFilter(search);
   const { join, key } = sortKey(sort);
   const [rows, [{ total }]] = await Promise.all([
-    prisma.$queryRaw<AdminUserRow[]>`
+    withAggregateMemory((tx) => tx.$queryRaw<AdminUserRow[]>`
       WITH page AS (
         SELECT u.id, u.email, u.name, u.role::text AS role, u.created_at, ${key} AS sort_key
           FROM users u ${join}
@@ -76,7 +76,7 @@ export async function listAdminUsers({ search, sort, direction, page, pageSize }
         LEFT JOIN LATERAL (SELECT d.cold_start FROM routing_decisions d WHERE d.user_id = p.id ORDER BY d.created_at DESC, d.id DESC LIMIT 1) last ON TRUE
         LEFT JOIN LATERAL (SELECT d.chosen_model_id FROM routing_decisions d WHERE d.user_id = p.id
                             GROUP BY d.chosen_model_id ORDER BY count(*) DESC, d.chosen_model_id LIMIT 1) top ON TRUE
-       ORDER BY p.sort_key ${dir} NULLS LAST, p.id`,
+       ORDER BY p.sort_key ${dir} NULLS LAST, p.id`),
     prisma.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM users u WHERE ${where}`,
   ]);
   return { rows, total };

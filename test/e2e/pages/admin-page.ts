@@ -1,0 +1,61 @@
+import type { Locator, Page } from "playwright-core";
+import { baseUrl } from "../support/browser";
+
+/** The admin dashboard, page by page. */
+export class AdminPage {
+  constructor(private readonly page: Page) {}
+
+  async open(path: "" | "/users" | "/models" | "/router" | "/decisions" | `/users/${string}` | `/decisions?${string}` | `/users?${string}`) {
+    const response = await this.page.goto(`${baseUrl()}/admin${path}`);
+    return response?.status();
+  }
+
+  statValue(testId: string): Promise<string | null> {
+    return this.page.getByTestId(`${testId}-value`).textContent();
+  }
+
+  tableRows(testId: string): Locator {
+    return this.page.getByTestId(`${testId}-row`);
+  }
+
+  byTestId(testId: string): Locator {
+    return this.page.getByTestId(testId);
+  }
+
+  async searchUsers(text: string) {
+    await this.page.getByTestId("users-search").fill(text);
+    await this.page.getByTestId("users-search-submit").click();
+    await this.page.waitForURL(/\/admin\/users\?q=/);
+  }
+
+  async openFirstUser() {
+    await this.page.getByTestId("users-row-link").first().click();
+    await this.page.waitForURL(/\/admin\/users\/[0-9a-f-]{36}$/);
+  }
+
+  modelEntry(modelId: string): Locator {
+    return this.page.locator(`[data-testid="model-entry"][data-model-id="${modelId}"]`);
+  }
+
+  async editDescription(modelId: string, description: string) {
+    const entry = this.modelEntry(modelId);
+    await entry.getByTestId("model-edit").click();
+    await entry.getByTestId("model-form-description").fill(description);
+    await entry.getByTestId("model-form-save").click();
+    await entry.getByText(description).waitFor();
+  }
+
+  async toggleModel(modelId: string) {
+    const entry = this.modelEntry(modelId);
+    const before = await entry.getByTestId("model-enabled-state").textContent();
+    await entry.getByTestId("model-toggle").click();
+    await entry.getByTestId("model-enabled-state").filter({ hasNotText: before ?? "" }).waitFor();
+  }
+
+  async filterDecisions({ user, override }: { user?: string; override?: "yes" | "no" }) {
+    if (user !== undefined) await this.page.getByTestId("filter-user").fill(user);
+    if (override !== undefined) await this.page.getByTestId("filter-override").selectOption(override);
+    await this.page.getByTestId("filter-submit").click();
+    await this.page.waitForURL(/\/admin\/decisions\?/);
+  }
+}

@@ -18,8 +18,10 @@ fi
 
 # onnxruntime-node's install script downloads CUDA binaries; the CPU provider ships in the package.
 export ONNXRUNTIME_NODE_INSTALL=skip
+# `npm install`, not `npm ci`: registry mirrors without other platforms' optional binaries
+# (tailwind's oxide builds) leave those out of the lock file, which `npm ci` then rejects.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 
 # prisma generate needs no engine binary with the prisma-client generator; point the variable anywhere.

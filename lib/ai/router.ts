@@ -138,6 +138,18 @@ export function invalidateUserVector(userId: string): void {
   h.historyStamps.delete(userId);
 }
 
+/**
+ * Loads the embedder and the active router version at server start, so a bad
+ * model file or an unusable ROUTER_DEVICE is reported in the startup log rather
+ * than on a user's first turn. Never throws: the app serves with the fallback.
+ */
+export async function warmUpRouter(): Promise<RegistryState> {
+  const h = holder();
+  if (!env.ROUTER_ENABLED) return h.registry.state;
+  await ensureCurrent(h, true);
+  return h.registry.state;
+}
+
 /** Swaps to the version now marked active, without waiting for the periodic check. */
 export async function reloadActiveRouter(): Promise<RegistryState> {
   const h = holder();

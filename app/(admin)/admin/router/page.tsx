@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DataTable } from "@/components/admin/data-table";
 import { formatDateTime, formatMoney, formatNumber, formatPercent } from "@/components/admin/format";
+import { ActivateVersionButton, RouterActions } from "@/components/admin/router-actions";
 import { Section, StatCard } from "@/components/admin/stat-card";
 import { getCostSaved, getRouterVsFixed, listRouterVersions, listTrainingRuns } from "@/lib/db/queries/admin/router";
 import { requireAdminPage } from "../../require-admin-page";
@@ -23,7 +24,10 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
 
   return (
     <>
-      <h1 className="text-2xl font-semibold">Router</h1>
+      <div className="flex items-baseline justify-between">
+        <h1 className="text-2xl font-semibold">Router</h1>
+        <RouterActions />
+      </div>
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <StatCard testId="router-stat-active" label="Active version" value={active?.id ?? "none"} hint={active?.activatedAt ? `since ${formatDateTime(active.activatedAt)}` : undefined} />
         <StatCard testId="router-stat-satisfaction" label="Router satisfaction" value={formatPercent(vsFixed.router.satisfaction)} hint={`${formatNumber(vsFixed.router.ratings)} rated router picks, last ${days} days`} />
@@ -54,7 +58,7 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
           testId="router-versions"
           empty="No router version registered yet."
           headers={["Version", "State", "Created", "Activated", "Decisions", "Evaluation metrics", "Path"]}
-          rows={versions.map((v) => ({ key: v.id, cells: [v.id, v.active ? "active" : "—", formatDateTime(v.createdAt), formatDateTime(v.activatedAt), formatNumber(v.decisions), <JsonBlock key="m" value={v.metrics} />, <code key="p" className="text-xs">{v.path}</code>] }))}
+          rows={versions.map((v) => ({ key: v.id, cells: [v.id, v.active ? "active" : <ActivateVersionButton key="a" versionId={v.id} />, formatDateTime(v.createdAt), formatDateTime(v.activatedAt), formatNumber(v.decisions), <JsonBlock key="m" value={v.metrics} />, <code key="p" className="text-xs">{v.path}</code>] }))}
         />
       </Section>
 

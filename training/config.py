@@ -20,9 +20,10 @@ class DataConfig:
     # Serving encoder (router-core/contract.json "embedder"); a dataset or cache with another id is refused.
     embedder_id: str = "use-lite-512"
     embed_dim: int = 512
-    # How a query node's text is built (contract "queryText"). MT-Bench turn-2 prompts often say
-    # "rewrite your previous response", so the session's earlier user messages carry the topic.
-    query_mode: str = "full_context"
+    # How a query node's text is built (contract "queryText"). full_context (earlier user messages of the
+    # session + the current one) did not beat current_only on MT-Bench human (README), so the paper's
+    # current_only stays the default.
+    query_mode: str = "current_only"
     query_separator: str = "\n\n"  # contract queryText.separator
     query_max_chars: int = 4000  # contract queryText.maxChars; keep the *last* maxChars characters
     # MT-Bench keeps the upstream A/B orientation, which is skewed (SOURCES.md caveat 2); we swap A/B
@@ -42,6 +43,10 @@ class ModelConfig:
     dropout: float = 0.1  # applied to conv outputs before LayerNorm and inside the predictor head
     predictor_dim: int = 64  # paper: 256; 64 is enough for 6 LLMs and keeps the files small
     predictor_heads: int = 4
+    # Predictor head. "paper": w^T ReLU([attn_m; l'_m]) (query-LLM interaction only through 2-token attention
+    # weights). "bilinear_mlp": MLP(ReLU-free concat [attn_m; l'_m; attn_m * l'_m]) adds an MF-style
+    # multiplicative term; kept only if it wins on the evaluation (README).
+    predictor_head: str = "paper"
     # Response nodes: paper broadcasts the rating to all D coordinates and ignores the text.
     response_text: bool = False
     # Attention logits are clamped to +-logit_clamp and exponentiated with no max shift: exact and
@@ -98,6 +103,8 @@ class Config:
             raise ValueError(f"model.predictor_dim={m.predictor_dim} not divisible by predictor_heads={m.predictor_heads}")
         if not m.input_projection and m.hidden != m.embed_dim:
             raise ValueError(f"model.input_projection=False needs hidden == embed_dim, got hidden={m.hidden}")
+        if m.predictor_head not in ("paper", "bilinear_mlp"):
+            raise ValueError(f"model.predictor_head={m.predictor_head!r}: expected 'paper' or 'bilinear_mlp'")
         if m.layers < 1:
             raise ValueError(f"model.layers={m.layers}: need at least 1")
         if self.train.epochs < 1:

@@ -30,6 +30,7 @@ from .baselines import BASELINES
 from .config import Config, apply_overrides, get_preset
 from .graph import Tensors, build_tensors, group_pairs
 from .importers import import_mtbench_human
+from .progress import Progress
 from .train import interactions_of_groups, predict_diffs, train_model
 
 SPLITS = ("within_user", "held_out_questions", "held_out_users")
@@ -132,7 +133,7 @@ def metrics_with_ci(users: np.ndarray, y: np.ndarray, d: np.ndarray, n_boot: int
 # ------------------------------------------------------------------------------------------- runner
 def run_evaluation(
     ds, splits: Sequence[str], seeds: Sequence[int], methods: Sequence[str], variants: Dict[str, Tuple[str, List[str]]],
-    faithful_epochs: int, faithful_seeds: int, epochs: Optional[int] = None, n_boot: int = 500, log=print,
+    faithful_epochs: int, faithful_seeds: int, epochs: Optional[int] = None, n_boot: int = 500, log=print, progress: bool = True,
 ) -> Dict[str, Any]:
     cfgs: Dict[str, Config] = {}
     for m in methods:
@@ -149,17 +150,20 @@ def run_evaluation(
         for c in cfgs.values():
             c.train.epochs = min(c.train.epochs, epochs)
     base_T = build_tensors(ds, get_preset("default"), use_response_text=False)
+    T_users = base_T.users
     tensors: Dict[str, Tensors] = {}
     for m, c in cfgs.items():
         key = (c.data.query_mode, c.model.response_text)
         tensors[m] = next((tensors[o] for o, oc in cfgs.items() if o in tensors and (oc.data.query_mode, oc.model.response_text) == key), None) or build_tensors(ds, c)
     rows: Dict[Tuple[str, str, str], List[Tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     timings: Dict[str, List[float]] = {}
+    n_runs = len(splits) * sum(1 for s in seeds for m in methods if not (m == "gmtrouter-faithful" and s >= faithful_seeds))
+    bar = Progress(n_runs, "evaluate", progress)
     for seed in seeds:
         for kind in splits:
             sp = make_split(base_T, kind, seed)
             for m in methods:
-                if m == "gmtrouter-faithful" and seed >= seeds[0] + faithful_seeds:
+                if m == "gmtrouter-faithful" and seed >= faithful_seeds:
                     continue
                 t0 = time.perf_counter()
                 T = tensors.get(m, base_T)
@@ -169,26 +173,43 @@ def run_evaluation(
                 else:
                     cfg = Config.from_dict(cfgs[m].to_dict())
                     cfg.train.seed = seed
+                    cfg.train.progress = False
                     net, info = train_model(T, cfg, sp.train, sp.val, log=log)
                     pred = lambda vis, pairs: predict_diffs(net, T, vis, pairs)  # noqa: E731
                 for cond, (vis, pairs) in sp.tests.items():
                     d = np.asarray(pred(vis, pairs), dtype=np.float64)
                     rows.setdefault((kind, cond, m), []).append((T.it_user[T.pair_a[pairs]], T.pair_label[pairs], d))
                 timings.setdefault(m, []).append(time.perf_counter() - t0)
-                log(f"seed={seed} split={kind} method={m} done in {time.perf_counter() - t0:.1f}s")
-    results = []
-    for (kind, cond, m), parts in rows.items():
-        users = np.concatenate([p[0] for p in parts])
-        y = np.concatenate([p[1] for p in parts])
-        d = np.concatenate([p[2] for p in parts])
-        res = metrics_with_ci(users, y, d, n_boot=n_boot)
-        res.update({"split": kind, "condition": cond, "method": m, "seeds": len(parts)})
-        results.append(res)
+                bar.set_postfix(f"{kind} seed={seed} {m} {time.perf_counter() - t0:.0f}s")
+                bar.update()
+    bar.close()
+    predictions = [
+        {"split": k, "condition": c, "method": m, "seed": seed, "users": [T_users[int(u)] for u in users],
+         "labels": y.tolist(), "diffs": d.tolist()}
+        for (k, c, m), parts in rows.items() for seed, (users, y, d) in zip(seeds, parts)
+    ]
     return {
         "dataset": ds.summary(), "splits": list(splits), "seeds": list(seeds), "methods": list(methods),
         "faithfulEpochs": faithful_epochs, "configs": {m: c.to_dict() for m, c in cfgs.items()},
-        "secondsPerRun": {m: float(np.mean(t)) for m, t in timings.items()}, "results": results,
+        "secondsPerRun": {m: float(np.mean(t)) for m, t in timings.items()},
+        "results": compute_results(predictions, n_boot), "predictions": predictions,
     }
+
+
+def compute_results(predictions: List[Dict[str, Any]], n_boot: int = 500) -> List[Dict[str, Any]]:
+    """Metrics per (split, condition, method), predictions of all seeds pooled per user."""
+    groups: Dict[Tuple[str, str, str], List[Dict[str, Any]]] = {}
+    for p in predictions:
+        groups.setdefault((p["split"], p["condition"], p["method"]), []).append(p)
+    results = []
+    for (kind, cond, m), parts in groups.items():
+        users = np.array([u for p in parts for u in p["users"]])
+        y = np.array([v for p in parts for v in p["labels"]], dtype=np.float64)
+        d = np.array([v for p in parts for v in p["diffs"]], dtype=np.float64)
+        res = metrics_with_ci(users, y, d, n_boot=n_boot)
+        res.update({"split": kind, "condition": cond, "method": m, "seeds": len(parts)})
+        results.append(res)
+    return results
 
 
 def format_table(report: Dict[str, Any]) -> str:
@@ -209,6 +230,43 @@ def format_table(report: Dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def merge_reports(reports: List[Dict[str, Any]], n_boot: int = 500) -> Dict[str, Any]:
+    """Merges runs over disjoint (split, seed, method) parts: pools their predictions and recomputes metrics."""
+    out = dict(reports[0])
+    out["splits"] = sorted({s for r in reports for s in r["splits"]}, key=lambda s: SPLITS.index(s) if s in SPLITS else 9)
+    out["seeds"] = sorted({s for r in reports for s in r["seeds"]})
+    out["methods"] = list(dict.fromkeys(m for r in reports for m in r["methods"]))
+    out["configs"] = {k: v for r in reports for k, v in r["configs"].items()}
+    out["predictions"] = [p for r in reports for p in r["predictions"]]
+    out["results"] = compute_results(out["predictions"], n_boot)
+    out["command"] = " ; ".join(r["command"] for r in reports)
+    out["seconds"] = sum(r.get("seconds", 0) for r in reports)
+    times: Dict[str, List[float]] = {}
+    for r in reports:
+        for m, t in r["secondsPerRun"].items():
+            times.setdefault(m, []).append(t)
+    out["secondsPerRun"] = {m: float(np.mean(t)) for m, t in times.items()}
+    return out
+
+
+def summarize(report: Dict[str, Any], method: str = "ours") -> Dict[str, Any]:
+    """Compact metrics for a manifest: the method's numbers per split/condition and the best baseline there."""
+    out: Dict[str, Any] = {"source": "MT-Bench human judgments (LMSYS), training/evaluate.py", "command": report.get("command"),
+                           "seeds": len(report["seeds"]), "method": method, "splits": {}}
+    for r in report["results"]:
+        if r["method"] != method:
+            continue
+        key = f"{r['split']}/{r['condition']}"
+        others = [o for o in report["results"] if o["split"] == r["split"] and o["condition"] == r["condition"] and o["method"] != method]
+        best = max(others, key=lambda o: o["auc"]) if others else None
+        out["splits"][key] = {
+            "accuracy": round(r["accuracy"], 4), "auc": round(r["auc"], 4), "userMacroAuc": round(r["user_macro_auc"], 4),
+            "aucCi95": [round(x, 4) for x in r["auc_ci"]], "pairs": r["n_pairs"],
+            "bestOtherMethod": best and {"method": best["method"], "auc": round(best["auc"], 4), "accuracy": round(best["accuracy"], 4)},
+        }
+    return out
+
+
 def parse_variant(spec: str) -> Tuple[str, Tuple[str, List[str]]]:
     """``name=preset:key=value,key=value`` -> (name, (preset, overrides))."""
     if "=" not in spec or ":" not in spec:
@@ -221,8 +279,12 @@ def parse_variant(spec: str) -> Tuple[str, Tuple[str, List[str]]]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training evaluate", description="Evaluate ours, GMTRouter-faithful and baselines on MT-Bench human judgments.")
     p.add_argument("--mtbench", type=Path, default=Path("../shared/data/mtbench-human"), help="MT-Bench human folder")
+    p.add_argument("--dataset", type=Path, help="use a dataset file written by `import mtbench` instead of --mtbench")
+    p.add_argument("--merge", type=Path, nargs="+", help="merge eval.json files of runs over disjoint splits/methods into --out (no training)")
+    p.add_argument("--threads", type=int, help="torch intra-op threads")
     p.add_argument("--splits", default=",".join(SPLITS), help=f"comma list of {SPLITS}")
     p.add_argument("--seeds", type=int, default=3, help="number of seeds (0..n-1) for splits and training")
+    p.add_argument("--seed-list", help="comma list of seeds to run instead of 0..seeds-1 (to run parts in parallel and --merge)")
     p.add_argument("--methods", default=",".join(DEFAULT_METHODS), help="comma list of methods")
     p.add_argument("--variant", action="append", default=[], help="extra model: name=preset:section.key=value,... (add name to --methods)")
     p.add_argument("--faithful-epochs", type=int, default=100, help="episodes for gmtrouter-faithful (paper: 350; 512-wide is ~1.8 s/episode here)")
@@ -231,20 +293,33 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--bootstrap", type=int, default=500, help="bootstrap resamples for CIs")
     p.add_argument("--out", type=Path, default=Path("training/results"), help="writes eval.json and eval.md here")
     args = p.parse_args(argv)
-    variants = dict(parse_variant(v) for v in args.variant)
-    ds = import_mtbench_human(args.mtbench)
-    t0 = time.perf_counter()
-    report = run_evaluation(
-        ds, [s for s in args.splits.split(",") if s], list(range(args.seeds)), [m for m in args.methods.split(",") if m],
-        variants, args.faithful_epochs, args.faithful_seeds, args.epochs, args.bootstrap, log=lambda s: print(s, file=sys.stderr),
-    )
-    report["command"] = "/usr/bin/python3 -m training evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
-    report["seconds"] = time.perf_counter() - t0
+    if args.merge:
+        report = merge_reports([json.loads(p.read_text()) for p in args.merge], args.bootstrap)
+    else:
+        if args.threads:
+            import torch
+
+            torch.set_num_threads(args.threads)
+        variants = dict(parse_variant(v) for v in args.variant)
+        if args.dataset:
+            from .data import Dataset
+
+            ds = Dataset.load(args.dataset)
+        else:
+            ds = import_mtbench_human(args.mtbench)
+        t0 = time.perf_counter()
+        report = run_evaluation(
+            ds, [s for s in args.splits.split(",") if s], [int(x) for x in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds)), [m for m in args.methods.split(",") if m],
+            variants, args.faithful_epochs, args.faithful_seeds, args.epochs, args.bootstrap, log=lambda s: print(s, file=sys.stderr),
+        )
+        report["command"] = "/usr/bin/python3 -m training evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
+        report["seconds"] = time.perf_counter() - t0
     table = format_table(report)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval.json").write_text(json.dumps(report, indent=1) + "\n")
     (args.out / "eval.md").write_text(f"Command: `{report['command']}`\n" + table)
+    (args.out / "summary.json").write_text(json.dumps(summarize(report), indent=1) + "\n")
     return 0
 
 

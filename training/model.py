@@ -196,7 +196,11 @@ class PreferencePredictor(nn.Module):
         self.w_q = nn.Linear(cfg.embed_dim, P)
         self.w_l = nn.Linear(cfg.embed_dim, P)
         self.att_q, self.att_k, self.att_v, self.att_o = (nn.Linear(P, P) for _ in range(4))
-        self.head = nn.Linear(2 * P, 1)
+        self.bilinear = cfg.predictor_head == "bilinear_mlp"
+        if self.bilinear:
+            self.head = nn.Sequential(nn.Linear(3 * P, P), nn.ReLU(), nn.Dropout(cfg.dropout), nn.Linear(P, 1))
+        else:
+            self.head = nn.Linear(2 * P, 1)
         self.dropout = nn.Dropout(cfg.dropout)
 
     def forward(self, user_vec: Tensor, query_x: Tensor, llm_x: Tensor) -> Tensor:
@@ -208,7 +212,10 @@ class PreferencePredictor(nn.Module):
         q = self.att_q(lt).reshape(M, h, dh).permute(1, 0, 2).unsqueeze(0)  # [1, h, M, dh]
         a = torch.softmax(torch.matmul(q, k) / math.sqrt(dh), dim=-1)  # [B, h, M, 2]
         o = torch.matmul(a, v).permute(0, 2, 1, 3).reshape(B, M, h * dh)  # [B, M, P]
-        feat = torch.cat([self.att_o(o), lt.unsqueeze(0).expand(B, M, h * dh)], dim=-1)  # [B, M, 2P]
+        att, lm = self.att_o(o), lt.unsqueeze(0).expand(B, M, h * dh)
+        if self.bilinear:
+            return self.head(torch.cat([att, lm, att * lm], dim=-1)).squeeze(-1)  # [B, M]
+        feat = torch.cat([att, lm], dim=-1)  # [B, M, 2P]
         return self.head(self.dropout(F.relu(feat))).squeeze(-1)  # [B, M]
 
 

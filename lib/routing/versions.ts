@@ -1,7 +1,8 @@
 import "server-only";
-import { reloadActiveRouter } from "@/lib/ai/router";
+import { getRouterState, reloadActiveRouter } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 /** The id that names the model shipped in ROUTER_MODEL_DIR: activating it clears every active flag. */
@@ -36,6 +37,17 @@ export async function activateRouterVersion({ id }: { id: string }): Promise<Rou
     await tx.routerVersion.updateMany({ where: { active: true, NOT: { id } }, data: { active: false } });
     return tx.routerVersion.update({ where: { id }, data: { active: true, activatedAt: new Date() }, select: summaryFields });
   });
-  await reloadActiveRouter();
+  await swapTo(version?.path ?? env.ROUTER_MODEL_DIR);
   return version;
+}
+
+/**
+ * reloadActiveRouter() joins a version check already in flight, which may have
+ * read the active row before this commit; reload until this instance serves `modelDir`.
+ */
+async function swapTo(modelDir: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await reloadActiveRouter();
+    if (getRouterState().modelDir === modelDir) return;
+  }
 }

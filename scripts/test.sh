@@ -23,6 +23,7 @@ run pytest /usr/bin/python3 -m pytest test/training -q -p no:cacheprovider
 run build npx next build
 if [[ ! " ${failed[*]} " =~ " build " ]]; then
   run e2e npx vitest run -c vitest.e2e.config.ts
+  run faults npx vitest run -c vitest.faults.config.ts
 fi
 
 echo

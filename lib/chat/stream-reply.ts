@@ -1,10 +1,12 @@
 import "server-only";
-import { APICallError, createUIMessageStream, createUIMessageStreamResponse, streamText } from "ai";
+import { APICallError, createUIMessageStream, createUIMessageStreamResponse, streamText, type InferUIMessageChunk, type ModelMessage } from "ai";
 import { getChatSessionForUser } from "@/lib/db/queries/chat-sessions";
+import { listEnabledModels, type LlmModelRow } from "@/lib/db/queries/models";
 import { appendUserTurn, finishAssistantTurn, getLastUserTurn, getThread, recordDecision, startAssistantTurn, type TurnOutcome } from "@/lib/db/queries/turns";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { languageModelFor } from "@/lib/llm/providers";
+import { assertSessionHasRoom } from "@/lib/security/session-size";
 import { routeTurn } from "./route-turn";
 import { toModelMessages } from "./thread";
 import type { AssistantMetadata, ChatMessage, DecisionSummary } from "./ui-message";
@@ -17,6 +19,9 @@ export type ChatRequest = {
   modelId?: string;
 };
 
+type Chunk = InferUIMessageChunk<ChatMessage>;
+type Outcome = Omit<TurnOutcome, "content" | "latencyMs" | "ttftMs">;
+
 /** How long the stream waits for the SDK's finish, abort or error callback after the last chunk. */
 const OUTCOME_GRACE_MS = 2_000;
 
@@ -28,13 +33,119 @@ function describeLlmError(error: unknown): string {
   return error instanceof Error ? `The model stream failed: ${error.message}` : "The model stream failed.";
 }
 
+/** One model's try at the turn: its stream, what it has said so far and how it ended. */
+type Attempt = {
+  model: LlmModelRow;
+  reader: ReadableStreamDefaultReader<Chunk>;
+  text: string;
+  ttftMs: number | null;
+  failure: string | null;
+  outcome: Outcome | null;
+  outcomeKnown: Promise<void>;
+  timedOut: () => boolean;
+};
+
+function startAttempt(model: LlmModelRow, messages: ModelMessage[], requestSignal: AbortSignal, turnStarted: number): Attempt {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), env.LLM_FIRST_TOKEN_TIMEOUT_MS);
+  const timeoutMessage = `The model sent nothing within ${env.LLM_FIRST_TOKEN_TIMEOUT_MS / 1000} s.`;
+  let markKnown = () => {};
+  const outcomeKnown = new Promise<void>((resolve) => (markKnown = resolve));
+  const settle = (outcome: Outcome) => {
+    clearTimeout(timer);
+    attempt.outcome ??= outcome;
+    if (outcome.status === "failed") attempt.failure ??= outcome.error ?? null;
+    markKnown();
+  };
+  const result = streamText({
+    model: languageModelFor(model),
+    messages,
+    maxRetries: 0,
+    abortSignal: AbortSignal.any([requestSignal, timeout.signal]),
+    onChunk({ chunk }) {
+      if (chunk.type !== "text-delta") return;
+      if (attempt.ttftMs === null) {
+        attempt.ttftMs = Math.round(performance.now() - turnStarted);
+        clearTimeout(timer);
+      }
+      attempt.text += chunk.text;
+    },
+    onFinish: ({ totalUsage }) => settle({ status: "completed", promptTokens: totalUsage.inputTokens ?? null, completionTokens: totalUsage.outputTokens ?? null }),
+    onAbort: () => settle(requestSignal.aborted ? { status: "stopped" } : { status: "failed", error: timeoutMessage }),
+    onError: ({ error }) => settle({ status: "failed", error: describeLlmError(error) }),
+  });
+  const attempt: Attempt = {
+    model,
+    text: "",
+    ttftMs: null,
+    failure: null,
+    outcome: null,
+    outcomeKnown,
+    timedOut: () => timeout.signal.aborted && !requestSignal.aborted,
+    reader: result
+      .toUIMessageStream<ChatMessage>({
+        messageMetadata: ({ part }): AssistantMetadata | undefined => (part.type === "finish" ? { status: "completed" } : undefined),
+        onError: (error) => (attempt.failure ??= describeLlmError(error)),
+      })
+      .getReader(),
+  };
+  return attempt;
+}
+
+/** The attempt's next chunk; a transport failure (the SDK rejects the read, say on a dropped socket) is recorded on the attempt. */
+async function readChunk(attempt: Attempt): Promise<ReadableStreamReadResult<Chunk>> {
+  try {
+    return await attempt.reader.read();
+  } catch (err) {
+    attempt.failure ??= describeLlmError(err);
+    throw err;
+  }
+}
+
+/**
+ * Reads an attempt up to its first token. Returns the chunks read so far, or
+ * null if the model failed (error or first-token timeout) before saying anything.
+ */
+async function readToFirstToken(attempt: Attempt, requestSignal: AbortSignal): Promise<Chunk[] | null> {
+  const buffered: Chunk[] = [];
+  let next: ReadableStreamReadResult<Chunk>;
+  for (;;) {
+    try {
+      next = await readChunk(attempt);
+    } catch {
+      return requestSignal.aborted ? [...buffered, { type: "abort" }] : null;
+    }
+    if (next.done) break;
+    const part = next.value;
+    if (part.type === "error" || (part.type === "abort" && !requestSignal.aborted)) {
+      await Promise.race([attempt.outcomeKnown, new Promise((r) => setTimeout(r, OUTCOME_GRACE_MS))]);
+      return null;
+    }
+    buffered.push(part);
+    if (part.type === "text-delta" || part.type === "abort") return buffered;
+  }
+  return buffered;
+}
+
+/** Candidates in the router's order (probability, then as listed), for falling back down the ranking. */
+function rankedCandidateIds(decision: DecisionSummary): string[] {
+  return [...decision.candidates].sort((a, b) => b.probability - a.probability).map((c) => c.modelId);
+}
+
 /**
  * Handles one chat turn end to end: persists the user turn, routes it, streams
  * the chosen model's reply and persists the assistant turn however the stream
  * ends (completed, stopped by the user, failed).
+ *
+ * Fallback: if the routed model errors or sends nothing within
+ * LLM_FIRST_TOKEN_TIMEOUT_MS before its first token, the turn goes to the next
+ * candidate by router probability, until one answers or all have failed. A
+ * model the user picked explicitly is not replaced. After the first token the
+ * answer is committed: a later failure keeps the partial text, marked failed.
  */
 export async function streamChatReply(req: ChatRequest, requestSignal: AbortSignal): Promise<Response> {
   await getChatSessionForUser({ id: req.chatSessionId, userId: req.userId });
+  await assertSessionHasRoom({ chatSessionId: req.chatSessionId, adding: req.trigger === "submit-message" ? 2 : 1 });
 
   // Route before writing anything, so a request the router rejects (say, an unknown model) stores nothing.
   const previous = req.trigger === "regenerate-message" ? await getLastUserTurn({ chatSessionId: req.chatSessionId }) : null;
@@ -44,77 +155,61 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
 
   const userTurn = previous ?? (await appendUserTurn({ chatSessionId: req.chatSessionId, userId: req.userId, content: queryText }));
   const messages = toModelMessages(await getThread({ chatSessionId: req.chatSessionId }));
-  const assistant = await startAssistantTurn({ chatSessionId: req.chatSessionId, userId: req.userId, parentId: userTurn.id, modelId: route.model.id });
-  await recordDecision({ turnId: assistant.id, userId: req.userId, decision: route.decision });
+  const routed: DecisionSummary = { ...route.decision, candidates: route.decision.candidates as DecisionSummary["candidates"] };
 
   const started = performance.now();
-  let text = "";
-  let ttftMs: number | null = null;
-  let failure: string | null = null;
-  const timeout = new AbortController();
-  const timeoutMessage = `The model sent nothing within ${env.LLM_FIRST_TOKEN_TIMEOUT_MS / 1000} s.`;
-  const firstTokenTimer = setTimeout(() => timeout.abort(), env.LLM_FIRST_TOKEN_TIMEOUT_MS);
+  const failed: { modelId: string; error: string; elapsedMs: number }[] = [];
+  let attempt = startAttempt(route.model, messages, requestSignal, started);
+  let firstChunks = await readToFirstToken(attempt, requestSignal);
+  if (firstChunks === null && !route.decision.override) {
+    const enabled = new Map((await listEnabledModels()).map((m) => [m.id, m]));
+    const next = rankedCandidateIds(routed).filter((id) => id !== route.model.id && enabled.has(id));
+    for (const modelId of next) {
+      if (firstChunks !== null || requestSignal.aborted) break;
+      failed.push({ modelId: attempt.model.id, error: attempt.failure ?? "The model failed.", elapsedMs: Math.round(performance.now() - started) });
+      attempt = startAttempt(enabled.get(modelId)!, messages, requestSignal, started);
+      firstChunks = await readToFirstToken(attempt, requestSignal);
+    }
+  }
+
+  // `decision.fallback` means the router itself fell back; a model failing over to the next is recorded in timings.llmFallback.
+  const timings = failed.length > 0 ? { ...(route.decision.timings as object), llmFallback: { failed, answeredBy: attempt.model.id } } : route.decision.timings;
+  const assistant = await startAssistantTurn({ chatSessionId: req.chatSessionId, userId: req.userId, parentId: userTurn.id, modelId: attempt.model.id });
+  await recordDecision({ turnId: assistant.id, userId: req.userId, decision: { ...route.decision, timings }, query: route.query });
+
   let recorded: Promise<void> | null = null;
-  let markOutcomeKnown = () => {};
-  const outcomeKnown = new Promise<void>((resolve) => (markOutcomeKnown = resolve));
-  const finish = (outcome: Omit<TurnOutcome, "content" | "latencyMs" | "ttftMs">) => {
-    clearTimeout(firstTokenTimer);
-    recorded ??= finishAssistantTurn({ id: assistant.id, outcome: { content: text, latencyMs: Math.round(performance.now() - started), ttftMs, ...outcome } });
-    markOutcomeKnown();
+  const finish = (outcome: Outcome) => {
+    recorded ??= finishAssistantTurn({
+      id: assistant.id,
+      outcome: { content: attempt.text, latencyMs: Math.round(performance.now() - started), ttftMs: attempt.ttftMs, ...outcome },
+    });
     return recorded;
   };
+  const startMetadata: AssistantMetadata = { turnId: assistant.id, modelId: attempt.model.id, modelName: attempt.model.displayName, status: "streaming", decision: routed };
 
-  const result = streamText({
-    model: languageModelFor(route.model),
-    messages,
-    maxRetries: 0,
-    abortSignal: AbortSignal.any([requestSignal, timeout.signal]),
-    onChunk({ chunk }) {
-      if (chunk.type !== "text-delta") return;
-      if (ttftMs === null) {
-        ttftMs = Math.round(performance.now() - started);
-        clearTimeout(firstTokenTimer);
-      }
-      text += chunk.text;
-    },
-    onFinish: ({ totalUsage }) =>
-      finish({ status: "completed", promptTokens: totalUsage.inputTokens ?? null, completionTokens: totalUsage.outputTokens ?? null }),
-    onAbort: () =>
-      requestSignal.aborted
-        ? finish({ status: "stopped" })
-        : finish({ status: "failed", error: timeoutMessage }),
-    onError: ({ error }) => {
-      failure = describeLlmError(error);
-      return finish({ status: "failed", error: failure });
-    },
-  });
-
-  const decision: DecisionSummary = { ...route.decision, candidates: route.decision.candidates as DecisionSummary["candidates"] };
   const stream = createUIMessageStream<ChatMessage>({
     // Forwarded part by part so that a first-token timeout reaches the client as an error, not as a user abort.
     execute: async ({ writer }) => {
-      const reader = result
-        .toUIMessageStream<ChatMessage>({
-          messageMetadata: ({ part }): AssistantMetadata | undefined => {
-            if (part.type === "start") return { turnId: assistant.id, modelId: route.model.id, modelName: route.model.displayName, status: "streaming", decision };
-            if (part.type === "finish") return { status: "completed" };
-            return undefined;
-          },
-          onError: (error) => (failure ??= describeLlmError(error)),
-        })
-        .getReader();
+      const forward = (part: Chunk) => {
+        if (part.type === "start") writer.write({ ...part, messageMetadata: startMetadata });
+        else if (part.type === "abort" && attempt.timedOut()) writer.write({ type: "error", errorText: attempt.failure ?? "The model sent nothing in time." });
+        else writer.write(part);
+      };
       try {
-        for (let next = await reader.read(); !next.done; next = await reader.read()) {
-          if (next.value.type === "abort" && timeout.signal.aborted && !requestSignal.aborted) writer.write({ type: "error", errorText: timeoutMessage });
-          else writer.write(next.value);
+        if (firstChunks === null) {
+          writer.write({ type: "start", messageMetadata: startMetadata });
+          writer.write({ type: "error", errorText: attempt.failure ?? "The model failed." });
+          return;
         }
+        firstChunks.forEach(forward);
+        for (let next = await readChunk(attempt); !next.done; next = await readChunk(attempt)) forward(next.value);
       } finally {
         // The stream closes only once the turn's outcome is stored, so what a client saw end is never lost.
-        await Promise.race([outcomeKnown, new Promise((r) => setTimeout(r, OUTCOME_GRACE_MS))]);
-        await (recorded ?? finish({ status: "failed", error: failure ?? "The model stream ended unexpectedly." }));
+        await Promise.race([attempt.outcomeKnown, new Promise((r) => setTimeout(r, OUTCOME_GRACE_MS))]);
+        await finish(attempt.outcome ?? { status: "failed", error: attempt.failure ?? "The model stream ended unexpectedly." });
       }
     },
-    onError: (error) => (failure ??= describeLlmError(error)),
+    onError: (error) => attempt.failure ?? describeLlmError(error),
   });
   return createUIMessageStreamResponse({ stream });
 }

@@ -11,11 +11,13 @@ import { z } from "zod";
  *   [demo:drop]  a few chunks, then the connection is destroyed
  *   [demo:stall] headers only, then nothing until the client gives up
  *   [demo:slow]  200 ms between chunks
+ * Suffixed with @model-id (say [demo:fail@demo-concise]) a directive applies to
+ * that model only, so tests can fail one model and watch the turn fall back.
  */
 type DemoStyle = { words: (prompt: string) => string; chunkDelayMs: number; firstTokenMs: number };
 
 function topic(prompt: string): string {
-  const cleaned = prompt.replace(/\[demo:[a-z]+\]/g, "").trim().replace(/\s+/g, " ");
+  const cleaned = prompt.replace(/\[demo:[a-z]+(@[a-z0-9._-]+)?\]/g, "").trim().replace(/\s+/g, " ");
   return cleaned.length > 80 ? `${cleaned.slice(0, 77)}...` : cleaned || "your message";
 }
 
@@ -77,6 +79,11 @@ const requestSchema = z.object({
 
 type ChatRequest = z.infer<typeof requestSchema>;
 
+/** Whether the prompt asks this model for a behaviour, directly or through [demo:name@model]. */
+function wants(prompt: string, name: string, model: string): boolean {
+  return prompt.includes(`[demo:${name}]`) || prompt.includes(`[demo:${name}@${model}]`);
+}
+
 function textOf(content: ChatRequest["messages"][number]["content"]): string {
   return typeof content === "string" ? content : content.map((p) => p.text ?? "").join("");
 }
@@ -110,7 +117,7 @@ async function handleChat(req: IncomingMessage, res: ServerResponse) {
   if (!style) return sendJson(res, 404, { error: { message: `model ${parsed.model} not found`, type: "invalid_request_error" } });
 
   const prompt = textOf(parsed.messages[parsed.messages.length - 1].content);
-  if (prompt.includes("[demo:fail]")) return sendJson(res, 500, { error: { message: "demo model failure (requested by [demo:fail])", type: "server_error" } });
+  if (wants(prompt, "fail", parsed.model)) return sendJson(res, 500, { error: { message: "demo model failure (requested by [demo:fail])", type: "server_error" } });
 
   const text = style.words(prompt);
   const promptTokens = parsed.messages.reduce((n, m) => n + chunk(textOf(m.content)).length, 0);
@@ -133,8 +140,8 @@ async function handleChat(req: IncomingMessage, res: ServerResponse) {
 
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
   res.flushHeaders();
-  if (prompt.includes("[demo:stall]")) return; // the client's timeout or abort ends it
-  const delay = prompt.includes("[demo:slow]") ? 200 : style.chunkDelayMs;
+  if (wants(prompt, "stall", parsed.model)) return; // the client's timeout or abort ends it
+  const delay = wants(prompt, "slow", parsed.model) ? 200 : style.chunkDelayMs;
   const send = (delta: object, finish: string | null, extra: object = {}) =>
     res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: parsed.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
 
@@ -142,7 +149,7 @@ async function handleChat(req: IncomingMessage, res: ServerResponse) {
   send({ role: "assistant", content: "" }, null);
   for (const [i, piece] of pieces.entries()) {
     if (res.destroyed) return;
-    if (prompt.includes("[demo:drop]") && i === 3) {
+    if (wants(prompt, "drop", parsed.model) && i === 3) {
       res.socket?.destroy();
       return;
     }

@@ -4,11 +4,15 @@ import { createUser } from "@/lib/db/queries/users";
 import { env } from "@/lib/env";
 import { toErrorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
+import { assertSameOrigin } from "@/lib/security/origin";
+import { limitRegistration } from "@/lib/security/rate-limit";
 import { registerBody } from "../../schema";
 
 export async function POST(request: Request) {
   try {
+    assertSameOrigin(request);
     const body = await parseJsonBody(request, registerBody, "auth", 16_000);
+    await limitRegistration(request);
     const user = await createUser({ email: body.email, passwordHash: await hashPassword(body.password), name: body.name, adminEmail: env.ADMIN_EMAIL });
     await signIn("credentials", { email: body.email, password: body.password, redirect: false });
     return Response.json({ user }, { status: 201 });

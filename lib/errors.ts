@@ -1,3 +1,5 @@
+import { getLogger } from "@/lib/log";
+
 /**
  * Application errors as `type:surface` codes. The type decides the HTTP status;
  * the message is safe to show to the user who made the request.
@@ -39,9 +41,11 @@ export class AppError extends Error {
   }
 }
 
+const logger = getLogger("http");
+
 /** Turns anything thrown in a route handler into a JSON response; unknown errors are logged, never leaked. */
 export function toErrorResponse(err: unknown): Response {
   if (err instanceof AppError) return err.toResponse();
-  console.error("unhandled error", err);
+  logger.error({ err }, "unhandled error");
   return Response.json({ code: "internal", error: "Something went wrong on our side. Please try again." }, { status: 500 });
 }

@@ -1,0 +1,22 @@
+import pino from "pino";
+import { env } from "@/lib/env";
+
+/**
+ * The app's one logger: JSON lines on stdout, so any collector (Docker, journald,
+ * Loki, CloudWatch) can parse them without a sidecar. Secrets that may ride along
+ * in logged objects are redacted by path.
+ */
+export const log = pino({
+  level: env.LOG_LEVEL,
+  base: { service: env.OTEL_SERVICE_NAME },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label) => ({ level: label }) },
+  redact: { paths: ["authorization", "headers.authorization", "headers.cookie", "apiKey", "password"], censor: "[redacted]" },
+});
+
+export type Logger = typeof log;
+
+/** A logger whose lines carry the component that wrote them. */
+export function getLogger(component: string): Logger {
+  return log.child({ component });
+}

@@ -1,0 +1,41 @@
+import "server-only";
+import { getRouterState } from "@/lib/ai/router";
+import { prisma } from "@/lib/db/client";
+import { withSpan } from "./tracing";
+
+/** How long the database may take to answer a readiness probe before the instance counts as not ready. */
+const DB_PROBE_TIMEOUT_MS = 2_000;
+
+export type Readiness = {
+  ready: boolean;
+  database: { status: "ok" } | { status: "unreachable"; error: string };
+  router: { status: "ready"; routerVersion: string; executionProvider: string } | { status: "degraded"; error: string };
+};
+
+async function probeDatabase(): Promise<Readiness["database"]> {
+  return withSpan("db.ping", {}, async () => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${DB_PROBE_TIMEOUT_MS} ms`)), DB_PROBE_TIMEOUT_MS)));
+      await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
+      return { status: "ok" as const };
+    } catch (err) {
+      return { status: "unreachable" as const, error: err instanceof Error ? err.message : String(err) };
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+}
+
+/**
+ * Whether this instance can serve chat. Only the database gates readiness: a
+ * degraded router still answers every turn (with the default model), so it is
+ * reported for operators but does not take the instance out of rotation.
+ */
+export async function checkReadiness(): Promise<Readiness> {
+  const database = await probeDatabase();
+  const state = getRouterState();
+  const router: Readiness["router"] =
+    state.status === "ready" ? { status: "ready", routerVersion: state.routerVersion, executionProvider: state.executionProvider } : { status: "degraded", error: state.error };
+  return { ready: database.status === "ok", database, router };
+}

@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient } from "./support/api-client";
+import { queryRows } from "./support/db";
+
+/**
+ * The production start without Docker, as docs/deployment.md describes:
+ * `npm start` (next start on the `npm run build` output) and the standalone
+ * server the Docker image runs, each against an existing, migrated Postgres.
+ * The suite's global app already ran scripts/setup.ts on E2E_DATABASE_URL;
+ * these start more instances on that database.
+ */
+
+type Server = { process: ChildProcess; url: string; output: () => string };
+
+const servers: Server[] = [];
+let demoUrl: string;
+let apiKey: string;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(command: string, args: (port: number) => string[], extraEnv: (port: number) => Record<string, string> = () => ({})): Promise<Server> {
+  const port = await freePort();
+  let output = "";
+  const child = spawn(command, args(port), {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: process.env.E2E_DATABASE_URL,
+      AUTH_SECRET: "production-start-secret-0123456789abcdef",
+      // Models keep their resolved endpoint in the database, but the models file is read again at run time and names ${DEMO_LLM_URL}.
+      DEMO_LLM_URL: demoUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...extraEnv(port),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const server = { process: child, url: `http://127.0.0.1:${port}`, output: () => output };
+  servers.push(server);
+  return server;
+}
+
+async function waitForHealth(server: Server, timeoutMs = 60_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.process.exitCode !== null) throw new Error(`the server exited with ${server.process.exitCode}:\n${server.output()}`);
+    try {
+      const response = await fetch(`${server.url}/api/health`);
+      if (response.ok) return response;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`/api/health did not answer within ${timeoutMs} ms:\n${server.output()}`);
+}
+
+async function expectReady(server: Server) {
+  const ready = await fetch(`${server.url}/api/ready`);
+  const body = (await ready.json()) as { ready: boolean; database: { status: string }; router: { status: string } };
+  expect(ready.status).toBe(200);
+  expect(body.ready).toBe(true);
+  expect(body.database).toEqual({ status: "ok" });
+  expect(["ready", "degraded"]).toContain(body.router.status);
+}
+
+/** npm start runs next as a child: wait until every process of the group is gone, not only npm. */
+async function waitForGroupExit(pgid: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`processes of group ${pgid} still running ${timeoutMs} ms after SIGTERM`);
+}
+
+beforeAll(async () => {
+  [{ base_url: demoUrl }] = await queryRows<{ base_url: string }>(`SELECT base_url FROM llm_models ORDER BY id LIMIT 1`);
+  const user = await ApiClient.register("production");
+  const created = await user.request("/api/api-keys", { method: "POST", json: { name: "production" } });
+  apiKey = ((await created.json()) as { key: string }).key;
+});
+
+afterAll(() => {
+  for (const server of servers) {
+    try {
+      if (server.process.pid) process.kill(-server.process.pid, "SIGKILL");
+    } catch {
+      // the group already exited, as the shutdown test expects
+    }
+  }
+});
+
+describe("npm start (next start on the production build)", () => {
+  let server: Server;
+
+  beforeAll(async () => {
+    server = await startServer("npm", (port) => ["start", "--", "-p", String(port), "-H", "127.0.0.1"]);
+  });
+
+  it("passes the liveness and readiness checks, which need no session", async () => {
+    const health = await waitForHealth(server);
+    expect(await health.json()).toEqual({ status: "ok" });
+    await expectReady(server);
+  });
+
+  it("finishes a stream in flight on SIGTERM, then exits", async () => {
+    await waitForHealth(server);
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "demo-detailed", stream: true, messages: [{ role: "user", content: "Explain graceful shutdown in detail [demo:slow]" }] }),
+    });
+    expect(response.status).toBe(200);
+    const turnId = response.headers.get("x-switchboard-turn-id")!;
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let body = decoder.decode((await reader.read()).value);
+
+    process.kill(-server.process.pid!, "SIGTERM");
+    for (let next = await reader.read(); !next.done; next = await reader.read()) body += decoder.decode(next.value);
+
+    expect(body.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    expect(body).toContain('"finish_reason":"stop"');
+    const [turn] = await queryRows<{ status: string; content: string }>(`SELECT status, content FROM turns WHERE id = $1`, [turnId]);
+    expect(turn.status).toBe("completed");
+    expect(turn.content.length).toBeGreaterThan(0);
+
+    await waitForGroupExit(server.process.pid!);
+    await expect(fetch(`${server.url}/api/health`)).rejects.toThrow();
+  });
+});
+
+describe("standalone server (what the Docker image runs)", () => {
+  it("serves health, readiness and an API call from .next/standalone", async () => {
+    // server.js changes into its own folder, so files the app reads at run time are named absolutely (the image copies them beside it).
+    const server = await startServer("node", () => [".next/standalone/server.js"], (port) => ({
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      MODELS_FILE: path.resolve("models.json"),
+      ROUTER_MODEL_DIR: path.resolve("router-core/models/default"),
+    }));
+    await waitForHealth(server);
+    await expectReady(server);
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hello from the standalone server" }] }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { model: string; choices: { message: { content: string } }[] };
+    expect(body.choices[0].message.content.length).toBeGreaterThan(0);
+  });
+});

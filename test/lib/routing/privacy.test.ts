@@ -13,7 +13,7 @@ import { GET as exportData } from "@/app/(chat)/api/me/export/route";
 import { DELETE as forget } from "@/app/(chat)/api/me/preferences/route";
 import { routeQuery } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
-import { MODELS, seedPreferences } from "./seed";
+import { createTurnWithAnswers, MODELS, seedPreferences } from "./seed";
 
 const candidates = MODELS.map((m) => ({ id: m.id, description: m.description }));
 const route = (userId: string) => routeQuery({ userId, message: "Write a Python function that sorts a dict", earlierUserMessages: [], candidates });
@@ -23,6 +23,14 @@ let other: string;
 
 beforeAll(async () => {
   [me, other] = await seedPreferences({ users: 2, votesPerUser: 4 });
+  // An unrated answer the user picked by overriding the router: an implicit signal kept in the decision log.
+  const picked = await createTurnWithAnswers({ userId: me, query: "Sort a list in Rust", models: ["demo-coder"], clock: { at: Date.UTC(2026, 10, 2) } });
+  await prisma.routingDecision.create({
+    data: {
+      turnId: picked.answers[0], userId: me, chosenModelId: "demo-coder", routerVersion: "test", executionProvider: "cpu", candidates: [],
+      confidence: 1, ratingsUsed: 0, coldStart: true, override: true, timings: {}, totalMs: 1,
+    },
+  });
   signedIn.user = { id: me, email: "me@example.com", role: "user" };
 }, 60_000);
 
@@ -70,7 +78,7 @@ describe("GET /api/me/export", () => {
 });
 
 describe("DELETE /api/me/preferences", () => {
-  it("removes the user's ratings and votes; the next route is cold-start, other users keep theirs", async () => {
+  it("removes the user's ratings and votes and drops earlier overrides from the graph; the next route is cold-start, other users keep theirs", async () => {
     const before = await route(me);
     expect(before.coldStart.ratingsUsed).toBeGreaterThan(0);
     const otherRatings = await prisma.rating.count({ where: { userId: other } });
@@ -85,6 +93,8 @@ describe("DELETE /api/me/preferences", () => {
     const after = await route(me);
     expect(after.coldStart.ratingsUsed).toBe(0);
     expect(after.fallback).toBe(false);
+    // The override stays in the log, but it left the graph.
+    expect(await prisma.routingDecision.count({ where: { userId: me, override: true } })).toBe(1);
 
     expect(await prisma.rating.count({ where: { userId: other } })).toBe(otherRatings);
     expect((await route(other)).coldStart.ratingsUsed).toBeGreaterThan(0);

@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Set
 
+# Run as a script from lib/routing/; the training package lives at the repository root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from training.data import Dataset, Group, Interaction  # noqa: E402
@@ -49,7 +50,8 @@ def held_out_answers(ds: Dataset, fraction: float) -> Set[str]:
     for user_units in units.values():
         user_units.sort(key=lambda u: u[0])
         k = math.floor(len(user_units) * fraction)
-        for _, ids in user_units[len(user_units) - k:] if k else []:
+        newest = user_units[len(user_units) - k:] if k else []
+        for _, ids in newest:
             held.update(answer_id(i) for i in ids)
     return held
 

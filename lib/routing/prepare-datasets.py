@@ -7,7 +7,8 @@ Run by lib/routing/retrain.ts after ``python -m training import app``::
 
 A unit is a comparison group (with all its members) or an interaction in no group; per user, the newest
 ``floor(n * fraction)`` units are held out. Interactions of the same answer (its rating and its
-``:cmp``/``:sib`` copies) always land on the same side, so no held-out answer leaks into training.
+``:cmp``/``:sib`` copies) always land on the same side, and a group with any held-out answer is held out
+whole, so no held-out answer leaks into training.
 ``--mtbench`` adds the MT-Bench human judgments to the training set only (never to the held-out set:
 the comparison is about this app's users).
 
@@ -53,7 +54,12 @@ def held_out_answers(ds: Dataset, fraction: float) -> Set[str]:
         newest = user_units[len(user_units) - k:] if k else []
         for _, ids in newest:
             held.update(answer_id(i) for i in ids)
-    return held
+    # A group with one held-out answer (e.g. a rated answer that was also voted on) is held out whole.
+    while True:
+        more = {answer_id(i) for g in ds.groups if any(answer_id(i) in held for i in g.interactions) for i in g.interactions} - held
+        if not more:
+            return held
+        held |= more
 
 
 def split(ds: Dataset, held: Set[str]):

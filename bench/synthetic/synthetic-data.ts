@@ -53,6 +53,8 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
     if (rows[0].n > 0) throw new Error("the database already has users; generate into an empty one");
     const adminHash = await bcrypt.hash(SYNTHETIC_ADMIN.password, 10);
 
+    // md5 gives stable ids from row numbers; setting the version and variant nibbles makes them RFC 4122 UUIDs that the app's validators accept.
+    await client.query(`CREATE FUNCTION pg_temp.syn_uuid(text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$ SELECT overlay(overlay(md5($1) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid $$`);
     await client.query("BEGIN");
     // Foreign keys hold by construction; skipping their per-row triggers makes the load several times faster.
     await client.query("SET LOCAL session_replication_role = replica");
@@ -66,7 +68,7 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
     await step(
       "users",
       `INSERT INTO users (id, email, name, password_hash, role, created_at)
-       SELECT md5('user-' || i)::uuid, 'user' || i || '@synthetic.test', 'User ' || i,
+       SELECT pg_temp.syn_uuid('user-' || i), 'user' || i || '@synthetic.test', 'User ' || i,
               CASE WHEN i = 1 THEN $2 END, (CASE WHEN i = 1 THEN 'admin' ELSE 'user' END)::"Role",
               now() - make_interval(days => $3) + (i % 1440) * interval '1 minute'
          FROM generate_series(1, $1::int) i`,
@@ -75,7 +77,7 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
     await step(
       "chat sessions",
       `INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at)
-       SELECT md5('session-' || u || '-' || s)::uuid, md5('user-' || u)::uuid, 'Synthetic chat ' || s, now() - make_interval(days => $3), now()
+       SELECT pg_temp.syn_uuid('session-' || u || '-' || s), pg_temp.syn_uuid('user-' || u), 'Synthetic chat ' || s, now() - make_interval(days => $3), now()
          FROM generate_series(1, $1::int) u, generate_series(0, $2::int - 1) s`,
       [U, S, D],
     );
@@ -92,14 +94,14 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
     await step(
       "user turns",
       `INSERT INTO turns (id, chat_session_id, user_id, position, role, content, status, created_at, completed_at)
-       SELECT md5('ut-' || k)::uuid, md5('session-' || u || '-' || s)::uuid, md5('user-' || u)::uuid, 2 * pair, 'user', 'Synthetic question ' || k, 'completed', at, at
+       SELECT pg_temp.syn_uuid('ut-' || k), pg_temp.syn_uuid('session-' || u || '-' || s), pg_temp.syn_uuid('user-' || u), 2 * pair, 'user', 'Synthetic question ' || k, 'completed', at, at
          FROM syn`,
     );
     await step(
       "assistant turns",
       `INSERT INTO turns (id, chat_session_id, user_id, position, role, content, parent_id, model_id, status, error, prompt_tokens, completion_tokens, latency_ms, ttft_ms, created_at, completed_at)
-       SELECT md5('at-' || k)::uuid, md5('session-' || u || '-' || s)::uuid, md5('user-' || u)::uuid, 2 * pair + 1, 'assistant', 'Synthetic answer ' || k,
-              md5('ut-' || k)::uuid, ${modelIdSql}, (CASE WHEN k % 50 = 0 THEN 'failed' ELSE 'completed' END)::"TurnStatus",
+       SELECT pg_temp.syn_uuid('at-' || k), pg_temp.syn_uuid('session-' || u || '-' || s), pg_temp.syn_uuid('user-' || u), 2 * pair + 1, 'assistant', 'Synthetic answer ' || k,
+              pg_temp.syn_uuid('ut-' || k), ${modelIdSql}, (CASE WHEN k % 50 = 0 THEN 'failed' ELSE 'completed' END)::"TurnStatus",
               CASE WHEN k % 50 = 0 THEN 'synthetic upstream error' END,
               CASE WHEN k % 50 <> 0 THEN 50 + k % 400 END, CASE WHEN k % 50 <> 0 THEN 100 + (k * 7) % 900 END,
               300 + (k * 13) % 3000 + mi * 200, 100 + (k * 11) % 500, at + interval '1 second', at + interval '5 seconds'
@@ -108,7 +110,7 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
     await step(
       "routing decisions",
       `INSERT INTO routing_decisions (id, turn_id, user_id, chosen_model_id, router_version, execution_provider, candidates, confidence, ratings_used, cold_start, override, fallback, timings, total_ms, created_at)
-       SELECT md5('d-' || k)::uuid, md5('at-' || k)::uuid, md5('user-' || u)::uuid, ${modelIdSql},
+       SELECT pg_temp.syn_uuid('d-' || k), pg_temp.syn_uuid('at-' || k), pg_temp.syn_uuid('user-' || u), ${modelIdSql},
               CASE WHEN k < $1::int / 2 THEN 'gmt-v1' ELSE 'gmt-v2' END, CASE WHEN k < $1::int / 2 THEN 'cpu' ELSE 'cuda' END,
               ${candidatesSql}, 0.5 + (k % 50) / 100.0, least(n, 200), n < 3, k % 37 = 0, k % 101 = 0,
               jsonb_build_object('embedMs', 1 + (k % 30) / 10.0, 'scoreMs', 0.5 + (k % 20) / 10.0),
@@ -119,7 +121,7 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
     await step(
       "ratings",
       `INSERT INTO ratings (id, turn_id, user_id, thumbs_up, stars, value, created_at, updated_at)
-       SELECT md5('r-' || k)::uuid, md5('at-' || k)::uuid, md5('user-' || u)::uuid,
+       SELECT pg_temp.syn_uuid('r-' || k), pg_temp.syn_uuid('at-' || k), pg_temp.syn_uuid('user-' || u),
               CASE WHEN k % 3 <> 0 THEN stars >= 4 END, stars, (stars - 1) / 4.0, at + interval '1 minute', at + interval '1 minute'
          FROM (SELECT k, u, at, 1 + least(4, greatest(0, (ARRAY[${QUALITY.join(",")}])[mi + 1] + (k * 7) % 3)) AS stars FROM syn) r`,
     );
@@ -127,15 +129,15 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
       await step(
         "comparison answers",
         `INSERT INTO turns (id, chat_session_id, user_id, position, role, content, parent_id, model_id, status, prompt_tokens, completion_tokens, latency_ms, ttft_ms, created_at, completed_at)
-         SELECT md5('ct-' || k)::uuid, md5('session-' || u || '-' || s)::uuid, md5('user-' || u)::uuid, 2 * pair + 1 + 1000000000, 'assistant', 'Synthetic alternative ' || k,
-                md5('ut-' || k)::uuid, (ARRAY[${SYNTHETIC_MODELS.map((m) => `'${m.id}'`).join(",")}])[(mi + 1) % 5 + 1], 'completed', 50, 200, 900, 200, at + interval '1 second', at + interval '5 seconds'
+         SELECT pg_temp.syn_uuid('ct-' || k), pg_temp.syn_uuid('session-' || u || '-' || s), pg_temp.syn_uuid('user-' || u), 2 * pair + 1 + 1000000000, 'assistant', 'Synthetic alternative ' || k,
+                pg_temp.syn_uuid('ut-' || k), (ARRAY[${SYNTHETIC_MODELS.map((m) => `'${m.id}'`).join(",")}])[(mi + 1) % 5 + 1], 'completed', 50, 200, 900, 200, at + interval '1 second', at + interval '5 seconds'
            FROM syn WHERE k % $1 = 0`,
         [C],
       );
       await step(
         "comparisons",
         `INSERT INTO comparisons (id, user_id, user_turn_id, turn_a_id, turn_b_id, winner, created_at, voted_at)
-         SELECT md5('c-' || k)::uuid, md5('user-' || u)::uuid, md5('ut-' || k)::uuid, md5('at-' || k)::uuid, md5('ct-' || k)::uuid,
+         SELECT pg_temp.syn_uuid('c-' || k), pg_temp.syn_uuid('user-' || u), pg_temp.syn_uuid('ut-' || k), pg_temp.syn_uuid('at-' || k), pg_temp.syn_uuid('ct-' || k),
                 (ARRAY['a', 'b', 'tie'])[(k / $1) % 3 + 1]::"ComparisonWinner", at, at + interval '2 minutes'
            FROM syn WHERE k % $1 = 0`,
         [C],
@@ -151,9 +153,9 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
     await step(
       "training runs",
       `INSERT INTO training_runs (id, status, progress, stage, log, error, router_version_id, created_at, finished_at) VALUES
-         (md5('run-1')::uuid, 'succeeded', 1, 'done', 'epoch 1 loss 0.69\nepoch 2 loss 0.61', NULL, 'gmt-v1', now() - make_interval(days => $1), now() - make_interval(days => $1)),
-         (md5('run-2')::uuid, 'failed', 0.4, 'train', 'epoch 1 loss 0.70', 'out of memory', NULL, now() - make_interval(days => $1) / 2 - interval '1 day', now() - make_interval(days => $1) / 2 - interval '1 day'),
-         (md5('run-3')::uuid, 'succeeded', 1, 'done', 'epoch 1 loss 0.66\nepoch 2 loss 0.58', NULL, 'gmt-v2', now() - make_interval(days => $1) / 2, now() - make_interval(days => $1) / 2)`,
+         (pg_temp.syn_uuid('run-1'), 'succeeded', 1, 'done', 'epoch 1 loss 0.69\nepoch 2 loss 0.61', NULL, 'gmt-v1', now() - make_interval(days => $1), now() - make_interval(days => $1)),
+         (pg_temp.syn_uuid('run-2'), 'failed', 0.4, 'train', 'epoch 1 loss 0.70', 'out of memory', NULL, now() - make_interval(days => $1) / 2 - interval '1 day', now() - make_interval(days => $1) / 2 - interval '1 day'),
+         (pg_temp.syn_uuid('run-3'), 'succeeded', 1, 'done', 'epoch 1 loss 0.66\nepoch 2 loss 0.58', NULL, 'gmt-v2', now() - make_interval(days => $1) / 2, now() - make_interval(days => $1) / 2)`,
       [D],
     );
     await client.query("COMMIT");

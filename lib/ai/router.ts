@@ -90,6 +90,8 @@ async function loadVersion(h: RouterHolder, modelDir: string): Promise<RegistryS
 /** Loads the active version when it changed; checked at most every ROUTER_VERSION_CHECK_MS per instance. */
 async function ensureCurrent(h: RouterHolder, force = false): Promise<void> {
   if (!force && h.loadedFrom !== null && Date.now() - h.checkedAt < env.ROUTER_VERSION_CHECK_MS) return;
+  // A forced reload must read the active row after the caller's change, not join a check that read it before.
+  if (force) while (h.loading) await h.loading;
   h.loading ??= (async () => {
     try {
       const dir = await activeModelDir();

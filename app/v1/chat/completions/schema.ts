@@ -18,7 +18,7 @@ const unsupported = (what: string) => z.unknown().refine((v) => v === undefined 
 
 export const chatCompletionBody = z
   .object({
-    model: z.string().min(1, "model is required (use \"auto\")").max(64),
+    model: z.string('model is required (use "auto" to let Switchboard choose)').min(1, 'model is required (use "auto" to let Switchboard choose)').max(64),
     messages: z.array(message).min(1, "messages must not be empty").max(1_000),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),

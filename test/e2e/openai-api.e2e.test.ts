@@ -1,7 +1,10 @@
+import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
-import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuthPage } from "./pages/auth-page";
 import { ApiClient } from "./support/api-client";
-import { baseUrl } from "./support/browser";
+import { baseUrl, launchBrowser } from "./support/browser";
 import { countRows, queryRows } from "./support/db";
 
 const DEMO_MODELS = ["demo-concise", "demo-detailed", "demo-coder"];
@@ -181,5 +184,55 @@ describe("OpenAI-compatible API with the official client", () => {
     const listed = (await (await other.request("/api/api-keys")).json()) as { apiKeys: unknown[] };
     expect(listed.apiKeys).toEqual([]);
     expect((await ApiClient.anonymous().request("/api/api-keys")).status).toBe(401);
+  });
+});
+
+/** The settings page's API key controls, reached through the sidebar. */
+class SettingsPage {
+  constructor(private readonly page: Page) {}
+
+  async open() {
+    await this.page.getByTestId("settings-link").click();
+    await this.page.waitForURL(`${baseUrl()}/settings`);
+  }
+
+  async createKey(name: string): Promise<string> {
+    await this.page.getByTestId("api-key-name").fill(name);
+    await this.page.getByTestId("api-key-create").click();
+    return (await this.page.getByTestId("api-key-secret").textContent()) ?? "";
+  }
+
+  row(name: string) {
+    return this.page.getByTestId("api-key-row").filter({ hasText: name });
+  }
+
+  async revoke(name: string) {
+    this.page.once("dialog", (dialog) => void dialog.accept());
+    await this.row(name).getByTestId("api-key-revoke").click();
+    await this.row(name).and(this.page.locator('[data-revoked="true"]')).waitFor();
+  }
+}
+
+describe("API keys in the settings page", () => {
+  const browserReady = launchBrowser();
+  afterAll(async () => (await browserReady).close());
+
+  it("creates a key shown once, which works with the openai client until it is revoked", async () => {
+    const page = await (await (await browserReady).newContext()).newPage();
+    await new AuthPage(page).register(`settings-${randomBytes(4).toString("hex")}@example.test`, "correct horse battery");
+    const settings = new SettingsPage(page);
+    await settings.open();
+
+    const key = await settings.createKey("notebook");
+    expect(key).toMatch(/^sk-sb-/);
+    expect(await settings.row("notebook").textContent()).toContain(key.slice(0, 12));
+    expect(await settings.row("notebook").textContent()).not.toContain(key);
+    const { data } = await openai(key).chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi from the settings test" }] }).withResponse();
+    expect(DEMO_MODELS).toContain(data.model);
+
+    await page.reload();
+    expect(await page.getByTestId("api-key-secret").count()).toBe(0);
+    await settings.revoke("notebook");
+    await expect(openai(key).models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 });

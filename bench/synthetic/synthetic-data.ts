@@ -82,11 +82,13 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
       [U, S, D],
     );
     // k: 0-based turn number in time order; u: its user; n: the user's own turn number; mi: model index.
+    // Per-turn variation mixes u and n: k alone repeats with the same phase for every turn of a user.
     await step(
       "turn plan",
       `CREATE TEMP TABLE syn ON COMMIT DROP AS
        SELECT k, u, n, n % $2 AS s, n / $2 AS pair,
               CASE WHEN n < 3 THEN 1 WHEN (u * 31 + n * 17) % 10 < 6 THEN u % 5 ELSE n % 5 END AS mi,
+              (u * 13 + n * 7) % 50 = 0 AS failed,
               now() - make_interval(days => $4) + (k::float8 / $3) * make_interval(days => $4) AS at
          FROM (SELECT k, k % $1 + 1 AS u, k / $1 AS n FROM generate_series(0, $3::int - 1) k) g`,
       [U, S, T, D],
@@ -101,10 +103,10 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
       "assistant turns",
       `INSERT INTO turns (id, chat_session_id, user_id, position, role, content, parent_id, model_id, status, error, prompt_tokens, completion_tokens, latency_ms, ttft_ms, created_at, completed_at)
        SELECT pg_temp.syn_uuid('at-' || k), pg_temp.syn_uuid('session-' || u || '-' || s), pg_temp.syn_uuid('user-' || u), 2 * pair + 1, 'assistant', 'Synthetic answer ' || k,
-              pg_temp.syn_uuid('ut-' || k), ${modelIdSql}, (CASE WHEN k % 50 = 0 THEN 'failed' ELSE 'completed' END)::"TurnStatus",
-              CASE WHEN k % 50 = 0 THEN 'synthetic upstream error' END,
-              CASE WHEN k % 50 <> 0 THEN 50 + k % 400 END, CASE WHEN k % 50 <> 0 THEN 100 + (k * 7) % 900 END,
-              300 + (k * 13) % 3000 + mi * 200, 100 + (k * 11) % 500, at + interval '1 second', at + interval '5 seconds'
+              pg_temp.syn_uuid('ut-' || k), ${modelIdSql}, (CASE WHEN failed THEN 'failed' ELSE 'completed' END)::"TurnStatus",
+              CASE WHEN failed THEN 'synthetic upstream error' END,
+              CASE WHEN NOT failed THEN 50 + (u * 17 + n * 13) % 400 END, CASE WHEN NOT failed THEN 100 + (u * 7 + n * 29) % 900 END,
+              300 + (u * 13 + n * 31) % 3000 + mi * 200, 100 + (u * 11 + n * 17) % 500, at + interval '1 second', at + interval '5 seconds'
          FROM syn`,
     );
     await step(
@@ -112,9 +114,9 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
       `INSERT INTO routing_decisions (id, turn_id, user_id, chosen_model_id, router_version, execution_provider, candidates, confidence, ratings_used, cold_start, override, fallback, timings, total_ms, created_at)
        SELECT pg_temp.syn_uuid('d-' || k), pg_temp.syn_uuid('at-' || k), pg_temp.syn_uuid('user-' || u), ${modelIdSql},
               CASE WHEN k < $1::int / 2 THEN 'gmt-v1' ELSE 'gmt-v2' END, CASE WHEN k < $1::int / 2 THEN 'cpu' ELSE 'cuda' END,
-              ${candidatesSql}, 0.5 + (k % 50) / 100.0, least(n, 200), n < 3, k % 37 = 0, k % 101 = 0,
-              jsonb_build_object('embedMs', 1 + (k % 30) / 10.0, 'scoreMs', 0.5 + (k % 20) / 10.0),
-              1.5 + (k % 50) / 10.0 + CASE WHEN k % 100 = 0 THEN 40 ELSE 0 END, at + interval '1 second'
+              ${candidatesSql}, 0.5 + ((u + n * 3) % 50) / 100.0, least(n, 200), n < 3, k % 37 = 0, k % 101 = 0,
+              jsonb_build_object('embedMs', 1 + ((u + n * 7) % 30) / 10.0, 'scoreMs', 0.5 + ((u * 3 + n) % 20) / 10.0),
+              1.5 + ((u + n * 11) % 50) / 10.0 + CASE WHEN (u * 31 + n * 7) % 100 = 0 THEN 40 ELSE 0 END, at + interval '1 second'
          FROM syn`,
       [T],
     );
@@ -131,15 +133,15 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
         `INSERT INTO turns (id, chat_session_id, user_id, position, role, content, parent_id, model_id, status, prompt_tokens, completion_tokens, latency_ms, ttft_ms, created_at, completed_at)
          SELECT pg_temp.syn_uuid('ct-' || k), pg_temp.syn_uuid('session-' || u || '-' || s), pg_temp.syn_uuid('user-' || u), 2 * pair + 1 + 1000000000, 'assistant', 'Synthetic alternative ' || k,
                 pg_temp.syn_uuid('ut-' || k), (ARRAY[${SYNTHETIC_MODELS.map((m) => `'${m.id}'`).join(",")}])[(mi + 1) % 5 + 1], 'completed', 50, 200, 900, 200, at + interval '1 second', at + interval '5 seconds'
-           FROM syn WHERE k % $1 = 0`,
+           FROM syn WHERE (u * 7 + n * 37) % $1 = 0`,
         [C],
       );
       await step(
         "comparisons",
         `INSERT INTO comparisons (id, user_id, user_turn_id, turn_a_id, turn_b_id, winner, created_at, voted_at)
          SELECT pg_temp.syn_uuid('c-' || k), pg_temp.syn_uuid('user-' || u), pg_temp.syn_uuid('ut-' || k), pg_temp.syn_uuid('at-' || k), pg_temp.syn_uuid('ct-' || k),
-                (ARRAY['a', 'b', 'tie'])[(k / $1) % 3 + 1]::"ComparisonWinner", at, at + interval '2 minutes'
-           FROM syn WHERE k % $1 = 0`,
+                (ARRAY['a', 'b', 'tie'])[k % 3 + 1]::"ComparisonWinner", at, at + interval '2 minutes'
+           FROM syn WHERE (u * 7 + n * 37) % $1 = 0`,
         [C],
       );
     }

@@ -18,7 +18,7 @@ export function StackedAreaChart({ data, series, testId }: { data: SeriesPoint[]
           <Tooltip />
           <Legend />
           {series.map((s, i) => (
-            <Area key={s} type="monotone" dataKey={s} stackId="1" stroke={PALETTE[i % PALETTE.length]} fill={PALETTE[i % PALETTE.length]} fillOpacity={0.4} />
+            <Area key={s} isAnimationActive={false} type="monotone" dataKey={s} stackId="1" stroke={PALETTE[i % PALETTE.length]} fill={PALETTE[i % PALETTE.length]} fillOpacity={0.4} />
           ))}
         </AreaChart>
       </ResponsiveContainer>
@@ -38,7 +38,7 @@ export function DailyBarChart({ data, series, testId, stacked = false }: { data:
           <Tooltip />
           <Legend />
           {series.map((s, i) => (
-            <Bar key={s} dataKey={s} stackId={stacked ? "1" : undefined} fill={PALETTE[i % PALETTE.length]} />
+            <Bar key={s} isAnimationActive={false} dataKey={s} stackId={stacked ? "1" : undefined} fill={PALETTE[i % PALETTE.length]} />
           ))}
         </BarChart>
       </ResponsiveContainer>

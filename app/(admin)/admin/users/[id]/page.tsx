@@ -35,7 +35,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         <StatCard testId="user-stat-ratings" label="Ratings given" value={formatNumber(summary.ratings)} />
         <StatCard testId="user-stat-satisfaction" label="Satisfaction" value={formatPercent(summary.satisfaction)} />
         <StatCard testId="user-stat-spend" label="Spend" value={formatMoney(summary.spend)} />
-        <StatCard testId="user-stat-overrides" label="Overrides" value={formatNumber(summary.overrides)} hint={`of ${formatNumber(summary.decisions)} decisions; ${formatNumber(summary.fallbacks)} fallbacks`} />
+        <StatCard testId="user-stat-overrides" label="Overrides" value={formatNumber(summary.overrides)} hint={`of ${formatNumber(summary.decisions)} decisions · fallbacks: ${formatNumber(summary.fallbacks)}`} />
       </div>
 
       <Section title="Routing compared with the population" testId="section-user-mix">

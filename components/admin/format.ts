@@ -23,3 +23,9 @@ export function formatDateTime(date: Date | string | null | undefined): string {
   if (!date) return "—";
   return new Date(date).toISOString().replace("T", " ").slice(0, 19);
 }
+
+/** A difference of two shares in percentage points, always signed. */
+export function signedPoints(shareDifference: number): string {
+  const points = shareDifference * 100;
+  return `${points >= 0 ? "+" : "−"}${Math.abs(points).toFixed(1)} pts`;
+}

@@ -178,6 +178,8 @@ describe("admin dashboard with data", () => {
     expect(await admin_.open("/router")).toBe(200);
     expect(await admin_.byTestId("router-versions").textContent()).toContain("e2e-admin-");
     expect(await admin_.tableRows("router-vs-fixed").count()).toBeGreaterThanOrEqual(1);
+    expect(await admin_.byTestId("router-retrain").isVisible()).toBe(true);
+    expect(await admin_.byTestId("router-activate").count()).toBeGreaterThanOrEqual(1);
   });
 
   it("filters the decision log and exports it as CSV", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DataTable } from "@/components/admin/data-table";
-import { formatDateTime, formatMoney, formatNumber, formatPercent } from "@/components/admin/format";
+import { formatDateTime, formatMoney, formatNumber, formatPercent, signedPoints } from "@/components/admin/format";
 import { ActivateVersionButton, RouterActions } from "@/components/admin/router-actions";
 import { Section, StatCard } from "@/components/admin/stat-card";
 import { getCostSaved, getRouterVsFixed, listRouterVersions, listTrainingRuns } from "@/lib/db/queries/admin/router";
@@ -45,7 +45,7 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
               m.modelId,
               formatNumber(m.ratings),
               formatPercent(m.satisfaction),
-              vsFixed.router.satisfaction === null ? "—" : `${((vsFixed.router.satisfaction - m.satisfaction) * 100).toFixed(1)} pts`,
+              vsFixed.router.satisfaction === null ? "—" : signedPoints(vsFixed.router.satisfaction - m.satisfaction),
               formatNumber(m.votes),
               `${m.routerWins} / ${m.routerTies} / ${m.routerLosses}`,
             ],

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { CandidateScores } from "@/components/admin/candidate-scores";
 import { DataTable } from "@/components/admin/data-table";
-import { formatDateTime, formatMoney, formatMs, formatNumber, formatPercent } from "@/components/admin/format";
+import { formatDateTime, formatMoney, formatMs, formatNumber, formatPercent, signedPoints } from "@/components/admin/format";
 import { Section, StatCard } from "@/components/admin/stat-card";
 import { getAdminUser, getRatingChangedDecisions, getRoutingTimeline, getUserModelMix, getUserRatingsByModel, getUserSummary } from "@/lib/db/queries/admin/user-detail";
 import { requireAdminPage } from "../../../require-admin-page";
@@ -42,7 +42,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         <DataTable
           testId="user-mix"
           headers={["Model", "This user's decisions", "This user's share", "Population share", "Difference", "Overrides to it"]}
-          rows={mix.map((m) => ({ key: m.modelId, cells: [m.modelId, formatNumber(m.userDecisions), formatPercent(m.userShare), formatPercent(m.populationShare), `${m.userShare >= m.populationShare ? "+" : ""}${((m.userShare - m.populationShare) * 100).toFixed(1)} pts`, formatNumber(m.overrides)] }))}
+          rows={mix.map((m) => ({ key: m.modelId, cells: [m.modelId, formatNumber(m.userDecisions), formatPercent(m.userShare), formatPercent(m.populationShare), signedPoints(m.userShare - m.populationShare), formatNumber(m.overrides)] }))}
         />
       </Section>
 

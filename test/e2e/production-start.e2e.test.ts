@@ -127,7 +127,7 @@ describe("npm start (next start on the production build)", () => {
     const response = await fetch(`${server.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "demo-detailed", stream: true, messages: [{ role: "user", content: "Explain graceful shutdown in detail [demo:slow]" }] }),
+      body: JSON.stringify({ model: "demo-concise", stream: true, messages: [{ role: "user", content: "What is a graceful shutdown? [demo:slow]" }] }),
     });
     expect(response.status).toBe(200);
     const turnId = response.headers.get("x-switchboard-turn-id")!;
@@ -136,7 +136,15 @@ describe("npm start (next start on the production build)", () => {
     let body = decoder.decode((await reader.read()).value);
 
     process.kill(-server.process.pid!, "SIGTERM");
-    for (let next = await reader.read(); !next.done; next = await reader.read()) body += decoder.decode(next.value);
+    const signalled = performance.now();
+    let reads = 0;
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      body += decoder.decode(next.value);
+      reads++;
+    }
+    // [demo:slow] spaces chunks 200 ms apart: the answer kept streaming, chunk by chunk, well after the signal.
+    expect(reads).toBeGreaterThan(3);
+    expect(performance.now() - signalled).toBeGreaterThan(600);
 
     expect(body.trimEnd().endsWith("data: [DONE]")).toBe(true);
     expect(body).toContain('"finish_reason":"stop"');

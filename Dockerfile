@@ -24,6 +24,9 @@ ENV ONNXRUNTIME_NODE_INSTALL=${ONNXRUNTIME_NODE_INSTALL} NEXT_TELEMETRY_DISABLED
 COPY package.json package-lock.json ./
 # `npm install`, as scripts/install.sh explains: `npm ci` rejects lock files that lack other platforms' optional binaries.
 RUN npm install --no-audit --no-fund
+# Recent npm releases hold install scripts back until approved: run onnxruntime-node's own installer explicitly
+# so a CUDA build gets its provider libraries whichever npm the base image brings.
+RUN if [ "$ONNXRUNTIME_NODE_INSTALL" != "skip" ]; then node node_modules/onnxruntime-node/script/install.js; fi
 
 FROM deps AS build
 COPY . .

@@ -1,27 +1,42 @@
 #!/usr/bin/env bash
-# Runs the full MT-Bench evaluation as 12 parallel processes (3 splits x 3 seeds for baselines and our
-# models, plus GMTRouter-faithful at the paper's 350 episodes on seed 0 of each split), then merges the
-# pooled predictions into one table. Needs ~15 cores for ~10 minutes; on 2 cores run the single command
-# `python -m training evaluate` instead (same numbers up to floating-point/thread nondeterminism, ~1.5 h).
+# Runs the full MT-Bench evaluation as parallel processes (3 splits x 3 seeds x 2 method groups, plus
+# GMTRouter-faithful at the paper's 350 episodes on seed 0 of each split), then merges the pooled
+# predictions into one table. Needs ~16 cores for ~10 minutes; on 2 cores use the single command
+# `python -m training evaluate ...` printed in training/README.md (same protocol, hours instead of minutes).
 # Usage: bench/training/eval-parallel.sh [dataset-file] [parts-dir] [results-dir]
+#   STAGE=models    only the baselines and our models
+#   STAGE=faithful  only gmtrouter-faithful
+#   STAGE=merge     only merge parts-dir/*/eval.json into results-dir
+#   (default: all three)
 set -euo pipefail
 PY=${PY:-/usr/bin/python3}
 DATA=${1:-training/.cache/mtbench.dataset.json}
 PARTS=${2:-training/.cache/eval-parts}
 RESULTS=${3:-training/results}
-METHODS=random,always-best-single-model,global-bt,per-category-bt,per-user-bt,query-knn,mf-routellm,ours,ours-bilinear,ours-fullctx,ours-resptext
+STAGE=${STAGE:-all}
+GROUP_A=random,always-best-single-model,global-bt,per-category-bt,per-user-bt,query-knn,mf-routellm,ours,ours-bilinear
+GROUP_B=ours-lr2e-3,ours-h128
 VARIANTS=(--variant ours-bilinear=default:model.predictor_head=bilinear_mlp
-          --variant ours-fullctx=default:data.query_mode=full_context
-          --variant ours-resptext=default:model.response_text=true)
+          --variant ours-lr2e-3=default:train.lr=2e-3
+          --variant ours-h128=default:model.hidden=128,model.predictor_dim=128)
 [ -f "$DATA" ] || $PY -m training import mtbench --in ../shared/data/mtbench-human --out "$DATA"
 mkdir -p "$PARTS"
 for split in within_user held_out_questions held_out_users; do
-  for seed in 0 1 2; do
-    OMP_NUM_THREADS=1 timeout 570 $PY -m training evaluate --dataset "$DATA" --splits $split --seed-list $seed \
-      --methods $METHODS "${VARIANTS[@]}" --threads 1 --out "$PARTS/$split-$seed" > "$PARTS/$split-$seed.log" 2>&1 &
-  done
-  OMP_NUM_THREADS=2 timeout 570 $PY -m training evaluate --dataset "$DATA" --splits $split --seed-list 0 \
-    --methods gmtrouter-faithful --faithful-epochs 350 --faithful-seeds 1 --threads 2 --out "$PARTS/$split-faithful" > "$PARTS/$split-faithful.log" 2>&1 &
+  if [ "$STAGE" = all ] || [ "$STAGE" = models ]; then
+    for seed in 0 1 2; do
+      for g in A B; do
+        methods=GROUP_$g
+        OMP_NUM_THREADS=1 timeout 570 $PY -m training evaluate --dataset "$DATA" --splits $split --seed-list $seed \
+          --methods ${!methods} "${VARIANTS[@]}" --threads 1 --out "$PARTS/$split-$seed-$g" > "$PARTS/$split-$seed-$g.log" 2>&1 &
+      done
+    done
+  fi
+  if [ "$STAGE" = all ] || [ "$STAGE" = faithful ]; then
+    OMP_NUM_THREADS=5 timeout 570 $PY -m training evaluate --dataset "$DATA" --splits $split --seed-list 0 \
+      --methods gmtrouter-faithful --faithful-epochs 350 --faithful-seeds 1 --threads 5 --out "$PARTS/$split-faithful" > "$PARTS/$split-faithful.log" 2>&1 &
+  fi
 done
 wait || true
-$PY -m training evaluate --merge "$PARTS"/*/eval.json --out "$RESULTS"
+if [ "$STAGE" = all ] || [ "$STAGE" = merge ]; then
+  $PY -m training evaluate --merge "$PARTS"/*/eval.json --out "$RESULTS"
+fi

@@ -183,6 +183,12 @@ export class OnnxRouter implements Router {
     this.#cache.invalidateUser(userId);
   }
 
+  async refreshUser(userId: string): Promise<void> {
+    if (this.#closed) throw new RouterClosedError({ routerVersion: this.version });
+    this.invalidateUser(userId);
+    await this.#userVector({ userId, message: "", candidates: this.catalog }, true);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#cache.dropNamespace(this.#cacheNamespace);

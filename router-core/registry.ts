@@ -146,6 +146,26 @@ export class RouterRegistry {
     for (const slot of this.#retiring) slot.router.invalidateUser(userId);
   }
 
+  /**
+   * Drops the user's vectors and recomputes the active version's now, off the request path, so
+   * the user's next turn runs embed + scorer only. Never rejects (failures are logged): safe to
+   * call without awaiting right after a rating is stored.
+   */
+  async refreshUser(userId: string): Promise<void> {
+    this.invalidateUser(userId);
+    const slot = this.#active;
+    if (!slot) return;
+    slot.inFlight++;
+    try {
+      await slot.router.refreshUser(userId);
+    } catch (err) {
+      this.#logger.warn("router-core: refreshing a user vector failed", { userId, ...describe(err) });
+    } finally {
+      slot.inFlight--;
+      if (slot.retired && slot.inFlight === 0) this.#closeSlot(slot);
+    }
+  }
+
   /** Resolves when every replaced version has been closed. */
   async drained(): Promise<void> {
     while (this.#retiring.size > 0) {

@@ -95,6 +95,11 @@ export interface Router {
   route(request: RouteRequest): Promise<RouteDecision>;
   /** Drops the cached user vector; call when the user adds, edits or deletes a rating. */
   invalidateUser(userId: string): void;
+  /**
+   * Drops and recomputes the user's vector now (history load + encode), so the user's next turn
+   * is a cache hit: call it, without awaiting, right after a rating is stored.
+   */
+  refreshUser(userId: string): Promise<void>;
   /** The model ids of the manifest's llm catalog, with descriptions. */
   readonly catalog: readonly Candidate[];
   /** Releases native resources; later route() calls throw RouterClosedError. */

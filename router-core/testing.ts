@@ -59,6 +59,10 @@ export class MockRouter implements Router {
     this.invalidated.push(userId);
   }
 
+  async refreshUser(userId: string): Promise<void> {
+    this.invalidated.push(userId);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -99,6 +99,19 @@ describe("OnnxRouter", () => {
     expect(flipped).toBe(true);
   });
 
+  it("refreshUser recomputes the vector off the request path: the next turn is a hit with the new rating", async () => {
+    const user = "refreshed";
+    store.add(user, { chatSessionId: "s", turnIndex: 0, queryText: "q0", modelId: "model-a", rating: 1 });
+    const req: RouteRequest = { userId: user, message: "hello", candidates };
+    const first = await router.route(req);
+    store.add(user, { chatSessionId: "s", turnIndex: 1, queryText: "q1", modelId: "model-c", rating: 0 });
+    await router.refreshUser(user);
+    const next = await router.route(req);
+    expect(next.userCache).toBe("hit");
+    expect(next.coldStart.ratingsUsed).toBe(2);
+    expect(next.candidates.map((c) => c.score)).not.toEqual(first.candidates.map((c) => c.score));
+  });
+
   it("embeds stored turns once and persists their embeddings through the store", async () => {
     const user = "embed-once";
     for (let i = 0; i < 5; i++) store.add(user, { chatSessionId: "s", turnIndex: i, queryText: `unique stored query ${i} for embed-once`, modelId: "model-b", rating: 0.5 });

@@ -49,6 +49,14 @@ def register_symbolics() -> None:
         _REGISTERED = True
 
 
+def _export_kwargs() -> Dict[str, Any]:
+    """Newer torch defaults torch.onnx.export to the dynamo exporter, which ignores custom TorchScript
+    symbolics; ask for the TorchScript exporter explicitly where the option exists."""
+    import inspect
+
+    return {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+
+
 def encoder_input_names(response_text: bool) -> List[str]:
     names = ["query_x", "rating"] + (["response_x"] if response_text else []) + ["llm_x", "session_llm", "chain_src", "chain_dst"]
     return names
@@ -105,13 +113,13 @@ def export_onnx_files(model: GMTRouter, out_dir: Path) -> Dict[str, str]:
         torch.onnx.export(
             UserEncoderGraph(model), tuple(_dummy_encoder_inputs(cfg.embed_dim, cfg.response_text)),
             str(out_dir / "user_encoder.onnx"), input_names=names, output_names=["user_vec"],
-            dynamic_axes={n: axes[n] for n in names}, opset_version=OPSET, do_constant_folding=True,
+            dynamic_axes={n: axes[n] for n in names}, opset_version=OPSET, do_constant_folding=True, **_export_kwargs(),
         )
         torch.onnx.export(
             ScorerGraph(model), (torch.randn(2, cfg.hidden), torch.randn(2, cfg.embed_dim), torch.randn(3, cfg.embed_dim)),
             str(out_dir / "scorer.onnx"), input_names=["user_vec", "query_x", "llm_x"], output_names=["scores"],
             dynamic_axes={"user_vec": {0: "B"}, "query_x": {0: "B"}, "llm_x": {0: "M"}, "scores": {0: "B", 1: "M"}},
-            opset_version=OPSET, do_constant_folding=True,
+            opset_version=OPSET, do_constant_folding=True, **_export_kwargs(),
         )
     return {"userEncoder": "user_encoder.onnx", "scorer": "scorer.onnx", "parity": "parity.json"}
 

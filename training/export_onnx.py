@@ -177,6 +177,17 @@ def default_parity_cases(model: GMTRouter, query_pool: np.ndarray, llm_x: np.nda
     return [make_parity_case(model, n, inp, pick(3), L) for n, inp in cases]
 
 
+def json_safe(x: Any) -> Any:
+    """NaN/inf -> None recursively, so the JSON parses in Node (JSON.parse rejects NaN)."""
+    if isinstance(x, float):
+        return x if np.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
+    return x
+
+
 def build_manifest(ckpt: Dict[str, Any], llm_vectors: np.ndarray, files: Dict[str, str], contract: Dict[str, Any]) -> Dict[str, Any]:
     cfg = ckpt["config"]
     return {
@@ -213,7 +224,8 @@ def export_checkpoint(ckpt_path: Path, out_dir: Path, parity_user: Optional[Dict
     contract = load_contract()
     (out_dir / "parity.json").write_text(json.dumps({"tolerance": contract["parity"]["tolerance"], "cases": cases}), encoding="utf-8")
     manifest = build_manifest(ckpt, llm_vectors, files, contract)
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    manifest = json_safe(manifest)
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
     check_exported(out_dir, contract)
     return manifest
 

@@ -238,6 +238,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     train_g, val_g = np.nonzero(~is_val)[0], np.nonzero(is_val)[0]
     ungrouped = np.nonzero(~T.it_grouped)[0]
     model, info = train_model(T, cfg, train_g, val_g, ungrouped)
+    if not np.isfinite(info["valAuc"]):
+        info["valAuc"] = None  # no decided validation pair (tiny dataset): nothing to select on
     metrics = json.loads(args.metrics.read_text()) if args.metrics else {"selectionValAuc": info["valAuc"]}
     all_visible = np.arange(len(T.it_user))
     counts = np.bincount(T.it_user, minlength=len(T.users))

@@ -47,8 +47,15 @@ def _dims_ok(spec_shape, got_shape, manifest):
             assert isinstance(g, str) and g, f"dynamic dim {w} exported as {g!r}"
 
 
+def _strict_json(path: Path):
+    """json.loads that rejects NaN/Infinity like Node's JSON.parse."""
+    def bad(c):
+        raise AssertionError(f"{path}: {c} is not valid JSON for Node")
+    return json.loads(path.read_text(), parse_constant=bad)
+
+
 def _check_model_dir(d: Path):
-    manifest = json.loads((d / "manifest.json").read_text())
+    manifest = _strict_json(d / "manifest.json")
     check_exported(d, CONTRACT)
     for section in ("userEncoder", "scorer"):
         io = onnx_io(d / CONTRACT[section]["file"])
@@ -73,7 +80,7 @@ def _check_model_dir(d: Path):
     assert manifest["llms"] and all(len(l["embedding"]) == manifest["dims"]["embedding"] and l["description"] for l in manifest["llms"])
     assert manifest["config"]["model"]["hidden"] == manifest["dims"]["hidden"]
     # parity fixture
-    parity = json.loads((d / manifest["files"]["parity"]).read_text())
+    parity = _strict_json(d / manifest["files"]["parity"])
     names = [c["name"] for c in parity["cases"]]
     assert {"normal_user", "no_chain_edges", "multi_turn_chain", "no_history"} <= set(names)
     dtypes = {i["name"]: i["dtype"] for s in ("userEncoder", "scorer") for i in CONTRACT[s]["inputs"]}
@@ -154,3 +161,22 @@ def test_onnxruntime_node_parity(exported, which):
     r = subprocess.run(["node", str(ROOT / "bench" / "training" / "check-parity.mjs"), str(d)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no_history" in r.stdout and "worst=" in r.stdout
+
+
+def test_app_export_trains_and_exports(tmp_path):
+    """End to end on the app's format: single ratings (thumbs/stars/feedback) are history, comparisons are
+    pairs; an LLM description unseen in MT-Bench becomes an LLM node; the manifest stays strict JSON."""
+    from conftest import FIXTURES, with_random_vectors
+    from training.graph import build_tensors
+    from training.importers import import_app_export
+
+    ds = with_random_vectors(import_app_export(FIXTURES / "app-export-sample.jsonl"))
+    cfg = test_config("tiny", epochs=3)
+    T = build_tensors(ds, cfg)
+    ungrouped = np.nonzero(~T.it_grouped)[0]
+    assert len(ungrouped) == 3  # m1, m2 (a 2-turn chain) and m7
+    model, info = train_model(T, cfg, np.arange(len(T.groups)), np.zeros(0, dtype=np.int64), ungrouped)
+    save_checkpoint(tmp_path / "a.pt", model, cfg, T, info, None, parity_user_inputs(T, np.arange(len(T.it_user)), 0))
+    manifest = export_checkpoint(tmp_path / "a.pt", tmp_path / "model")
+    assert [l["id"] for l in manifest["llms"]] == sorted(ds.llms)
+    _check_model_dir(tmp_path / "model")

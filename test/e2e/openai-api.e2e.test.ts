@@ -77,7 +77,7 @@ describe("OpenAI-compatible API with the official client", () => {
 
   it("streams an auto call in OpenAI's chunk format, every chunk naming the routed model", async () => {
     const { data: stream, response } = await client.chat.completions
-      .create({ model: "auto", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "Explain recursion step by step [demo:slow]" }] })
+      .create({ model: "auto", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "Explain recursion step by step" }] })
       .withResponse();
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const turnId = response.headers.get("x-switchboard-turn-id")!;
@@ -152,6 +152,16 @@ describe("OpenAI-compatible API with the official client", () => {
     const turnId = error.headers?.get("x-switchboard-turn-id");
     expect(turnId).toBeTruthy();
     expect((await storedAnswer(turnId!)).status).toBe("failed");
+  });
+
+  it("fails a streaming call whose model sends nothing before the first-token timeout with 502", async () => {
+    const stalled = await client.chat.completions.create({ model: "demo-concise", stream: true, messages: [{ role: "user", content: "hi [demo:stall]" }] }).catch((e: unknown) => e);
+    expect(stalled).toBeInstanceOf(OpenAI.APIError);
+    const error = stalled as InstanceType<typeof OpenAI.APIError>;
+    expect(error.status).toBe(502);
+    expect(error.message).toMatch(/sent nothing within 3 s/);
+    const [turn] = await queryRows<{ status: string; error: string }>(`SELECT status, error FROM turns WHERE id = $1`, [error.headers?.get("x-switchboard-turn-id")]);
+    expect(turn).toEqual({ status: "failed", error: "The model sent nothing within 3 s." });
   });
 
   it("rejects missing, malformed and revoked keys with 401", async () => {

@@ -210,11 +210,15 @@ def build_manifest(ckpt: Dict[str, Any], llm_vectors: np.ndarray, files: Dict[st
     }
 
 
-def export_checkpoint(ckpt_path: Path, out_dir: Path, parity_user: Optional[Dict[str, Tensor]] = None) -> Dict[str, Any]:
-    """Checkpoint -> ONNX files + manifest.json + parity.json in ``out_dir``; returns the manifest."""
+def export_checkpoint(ckpt_path: Path, out_dir: Path, parity_user: Optional[Dict[str, Tensor]] = None,
+                      metrics: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """Checkpoint -> ONNX files + manifest.json + parity.json in ``out_dir``; returns the manifest.
+    ``metrics`` replaces the metrics stored in the checkpoint."""
     from .train import load_checkpoint  # local import: train imports this module's helpers lazily too
 
     ckpt, model = load_checkpoint(ckpt_path)
+    if metrics is not None:
+        ckpt["metrics"] = metrics
     out_dir = Path(out_dir)
     files = export_onnx_files(model, out_dir)
     llm_vectors = np.asarray(ckpt["llmVectors"], dtype=np.float32)
@@ -290,8 +294,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training export", description=__doc__.split("\n\n")[0])
     p.add_argument("--checkpoint", required=True, type=Path, help="checkpoint written by `train` (.pt)")
     p.add_argument("--out", required=True, type=Path, help="output folder (e.g. router-core/models/default)")
+    p.add_argument("--metrics", type=Path, help="JSON file to use as manifest.metrics instead of the checkpoint's")
     args = p.parse_args(argv)
-    manifest = export_checkpoint(args.checkpoint, args.out)
+    metrics = json.loads(args.metrics.read_text()) if args.metrics else None
+    manifest = export_checkpoint(args.checkpoint, args.out, metrics=metrics)
     sizes = {f: (args.out / f).stat().st_size for f in ("user_encoder.onnx", "scorer.onnx", "manifest.json", "parity.json")}
     print(json.dumps({"out": str(args.out), "dims": manifest["dims"], "bytes": sizes}))
     return 0

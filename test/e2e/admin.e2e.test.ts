@@ -147,7 +147,11 @@ describe("admin dashboard with data", () => {
     expect(await admin_.open("/users")).toBe(200);
     await admin_.searchUsers(admin.email);
     expect(await admin_.tableRows("users-table").count()).toBe(1);
-    expect(await admin_.tableRows("users-table").first().textContent()).toContain("demo-concise");
+    const [top] = await queryRows<{ model: string }>(
+      `SELECT d.chosen_model_id AS model FROM routing_decisions d JOIN users u ON u.id = d.user_id WHERE u.email = $1 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+      [admin.email],
+    );
+    expect(await admin_.tableRows("users-table").first().textContent()).toContain(top.model);
     await admin_.openFirstUser();
     expect(await admin_.byTestId("user-email").textContent()).toBe(admin.email);
     expect(await admin_.statValue("user-stat-turns")).toBe("2");

@@ -24,6 +24,13 @@ export function ModelBadge({ modelId, modelName, decision }: { modelId: string; 
                   <span>
                     {c.modelId}
                     {c.unseen ? " (new to the router)" : ""}
+                    {c.adjustment ? (
+                      <span data-testid="why-adjustment" className={c.adjustment > 0 ? "text-emerald-700" : "text-red-700"}>
+                        {" "}
+                        {c.adjustment > 0 ? "+" : ""}
+                        {c.adjustment.toFixed(2)} from your ratings
+                      </span>
+                    ) : null}
                   </span>
                   <span>{Math.round(c.probability * 100)}%</span>
                 </div>

@@ -19,6 +19,7 @@ import {
 } from "./features";
 import type { HistoryStore, RatedInteraction } from "./history-store";
 import { loadManifest, readModelJson, type Manifest } from "./manifest";
+import { buildEvidence, DEFAULT_ONLINE_PREFERENCE, onlineAdjustments, type OnlinePreferenceOptions } from "./online-preference";
 import { parseParityFile, verifyParity } from "./parity";
 import type { Candidate, RouteDecision, Router, RouteRequest } from "./router";
 import { ModelRuntime, silentLogger, type DeviceOption, type ExecutionProviderName, type RouterLogger } from "./session";
@@ -39,6 +40,8 @@ export interface OnnxRouterOptions {
   readonly retrievalTopK?: number;
   /** Share one cache across versions (e.g. from RouterRegistry); default a private one. */
   readonly userVectorCache?: UserVectorCache;
+  /** The online preference layer (online-preference.ts); `{ beta: 0, ... }` turns it off. */
+  readonly onlinePreference?: OnlinePreferenceOptions;
   /** LRU size of the embedding cache when the embedder is wrapped here. Default 10,000. */
   readonly embeddingCacheSize?: number;
   /** Run parity.json through the sessions at create (when the manifest lists it). Default true. */
@@ -69,6 +72,7 @@ export class OnnxRouter implements Router {
   readonly #coldStart: Float32Array;
   readonly #historyLimit: number;
   readonly #topK: number;
+  readonly #online: OnlinePreferenceOptions;
   readonly queryMode: QueryMode;
   /** `${embedder id}:${queryMode}`: stored query embeddings are only reused under this key. */
   readonly embeddingKey: string;
@@ -90,6 +94,7 @@ export class OnnxRouter implements Router {
     coldStart: Float32Array;
     historyLimit: number;
     topK: number;
+    online: OnlinePreferenceOptions;
     queryMode: QueryMode;
     overlap: boolean;
     logger: RouterLogger;
@@ -109,6 +114,7 @@ export class OnnxRouter implements Router {
     this.#coldStart = args.coldStart;
     this.#historyLimit = args.historyLimit;
     this.#topK = args.topK;
+    this.#online = args.online;
     this.catalog = args.manifest.llms.map((l) => ({ id: l.id, description: l.description }));
     this.#catalogEmbeddings = new Map(args.manifest.llms.map((l) => [l.id, Float32Array.from(l.embedding)]));
   }
@@ -156,6 +162,7 @@ export class OnnxRouter implements Router {
         cache: options.userVectorCache ?? new UserVectorCache(),
         coldStart,
         historyLimit,
+        online: options.onlinePreference ?? DEFAULT_ONLINE_PREFERENCE,
         topK: options.retrievalTopK ?? 2,
         queryMode: options.queryMode ?? manifest.queryMode,
         overlap: options.overlapStages ?? true,
@@ -209,7 +216,8 @@ export class OnnxRouter implements Router {
     const llmX = new Float32Array(M * D);
     request.candidates.forEach((c, i) => llmX.set(this.#catalogEmbeddings.get(c.id) ?? query.unseen.get(c.id)!, i * D));
     const raw = await this.#runtime.score({ userVec: user.vector, queryX: query.embedding, llmX, B: 1, M });
-    const scores = Array.from(raw);
+    const adjustments = onlineAdjustments(user.evidence, query.embedding, request.candidates.map((c) => c.id), this.#online);
+    const scores = Array.from(raw, (s, i) => s + adjustments[i]);
     const probabilities = softmax(scores);
     const winRates = meanPairwiseWinRates(scores);
     const best = argmax(scores);
@@ -222,6 +230,7 @@ export class OnnxRouter implements Router {
         probability: probabilities[i],
         winRate: winRates[i],
         unseen: !this.#catalogEmbeddings.has(c.id),
+        adjustment: adjustments[i],
       })),
       confidence: probabilities[best],
       coldStart: { ratingsUsed: user.ratingsUsed, usedColdStartVector: user.ratingsUsed === 0, personalization },
@@ -275,7 +284,7 @@ export class OnnxRouter implements Router {
 
   /** The user's vector: cache hit, or load history + embed missing queries + encode. */
   async #userVector(request: RouteRequest, personalization: boolean) {
-    if (!personalization) return { vector: this.#coldStart, ratingsUsed: 0, cache: "bypass" as const, historyLoadMs: 0, encodeMs: 0 };
+    if (!personalization) return { vector: this.#coldStart, ratingsUsed: 0, evidence: null, cache: "bypass" as const, historyLoadMs: 0, encodeMs: 0 };
     const cached = this.#cache.get(this.#cacheNamespace, request.userId);
     if (cached) return { ...cached, cache: "hit" as const, historyLoadMs: 0, encodeMs: 0 };
     const generation = this.#cache.generation(request.userId);
@@ -286,17 +295,18 @@ export class OnnxRouter implements Router {
       this.#logger.warn("router-core: skipped stored interactions with an invalid rating or turn", { userId: request.userId, skipped: history.length - usable.length });
     }
     const ordered = selectRecentHistory(usable, this.#historyLimit);
-    const graph = ordered.length === 0 ? null : await this.#buildGraph(ordered, request.candidates);
+    const built = ordered.length === 0 ? null : await this.#buildGraph(ordered, request.candidates);
     const historyLoadMs = now() - tLoad;
     const tEncode = now();
-    const vector = graph ? await this.#runtime.encodeUser(graph) : this.#coldStart;
+    const vector = built ? await this.#runtime.encodeUser(built.graph) : this.#coldStart;
     const encodeMs = now() - tEncode;
-    const value = { vector, ratingsUsed: ordered.length };
+    const evidence = built ? buildEvidence(ordered, built.queryEmbeddings, this.#runtime.D) : null;
+    const value = { vector, ratingsUsed: ordered.length, evidence };
     this.#cache.set(this.#cacheNamespace, request.userId, generation, value);
     return { ...value, cache: "miss" as const, historyLoadMs, encodeMs };
   }
 
-  async #buildGraph(ordered: readonly RatedInteraction[], candidates: readonly Candidate[]): Promise<UserGraphTensors> {
+  async #buildGraph(ordered: readonly RatedInteraction[], candidates: readonly Candidate[]): Promise<{ graph: UserGraphTensors; queryEmbeddings: Float32Array[] }> {
     const D = this.#runtime.D;
     const missing = ordered.filter((it) => !it.queryEmbedding || it.queryEmbedding.length !== D);
     const texts = await this.#queryTexts(missing.map((it) => ({ message: it.queryText, earlier: it.context ?? [] })));
@@ -321,7 +331,7 @@ export class OnnxRouter implements Router {
       (await this.embedder.embed(texts)).forEach((e, i) => llmEmbeddings.set(unknown[i], e));
     }
     const responseEmbeddings = this.#runtime.responseText ? await this.embedder.embed(ordered.map((it) => it.responseText ?? "")) : null;
-    return buildUserGraph({ ordered, D, queryEmbeddings, responseEmbeddings, llmEmbeddings });
+    return { graph: buildUserGraph({ ordered, D, queryEmbeddings, responseEmbeddings, llmEmbeddings }), queryEmbeddings };
   }
 }
 

@@ -30,7 +30,7 @@ export const REQUEST_FIELDS: ReadonlySet<string> = new Set(["userId", "message",
 
 export interface CandidateScore {
   readonly id: string;
-  /** Raw scorer logit. */
+  /** Scorer logit plus the online preference adjustment. */
   readonly score: number;
   /** softmax over the candidates' scores (Plackett-Luce top-1 probability; sums to 1). */
   readonly probability: number;
@@ -38,6 +38,8 @@ export interface CandidateScore {
   readonly winRate: number;
   /** True when the manifest's llm catalog never saw this id; scored from its description's embedding. */
   readonly unseen: boolean;
+  /** The online preference layer's share of `score` (the user's own ratings on similar queries). */
+  readonly adjustment: number;
 }
 
 export interface ColdStartState {

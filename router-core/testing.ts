@@ -39,6 +39,7 @@ export class MockRouter implements Router {
         probability: c.id === chosen ? 1 : 0,
         winRate: n === 1 ? 1 : c.id === chosen ? 1 : 0,
         unseen: false,
+        adjustment: 0,
       })),
       confidence: 1,
       coldStart: { ratingsUsed: 0, usedColdStartVector: true, personalization: request.personalization ?? true },

@@ -1,8 +1,11 @@
 import { LruMap } from "./embedder/lru";
+import type { PreferenceEvidence } from "./online-preference";
 
 export interface CachedUserVector {
   readonly vector: Float32Array;
   readonly ratingsUsed: number;
+  /** The user's recent ratings for the online preference layer; null without history. */
+  readonly evidence: PreferenceEvidence | null;
 }
 
 /**

@@ -11,8 +11,8 @@ export type TurnRoute = { model: LlmModelRow; decision: DecisionRecord; query: R
 function toDecisionRecord(decision: RouteDecision, models: readonly LlmModelRow[], chosen: LlmModelRow, override: boolean): DecisionRecord {
   // A fallback decision carries no scores: record the chosen model as the only ranked candidate.
   const candidates = decision.fallback
-    ? models.map((m) => ({ modelId: m.id, score: 0, probability: m.id === chosen.id ? 1 : 0, winRate: 0, unseen: false }))
-    : decision.candidates.map((c) => ({ modelId: c.id, score: c.score, probability: c.probability, winRate: c.winRate, unseen: c.unseen }));
+    ? models.map((m) => ({ modelId: m.id, score: 0, probability: m.id === chosen.id ? 1 : 0, winRate: 0, unseen: false, adjustment: 0 }))
+    : decision.candidates.map((c) => ({ modelId: c.id, score: c.score, probability: c.probability, winRate: c.winRate, unseen: c.unseen, adjustment: c.adjustment }));
   return {
     chosenModelId: chosen.id,
     routerVersion: decision.routerVersion ?? "fallback",

@@ -12,7 +12,7 @@ export function toModelMessages(thread: readonly StoredTurn[]): ModelMessage[] {
   });
 }
 
-const candidatesSchema = z.array(z.object({ modelId: z.string(), score: z.number(), probability: z.number(), unseen: z.boolean().optional() }));
+const candidatesSchema = z.array(z.object({ modelId: z.string(), score: z.number(), probability: z.number(), unseen: z.boolean().optional(), adjustment: z.number().optional() }));
 
 function toDecisionSummary(decision: NonNullable<StoredTurn["decision"]>): DecisionSummary {
   const candidates = candidatesSchema.safeParse(decision.candidates);

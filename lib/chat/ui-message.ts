@@ -13,7 +13,8 @@ export type AssistantMetadata = {
 
 export type StoredRating = { thumbsUp: boolean | null; stars: number | null; comment: string | null };
 
-export type CandidateScore = { modelId: string; score: number; probability: number; unseen?: boolean };
+/** adjustment: the share of the score that comes from the user's own ratings on similar questions. */
+export type CandidateScore = { modelId: string; score: number; probability: number; unseen?: boolean; adjustment?: number };
 
 export type DecisionSummary = {
   routerVersion: string;

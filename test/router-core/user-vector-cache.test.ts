@@ -6,7 +6,7 @@ import { UserVectorCache } from "@/router-core/user-vector-cache";
 import { HashEmbedder, TOY_MODEL } from "./helpers";
 
 describe("UserVectorCache", () => {
-  const value = { vector: Float32Array.from([1]), ratingsUsed: 1 };
+  const value = { vector: Float32Array.from([1]), ratingsUsed: 1, evidence: null };
 
   it("keys by (router version, user) and invalidates a user across versions", () => {
     const cache = new UserVectorCache();
@@ -75,7 +75,7 @@ describe("OnnxRouter with a rating that lands while the user's vector is being c
 describe("UserVectorCache namespaces", () => {
   it("dropNamespace removes one router instance's vectors only", () => {
     const cache = new UserVectorCache();
-    const value = { vector: Float32Array.from([1]), ratingsUsed: 1 };
+    const value = { vector: Float32Array.from([1]), ratingsUsed: 1, evidence: null };
     cache.set("v1#1", "u", 0, value);
     cache.set("v1#2", "u", 0, value);
     cache.dropNamespace("v1#1");

@@ -35,16 +35,19 @@ describe("chat API", () => {
     expect(deltas.length).toBeGreaterThanOrEqual(2);
     expect(arrivals[arrivals.length - 1] - arrivals[0]).toBeGreaterThan(400);
 
+    const [decision] = await queryRows<{ chosen_model_id: string; router_version: string; fallback: boolean }>(
+      `SELECT chosen_model_id, router_version, fallback FROM routing_decisions d JOIN turns t ON t.id = d.turn_id WHERE t.chat_session_id = $1`,
+      [sessionId],
+    );
+    expect(decision).toMatchObject({ fallback: false, router_version: expect.stringMatching(/^gmtrouter/) });
     const turns = await queryRows<{ role: string; status: string; model_id: string | null; completion_tokens: number | null }>(
       `SELECT role, status, model_id, completion_tokens FROM turns WHERE chat_session_id = $1 ORDER BY position`,
       [sessionId],
     );
     expect(turns).toEqual([
       { role: "user", status: "completed", model_id: null, completion_tokens: null },
-      { role: "assistant", status: "completed", model_id: "demo-concise", completion_tokens: deltas.length },
+      { role: "assistant", status: "completed", model_id: decision.chosen_model_id, completion_tokens: deltas.length },
     ]);
-    const decisions = await queryRows(`SELECT chosen_model_id FROM routing_decisions d JOIN turns t ON t.id = d.turn_id WHERE t.chat_session_id = $1`, [sessionId]);
-    expect(decisions).toEqual([{ chosen_model_id: "demo-concise" }]);
   });
 
   it("rejects bad chat input with 4xx and a message, writing nothing", async () => {

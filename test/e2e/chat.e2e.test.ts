@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AuthPage } from "./pages/auth-page";
 import { ChatPage } from "./pages/chat-page";
 import { baseUrl, launchBrowser } from "./support/browser";
+import { queryRows } from "./support/db";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -42,7 +43,11 @@ describe("chat in a real browser", () => {
     const lengths = await chat.streamedLengths();
     const final = (await chat.lastAssistant().getByTestId("message-content").textContent())!.length;
     expect(lengths.filter((l) => l < final).length).toBeGreaterThanOrEqual(2);
-    expect(await chat.lastAssistant().getByTestId("model-badge").textContent()).toBe("Demo · Concise");
+    const [decision] = await queryRows<{ chosen_model_id: string; display_name: string }>(
+      `SELECT d.chosen_model_id, m.display_name FROM routing_decisions d JOIN turns t ON t.id = d.turn_id JOIN llm_models m ON m.id = d.chosen_model_id WHERE t.chat_session_id = $1`,
+      [aliceSession],
+    );
+    expect(await chat.lastAssistant().getByTestId("model-badge").textContent()).toBe(decision.display_name);
 
     await alice.page.reload();
     await expect.poll(() => chat.assistantMessages().count()).toBe(1);
@@ -78,6 +83,7 @@ describe("chat in a real browser", () => {
   it("stop mid-stream keeps the partial answer marked stopped", async () => {
     const chat = new ChatPage(alice.page);
     await chat.open(aliceSession);
+    await chat.pickModel("demo-concise");
     await chat.send("Write a long essay [demo:slow]");
     await alice.page.waitForFunction(() => {
       const all = document.querySelectorAll('[data-testid="message-assistant"] [data-testid="message-content"]');

@@ -122,6 +122,35 @@ describe("feedback in a real browser", () => {
     expect(await chat.lastAssistant().getByTestId("thumb-up").getAttribute("aria-pressed")).toBe("true");
   });
 
+  it("three bad ratings for one model and three good ones for another change where the next similar question goes", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await new AuthPage(page).register(`prefs-${randomUUID().slice(0, 8)}@example.test`, "correct horse battery");
+    const chat = new ChatPage(page);
+    await chat.send("Write a Python function that sorts a list of numbers.");
+    await chat.waitForLastAssistant("completed", 1);
+    const before = await chat.lastRoutedModel();
+    const other = ["demo-concise", "demo-detailed", "demo-coder"].find((m) => m !== before)!;
+
+    const questions = ["Write a Python function that reverses a string.", "Write a Python function that removes duplicates from a list.", "Write a Python function that counts words in a text."];
+    let answers = 1;
+    for (const question of questions) {
+      for (const [model, stars] of [[before, 1], [other, 5]] as const) {
+        await chat.pickModel(model);
+        await chat.send(question);
+        await chat.waitForLastAssistant("completed", ++answers);
+        expect(await chat.lastRoutedModel()).toBe(model);
+        await chat.rateLast(stars);
+      }
+    }
+
+    await chat.pickModel("");
+    await chat.send("Write a Python function that sorts a list of words.");
+    await chat.waitForLastAssistant("completed", ++answers);
+    expect(await chat.lastRoutedModel()).not.toBe(before);
+    const popover = await chat.openWhyPopover();
+    expect(await popover.getByTestId("why-state").textContent()).toContain("Personalised with 6 of your ratings");
+  });
+
   it("compare mode streams two answers side by side and stores the vote", async () => {
     const page = await (await browser.newContext()).newPage();
     await new AuthPage(page).register(`compare-${randomUUID().slice(0, 8)}@example.test`, "correct horse battery");

@@ -62,6 +62,27 @@ export class ChatPage {
     return this.page.evaluate(() => window.__streamLengths ?? []);
   }
 
+  async pickModel(modelId: string) {
+    await this.page.getByTestId("model-picker").selectOption(modelId);
+  }
+
+  async lastRoutedModel(): Promise<string> {
+    return (await this.lastAssistant().getByTestId("model-badge").getAttribute("data-model-id")) ?? "";
+  }
+
+  async rateLast(stars: number) {
+    await this.lastAssistant().getByTestId(`star-${stars}`).click();
+    await this.page.waitForFunction((n) => {
+      const all = document.querySelectorAll('[data-testid="message-assistant"]');
+      return all[all.length - 1]?.querySelector(`[data-testid="star-${n}"]`)?.getAttribute("aria-checked") === "true";
+    }, stars);
+  }
+
+  async openWhyPopover() {
+    await this.lastAssistant().getByTestId("model-badge").click();
+    return this.lastAssistant().getByTestId("why-popover");
+  }
+
   async stop() {
     await this.page.getByTestId("stop").click();
   }

@@ -6,9 +6,11 @@
  * run calls the demo LLM directly with the same concurrency.
  *
  *   npx next build && npx tsx bench/load/run.ts --sessions 100 --seconds 30
+ *   (--profile <dir> writes a CPU profile of the app process there)
  *
  * Bounded: at most 500 sessions and 60 s of load; a watchdog ends the run.
  */
+import { existsSync } from "node:fs";
 import pg from "pg";
 import { LoadClient, percentile, type ChatResult } from "./client";
 import { PASSWORD, startStack, type Stack } from "./stack";
@@ -23,9 +25,14 @@ function arg(name: string, fallback: number, max: number): number {
 const SESSIONS = arg("sessions", 100, 500);
 const SECONDS = arg("seconds", 30, 60);
 const BASELINE_SECONDS = arg("baseline-seconds", 10, 30);
+const PROFILE_DIR = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : null;
+
+/** The shipped router model, or the test fixture (a real ONNX router of the same contract) where none is shipped yet. */
+const ROUTER_MODEL_DIR = existsSync("router-core/models/default/manifest.json") ? "router-core/models/default" : "test/fixtures/tiny-model";
 
 /** Limits stay on (their upsert is part of every turn's cost) but high enough not to bind. */
 const LOAD_ENV = {
+  ROUTER_MODEL_DIR,
   RATE_LIMIT_CHAT_PER_USER: "1000000",
   RATE_LIMIT_CHAT_PER_IP: "1000000",
   RATE_LIMIT_REGISTER_PER_IP: "1000000",
@@ -97,7 +104,12 @@ async function verify(dbUrl: string, stats: Stats) {
     const turns = await client.query<{ id: string }>(`SELECT id FROM turns WHERE id = ANY($1::uuid[]) AND status = 'completed' AND content <> ''`, [acked]);
     const stored = await client.query<{ turn_id: string; stars: number }>(`SELECT turn_id, stars FROM ratings WHERE turn_id = ANY($1::uuid[])`, [ratings.map((r) => r.turnId)]);
     const starsByTurn = new Map(stored.rows.map((r) => [r.turn_id, r.stars]));
+    // Whether turns were really routed by the ONNX router or by its fallback to the default model.
+    const routers = await client.query<{ router_version: string; fallback: boolean; n: string; p50: number; p99: number }>(
+      `SELECT router_version, fallback, count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY total_ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY total_ms) AS p99 FROM routing_decisions GROUP BY 1, 2`,
+    );
     return {
+      decisions: routers.rows.map((r) => ({ routerVersion: r.router_version, fallback: r.fallback, count: Number(r.n), routingP50Ms: r.p50, routingP99Ms: r.p99 })),
       ackedTurns: acked.length,
       lostTurns: acked.length - turns.rowCount!,
       ackedRatings: ratings.length,
@@ -137,7 +149,7 @@ async function main() {
     process.exit(2);
   }, (SECONDS + BASELINE_SECONDS + 240) * 1000);
   try {
-    stack = await startStack({ env: LOAD_ENV, tag: "load" });
+    stack = await startStack({ env: LOAD_ENV, tag: "load", nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
     console.error(`app on ${stack.baseUrl}; registering ${SESSIONS} users`);
     const clients = Array.from({ length: SESSIONS }, (_, i) => new LoadClient(stack!.baseUrl, `load-${i}-${Date.now().toString(36)}@example.test`, `10.${(i >> 8) & 255}.${i & 255}.1`));
     const sessions: string[] = [];
@@ -152,7 +164,7 @@ async function main() {
     const writes = await verify(stack.db.url, stats);
     console.error(`baseline: demo LLM directly, ${SESSIONS} concurrent for ${BASELINE_SECONDS} s`);
     const direct = await baseline(stack.demoUrl, SESSIONS, BASELINE_SECONDS);
-    const result = { sessions: SESSIONS, seconds: SECONDS, cpus: (await import("node:os")).cpus().length, load, writes, baseline: direct, ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond };
+    const result = { sessions: SESSIONS, seconds: SECONDS, routerModelDir: ROUTER_MODEL_DIR, cpus: (await import("node:os")).cpus().length, load, writes, baseline: direct, ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond };
     console.log(JSON.stringify(result, null, 2));
     process.exitCode = writes.lostTurns === 0 && writes.lostRatings === 0 && load.http5xx === 0 ? 0 : 1;
   } finally {

@@ -61,7 +61,11 @@ function kill(child: ChildProcess | null, signal: NodeJS.Signals) {
   }
 }
 
-export async function startStack({ env: overrides = {}, tag = "load" }: { env?: Record<string, string>; tag?: string } = {}): Promise<Stack> {
+/**
+ * @param nodeArgs extra flags for the app's Node process, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"]
+ *   (a profile is written when the app exits at close()).
+ */
+export async function startStack({ env: overrides = {}, tag = "load", nodeArgs = [] }: { env?: Record<string, string>; tag?: string; nodeArgs?: string[] } = {}): Promise<Stack> {
   if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npx next build` first.");
   const db = await createTestDatabase(`sb_${tag}`);
   const demoPort = await freePort();
@@ -89,7 +93,7 @@ export async function startStack({ env: overrides = {}, tag = "load" }: { env?: 
 
   const logFile = `/tmp/switchboard-${tag}-${port}.log`;
   const log = createWriteStream(logFile);
-  const app = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const app = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   app.stdout!.pipe(log);
   app.stderr!.pipe(log);
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -106,7 +110,7 @@ export async function startStack({ env: overrides = {}, tag = "load" }: { env?: 
     close: async () => {
       kill(app, "SIGTERM");
       kill(demo, "SIGTERM");
-      await new Promise((r) => setTimeout(r, 500));
+      await Promise.race([new Promise((r) => app.once("exit", r)), new Promise((r) => setTimeout(r, 5_000))]);
       kill(app, "SIGKILL");
       log.end();
       await db.drop();

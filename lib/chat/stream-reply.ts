@@ -6,6 +6,7 @@ import { appendUserTurn, finishAssistantTurn, getLastUserTurn, getThread, record
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { languageModelFor } from "@/lib/llm/providers";
+import { getLogger } from "@/lib/log";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 import { routeTurn } from "./route-turn";
 import { toModelMessages } from "./thread";
@@ -25,10 +26,40 @@ type Outcome = Omit<TurnOutcome, "content" | "latencyMs" | "ttftMs">;
 /** How long the stream waits for the SDK's finish, abort or error callback after the last chunk. */
 const OUTCOME_GRACE_MS = 2_000;
 
+/** Waits between tries to store a turn's outcome: 7.5 s in all, longer than a Postgres restart takes. */
+const OUTCOME_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
+
+const logger = getLogger("chat");
+
+/** The answer streamed but its outcome could not be stored, so the client must not take it as saved. */
+class OutcomeNotStoredError extends Error {
+  constructor() {
+    super("Your answer could not be saved because the database is unavailable. Please send the message again.");
+  }
+}
+
+/** Stores how a turn ended, retrying through a short database outage so that a turn is not left "streaming". */
+async function storeOutcome(args: Parameters<typeof finishAssistantTurn>[0]): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      return await finishAssistantTurn(args);
+    } catch (err) {
+      if (i >= OUTCOME_RETRY_DELAYS_MS.length) {
+        logger.error({ err, turnId: args.id }, "could not store the outcome of a turn");
+        throw new OutcomeNotStoredError();
+      }
+      await new Promise((r) => setTimeout(r, OUTCOME_RETRY_DELAYS_MS[i]));
+    }
+  }
+}
+
 /** A message the user can act on, without leaking provider internals. */
 function describeLlmError(error: unknown): string {
   if (APICallError.isInstance(error)) {
-    return error.statusCode ? `The model endpoint answered HTTP ${error.statusCode}: ${error.message}` : `The model endpoint could not be reached: ${error.message}`;
+    if (!error.statusCode) return `The model endpoint could not be reached: ${error.message}`;
+    if (error.statusCode >= 400) return `The model endpoint answered HTTP ${error.statusCode}: ${error.message}`;
+    // A successful response that broke off mid-answer: the cause (say "terminated") says more than the SDK's wrapper.
+    return `The model stream failed: ${error.cause instanceof Error ? error.cause.message : error.message}`;
   }
   return error instanceof Error ? `The model stream failed: ${error.message}` : "The model stream failed.";
 }
@@ -179,7 +210,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
 
   let recorded: Promise<void> | null = null;
   const finish = (outcome: Outcome) => {
-    recorded ??= finishAssistantTurn({
+    recorded ??= storeOutcome({
       id: assistant.id,
       outcome: { content: attempt.text, latencyMs: Math.round(performance.now() - started), ttftMs: attempt.ttftMs, ...outcome },
     });
@@ -209,7 +240,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
         await finish(attempt.outcome ?? { status: "failed", error: attempt.failure ?? "The model stream ended unexpectedly." });
       }
     },
-    onError: (error) => attempt.failure ?? describeLlmError(error),
+    onError: (error) => (error instanceof OutcomeNotStoredError ? error.message : (attempt.failure ?? describeLlmError(error))),
   });
   return createUIMessageStreamResponse({ stream });
 }

@@ -12,8 +12,9 @@ describe("the LLM server dies mid-stream", () => {
   it("stores the partial answers as failed with a clear error, fails new turns clearly while it is down, and recovers when it is back", async () => {
     const client = await newClient(stack, "llm");
     const sessions = await Promise.all(Array.from({ length: 5 }, () => client.createSession()));
-    const streaming = sessions.map((s) => client.chat(s, "tell me a long story [demo:slow]"));
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The detailed model, picked explicitly (so no fallback), streams for about 20 s at [demo:slow]: every stream is mid-answer at the kill.
+    const streaming = sessions.map((s) => client.chat(s, "tell me a long story [demo:slow]", { modelId: "demo-detailed" }));
+    await new Promise((r) => setTimeout(r, 3_000));
     stack.killDemo();
     const cut = await Promise.all(streaming);
     expect(cut.map((c) => c.completed)).toEqual(sessions.map(() => false));

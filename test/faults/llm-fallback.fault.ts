@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadClient } from "../../bench/load/client";
-import { startStack, type Stack } from "../../bench/load/stack";
+import { PASSWORD, startStack, type Stack } from "../../bench/load/stack";
+import { AuthPage } from "../e2e/pages/auth-page";
+import { ChatPage } from "../e2e/pages/chat-page";
+import { launchBrowser } from "../e2e/support/browser";
 import { newClient, sql } from "./support";
 
 let stack: Stack;
@@ -60,6 +63,32 @@ describe("LLM fallback before the first token", () => {
     const turn = await stored(result.turnId);
     expect(turn.status).toBe("failed");
     expect(turn.content.length).toBeGreaterThan(0);
+  });
+
+  it("tells the user in the chat which model answered after which failed, live and after a reload", async () => {
+    process.env.E2E_BASE_URL = stack.baseUrl;
+    const browser = await launchBrowser();
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await new AuthPage(page).register(`ui-${Date.now().toString(36)}@example.test`, PASSWORD);
+      const chat = new ChatPage(page);
+      // Only the coder model works, so wherever the router ranks it, the models ranked above it fail first.
+      await chat.send("tell me a story [demo:fail@demo-concise] [demo:fail@demo-detailed]");
+      await chat.waitForLastAssistant("completed", 1);
+      const [turn] = await sql<{ failed: string[] }>(
+        stack,
+        `SELECT ARRAY(SELECT f->>'modelId' FROM jsonb_array_elements(d.timings->'llmFallback'->'failed') f) AS failed FROM routing_decisions d JOIN turns t ON t.id = d.turn_id WHERE t.chat_session_id = $1`,
+        [await chat.sessionId()],
+      );
+      expect(turn.failed.length).toBeGreaterThan(0);
+      const expected = `Answered by Demo · Coder after ${turn.failed.join(", ")} failed.`;
+      expect(await chat.lastAssistant().getByTestId("message-fallback").textContent()).toBe(expected);
+      await page.reload();
+      await chat.waitForLastAssistant("completed", 1);
+      expect(await chat.lastAssistant().getByTestId("message-fallback").textContent()).toBe(expected);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("fails the turn with the last model's error once every candidate has failed", async () => {

@@ -166,6 +166,8 @@ describe("admin dashboard with data", () => {
     expect(created.status).toBe(201);
     expect((await admin.request("/api/admin/models", { method: "POST", json: { id, displayName: "again" } })).status).toBe(400);
     expect((await admin.request("/api/admin/models/no-such-model", { method: "PATCH", json: { enabled: false } })).status).toBe(404);
+    const crossSite = await admin.request(`/api/admin/models/${id}`, { method: "PATCH", json: { enabled: true }, headers: { origin: "https://elsewhere.example" } });
+    expect(crossSite.status).toBe(403);
 
     const admin_ = new AdminPage(page);
     expect(await admin_.open("/models")).toBe(200);

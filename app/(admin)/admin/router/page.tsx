@@ -3,6 +3,7 @@ import { DataTable } from "@/components/admin/data-table";
 import { formatDateTime, formatMoney, formatNumber, formatPercent, signedPoints } from "@/components/admin/format";
 import { ActivateVersionButton, RouterActions } from "@/components/admin/router-actions";
 import { Section, StatCard } from "@/components/admin/stat-card";
+import { getRouterState } from "@/lib/ai/router";
 import { getCostSaved, getRouterVsFixed, listRouterVersions, listTrainingRuns } from "@/lib/db/queries/admin/router";
 import { requireAdminPage } from "../../require-admin-page";
 
@@ -21,6 +22,7 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
   const window = { since: new Date(until.getTime() - days * 86_400_000), until };
   const [versions, runs, vsFixed, cost] = await Promise.all([listRouterVersions(), listTrainingRuns({ limit: 20 }), getRouterVsFixed(window), getCostSaved(window)]);
   const active = versions.find((v) => v.active);
+  const live = getRouterState();
 
   return (
     <>
@@ -28,7 +30,13 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
         <h1 className="text-2xl font-semibold">Router</h1>
         <RouterActions />
       </div>
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
+        <StatCard
+          testId="router-stat-live"
+          label="This instance serves"
+          value={live.status === "ready" ? `${live.routerVersion} on ${live.executionProvider}` : "fallback: default model"}
+          hint={live.status === "ready" ? (live.lastError ? `last reload failed: ${live.lastError}` : (live.modelDir ?? undefined)) : `router degraded: ${live.error}`}
+        />
         <StatCard testId="router-stat-active" label="Active version" value={active?.id ?? "none"} hint={active?.activatedAt ? `since ${formatDateTime(active.activatedAt)}` : undefined} />
         <StatCard testId="router-stat-satisfaction" label="Router satisfaction" value={formatPercent(vsFixed.router.satisfaction)} hint={`${formatNumber(vsFixed.router.ratings)} rated router picks, last ${days} days`} />
         <StatCard testId="router-stat-spend" label="Spend" value={formatMoney(cost.actualSpend)} hint={`${formatNumber(cost.turns)} turns, last ${days} days`} />

@@ -11,6 +11,9 @@ in one part):
 Metrics on non-tied votes: pairwise accuracy (a zero score difference counts 1/2), pooled ROC-AUC of
 score differences, per-user macro AUC (undefined for a user with one class, and left out), each with a
 95% CI from bootstrapping users. Predictions of all seeds are pooled per user.
+
+Method ``ours+online``: ``ours`` plus the online preference layer (``training/online.py``) over the
+history each split reveals, beta chosen on validation AUC; fixed-beta rows ``ours+online@b=<beta>``.
 """
 
 from __future__ import annotations
@@ -30,13 +33,21 @@ from .baselines import BASELINES
 from .config import Config, apply_overrides, get_preset
 from .graph import Tensors, build_tensors, group_pairs
 from .importers import import_mtbench_human
+from .online import DEFAULT_KAPPA, pair_preference_diffs
 from .progress import Progress
-from .train import interactions_of_groups, predict_diffs, train_model
+from .train import auc, interactions_of_groups, predict_diffs, train_model
 
 SPLITS = ("within_user", "held_out_questions", "held_out_users")
 REVEAL_K = (0, 5, 10)
 DEFAULT_METHODS = ("random", "always-best-single-model", "global-bt", "per-category-bt", "per-user-bt",
                    "query-knn", "mf-routellm", "gmtrouter-faithful", "ours")
+ONLINE = "ours+online"  # ours + the online preference layer (training/online.py), beta chosen on validation
+ONLINE_BETAS = (0.0, 1.0, 2.0, 4.0, 8.0)
+
+
+def online_row(beta: float) -> str:
+    """Method name of the fixed-beta rows reported next to ``ours+online``."""
+    return f"{ONLINE}@b={beta:g}"
 
 
 @dataclass
@@ -134,10 +145,15 @@ def metrics_with_ci(users: np.ndarray, y: np.ndarray, d: np.ndarray, n_boot: int
 def run_evaluation(
     ds, splits: Sequence[str], seeds: Sequence[int], methods: Sequence[str], variants: Dict[str, Tuple[str, List[str]]],
     faithful_epochs: int, faithful_seeds: int, epochs: Optional[int] = None, n_boot: int = 500, log=print, progress: bool = True,
+    online_betas: Sequence[float] = ONLINE_BETAS, online_kappa: float = DEFAULT_KAPPA,
 ) -> Dict[str, Any]:
+    """``ours+online`` reuses the network trained for ``ours`` on the same split and seed (same config)
+    and adds beta * a (training/online.py) from exactly the history the split reveals; beta is chosen
+    per split and seed on that split's validation AUC (validation history = the training votes, as in
+    model selection), and a row per fixed beta is reported as ``ours+online@b=<beta>``."""
     cfgs: Dict[str, Config] = {}
     for m in methods:
-        if m == "ours":
+        if m in ("ours", ONLINE):
             cfgs[m] = get_preset("default")
         elif m == "gmtrouter-faithful":
             cfgs[m] = apply_overrides(get_preset("faithful"), [f"train.epochs={faithful_epochs}"])
@@ -145,7 +161,7 @@ def run_evaluation(
             preset, ov = variants[m]
             cfgs[m] = apply_overrides(get_preset(preset), ov)
         elif m not in BASELINES:
-            raise ValueError(f"method {m!r}: expected one of {list(BASELINES) + ['gmtrouter-faithful', 'ours'] + list(variants)}")
+            raise ValueError(f"method {m!r}: expected one of {list(BASELINES) + ['gmtrouter-faithful', 'ours', ONLINE] + list(variants)}")
     if epochs is not None:
         for c in cfgs.values():
             c.train.epochs = min(c.train.epochs, epochs)
@@ -156,7 +172,9 @@ def run_evaluation(
         key = (c.data.query_mode, c.model.response_text)
         tensors[m] = next((tensors[o] for o, oc in cfgs.items() if o in tensors and (oc.data.query_mode, oc.model.response_text) == key), None) or build_tensors(ds, c)
     rows: Dict[Tuple[str, str, str], List[Tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+    trained: Dict[Tuple[Any, ...], Any] = {}  # (split, seed, tensors, config) -> net: ours and ours+online share one
     timings: Dict[str, List[float]] = {}
+    online_info: List[Dict[str, Any]] = []
     n_runs = len(splits) * sum(1 for s in seeds for m in methods if not (m == "gmtrouter-faithful" and s >= faithful_seeds))
     bar = Progress(n_runs, "evaluate", progress)
     for seed in seeds:
@@ -174,11 +192,28 @@ def run_evaluation(
                     cfg = Config.from_dict(cfgs[m].to_dict())
                     cfg.train.seed = seed
                     cfg.train.progress = False
-                    net, info = train_model(T, cfg, sp.train, sp.val, log=log)
+                    tkey = (kind, seed, id(T), json.dumps(cfg.to_dict(), sort_keys=True))
+                    if tkey not in trained:
+                        trained[tkey] = train_model(T, cfg, sp.train, sp.val, log=log)[0]
+                    net = trained[tkey]
                     pred = lambda vis, pairs: predict_diffs(net, T, vis, pairs)  # noqa: E731
+                if m == ONLINE:
+                    val_vis, val_pairs = interactions_of_groups(T, sp.train), group_pairs(T, sp.val)
+                    base_v = np.asarray(pred(val_vis, val_pairs), dtype=np.float64)
+                    adj_v = pair_preference_diffs(T, val_vis, val_pairs, online_kappa)
+                    val_auc = {float(b): auc(T.pair_label[val_pairs], base_v + b * adj_v) for b in online_betas}
+                    chosen = max(online_betas, key=lambda b: (val_auc[float(b)], -abs(b)))  # ties: smaller beta
+                    online_info.append({"split": kind, "seed": seed, "valAuc": {f"{b:g}": a for b, a in val_auc.items()},
+                                        "valPairs": int(len(val_pairs)), "chosenBeta": float(chosen)})
                 for cond, (vis, pairs) in sp.tests.items():
                     d = np.asarray(pred(vis, pairs), dtype=np.float64)
-                    rows.setdefault((kind, cond, m), []).append((T.it_user[T.pair_a[pairs]], T.pair_label[pairs], d))
+                    key_rows = (T.it_user[T.pair_a[pairs]], T.pair_label[pairs])
+                    if m == ONLINE:
+                        adj = pair_preference_diffs(T, vis, pairs, online_kappa)
+                        for b in online_betas:
+                            rows.setdefault((kind, cond, online_row(b)), []).append((*key_rows, d + b * adj))
+                        d = d + chosen * adj
+                    rows.setdefault((kind, cond, m), []).append((*key_rows, d))
                 timings.setdefault(m, []).append(time.perf_counter() - t0)
                 bar.set_postfix(f"{kind} seed={seed} {m} {time.perf_counter() - t0:.0f}s")
                 bar.update()
@@ -193,6 +228,7 @@ def run_evaluation(
         "faithfulEpochs": faithful_epochs, "configs": {m: c.to_dict() for m, c in cfgs.items()},
         "secondsPerRun": {m: float(np.mean(t)) for m, t in timings.items()},
         "results": compute_results(predictions, n_boot), "predictions": predictions,
+        **({"online": {"betas": [float(b) for b in online_betas], "kappa": online_kappa, "selection": online_info}} if ONLINE in methods else {}),
     }
 
 
@@ -217,6 +253,9 @@ def format_table(report: Dict[str, Any]) -> str:
     lines = []
     key = lambda r: (SPLITS.index(r["split"]) if r["split"] in SPLITS else 9, r["condition"])  # noqa: E731
     order = {m: i for i, m in enumerate(report["methods"])}
+    if ONLINE in order:
+        for j, b in enumerate(report.get("online", {}).get("betas", ONLINE_BETAS)):
+            order[online_row(b)] = order[ONLINE] + (j + 1) / 100
     blocks: Dict[Tuple[str, str], List[Dict[str, Any]]] = {}
     for r in sorted(report["results"], key=key):
         blocks.setdefault((r["split"], r["condition"]), []).append(r)
@@ -246,6 +285,9 @@ def merge_reports(reports: List[Dict[str, Any]], n_boot: int = 500) -> Dict[str,
         for m, t in r["secondsPerRun"].items():
             times.setdefault(m, []).append(t)
     out["secondsPerRun"] = {m: float(np.mean(t)) for m, t in times.items()}
+    online = [r["online"] for r in reports if "online" in r]
+    if online:
+        out["online"] = {**online[0], "selection": [x for o in online for x in o["selection"]]}
     return out
 
 
@@ -291,6 +333,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--faithful-seeds", type=int, default=1, help="run gmtrouter-faithful on the first N seeds only (time)")
     p.add_argument("--epochs", type=int, help="cap every trained model's episodes (quick runs)")
     p.add_argument("--bootstrap", type=int, default=500, help="bootstrap resamples for CIs")
+    p.add_argument("--online-betas", default=",".join(f"{b:g}" for b in ONLINE_BETAS), help=f"beta grid of {ONLINE} (chosen on validation)")
+    p.add_argument("--online-kappa", type=float, default=DEFAULT_KAPPA, help=f"kappa of {ONLINE}")
     p.add_argument("--out", type=Path, default=Path("training/results"), help="writes eval.json and eval.md here")
     args = p.parse_args(argv)
     if args.merge:
@@ -311,6 +355,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         report = run_evaluation(
             ds, [s for s in args.splits.split(",") if s], [int(x) for x in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds)), [m for m in args.methods.split(",") if m],
             variants, args.faithful_epochs, args.faithful_seeds, args.epochs, args.bootstrap, log=lambda s: print(s, file=sys.stderr),
+            online_betas=[float(b) for b in args.online_betas.split(",") if b], online_kappa=args.online_kappa,
         )
         report["command"] = "/usr/bin/python3 -m training evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
         report["seconds"] = time.perf_counter() - t0

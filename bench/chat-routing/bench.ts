@@ -60,7 +60,7 @@ async function main() {
     users.push({ history, id });
   }
 
-  const route = (userId: string, i: number) => router.routeQuery({ userId, message: `New bench question ${i}: how should I structure a report on topic ${i}?`, earlierUserMessages: [], candidates });
+  const route = (userId: string, i: number, tag = "warm-up") => router.routeQuery({ userId, message: `New bench question ${i} (${tag}): how should I structure a report on topic ${i}?`, earlierUserMessages: [], candidates });
   // One cold encode per user embeds and stores its history's queries, as routing does in the app over time.
   for (const u of users) await route(u.id, -1);
 
@@ -73,7 +73,7 @@ async function main() {
       for (let i = 0; i < ITERATIONS; i++) {
         if (cache === "cold") router.invalidateUserVector(u.id);
         const started = performance.now();
-        const d = await route(u.id, i);
+        const d = await route(u.id, i, `${u.history}-${cache}`);
         const total = performance.now() - started;
         t.embed.push(d.timings.embedMs);
         t.historyLoad.push(d.timings.historyLoadMs);

@@ -134,11 +134,20 @@ export async function routeQuery(args: RouteArgs): Promise<RouteDecision> {
   return h.registry.route(args);
 }
 
-/** Call after a user's ratings change on this instance; other instances notice through the history stamp. */
+/**
+ * Call after a user's ratings change on this instance (other instances notice
+ * through the history stamp). The stale vector is dropped at once and the user
+ * is re-encoded in the background, so their next turn finds a warm cache.
+ */
 export function invalidateUserVector(userId: string): void {
   const h = holder();
   h.registry.invalidateUser(userId);
   h.historyStamps.delete(userId);
+  void (async () => {
+    const stamp = await historyStamp(userId);
+    await h.registry.refreshUser(userId);
+    h.historyStamps.set(userId, stamp);
+  })().catch((err: unknown) => logger.warn(`re-encoding user ${userId} after a rating failed: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 /**

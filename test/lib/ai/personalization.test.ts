@@ -77,8 +77,8 @@ describe("personalised routing with the shipped model", () => {
     expect((await route(dave)).userCache).toBe("hit");
 
     await rateHistory(dave, disliked, liked, CODING.slice(1, 2));
+    // The rating re-encodes dave in the background; whether this turn or that refresh encodes, it sees the new rating.
     const after = await route(dave);
-    expect(after.userCache).toBe("miss");
     expect(after.coldStart.ratingsUsed).toBe(before.coldStart.ratingsUsed + 2);
     expect(probabilityOf(after, disliked)).toBeGreaterThan(probabilityOf(before, disliked));
   });

@@ -35,12 +35,11 @@ function toDecisionRecord(decision: RouteDecision, models: readonly LlmModelRow[
  * the override itself becomes a preference signal in the user's graph.
  */
 export async function routeTurn({ userId, chatSessionId, queryText, overrideModelId }: { userId: string; chatSessionId: string; queryText: string; overrideModelId?: string }): Promise<TurnRoute> {
-  const models = await listEnabledModels();
+  const [models, earlier] = await Promise.all([listEnabledModels(), listUserMessages({ chatSessionId })]);
   if (models.length === 0) throw new AppError("unavailable:model", "No language model is enabled. Ask an administrator to enable one.");
   const picked = overrideModelId ? models.find((m) => m.id === overrideModelId) : undefined;
   if (overrideModelId && !picked) throw new AppError("bad_request:model", `Model "${overrideModelId}" is not available.`);
 
-  const earlier = await listUserMessages({ chatSessionId });
   // On regenerate the current message is already stored as the session's last user turn.
   if (earlier[earlier.length - 1] === queryText) earlier.pop();
   const decision = await routeQuery({ userId, message: queryText, earlierUserMessages: earlier, candidates: models.map((m) => ({ id: m.id, description: m.description })) });

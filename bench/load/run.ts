@@ -6,7 +6,8 @@
  * run calls the demo LLM directly with the same concurrency.
  *
  *   npx next build && npx tsx bench/load/run.ts --sessions 100 --seconds 30
- *   (--profile <dir> writes a CPU profile of the app process there)
+ *   (--instances N runs N app processes sharing the database, clients spread over them;
+ *    --profile <dir> writes CPU profiles of the app processes there)
  *
  * Bounded: at most 500 sessions and 60 s of load; a watchdog ends the run.
  */
@@ -25,6 +26,7 @@ function arg(name: string, fallback: number, max: number): number {
 const SESSIONS = arg("sessions", 100, 500);
 const SECONDS = arg("seconds", 30, 60);
 const BASELINE_SECONDS = arg("baseline-seconds", 10, 30);
+const INSTANCES = arg("instances", 1, 4);
 const PROFILE_DIR = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : null;
 
 /** The shipped router model, or the test fixture (a real ONNX router of the same contract) where none is shipped yet. */
@@ -149,9 +151,9 @@ async function main() {
     process.exit(2);
   }, (SECONDS + BASELINE_SECONDS + 240) * 1000);
   try {
-    stack = await startStack({ env: LOAD_ENV, tag: "load", nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
-    console.error(`app on ${stack.baseUrl}; registering ${SESSIONS} users`);
-    const clients = Array.from({ length: SESSIONS }, (_, i) => new LoadClient(stack!.baseUrl, `load-${i}-${Date.now().toString(36)}@example.test`, `10.${(i >> 8) & 255}.${i & 255}.1`));
+    stack = await startStack({ env: LOAD_ENV, tag: "load", instances: INSTANCES, nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
+    console.error(`app on ${stack.baseUrls.join(", ")}; registering ${SESSIONS} users`);
+    const clients = Array.from({ length: SESSIONS }, (_, i) => new LoadClient(stack!.baseUrls[i % INSTANCES], `load-${i}-${Date.now().toString(36)}@example.test`, `10.${(i >> 8) & 255}.${i & 255}.1`));
     const sessions: string[] = [];
     await inBatches(clients, 8, (c) => c.register(PASSWORD));
     for (const c of clients) sessions.push(await c.createSession());
@@ -164,7 +166,7 @@ async function main() {
     const writes = await verify(stack.db.url, stats);
     console.error(`baseline: demo LLM directly, ${SESSIONS} concurrent for ${BASELINE_SECONDS} s`);
     const direct = await baseline(stack.demoUrl, SESSIONS, BASELINE_SECONDS);
-    const result = { sessions: SESSIONS, seconds: SECONDS, routerModelDir: ROUTER_MODEL_DIR, cpus: (await import("node:os")).cpus().length, load, writes, baseline: direct, ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond };
+    const result = { sessions: SESSIONS, seconds: SECONDS, instances: INSTANCES, routerModelDir: ROUTER_MODEL_DIR, cpus: (await import("node:os")).cpus().length, load, writes, baseline: direct, ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond };
     console.log(JSON.stringify(result, null, 2));
     process.exitCode = writes.lostTurns === 0 && writes.lostRatings === 0 && load.http5xx === 0 ? 0 : 1;
   } finally {

@@ -10,6 +10,8 @@ import { createTestDatabase, type TestDatabase } from "../../test/support/databa
  */
 export type Stack = {
   baseUrl: string;
+  /** Every app instance's URL (the first is baseUrl); instances share the database and the LLM, as behind a load balancer. */
+  baseUrls: string[];
   db: TestDatabase;
   demoUrl: string;
   logFile: string;
@@ -62,15 +64,20 @@ function kill(child: ChildProcess | null, signal: NodeJS.Signals) {
 }
 
 /**
- * @param nodeArgs extra flags for the app's Node process, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"]
- *   (a profile is written when the app exits at close()).
+ * @param nodeArgs extra flags for the app's Node processes, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"]
+ *   (a profile is written when an app exits at close()).
+ * @param instances how many `next start` processes to run (a Node process serves on one core).
  */
-export async function startStack({ env: overrides = {}, tag = "load", nodeArgs = [] }: { env?: Record<string, string>; tag?: string; nodeArgs?: string[] } = {}): Promise<Stack> {
+export async function startStack({
+  env: overrides = {},
+  tag = "load",
+  nodeArgs = [],
+  instances = 1,
+}: { env?: Record<string, string>; tag?: string; nodeArgs?: string[]; instances?: number } = {}): Promise<Stack> {
   if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npx next build` first.");
   const db = await createTestDatabase(`sb_${tag}`);
   const demoPort = await freePort();
   const demoUrl = `http://127.0.0.1:${demoPort}/v1`;
-  const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -91,16 +98,23 @@ export async function startStack({ env: overrides = {}, tag = "load", nodeArgs =
   const seeded = spawnSync(TSX, ["--conditions=react-server", "scripts/setup.ts"], { env, encoding: "utf8" });
   if (seeded.status !== 0) throw new Error(`setup failed: ${seeded.stderr}`);
 
-  const logFile = `/tmp/switchboard-${tag}-${port}.log`;
+  const logFile = `/tmp/switchboard-${tag}-${demoPort}.log`;
   const log = createWriteStream(logFile);
-  const app = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  app.stdout!.pipe(log);
-  app.stderr!.pipe(log);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(`${baseUrl}/api/health`, app);
+  const apps: ChildProcess[] = [];
+  const baseUrls: string[] = [];
+  for (let i = 0; i < instances; i++) {
+    const port = await freePort();
+    const app = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    app.stdout!.pipe(log, { end: false });
+    app.stderr!.pipe(log, { end: false });
+    apps.push(app);
+    baseUrls.push(`http://127.0.0.1:${port}`);
+    await waitFor(`${baseUrls[i]}/api/health`, app);
+  }
 
   return {
-    baseUrl,
+    baseUrl: baseUrls[0],
+    baseUrls,
     db,
     demoUrl,
     logFile,
@@ -108,10 +122,10 @@ export async function startStack({ env: overrides = {}, tag = "load", nodeArgs =
     killDemo: () => kill(demo, "SIGKILL"),
     startDemo,
     close: async () => {
-      kill(app, "SIGTERM");
+      for (const app of apps) kill(app, "SIGTERM");
       kill(demo, "SIGTERM");
-      await Promise.race([new Promise((r) => app.once("exit", r)), new Promise((r) => setTimeout(r, 5_000))]);
-      kill(app, "SIGKILL");
+      await Promise.race([Promise.all(apps.map((app) => new Promise((r) => (app.exitCode !== null ? r(null) : app.once("exit", r))))), new Promise((r) => setTimeout(r, 5_000))]);
+      for (const app of apps) kill(app, "SIGKILL");
       log.end();
       await db.drop();
     },

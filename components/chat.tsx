@@ -2,11 +2,11 @@
 
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
-import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage } from "@/lib/chat/ui-message";
 import { CompareView, type Comparison } from "./compare-view";
 import { Message } from "./message";
+import { announceSessionsChanged } from "./sessions-changed";
 
 type ModelOption = { id: string; displayName: string };
 
@@ -17,7 +17,6 @@ async function createSession(): Promise<string> {
 }
 
 export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId?: string; initialMessages: ChatMessage[]; models: ModelOption[] }) {
-  const router = useRouter();
   const sessionId = useRef(chatSessionId);
   const override = useRef<string | undefined>(undefined);
   const [input, setInput] = useState("");
@@ -49,7 +48,7 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
     id: chatSessionId,
     messages: initialMessages,
     transport,
-    onFinish: () => router.refresh(),
+    onFinish: announceSessionsChanged,
   });
 
   useEffect(() => {

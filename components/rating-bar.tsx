@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { StoredRating } from "@/lib/chat/ui-message";
 
 type Draft = { thumbsUp: boolean | null; stars: number | null; comment: string | null };
@@ -9,15 +9,15 @@ const EMPTY: Draft = { thumbsUp: null, stars: null, comment: null };
 
 /** Thumbs, 1–5 stars and an optional comment on one answer; optimistic, rolled back when the server refuses. */
 export function RatingBar({ turnId, initial }: { turnId: string; initial: StoredRating | null }) {
-  const [saved, setSaved] = useState<Draft>(initial ?? EMPTY);
   const [shown, setShown] = useState<Draft>(initial ?? EMPTY);
   const [error, setError] = useState<string | null>(null);
   const [commenting, setCommenting] = useState(false);
+  // Clicks can come faster than renders: each change builds on the latest request, and requests go out in order.
+  const latest = useRef<Draft>(initial ?? EMPTY);
+  const saved = useRef<Draft>(initial ?? EMPTY);
+  const queue = useRef<Promise<void>>(Promise.resolve());
 
-  async function submit(next: Draft) {
-    const previous = saved;
-    setShown(next);
-    setError(null);
+  async function send(next: Draft) {
     const clearing = next.thumbsUp === null && next.stars === null;
     const response = await fetch("/api/ratings", {
       method: clearing ? "DELETE" : "PUT",
@@ -25,15 +25,24 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
       body: JSON.stringify(clearing ? { turnId } : { turnId, ...next }),
     }).catch(() => null);
     if (response?.ok) {
-      setSaved(next);
+      saved.current = next;
       return;
     }
-    setShown(previous);
+    latest.current = saved.current;
+    setShown(saved.current);
     const body = (await response?.json().catch(() => null)) as { error?: string } | null;
     setError(body?.error ?? "Could not save your rating.");
   }
 
-  const thumb = (up: boolean) => submit({ ...shown, thumbsUp: shown.thumbsUp === up ? null : up });
+  function submit(change: (draft: Draft) => Draft) {
+    const next = change(latest.current);
+    latest.current = next;
+    setShown(next);
+    setError(null);
+    queue.current = queue.current.then(() => send(next));
+  }
+
+  const thumb = (up: boolean) => submit((d) => ({ ...d, thumbsUp: d.thumbsUp === up ? null : up }));
   return (
     <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500" data-testid="rating-bar">
       <button type="button" aria-pressed={shown.thumbsUp === true} onClick={() => thumb(true)} data-testid="thumb-up" title="Good answer" className={shown.thumbsUp === true ? "text-emerald-600" : "hover:text-zinc-800"}>
@@ -49,7 +58,7 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
             type="button"
             role="radio"
             aria-checked={shown.stars === n}
-            onClick={() => submit({ ...shown, stars: shown.stars === n ? null : n })}
+            onClick={() => submit((d) => ({ ...d, stars: d.stars === n ? null : n }))}
             data-testid={`star-${n}`}
             className={shown.stars !== null && n <= shown.stars ? "text-amber-500" : "text-zinc-300 hover:text-amber-400"}
           >
@@ -69,7 +78,7 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
             e.preventDefault();
             const comment = (new FormData(e.currentTarget).get("comment") as string).trim();
             setCommenting(false);
-            void submit({ ...shown, comment: comment || null });
+            submit((d) => ({ ...d, comment: comment || null }));
           }}
         >
           <input name="comment" defaultValue={shown.comment ?? ""} maxLength={500} data-testid="rating-comment" className="rounded border px-1 py-0.5" />

@@ -2,19 +2,33 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
 import { logout } from "@/app/(auth)/actions";
+import { SESSIONS_CHANGED } from "./sessions-changed";
 
 type SessionItem = { id: string; title: string };
 
 export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: { email: string; role: "user" | "admin" } }) {
   const router = useRouter();
   const pathname = usePathname();
+  const [items, setItems] = useState(sessions);
+  useEffect(() => setItems(sessions), [sessions]);
+
+  // Re-reads the list on its own rather than refreshing the page, which would remount an open chat and drop what is being typed.
+  const reload = useCallback(async () => {
+    const response = await fetch("/api/sessions");
+    if (response.ok) setItems(((await response.json()) as { sessions: SessionItem[] }).sessions);
+  }, []);
+  useEffect(() => {
+    window.addEventListener(SESSIONS_CHANGED, reload);
+    return () => window.removeEventListener(SESSIONS_CHANGED, reload);
+  }, [reload]);
 
   async function rename(session: SessionItem) {
     const title = window.prompt("Rename chat", session.title)?.trim();
     if (!title || title === session.title) return;
     const response = await fetch(`/api/sessions/${session.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title }) });
-    if (response.ok) router.refresh();
+    if (response.ok) await reload();
   }
 
   async function remove(session: SessionItem) {
@@ -22,7 +36,7 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: { e
     const response = await fetch(`/api/sessions/${session.id}`, { method: "DELETE" });
     if (!response.ok) return;
     if (pathname === `/chat/${session.id}`) router.push("/");
-    router.refresh();
+    await reload();
   }
 
   return (
@@ -33,7 +47,7 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: { e
         </Link>
       </div>
       <nav className="flex-1 overflow-y-auto px-2" data-testid="session-list">
-        {sessions.map((s) => (
+        {items.map((s) => (
           <div key={s.id} className={`group flex items-center rounded-md text-sm ${pathname === `/chat/${s.id}` ? "bg-zinc-200" : "hover:bg-zinc-100"}`}>
             <Link href={`/chat/${s.id}`} data-testid="session-link" className="flex-1 truncate px-2 py-1.5">
               {s.title}

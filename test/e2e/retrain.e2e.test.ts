@@ -104,7 +104,8 @@ describe("admin router API over HTTP", () => {
     const rolledBack = await admin.request("/api/admin/router/versions/default/activate", { method: "POST", json: {} });
     expect(rolledBack.status).toBe(200);
     expect(await queryRows(`SELECT id FROM router_versions WHERE active`)).toEqual([]);
-    await new Promise((r) => setTimeout(r, 500));
+    // Keep the traffic going until several turns were answered around the swaps, however slow the machine.
+    for (const deadline = Date.now() + 30_000; statuses.length < 6 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
     chatting = false;
     await Promise.all(traffic);
 

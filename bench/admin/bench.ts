@@ -8,24 +8,13 @@
  * Needs `npx next build` first and a database filled by bench/synthetic/generate.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { freePort, waitForHttp } from "../../test/support/net";
 import { SYNTHETIC_ADMIN } from "../synthetic/synthetic-data";
 
 const { values } = parseArgs({ options: { url: { type: "string" }, runs: { type: "string", default: "5" }, "base-url": { type: "string" } } });
 const RUNS = Number(values.runs);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(databaseUrl: string): Promise<{ baseUrl: string; app: ChildProcess }> {
   const port = await freePort();
@@ -35,16 +24,8 @@ async function startServer(databaseUrl: string): Promise<{ baseUrl: string; app:
     detached: true,
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 240; i++) {
-    if (app.exitCode !== null) throw new Error(`next start exited with ${app.exitCode}`);
-    try {
-      if ((await fetch(`${baseUrl}/login`)).ok) return { baseUrl, app };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("the server did not start within 60 s");
+  await waitForHttp(`${baseUrl}/login`, app);
+  return { baseUrl, app };
 }
 
 async function signIn(baseUrl: string): Promise<string> {

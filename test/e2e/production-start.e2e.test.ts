@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "./support/api-client";
+import { freePort } from "../support/net";
 import { queryRows } from "./support/db";
 
 /**
@@ -18,17 +18,6 @@ type Server = { process: ChildProcess; url: string; output: () => string };
 const servers: Server[] = [];
 let demoUrl: string;
 let apiKey: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(command: string, args: (port: number) => string[], extraEnv: (port: number) => Record<string, string> = () => ({})): Promise<Server> {
   const port = await freePort();

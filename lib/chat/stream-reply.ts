@@ -73,7 +73,6 @@ type Attempt = {
   failure: string | null;
   outcome: Outcome | null;
   outcomeKnown: Promise<void>;
-  timedOut: () => boolean;
 };
 
 function startAttempt(model: LlmModelRow, messages: ModelMessage[], requestSignal: AbortSignal, turnStarted: number): Attempt {
@@ -112,7 +111,6 @@ function startAttempt(model: LlmModelRow, messages: ModelMessage[], requestSigna
     failure: null,
     outcome: null,
     outcomeKnown,
-    timedOut: () => timeout.signal.aborted && !requestSignal.aborted,
     reader: result
       .toUIMessageStream<ChatMessage>({
         messageMetadata: ({ part }): AssistantMetadata | undefined => (part.type === "finish" ? { status: "completed" } : undefined),
@@ -219,13 +217,9 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const startMetadata: AssistantMetadata = { turnId: assistant.id, modelId: attempt.model.id, modelName: attempt.model.displayName, status: "streaming", decision: routed };
 
   const stream = createUIMessageStream<ChatMessage>({
-    // Forwarded part by part so that a first-token timeout reaches the client as an error, not as a user abort.
+    // Forwarded part by part: the start part gets the metadata of the model that answered.
     execute: async ({ writer }) => {
-      const forward = (part: Chunk) => {
-        if (part.type === "start") writer.write({ ...part, messageMetadata: startMetadata });
-        else if (part.type === "abort" && attempt.timedOut()) writer.write({ type: "error", errorText: attempt.failure ?? "The model sent nothing in time." });
-        else writer.write(part);
-      };
+      const forward = (part: Chunk) => writer.write(part.type === "start" ? { ...part, messageMetadata: startMetadata } : part);
       try {
         if (firstChunks === null) {
           writer.write({ type: "start", messageMetadata: startMetadata });

@@ -1,12 +1,28 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { env } from "@/lib/env";
+import { getLogger } from "@/lib/log";
 import { PrismaClient } from "./generated/client";
 
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
+const logger = getLogger("db");
+
+/**
+ * The connection pool. When the server drops connections (a restart, an admin
+ * kill) each pg client emits "error"; one that is checked out at that moment
+ * has no listener of the pool's, and an unhandled "error" event would take the
+ * whole process down. Every client therefore keeps a listener of its own; the
+ * failed query still fails, and the pool replaces the broken connection.
+ */
+export function createPool(): pg.Pool {
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE, connectionTimeoutMillis: env.DATABASE_POOL_TIMEOUT_MS });
+  pool.on("error", (err) => logger.warn({ err }, "idle database connection lost"));
+  pool.on("connect", (client) => client.on("error", (err) => logger.warn({ err }, "database connection lost")));
+  return pool;
+}
+
 /** The one Prisma client; reused across hot reloads in development. */
-export const prisma: PrismaClient =
-  globalForPrisma.prisma ??
-  new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE, connectionTimeoutMillis: env.DATABASE_POOL_TIMEOUT_MS }) });
+export const prisma: PrismaClient = globalForPrisma.prisma ?? new PrismaClient({ adapter: new PrismaPg(createPool(), { disposeExternalPool: true }) });
 
 if (env.NODE_ENV !== "production") globalForPrisma.prisma = prisma;

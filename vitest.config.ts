@@ -1,15 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-
-const root = fileURLToPath(new URL(".", import.meta.url));
+import { resolve } from "./vitest.shared";
 
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^server-only$/, replacement: `${root}test/support/server-only.ts` },
-      { find: /^@\//, replacement: root },
-    ],
-  },
+  resolve,
   test: {
     environment: "node",
     include: ["test/**/*.test.ts"],

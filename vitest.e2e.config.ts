@@ -1,16 +1,9 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-
-const root = fileURLToPath(new URL(".", import.meta.url));
+import { resolve } from "./vitest.shared";
 
 /** Browser and HTTP tests against the production build, a real database and the demo LLM server. */
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^server-only$/, replacement: `${root}test/support/server-only.ts` },
-      { find: /^@\//, replacement: root },
-    ],
-  },
+  resolve,
   test: {
     environment: "node",
     include: ["test/e2e/**/*.e2e.test.ts"],

@@ -1,7 +1,5 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-
-const root = fileURLToPath(new URL(".", import.meta.url));
+import { resolve } from "./vitest.shared";
 
 /**
  * Fault injection against the production build: each file starts its own app,
@@ -10,12 +8,7 @@ const root = fileURLToPath(new URL(".", import.meta.url));
  * connection pool) and checks recovery and that no acknowledged write is lost.
  */
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^server-only$/, replacement: `${root}test/support/server-only.ts` },
-      { find: /^@\//, replacement: root },
-    ],
-  },
+  resolve,
   test: {
     environment: "node",
     // Not *.test.ts, so the unit run (vitest.config.ts) never picks these up.

@@ -20,6 +20,9 @@ export default async function setup() {
     AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
     DEMO_LLM_URL: demo.url,
     LLM_FIRST_TOKEN_TIMEOUT_MS: "3000",
+    // Every test client registers and signs in from 127.0.0.1; the limits themselves are tested in the faults suite.
+    RATE_LIMIT_REGISTER_PER_IP: "10000",
+    RATE_LIMIT_LOGIN_PER_IP: "10000",
     NEXT_TELEMETRY_DISABLED: "1",
   };
   const seeded = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/setup.ts"], { env, encoding: "utf8" });

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { freePort, waitForHttp } from "../../test/support/net";
 
 /**
  * The real app on loopback for load and fault runs: a fresh migrated database,
@@ -27,31 +27,6 @@ export const PASSWORD = "load-test password 0123";
 export const AUTH_SECRET = "load-secret-0123456789abcdef0123456789";
 
 const TSX = "node_modules/.bin/tsx";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with code ${child.exitCode}`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
 
 function kill(child: ChildProcess | null, signal: NodeJS.Signals) {
   if (child?.pid && child.exitCode === null) {
@@ -91,7 +66,7 @@ export async function startStack({
   let demo: ChildProcess | null = null;
   const startDemo = async () => {
     demo = spawn(TSX, ["scripts/demo-llm.ts"], { env, stdio: "ignore", detached: true });
-    await waitFor(`${demoUrl}/models`, demo);
+    await waitForHttp(`${demoUrl}/models`, demo);
   };
   await startDemo();
 
@@ -109,7 +84,7 @@ export async function startStack({
     app.stderr!.pipe(log, { end: false });
     apps.push(app);
     baseUrls.push(`http://127.0.0.1:${port}`);
-    await waitFor(`${baseUrls[i]}/api/health`, app);
+    await waitForHttp(`${baseUrls[i]}/api/health`, app);
   }
 
   return {

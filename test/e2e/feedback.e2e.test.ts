@@ -1,4 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthPage } from "./pages/auth-page";
@@ -164,7 +168,19 @@ describe("feedback in a real browser", () => {
     expect(left).not.toBe(right);
     await page.getByTestId("vote-a").click();
     await page.waitForURL(new RegExp(`/chat/${id}$`));
-    const votes = await queryRows<{ winner: string }>(`SELECT c.winner FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`, [id]);
-    expect(votes).toEqual([{ winner: "a" }]);
+    const votes = await queryRows<{ id: string; winner: string }>(`SELECT c.id, c.winner FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`, [id]);
+    expect(votes.map((v) => v.winner)).toEqual(["a"]);
+
+    // The vote reaches training: the app export, read by the trainer's importer, holds it as a comparison group.
+    const dir = mkdtempSync(join(tmpdir(), "compare-export-"));
+    const exported = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/export-app-data.ts", "--out", join(dir, "app.jsonl")], {
+      env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL },
+      encoding: "utf8",
+    });
+    expect(exported.status, exported.stderr).toBe(0);
+    const imported = spawnSync("/usr/bin/python3", ["-m", "training", "import", "app", "--in", join(dir, "app.jsonl"), "--out", join(dir, "app.dataset.json"), "--no-embed"], { encoding: "utf8" });
+    expect(imported.status, imported.stderr).toBe(0);
+    const dataset = JSON.parse(readFileSync(join(dir, "app.dataset.json"), "utf8")) as { groups: { id: string; interactions: string[] }[] };
+    expect(dataset.groups.find((g) => g.id === votes[0].id)?.interactions).toHaveLength(2);
   });
 });

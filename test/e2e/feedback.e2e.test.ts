@@ -167,7 +167,8 @@ describe("feedback in a real browser", () => {
     const [left, right] = await Promise.all([page.getByTestId("compare-a").getByTestId("model-badge").textContent(), page.getByTestId("compare-b").getByTestId("model-badge").textContent()]);
     expect(left).not.toBe(right);
     await page.getByTestId("vote-a").click();
-    await page.waitForURL(new RegExp(`/chat/${id}$`));
+    // After the vote the page reloads the thread, without the side-by-side view.
+    await page.getByTestId("compare-view").waitFor({ state: "detached" });
     const votes = await queryRows<{ id: string; winner: string }>(`SELECT c.id, c.winner FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`, [id]);
     expect(votes.map((v) => v.winner)).toEqual(["a"]);
 

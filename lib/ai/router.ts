@@ -7,7 +7,7 @@ import {
   OnnxRouter,
   OpenAICompatibleEmbedder,
   RouterRegistry,
-  UseLiteEmbedder,
+  UseLiteWorkerEmbedder,
   type Candidate,
   type Embedder,
   type RegistryState,
@@ -47,7 +47,8 @@ function createEmbedder(): Promise<Embedder> {
     const apiKey = env.EMBEDDINGS_API_KEY_ENV ? readEnvVar(env.EMBEDDINGS_API_KEY_ENV) : undefined;
     return Promise.resolve(new CachedEmbedder(new OpenAICompatibleEmbedder({ baseURL: env.EMBEDDINGS_BASE_URL, model: env.EMBEDDINGS_MODEL, dim: env.EMBEDDINGS_DIM, apiKey })));
   }
-  return UseLiteEmbedder.create().then((e) => new CachedEmbedder(e));
+  // In a worker thread: the ~13 ms of encoder compute per query leaves the event loop free for other requests.
+  return UseLiteWorkerEmbedder.create().then((e) => new CachedEmbedder(e));
 }
 
 function holder(): RouterHolder {

@@ -184,7 +184,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
 
   const userTurn = previous ?? (await appendUserTurn({ chatSessionId: req.chatSessionId, userId: req.userId, content: queryText }));
   const messages = toModelMessages(await getThread({ chatSessionId: req.chatSessionId }));
-  const routed: DecisionSummary = { ...route.decision, candidates: route.decision.candidates as DecisionSummary["candidates"] };
+  const routed: DecisionSummary = route.decision;
 
   const started = performance.now();
   const failed: { modelId: string; error: string; elapsedMs: number }[] = [];

@@ -14,7 +14,7 @@ export type AssistantMetadata = {
 export type StoredRating = { thumbsUp: boolean | null; stars: number | null; comment: string | null };
 
 /** adjustment: the share of the score that comes from the user's own ratings on similar questions. */
-export type CandidateScore = { modelId: string; score: number; probability: number; unseen?: boolean; adjustment?: number };
+export type CandidateScore = { modelId: string; score: number; probability: number; winRate?: number; unseen?: boolean; adjustment?: number };
 
 export type DecisionSummary = {
   routerVersion: string;

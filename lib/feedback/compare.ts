@@ -27,11 +27,11 @@ export function pickChallenger(top: Scored, others: readonly Scored[], ratingsBy
 export async function startComparison({ userId, chatSessionId, text }: { userId: string; chatSessionId: string; text: string }) {
   await getChatSessionForUser({ id: chatSessionId, userId });
   const route = await routeTurn({ userId, chatSessionId, queryText: text });
-  const scored = (route.decision.candidates as Scored[]).filter((c) => c.modelId !== route.model.id);
+  const scored = route.decision.candidates.filter((c) => c.modelId !== route.model.id);
   if (scored.length === 0) throw new AppError("bad_request:chat", "Compare mode needs at least two enabled models.");
   const counts = await prisma.$queryRaw<{ model_id: string; n: number }[]>`
     SELECT a.model_id, count(*)::int AS n FROM ratings r JOIN turns a ON a.id = r.turn_id WHERE r.user_id = ${userId}::uuid GROUP BY a.model_id`;
-  const top = (route.decision.candidates as Scored[]).find((c) => c.modelId === route.model.id) ?? { modelId: route.model.id, score: 0 };
+  const top = route.decision.candidates.find((c) => c.modelId === route.model.id) ?? { modelId: route.model.id, score: 0 };
   const challenger = pickChallenger(top, scored, new Map(counts.map((c) => [c.model_id, c.n])));
   const userTurn = await appendUserTurn({ chatSessionId, userId, content: text });
   return { userTurnId: userTurn.id, modelIds: [route.model.id, challenger.modelId] as const };

@@ -2,6 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import type { TurnStatus } from "@/lib/db/generated/enums";
 import { Prisma } from "@/lib/db/generated/client";
+import type { CandidateScore } from "@/lib/chat/ui-message";
 
 const TITLE_CHARS = 60;
 
@@ -84,7 +85,7 @@ export type DecisionRecord = {
   chosenModelId: string;
   routerVersion: string;
   executionProvider: string;
-  candidates: Prisma.InputJsonValue;
+  candidates: CandidateScore[];
   confidence: number;
   ratingsUsed: number;
   coldStart: boolean;

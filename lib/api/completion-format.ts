@@ -1,5 +1,24 @@
+import type { FinishReason } from "ai";
 import type { DecisionRecord } from "@/lib/db/queries/turns";
-import type { OpenAIFinishReason, Usage } from "./generation";
+import type { ReplyEnd } from "@/lib/llm/reply-stream";
+
+export type OpenAIFinishReason = "stop" | "length" | "content_filter" | "tool_calls";
+
+export type Usage = { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+
+function toOpenAIFinishReason(reason: FinishReason): OpenAIFinishReason {
+  if (reason === "length") return "length";
+  if (reason === "content-filter") return "content_filter";
+  if (reason === "tool-calls") return "tool_calls";
+  return "stop";
+}
+
+/** How a finished reply reads in OpenAI's terms; a reply the client stopped counts as "stop" with no usage. */
+export function openAIEnding(end: ReplyEnd | null): { finishReason: OpenAIFinishReason; usage: Usage } {
+  if (end?.status !== "completed") return { finishReason: "stop", usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } };
+  const [prompt, completion] = [end.promptTokens ?? 0, end.completionTokens ?? 0];
+  return { finishReason: toOpenAIFinishReason(end.finishReason), usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } };
+}
 
 /** Switchboard's additions to OpenAI's response body: where the turn is stored and why this model answered. */
 export type SwitchboardInfo = {

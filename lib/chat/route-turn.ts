@@ -1,8 +1,7 @@
 import "server-only";
 import { routeQuery } from "@/lib/ai/router";
-import { listEnabledModels, type LlmModelRow } from "@/lib/db/queries/models";
-import { listUserMessages } from "@/lib/db/queries/turns";
-import type { DecisionRecord, RoutedQuery } from "@/lib/db/queries/turns";
+import type { LlmModelRow } from "@/lib/db/queries/models";
+import type { DecisionRecord, RoutedQuery, StoredTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { embeddingToBytes, type RouteDecision } from "@/router-core";
 
@@ -28,25 +27,63 @@ function toDecisionRecord(decision: RouteDecision, models: readonly LlmModelRow[
   };
 }
 
+/** How many of the session's earlier user messages the router sees (full_context / retrieval query modes). */
+const ROUTER_CONTEXT_MESSAGES = 50;
+
+/** The conversation's earlier user messages, oldest first, as the router reads them. */
+export function earlierUserMessages(context: readonly StoredTurn[]): string[] {
+  return context.filter((t) => t.role === "user").slice(-ROUTER_CONTEXT_MESSAGES).map((t) => t.content);
+}
+
+/**
+ * What can be refused before anything is stored: no enabled model, or a
+ * per-turn pick that names a model which is not enabled. Returns the pick.
+ */
+export function checkModelChoice(models: readonly LlmModelRow[], overrideModelId?: string): LlmModelRow | undefined {
+  if (models.length === 0) throw new AppError("unavailable:model", "No language model is enabled. Ask an administrator to enable one.");
+  const picked = overrideModelId ? models.find((m) => m.id === overrideModelId) : undefined;
+  if (overrideModelId && !picked) throw new AppError("bad_request:model", `Model "${overrideModelId}" is not available.`);
+  return picked;
+}
+
 /**
  * Picks the model for one user turn: the one place chat asks "which model?".
  * Every turn goes through the router, also when the user picked a model for
  * this turn: the decision then records what the router would have chosen, and
  * the override itself becomes a preference signal in the user's graph.
  */
-export async function routeTurn({ userId, chatSessionId, queryText, overrideModelId }: { userId: string; chatSessionId: string; queryText: string; overrideModelId?: string }): Promise<TurnRoute> {
-  const [models, earlier] = await Promise.all([listEnabledModels(), listUserMessages({ chatSessionId })]);
-  if (models.length === 0) throw new AppError("unavailable:model", "No language model is enabled. Ask an administrator to enable one.");
-  const picked = overrideModelId ? models.find((m) => m.id === overrideModelId) : undefined;
-  if (overrideModelId && !picked) throw new AppError("bad_request:model", `Model "${overrideModelId}" is not available.`);
-
-  // On regenerate the current message is already stored as the session's last user turn.
-  if (earlier[earlier.length - 1] === queryText) earlier.pop();
-  const decision = await routeQuery({ userId, message: queryText, earlierUserMessages: earlier, candidates: models.map((m) => ({ id: m.id, description: m.description })) });
+export async function routeTurn({
+  userId,
+  queryText,
+  earlierUserMessages,
+  models,
+  picked,
+}: {
+  userId: string;
+  queryText: string;
+  earlierUserMessages: readonly string[];
+  models: readonly LlmModelRow[];
+  picked?: LlmModelRow;
+}): Promise<TurnRoute> {
+  const decision = await routeQuery({ userId, message: queryText, earlierUserMessages, candidates: models.map((m) => ({ id: m.id, description: m.description })) });
   const chosen = picked ?? models.find((m) => m.id === decision.modelId) ?? models[0];
   return {
     model: chosen,
     decision: toDecisionRecord(decision, models, chosen, Boolean(picked)),
     query: { text: decision.queryText, embedding: decision.queryEmbedding ? embeddingToBytes(decision.queryEmbedding) : null, embeddingKey: decision.embeddingKey },
   };
+}
+
+/**
+ * The models to try, in order: the chosen one, then (unless the user picked
+ * it) the other candidates by router probability, for falling back before
+ * the first token.
+ */
+export function fallbackOrder(route: TurnRoute, models: readonly LlmModelRow[]): [LlmModelRow, ...LlmModelRow[]] {
+  if (route.decision.override) return [route.model];
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const rest = [...route.decision.candidates]
+    .sort((a, b) => b.probability - a.probability)
+    .flatMap((c) => (c.modelId !== route.model.id && byId.has(c.modelId) ? [byId.get(c.modelId)!] : []));
+  return [route.model, ...rest];
 }

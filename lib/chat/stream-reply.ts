@@ -1,16 +1,14 @@
 import "server-only";
-import { APICallError, createUIMessageStream, createUIMessageStreamResponse, streamText, type InferUIMessageChunk, type ModelMessage } from "ai";
-import { getChatSessionForUser } from "@/lib/db/queries/chat-sessions";
-import { listEnabledModels, type LlmModelRow } from "@/lib/db/queries/models";
-import { appendUserTurn, finishAssistantTurn, getLastUserTurn, getThread, recordDecision, startAssistantTurn, type TurnOutcome } from "@/lib/db/queries/turns";
-import { env } from "@/lib/env";
+import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
+import { listEnabledModels } from "@/lib/db/queries/models";
+import { appendUserTurn, getOwnSessionTurns, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
-import { languageModelFor } from "@/lib/llm/providers";
-import { getLogger } from "@/lib/log";
+import { describeLlmError, openReply } from "@/lib/llm/reply-stream";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
-import { routeTurn } from "./route-turn";
+import { beginAssistantTurn, OutcomeNotStoredError } from "./assistant-turn";
+import { checkModelChoice, earlierUserMessages, fallbackOrder, routeTurn } from "./route-turn";
 import { toModelMessages } from "./thread";
-import type { AssistantMetadata, ChatMessage, DecisionSummary } from "./ui-message";
+import type { AssistantMetadata, ChatMessage } from "./ui-message";
 
 export type ChatRequest = {
   userId: string;
@@ -20,151 +18,18 @@ export type ChatRequest = {
   modelId?: string;
 };
 
-type Chunk = InferUIMessageChunk<ChatMessage>;
-type Outcome = Omit<TurnOutcome, "content" | "latencyMs" | "ttftMs">;
-
-/** How long the stream waits for the SDK's finish, abort or error callback after the last chunk. */
-const OUTCOME_GRACE_MS = 2_000;
-
-/** Waits between tries to store a turn's outcome: 7.5 s in all, longer than a Postgres restart takes. */
-const OUTCOME_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
-
-const logger = getLogger("chat");
-
-/** The answer streamed but its outcome could not be stored, so the client must not take it as saved. */
-class OutcomeNotStoredError extends Error {
-  constructor() {
-    super("Your answer could not be saved because the database is unavailable. Please send the message again.");
-  }
-}
-
-/** Stores how a turn ended, retrying through a short database outage so that a turn is not left "streaming". */
-async function storeOutcome(args: Parameters<typeof finishAssistantTurn>[0]): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      return await finishAssistantTurn(args);
-    } catch (err) {
-      if (i >= OUTCOME_RETRY_DELAYS_MS.length) {
-        logger.error({ err, turnId: args.id }, "could not store the outcome of a turn");
-        throw new OutcomeNotStoredError();
-      }
-      await new Promise((r) => setTimeout(r, OUTCOME_RETRY_DELAYS_MS[i]));
-    }
-  }
-}
-
-/** A message the user can act on, without leaking provider internals. */
-function describeLlmError(error: unknown): string {
-  if (APICallError.isInstance(error)) {
-    if (!error.statusCode) return `The model endpoint could not be reached: ${error.message}`;
-    if (error.statusCode >= 400) return `The model endpoint answered HTTP ${error.statusCode}: ${error.message}`;
-    // A successful response that broke off mid-answer: the cause (say "terminated") says more than the SDK's wrapper.
-    return `The model stream failed: ${error.cause instanceof Error ? error.cause.message : error.message}`;
-  }
-  return error instanceof Error ? `The model stream failed: ${error.message}` : "The model stream failed.";
-}
-
-/** One model's try at the turn: its stream, what it has said so far and how it ended. */
-type Attempt = {
-  model: LlmModelRow;
-  reader: ReadableStreamDefaultReader<Chunk>;
-  text: string;
-  ttftMs: number | null;
-  failure: string | null;
-  outcome: Outcome | null;
-  outcomeKnown: Promise<void>;
-};
-
-function startAttempt(model: LlmModelRow, messages: ModelMessage[], requestSignal: AbortSignal, turnStarted: number): Attempt {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), env.LLM_FIRST_TOKEN_TIMEOUT_MS);
-  const timeoutMessage = `The model sent nothing within ${env.LLM_FIRST_TOKEN_TIMEOUT_MS / 1000} s.`;
-  let markKnown = () => {};
-  const outcomeKnown = new Promise<void>((resolve) => (markKnown = resolve));
-  const settle = (outcome: Outcome) => {
-    clearTimeout(timer);
-    attempt.outcome ??= outcome;
-    if (outcome.status === "failed") attempt.failure ??= outcome.error ?? null;
-    markKnown();
-  };
-  const result = streamText({
-    model: languageModelFor(model),
-    messages,
-    maxRetries: 0,
-    abortSignal: AbortSignal.any([requestSignal, timeout.signal]),
-    onChunk({ chunk }) {
-      if (chunk.type !== "text-delta") return;
-      if (attempt.ttftMs === null) {
-        attempt.ttftMs = Math.round(performance.now() - turnStarted);
-        clearTimeout(timer);
-      }
-      attempt.text += chunk.text;
-    },
-    onFinish: ({ totalUsage }) => settle({ status: "completed", promptTokens: totalUsage.inputTokens ?? null, completionTokens: totalUsage.outputTokens ?? null }),
-    onAbort: () => settle(requestSignal.aborted ? { status: "stopped" } : { status: "failed", error: timeoutMessage }),
-    onError: ({ error }) => settle({ status: "failed", error: describeLlmError(error) }),
-  });
-  const attempt: Attempt = {
-    model,
-    text: "",
-    ttftMs: null,
-    failure: null,
-    outcome: null,
-    outcomeKnown,
-    reader: result
-      .toUIMessageStream<ChatMessage>({
-        messageMetadata: ({ part }): AssistantMetadata | undefined => (part.type === "finish" ? { status: "completed" } : undefined),
-        onError: (error) => (attempt.failure ??= describeLlmError(error)),
-      })
-      .getReader(),
-  };
-  return attempt;
-}
-
-/** The attempt's next chunk; a transport failure (the SDK rejects the read, say on a dropped socket) is recorded on the attempt. */
-async function readChunk(attempt: Attempt): Promise<ReadableStreamReadResult<Chunk>> {
-  try {
-    return await attempt.reader.read();
-  } catch (err) {
-    attempt.failure ??= describeLlmError(err);
-    throw err;
-  }
-}
+const TEXT_PART_ID = "answer";
 
 /**
- * Reads an attempt up to its first token. Returns the chunks read so far, or
- * null if the model failed (error or first-token timeout) before saying anything.
- */
-async function readToFirstToken(attempt: Attempt, requestSignal: AbortSignal): Promise<Chunk[] | null> {
-  const buffered: Chunk[] = [];
-  let next: ReadableStreamReadResult<Chunk>;
-  for (;;) {
-    try {
-      next = await readChunk(attempt);
-    } catch {
-      return requestSignal.aborted ? [...buffered, { type: "abort" }] : null;
-    }
-    if (next.done) break;
-    const part = next.value;
-    if (part.type === "error" || (part.type === "abort" && !requestSignal.aborted)) {
-      await Promise.race([attempt.outcomeKnown, new Promise((r) => setTimeout(r, OUTCOME_GRACE_MS))]);
-      return null;
-    }
-    buffered.push(part);
-    if (part.type === "text-delta" || part.type === "abort") return buffered;
-  }
-  return buffered;
-}
-
-/** Candidates in the router's order (probability, then as listed), for falling back down the ranking. */
-function rankedCandidateIds(decision: DecisionSummary): string[] {
-  return [...decision.candidates].sort((a, b) => b.probability - a.probability).map((c) => c.modelId);
-}
-
-/**
- * Handles one chat turn end to end: persists the user turn, routes it, streams
- * the chosen model's reply and persists the assistant turn however the stream
+ * Handles one chat turn end to end: stores the user turn, routes it, streams
+ * the chosen model's reply and stores the assistant turn however the stream
  * ends (completed, stopped by the user, failed).
+ *
+ * Time to first token is what the user feels, so only what must come first
+ * does: one read of the session and the models, then routing and storing the
+ * user's message side by side (the message is stored before any model is
+ * called); the assistant turn and the decision are written while the model
+ * starts.
  *
  * Fallback: if the routed model errors or sends nothing within
  * LLM_FIRST_TOKEN_TIMEOUT_MS before its first token, the turn goes to the next
@@ -173,68 +38,49 @@ function rankedCandidateIds(decision: DecisionSummary): string[] {
  * answer is committed: a later failure keeps the partial text, marked failed.
  */
 export async function streamChatReply(req: ChatRequest, requestSignal: AbortSignal): Promise<Response> {
-  await getChatSessionForUser({ id: req.chatSessionId, userId: req.userId });
-  await assertSessionHasRoom({ chatSessionId: req.chatSessionId, adding: req.trigger === "submit-message" ? 2 : 1 });
+  const [turns, models] = await Promise.all([getOwnSessionTurns({ chatSessionId: req.chatSessionId, userId: req.userId }), listEnabledModels()]);
+  const regenerate = req.trigger === "regenerate-message";
+  assertSessionHasRoom({ stored: turns.length, adding: regenerate ? 1 : 2 });
+  const picked = checkModelChoice(models, req.modelId);
 
-  // Route before writing anything, so a request the router rejects (say, an unknown model) stores nothing.
-  const previous = req.trigger === "regenerate-message" ? await getLastUserTurn({ chatSessionId: req.chatSessionId }) : null;
-  if (req.trigger === "regenerate-message" && !previous) throw new AppError("bad_request:chat", "There is no message to regenerate an answer for.");
+  const thread = visibleThread(turns);
+  const previous = regenerate ? thread.findLast((t) => t.role === "user") : undefined;
+  if (regenerate && !previous) throw new AppError("bad_request:chat", "There is no message to regenerate an answer for.");
   const queryText = previous?.content ?? req.text ?? "";
-  const route = await routeTurn({ userId: req.userId, chatSessionId: req.chatSessionId, queryText, overrideModelId: req.modelId });
+  // A regenerated answer sees the conversation up to its message, not the answer it replaces.
+  const context = previous ? thread.slice(0, thread.indexOf(previous)) : thread;
+  const messages: ModelMessage[] = [...toModelMessages(context), { role: "user", content: queryText }];
 
-  const userTurn = previous ?? (await appendUserTurn({ chatSessionId: req.chatSessionId, userId: req.userId, content: queryText }));
-  const messages = toModelMessages(await getThread({ chatSessionId: req.chatSessionId }));
-  const routed: DecisionSummary = route.decision;
-
-  const started = performance.now();
-  const failed: { modelId: string; error: string; elapsedMs: number }[] = [];
-  let attempt = startAttempt(route.model, messages, requestSignal, started);
-  let firstChunks = await readToFirstToken(attempt, requestSignal);
-  if (firstChunks === null && !route.decision.override) {
-    const enabled = new Map((await listEnabledModels()).map((m) => [m.id, m]));
-    const next = rankedCandidateIds(routed).filter((id) => id !== route.model.id && enabled.has(id));
-    for (const modelId of next) {
-      if (firstChunks !== null || requestSignal.aborted) break;
-      failed.push({ modelId: attempt.model.id, error: attempt.failure ?? "The model failed.", elapsedMs: Math.round(performance.now() - started) });
-      attempt = startAttempt(enabled.get(modelId)!, messages, requestSignal, started);
-      firstChunks = await readToFirstToken(attempt, requestSignal);
-    }
-  }
-
-  // `decision.fallback` means the router itself fell back; a model failing over to the next is recorded in timings.llmFallback.
-  const timings = failed.length > 0 ? { ...(route.decision.timings as object), llmFallback: { failed, answeredBy: attempt.model.id } } : route.decision.timings;
-  const assistant = await startAssistantTurn({ chatSessionId: req.chatSessionId, userId: req.userId, parentId: userTurn.id, modelId: attempt.model.id });
-  await recordDecision({ turnId: assistant.id, userId: req.userId, decision: { ...route.decision, timings }, query: route.query });
-
-  let recorded: Promise<void> | null = null;
-  const finish = (outcome: Outcome) => {
-    recorded ??= storeOutcome({
-      id: assistant.id,
-      outcome: { content: attempt.text, latencyMs: Math.round(performance.now() - started), ttftMs: attempt.ttftMs, ...outcome },
-    });
-    return recorded;
-  };
-  const startMetadata: AssistantMetadata = { turnId: assistant.id, modelId: attempt.model.id, modelName: attempt.model.displayName, status: "streaming", decision: routed };
+  const [route, userTurn] = await Promise.all([
+    routeTurn({ userId: req.userId, queryText, earlierUserMessages: earlierUserMessages(context), models, picked }),
+    previous ?? appendUserTurn({ chatSessionId: req.chatSessionId, userId: req.userId, content: queryText }),
+  ]);
+  const assistant = beginAssistantTurn({ chatSessionId: req.chatSessionId, userId: req.userId, parentId: userTurn.id, modelId: route.model.id, decision: route.decision, query: route.query });
+  const reply = await openReply({ models: fallbackOrder(route, models), messages, signal: requestSignal });
+  const startMetadata: AssistantMetadata = { turnId: assistant.id, modelId: reply.model.id, modelName: reply.model.displayName, status: "streaming", decision: route.decision };
 
   const stream = createUIMessageStream<ChatMessage>({
-    // Forwarded part by part: the start part gets the metadata of the model that answered.
     execute: async ({ writer }) => {
-      const forward = (part: Chunk) => writer.write(part.type === "start" ? { ...part, messageMetadata: startMetadata } : part);
+      writer.write({ type: "start", messageMetadata: startMetadata });
+      let textOpen = false;
       try {
-        if (firstChunks === null) {
-          writer.write({ type: "start", messageMetadata: startMetadata });
-          writer.write({ type: "error", errorText: attempt.failure ?? "The model failed." });
-          return;
+        for await (const delta of reply.deltas()) {
+          if (!textOpen) writer.write({ type: "text-start", id: TEXT_PART_ID });
+          textOpen = true;
+          writer.write({ type: "text-delta", id: TEXT_PART_ID, delta });
         }
-        firstChunks.forEach(forward);
-        for (let next = await readChunk(attempt); !next.done; next = await readChunk(attempt)) forward(next.value);
+        if (textOpen) writer.write({ type: "text-end", id: TEXT_PART_ID });
       } finally {
-        // The stream closes only once the turn's outcome is stored, so what a client saw end is never lost.
-        await Promise.race([attempt.outcomeKnown, new Promise((r) => setTimeout(r, OUTCOME_GRACE_MS))]);
-        await finish(attempt.outcome ?? { status: "failed", error: attempt.failure ?? "The model stream ended unexpectedly." });
+        // The stream ends only once the turn's outcome is stored, so what a client saw end is never lost.
+        await assistant.finish(reply);
       }
+      const end = reply.end ?? { status: "stopped" };
+      if (end.status === "failed") writer.write({ type: "error", errorText: end.error });
+      else if (end.status === "stopped") writer.write({ type: "abort" });
+      else writer.write({ type: "finish", messageMetadata: { status: "completed" } });
     },
-    onError: (error) => (error instanceof OutcomeNotStoredError ? error.message : (attempt.failure ?? describeLlmError(error))),
+    onError: (error) => (error instanceof OutcomeNotStoredError ? error.message : describeLlmError(error)),
   });
-  return createUIMessageStreamResponse({ stream });
+  // no-transform keeps Next's gzip off this stream: compressing a few bytes per chunk costs CPU and delays chunks.
+  return createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform" } });
 }

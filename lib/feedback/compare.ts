@@ -1,11 +1,12 @@
 import "server-only";
 import { invalidateUserVector } from "@/lib/ai/router";
-import { routeTurn } from "@/lib/chat/route-turn";
+import { checkModelChoice, earlierUserMessages, routeTurn } from "@/lib/chat/route-turn";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
-import { getChatSessionForUser } from "@/lib/db/queries/chat-sessions";
-import { appendUserTurn } from "@/lib/db/queries/turns";
+import { listEnabledModels } from "@/lib/db/queries/models";
+import { appendUserTurn, getOwnSessionTurns, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
+import { assertSessionHasRoom } from "@/lib/security/session-size";
 
 type Scored = { modelId: string; score: number };
 
@@ -25,8 +26,10 @@ export function pickChallenger(top: Scored, others: readonly Scored[], ratingsBy
 
 /** Stores the user's message and names the two models that will answer it side by side. */
 export async function startComparison({ userId, chatSessionId, text }: { userId: string; chatSessionId: string; text: string }) {
-  await getChatSessionForUser({ id: chatSessionId, userId });
-  const route = await routeTurn({ userId, chatSessionId, queryText: text });
+  const [turns, models] = await Promise.all([getOwnSessionTurns({ chatSessionId, userId }), listEnabledModels()]);
+  assertSessionHasRoom({ stored: turns.length, adding: 3 });
+  checkModelChoice(models);
+  const route = await routeTurn({ userId, queryText: text, earlierUserMessages: earlierUserMessages(visibleThread(turns)), models });
   const scored = route.decision.candidates.filter((c) => c.modelId !== route.model.id);
   if (scored.length === 0) throw new AppError("bad_request:chat", "Compare mode needs at least two enabled models.");
   const counts = await prisma.$queryRaw<{ model_id: string; n: number }[]>`

@@ -1,5 +1,4 @@
 import "server-only";
-import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
@@ -8,8 +7,7 @@ import { AppError } from "@/lib/errors";
  * turns (a submit adds two, a regeneration one). Concurrent sends to one
  * session may overshoot by the few in flight; the bound is on growth, not exact.
  */
-export async function assertSessionHasRoom({ chatSessionId, adding }: { chatSessionId: string; adding: number }): Promise<void> {
-  const stored = await prisma.turn.count({ where: { chatSessionId } });
+export function assertSessionHasRoom({ stored, adding }: { stored: number; adding: number }): void {
   if (stored + adding > env.MAX_SESSION_TURNS) {
     throw new AppError("conflict:chat", `This chat has reached its limit of ${env.MAX_SESSION_TURNS} messages. Start a new chat to continue.`);
   }

@@ -164,6 +164,29 @@ describe("OpenAI-compatible API with the official client", () => {
     expect(turn).toEqual({ status: "failed", error: "The model sent nothing within 3 s." });
   });
 
+  it("hands an auto call to the next-ranked model when the routed one fails before its first token, and records both", async () => {
+    // A fresh user without history routes deterministically; only the coder model answers this question.
+    const fresh = openai((await createKey(await ApiClient.register("api-fallback"), "fallback")).key);
+    const question = "Tell me a short story about a lighthouse [demo:fail@demo-concise] [demo:fail@demo-detailed]";
+    for (const stream of [false, true]) {
+      const { data, response } = await fresh.chat.completions.create({ model: "auto", stream, messages: [{ role: "user", content: question }] }).withResponse();
+      let content = "";
+      if (stream) for await (const chunk of data as AsyncIterable<OpenAI.ChatCompletionChunk>) content += chunk.choices[0]?.delta.content ?? "";
+      else content = (data as OpenAI.ChatCompletion).choices[0].message.content ?? "";
+      expect(response.headers.get("x-switchboard-model")).toBe("demo-coder");
+      const turnId = response.headers.get("x-switchboard-turn-id")!;
+      const stored = await storedAnswer(turnId);
+      // The router's pick must be one of the failing models, or this test would not exercise the fallback.
+      expect(stored).toMatchObject({ status: "completed", model_id: "demo-coder", content, chosen_model_id: expect.stringMatching(/^demo-(concise|detailed)$/) });
+      const [{ fallback }] = await queryRows<{ fallback: { answeredBy: string; failed: { modelId: string; error: string }[] } }>(
+        `SELECT timings->'llmFallback' AS fallback FROM routing_decisions WHERE turn_id = $1`,
+        [turnId],
+      );
+      expect(fallback.answeredBy).toBe("demo-coder");
+      expect(fallback.failed[0]).toMatchObject({ modelId: stored.chosen_model_id, error: expect.stringMatching(/HTTP 500/) });
+    }
+  });
+
   it("rejects missing, malformed and revoked keys with 401", async () => {
     const noKey = await fetch(`${baseUrl()}/v1/models`);
     expect(noKey.status).toBe(401);

@@ -1,8 +1,10 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import type { TurnStatus } from "@/lib/db/generated/enums";
 import { Prisma } from "@/lib/db/generated/client";
 import type { CandidateScore } from "@/lib/chat/ui-message";
+import { AppError } from "@/lib/errors";
 
 const TITLE_CHARS = 60;
 
@@ -21,46 +23,110 @@ const turnFields = {
 
 export type StoredTurn = Prisma.TurnGetPayload<{ select: typeof turnFields }>;
 
-/**
- * The visible thread: every user turn followed by its newest answer. Older
- * answers to the same user turn (regenerations) stay stored as siblings.
- */
-export async function getThread({ chatSessionId }: { chatSessionId: string }): Promise<StoredTurn[]> {
-  const turns = await prisma.turn.findMany({ where: { chatSessionId }, orderBy: { position: "asc" }, select: turnFields });
+/** The visible thread: every user turn followed by its newest answer. Older answers to the same user turn (regenerations, compare) stay stored as siblings. */
+export function visibleThread(turns: readonly StoredTurn[]): StoredTurn[] {
   const newestAnswer = new Map<string, StoredTurn>();
   for (const t of turns) if (t.role === "assistant" && t.parentId) newestAnswer.set(t.parentId, t);
   return turns.flatMap((t) => (t.role === "user" ? [t, ...(newestAnswer.has(t.id) ? [newestAnswer.get(t.id)!] : [])] : []));
 }
 
-/** Appends a turn at the session's next position; the session row lock serialises concurrent writers. */
-async function appendTurn(data: Omit<Prisma.TurnUncheckedCreateInput, "position">, newTitle?: string) {
-  return prisma.$transaction(async (tx) => {
-    const [session] = await tx.$queryRaw<{ title: string }[]>`SELECT title FROM chat_sessions WHERE id = ${data.chatSessionId}::uuid FOR UPDATE`;
-    const last = await tx.turn.aggregate({ where: { chatSessionId: data.chatSessionId }, _max: { position: true } });
-    const turn = await tx.turn.create({ data: { ...data, position: (last._max.position ?? -1) + 1 }, select: { id: true, position: true, content: true } });
-    const title = newTitle && session?.title === "New chat" ? newTitle : undefined;
-    await tx.chatSession.update({ where: { id: data.chatSessionId }, data: { updatedAt: new Date(), ...(title ? { title } : {}) } });
-    return turn;
-  });
+export async function getThread({ chatSessionId }: { chatSessionId: string }): Promise<StoredTurn[]> {
+  return visibleThread(await prisma.turn.findMany({ where: { chatSessionId }, orderBy: { position: "asc" }, select: turnFields }));
 }
 
-export function appendUserTurn({ chatSessionId, userId, content }: { chatSessionId: string; userId: string; content: string }) {
+/** Every stored turn of a session this user owns, in order; someone else's session is reported as missing. */
+export async function getOwnSessionTurns({ chatSessionId, userId }: { chatSessionId: string; userId: string }): Promise<StoredTurn[]> {
+  const session = await prisma.chatSession.findFirst({ where: { id: chatSessionId, userId }, select: { turns: { orderBy: { position: "asc" }, select: turnFields } } });
+  if (!session) throw new AppError("not_found:session", "Chat session not found.");
+  return session.turns;
+}
+
+/**
+ * Turn writes on the chat path are single statements, one round trip each.
+ * They take the session's next position from max(position) + 1 without a row
+ * lock: the unique (chat_session_id, position) index catches two concurrent
+ * writers to one session, and the loser retries.
+ */
+async function retryPositionClash<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= POSITION_ATTEMPTS || !isPositionClash(err)) throw err;
+    }
+  }
+}
+
+const POSITION_ATTEMPTS = 5;
+
+/** A unique violation on the position index, or a deadlock between two writers of one session. */
+function isPositionClash(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.message} ${JSON.stringify((err as { meta?: unknown }).meta ?? "")}` : "";
+  return /turns_chat_session_id_position_key|deadlock detected|40P01/.test(text);
+}
+
+export async function appendUserTurn({ chatSessionId, userId, content }: { chatSessionId: string; userId: string; content: string }): Promise<{ id: string; position: number }> {
   const title = content.replace(/\s+/g, " ").trim().slice(0, TITLE_CHARS);
-  return appendTurn({ chatSessionId, userId, role: "user", content, status: "completed" }, title);
+  const id = randomUUID();
+  const [turn] = await retryPositionClash(
+    () => prisma.$queryRaw<[{ id: string; position: number }]>`
+      WITH turn AS (
+        INSERT INTO turns (id, chat_session_id, user_id, position, role, content, status)
+        SELECT ${id}::uuid, ${chatSessionId}::uuid, ${userId}::uuid, coalesce(max(position), -1) + 1, 'user', ${content}, 'completed'
+          FROM turns WHERE chat_session_id = ${chatSessionId}::uuid
+        RETURNING id::text, position),
+      touched AS (
+        UPDATE chat_sessions SET updated_at = now(), title = CASE WHEN title = 'New chat' AND ${title} <> '' THEN ${title} ELSE title END
+         WHERE id = ${chatSessionId}::uuid)
+      SELECT id, position FROM turn`,
+  );
+  return turn;
 }
 
-export function startAssistantTurn({ chatSessionId, userId, parentId, modelId }: { chatSessionId: string; userId: string; parentId: string; modelId: string }) {
-  return appendTurn({ chatSessionId, userId, role: "assistant", content: "", parentId, modelId, status: "streaming" });
-}
-
-/** The session's user messages, oldest first (the router's conversation context). */
-export async function listUserMessages({ chatSessionId, limit = 50 }: { chatSessionId: string; limit?: number }): Promise<string[]> {
-  const turns = await prisma.turn.findMany({ where: { chatSessionId, role: "user" }, orderBy: { position: "desc" }, take: limit, select: { content: true } });
-  return turns.map((t) => t.content).reverse();
-}
-
-export function getLastUserTurn({ chatSessionId }: { chatSessionId: string }) {
-  return prisma.turn.findFirst({ where: { chatSessionId, role: "user" }, orderBy: { position: "desc" }, select: { id: true, content: true } });
+/**
+ * Stores an assistant turn as "streaming" together with the router's decision
+ * and, on its user turn, the query the router embedded. Idempotent by `id`, so
+ * a write that failed in a database outage can simply be tried again.
+ */
+export async function startAssistantTurn({
+  id,
+  chatSessionId,
+  userId,
+  parentId,
+  modelId,
+  decision,
+  query,
+}: {
+  id: string;
+  chatSessionId: string;
+  userId: string;
+  parentId: string;
+  modelId: string;
+  decision: DecisionRecord;
+  query?: RoutedQuery;
+}): Promise<void> {
+  const keepEmbedding = !(query?.embedding && query.embeddingKey);
+  await retryPositionClash(
+    () => prisma.$executeRaw`
+      WITH turn AS (
+        INSERT INTO turns (id, chat_session_id, user_id, position, role, content, parent_id, model_id, status)
+        SELECT ${id}::uuid, ${chatSessionId}::uuid, ${userId}::uuid, coalesce(max(position), -1) + 1, 'assistant', '', ${parentId}::uuid, ${modelId}, 'streaming'
+          FROM turns WHERE chat_session_id = ${chatSessionId}::uuid
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id),
+      decision AS (
+        INSERT INTO routing_decisions (id, turn_id, user_id, chosen_model_id, router_version, execution_provider, candidates, confidence, ratings_used, cold_start, override, fallback, timings, total_ms)
+        SELECT gen_random_uuid(), turn.id, ${userId}::uuid, ${decision.chosenModelId}, ${decision.routerVersion}, ${decision.executionProvider}, ${JSON.stringify(decision.candidates)}::jsonb,
+               ${decision.confidence}, ${decision.ratingsUsed}, ${decision.coldStart}, ${decision.override}, ${decision.fallback}, ${JSON.stringify(decision.timings)}::jsonb, ${decision.totalMs}
+          FROM turn),
+      query AS (
+        UPDATE turns SET query_text = ${query?.text ?? null}::text,
+               query_embedding = CASE WHEN ${keepEmbedding} THEN query_embedding ELSE ${query?.embedding ?? null}::bytea END,
+               embedder_id = CASE WHEN ${keepEmbedding} THEN embedder_id ELSE ${query?.embeddingKey ?? null}::text END
+         WHERE id = ${parentId}::uuid AND ${query !== undefined} AND EXISTS (SELECT 1 FROM turn)),
+      touched AS (UPDATE chat_sessions SET updated_at = now() WHERE id = ${chatSessionId}::uuid AND EXISTS (SELECT 1 FROM turn))
+      SELECT 1`,
+  );
 }
 
 export type TurnOutcome = {
@@ -73,12 +139,20 @@ export type TurnOutcome = {
   ttftMs?: number | null;
 };
 
-/** Records how an assistant turn ended; only a turn still streaming can be finished, so late callbacks cannot overwrite an outcome. */
-export async function finishAssistantTurn({ id, outcome }: { id: string; outcome: TurnOutcome }) {
-  await prisma.turn.updateMany({
+/**
+ * Records how an assistant turn ended; only a turn still streaming can be
+ * finished, so late callbacks cannot overwrite an outcome. When the turn fell
+ * back to another model, the turn names the model that answered and the
+ * decision keeps the failures in its timings.
+ */
+export async function finishAssistantTurn({ id, outcome, answeredBy, llmFallback }: { id: string; outcome: TurnOutcome; answeredBy?: string; llmFallback?: Prisma.InputJsonValue }) {
+  const { count } = await prisma.turn.updateMany({
     where: { id, status: "streaming" },
-    data: { ...outcome, error: outcome.error ?? null, completedAt: new Date() },
+    data: { ...outcome, error: outcome.error ?? null, completedAt: new Date(), ...(answeredBy ? { modelId: answeredBy } : {}) },
   });
+  if (count > 0 && llmFallback !== undefined) {
+    await prisma.$executeRaw`UPDATE routing_decisions SET timings = timings || jsonb_build_object('llmFallback', ${JSON.stringify(llmFallback)}::jsonb) WHERE turn_id = ${id}::uuid`;
+  }
 }
 
 export type DecisionRecord = {
@@ -97,16 +171,3 @@ export type DecisionRecord = {
 
 /** The query node as the router built it, stored on the user turn so later encodes need not re-embed it; embeddingKey names embedder and query mode. */
 export type RoutedQuery = { text: string; embedding: Uint8Array<ArrayBuffer> | null; embeddingKey: string | null };
-
-export async function recordDecision({ turnId, userId, decision, query }: { turnId: string; userId: string; decision: DecisionRecord; query?: RoutedQuery }) {
-  return prisma.$transaction(async (tx) => {
-    const created = await tx.routingDecision.create({ data: { turnId, userId, ...decision }, select: { id: true, turn: { select: { parentId: true } } } });
-    if (query && created.turn.parentId) {
-      await tx.turn.update({
-        where: { id: created.turn.parentId },
-        data: { queryText: query.text, ...(query.embedding && query.embeddingKey ? { queryEmbedding: query.embedding, embedderId: query.embeddingKey } : {}) },
-      });
-    }
-    return { id: created.id };
-  });
-}

@@ -1,0 +1,65 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { finishAssistantTurn, startAssistantTurn, type TurnOutcome } from "@/lib/db/queries/turns";
+import { getLogger } from "@/lib/log";
+import type { Reply } from "@/lib/llm/reply-stream";
+
+/** Waits between tries to store a turn: 7.5 s in all, longer than a Postgres restart takes. */
+const STORE_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
+
+const logger = getLogger("chat");
+
+/** The answer streamed but could not be stored, so the client must not take it as saved. */
+export class OutcomeNotStoredError extends Error {
+  constructor() {
+    super("Your answer could not be saved because the database is unavailable. Please send the message again.");
+  }
+}
+
+export type AssistantTurn = {
+  readonly id: string;
+  /** Stores how the reply ended; throws OutcomeNotStoredError when the database stays unreachable. */
+  finish(reply: Reply | null, failure?: string): Promise<void>;
+};
+
+/**
+ * An assistant turn's stored life. Its row and the router's decision are
+ * written while the model starts (the id is ours, so the stream can name the
+ * turn before the write lands), and its outcome is stored before the client
+ * sees the end of the stream. Both writes retry through a short outage.
+ */
+export function beginAssistantTurn(args: Omit<Parameters<typeof startAssistantTurn>[0], "id">): AssistantTurn {
+  const id = randomUUID();
+  const begun = performance.now();
+  let started = startAssistantTurn({ id, ...args });
+  started.catch(() => {}); // retried, or reported, at finish
+
+  const outcomeOf = (reply: Reply | null, failure?: string): TurnOutcome => {
+    const timing = { latencyMs: Math.round(performance.now() - begun), ttftMs: reply?.ttftMs ?? null };
+    const end = reply?.end ?? (failure ? { status: "failed" as const, error: failure } : { status: "stopped" as const });
+    const status = end.status === "completed" ? { status: end.status, promptTokens: end.promptTokens, completionTokens: end.completionTokens } : end;
+    return { content: reply?.text ?? "", ...timing, ...status };
+  };
+
+  return {
+    id,
+    async finish(reply, failure) {
+      const outcome = outcomeOf(reply, failure);
+      const fellBack = reply && reply.failed.length > 0 ? { answeredBy: reply.model.id, llmFallback: { failed: reply.failed, answeredBy: reply.model.id } } : {};
+      for (let i = 0; ; i++) {
+        try {
+          await started;
+          return await finishAssistantTurn({ id, outcome, ...fellBack });
+        } catch (err) {
+          if (i >= STORE_RETRY_DELAYS_MS.length) {
+            logger.error({ err, turnId: id }, "could not store an assistant turn");
+            throw new OutcomeNotStoredError();
+          }
+          await new Promise((r) => setTimeout(r, STORE_RETRY_DELAYS_MS[i]));
+          // Idempotent by id: harmless when the first write did land.
+          started = startAssistantTurn({ id, ...args });
+        }
+      }
+    },
+  };
+}

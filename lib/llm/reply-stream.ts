@@ -1,0 +1,201 @@
+import "server-only";
+import { APICallError, streamText, type FinishReason, type ModelMessage, type TextStreamPart, type ToolSet } from "ai";
+import type { LlmModelRow } from "@/lib/db/queries/models";
+import { env } from "@/lib/env";
+import { languageModelFor } from "./providers";
+
+/** Sampling settings a client may send, in the AI SDK's names. */
+export type SamplingSettings = {
+  temperature?: number;
+  topP?: number;
+  maxOutputTokens?: number;
+  stopSequences?: string[];
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  seed?: number;
+};
+
+/** A model that failed before saying anything, so the turn moved on to the next one. */
+export type FailedAttempt = { modelId: string; error: string; elapsedMs: number };
+
+export type ReplyEnd =
+  | { status: "completed"; finishReason: FinishReason; promptTokens: number | null; completionTokens: number | null }
+  | { status: "stopped" }
+  | { status: "failed"; error: string };
+
+/**
+ * A reply that has either produced its first token or failed for good.
+ * `deltas()` yields every text delta from the first one on; `end` is set once
+ * the model finished, failed or was stopped (null while it still streams, or
+ * when the consumer walked away before the end).
+ */
+export type Reply = {
+  readonly model: LlmModelRow;
+  readonly failed: readonly FailedAttempt[];
+  readonly text: string;
+  readonly ttftMs: number | null;
+  readonly end: ReplyEnd | null;
+  deltas(): AsyncGenerator<string, void>;
+};
+
+type Part = TextStreamPart<ToolSet>;
+
+/** A message the user can act on, without leaking provider internals. */
+export function describeLlmError(error: unknown): string {
+  if (APICallError.isInstance(error)) {
+    if (!error.statusCode) return `The model endpoint could not be reached: ${error.message}`;
+    if (error.statusCode >= 400) return `The model endpoint answered HTTP ${error.statusCode}: ${error.message}`;
+    // A successful response that broke off mid-answer: the cause (say "terminated") says more than the SDK's wrapper.
+    return `The model stream failed: ${error.cause instanceof Error ? error.cause.message : error.message}`;
+  }
+  return error instanceof Error ? `The model stream failed: ${error.message}` : "The model stream failed.";
+}
+
+/** One model's stream, read part by part; a transport failure becomes an error part. */
+class Attempt {
+  readonly #parts: AsyncIterator<Part>;
+  readonly #timer: NodeJS.Timeout;
+  readonly #timeout = new AbortController();
+
+  constructor(
+    readonly model: LlmModelRow,
+    args: { messages: ModelMessage[]; settings: SamplingSettings; signal: AbortSignal; allowSystemInMessages: boolean },
+  ) {
+    this.#timer = setTimeout(() => this.#timeout.abort(), env.LLM_FIRST_TOKEN_TIMEOUT_MS);
+    const result = streamText({
+      model: languageModelFor(model),
+      messages: args.messages,
+      // API clients send their own system prompt as a message; it is the caller's prompt, not injected content.
+      allowSystemInMessages: args.allowSystemInMessages,
+      maxRetries: 0,
+      abortSignal: AbortSignal.any([args.signal, this.#timeout.signal]),
+      // Failures arrive as error parts and are stored on the turn; this only keeps the SDK from printing them.
+      onError: () => {},
+      ...args.settings,
+    });
+    this.#parts = result.fullStream[Symbol.asyncIterator]();
+  }
+
+  get timedOut(): boolean {
+    return this.#timeout.signal.aborted;
+  }
+
+  firstTokenArrived(): void {
+    clearTimeout(this.#timer);
+  }
+
+  async next(): Promise<Part | null> {
+    try {
+      const step = await this.#parts.next();
+      return step.done ? null : step.value;
+    } catch (error) {
+      return { type: "error", error };
+    }
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.#timer);
+    await this.#parts.return?.();
+  }
+}
+
+const timeoutMessage = () => `The model sent nothing within ${env.LLM_FIRST_TOKEN_TIMEOUT_MS / 1000} s.`;
+
+/** How a part that is not a text delta ends the attempt, or null if it does not. */
+function endOf(part: Part | null, attempt: Attempt, signal: AbortSignal): ReplyEnd | null {
+  if (part === null) return { status: "failed", error: "The model stream ended unexpectedly." };
+  if (part.type === "finish") {
+    return { status: "completed", finishReason: part.finishReason, promptTokens: part.totalUsage.inputTokens ?? null, completionTokens: part.totalUsage.outputTokens ?? null };
+  }
+  if (part.type === "abort" || (part.type === "error" && signal.aborted)) {
+    return signal.aborted ? { status: "stopped" } : { status: "failed", error: attempt.timedOut ? timeoutMessage() : "The model stream was aborted." };
+  }
+  if (part.type === "error") return { status: "failed", error: attempt.timedOut ? timeoutMessage() : describeLlmError(part.error) };
+  return null;
+}
+
+/**
+ * Starts a reply with the first of `models` and, while no token has arrived,
+ * moves down the list when a model errors or sends nothing within
+ * LLM_FIRST_TOKEN_TIMEOUT_MS. Resolves at the first token, or once the last
+ * model has failed. After the first token the answer is committed to that
+ * model: a later failure ends the reply as failed with the text so far.
+ */
+export async function openReply({
+  models,
+  messages,
+  settings = {},
+  signal,
+  allowSystemInMessages = false,
+}: {
+  models: readonly [LlmModelRow, ...LlmModelRow[]];
+  messages: ModelMessage[];
+  settings?: SamplingSettings;
+  signal: AbortSignal;
+  allowSystemInMessages?: boolean;
+}): Promise<Reply> {
+  const started = performance.now();
+  const failed: FailedAttempt[] = [];
+  let text = "";
+  let ttftMs: number | null = null;
+  let end: ReplyEnd | null = null;
+  let attempt!: Attempt;
+  let first: string | null = null;
+
+  for (const [i, model] of models.entries()) {
+    attempt = new Attempt(model, { messages, settings, signal, allowSystemInMessages });
+    let part = await attempt.next();
+    while (part !== null && part.type !== "text-delta" && endOf(part, attempt, signal) === null) part = await attempt.next();
+    if (part?.type === "text-delta") {
+      first = part.text;
+      break;
+    }
+    end = endOf(part, attempt, signal);
+    await attempt.close();
+    if (end?.status !== "failed" || i === models.length - 1) break;
+    failed.push({ modelId: model.id, error: end.error, elapsedMs: Math.round(performance.now() - started) });
+    end = null;
+  }
+
+  const answering = attempt;
+  if (first !== null) {
+    answering.firstTokenArrived();
+    ttftMs = Math.round(performance.now() - started);
+  }
+
+  return {
+    model: answering.model,
+    failed,
+    get text() {
+      return text;
+    },
+    get ttftMs() {
+      return ttftMs;
+    },
+    get end() {
+      return end;
+    },
+    async *deltas() {
+      if (first === null) return;
+      try {
+        text += first;
+        yield first;
+        for (;;) {
+          const part = await answering.next();
+          if (part?.type === "text-delta") {
+            text += part.text;
+            yield part.text;
+            continue;
+          }
+          const ended = endOf(part, answering, signal);
+          if (ended) {
+            end = ended;
+            return;
+          }
+        }
+      } finally {
+        await answering.close();
+      }
+    },
+  };
+}

@@ -29,9 +29,14 @@ RUN npm install --no-audit --no-fund
 RUN if [ "$ONNXRUNTIME_NODE_INSTALL" != "skip" ]; then node node_modules/onnxruntime-node/script/install.js; fi
 
 FROM deps AS build
+# The sentence encoder's ONNX file is converted from the USE-lite weights in node_modules, not kept in git.
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-onnx python3-numpy >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
 COPY . .
 # The router's shipped model is optional at build time (the app falls back to the default model without one).
 RUN mkdir -p router-core/models \
+ && /usr/bin/python3 scripts/build-use-lite-onnx.py \
  && PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npx prisma generate \
  && npx next build
 

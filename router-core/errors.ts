@@ -131,3 +131,22 @@ export class RouterClosedError extends RouterError {
     return hasMarker(error, ROUTER_CLOSED);
   }
 }
+
+const EMBEDDER_LOAD = Symbol.for("switchboard.router-core.error.embedder-load");
+
+/** The sentence encoder cannot start: its model file is missing or onnxruntime cannot load it. */
+export class EmbedderLoadError extends RouterError {
+  readonly [EMBEDDER_LOAD] = true;
+  readonly embedderId: string;
+  readonly file: string;
+
+  constructor(args: { embedderId: string; file: string; message: string; cause?: unknown }) {
+    super("EmbedderLoadError", `embedder ${args.embedderId}: ${args.message}`, { cause: args.cause });
+    this.embedderId = args.embedderId;
+    this.file = args.file;
+  }
+
+  static override isInstance(error: unknown): error is EmbedderLoadError {
+    return hasMarker(error, EMBEDDER_LOAD);
+  }
+}

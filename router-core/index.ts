@@ -18,6 +18,7 @@ export {
   type Thumbs,
 } from "./rating";
 export {
+  EmbedderLoadError,
   EmbedderMismatchError,
   InvalidInputError,
   ModelLoadError,
@@ -31,7 +32,12 @@ export { CONTRACT, QUERY_MODES, type Contract, type QueryMode } from "./contract
 export { loadManifest, validateManifest, type Manifest } from "./manifest";
 export { UserVectorCache } from "./user-vector-cache";
 export type { Embedder } from "./embedder/embedder";
-export { UseLiteEmbedder, USE_LITE_ID, type UseLiteEmbedderOptions } from "./embedder/use-lite";
-export { UseLiteWorkerEmbedder, type UseLiteWorkerEmbedderOptions } from "./embedder/use-lite-worker";
+export {
+  BUILD_USE_LITE_ONNX_COMMAND,
+  DEFAULT_USE_LITE_ONNX_FILE,
+  USE_LITE_ID,
+  UseLiteOnnxEmbedder,
+  type UseLiteOnnxEmbedderOptions,
+} from "./embedder/use-lite-onnx";
 export { OpenAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from "./embedder/openai-compatible";
 export { CachedEmbedder, embeddingKey, type CachedEmbedderOptions } from "./embedder/cached-embedder";

@@ -26,3 +26,6 @@ fi
 
 # prisma generate needs no engine binary with the prisma-client generator; point the variable anywhere.
 PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npx prisma generate >/dev/null
+
+# The sentence encoder (USE-lite) as ONNX, converted from the weights in node_modules; skipped when up to date.
+/usr/bin/python3 scripts/build-use-lite-onnx.py

@@ -2,42 +2,37 @@
  * Routing latency benchmark: per-stage and total p50/p99 for users with 0, 10, 100 and 1,000 rated
  * turns (in-memory store, query embeddings already persisted as the app does), with a warm and a
  * cold user-vector cache, against a baseline measured in the same run: the embedder alone on one
- * new text (the floor of any embedding-based router).
+ * new text (the floor of any embedding-based router). First, the sentence encoder alone: USE-lite
+ * in onnxruntime-node against the tfjs model it was converted from (./encoder.ts).
  *
- * Usage: npx tsx bench/routing/bench.ts [--model-dir DIR] [--iterations 200] [--json out.json]
- *        [--embedder main|worker] [--overlap]
- * --embedder worker runs USE-lite in a worker thread (UseLiteWorkerEmbedder); --overlap runs the
- * embed and user stages concurrently (the router default; stage timings then overlap).
+ * Usage: npx tsx bench/routing/bench.ts [--model-dir DIR] [--iterations 200] [--encoder-rounds 3]
+ *        [--json out.json] [--overlap]
+ * --overlap runs the embed and user stages concurrently (the router default; stage timings then
+ * overlap). --encoder-rounds 0 skips the encoder comparison.
  * Default model: router-core/models/default if present, else test/fixtures/tiny-model.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { CachedEmbedder } from "../../router-core/embedder/cached-embedder";
-import type { Embedder } from "../../router-core/embedder/embedder";
-import { UseLiteEmbedder } from "../../router-core/embedder/use-lite";
-import { UseLiteWorkerEmbedder } from "../../router-core/embedder/use-lite-worker";
+import { UseLiteOnnxEmbedder } from "../../router-core/embedder/use-lite-onnx";
 import { InMemoryHistoryStore } from "../../router-core/memory-history-store";
 import { OnnxRouter } from "../../router-core/onnx-router";
 import type { RouteDecision } from "../../router-core/router";
+import { benchQueries, compareEncoders, formatEncoderComparison, percentile as pct, type EncoderComparison } from "./encoder";
 
 const { values } = parseArgs({
   options: {
     "model-dir": { type: "string" },
     iterations: { type: "string", default: "200" },
     json: { type: "string" },
-    embedder: { type: "string", default: "main" },
+    "encoder-rounds": { type: "string", default: "3" },
     overlap: { type: "boolean", default: false },
   },
 });
 const modelDir = values["model-dir"] ?? (existsSync("router-core/models/default/manifest.json") ? "router-core/models/default" : "test/fixtures/tiny-model");
 const N = Number(values.iterations);
 const SIZES = [0, 10, 100, 1000];
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 /** Deterministic pseudo-random unit vectors standing in for persisted query embeddings. */
 function unitVector(seed: number, dim: number): Float32Array {
@@ -55,7 +50,9 @@ function unitVector(seed: number, dim: number): Float32Array {
 type Row = { scenario: string; n: number; stats: Record<string, { p50: number; p99: number }> };
 
 async function main() {
-  const use: Embedder = values.embedder === "worker" ? await UseLiteWorkerEmbedder.create() : await UseLiteEmbedder.create();
+  const use = await UseLiteOnnxEmbedder.create();
+  const rounds = Number(values["encoder-rounds"]);
+  const encoders: EncoderComparison | null = rounds > 0 ? await compareEncoders(use, benchQueries(), rounds) : null;
   const embedder = new CachedEmbedder(use);
   const store = new InMemoryHistoryStore();
   // default: sequential stages so per-stage timings don't overlap
@@ -131,7 +128,8 @@ async function main() {
   const f = (x: number) => x.toFixed(2).padStart(7);
   const cols = ["embed", "historyLoad", "userEncode", "score", "onnx", "overhead", "total"];
   console.log(`model ${router.version} (${modelDir}), provider ${router.executionProvider}, ${cpus().length} CPUs, node ${process.version}, ${N} iterations`);
-  console.log(`embedder ${values.embedder} thread, stages ${values.overlap ? "overlapped" : "sequential"}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`embedder ${use.id} (onnxruntime-node), stages ${values.overlap ? "overlapped" : "sequential"}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  if (encoders) console.log(["", ...formatEncoderComparison(encoders), ""].join("\n"));
   console.log(`baseline (USE-lite embed of one new text): p50 ${b50.toFixed(2)} ms, p99 ${b99.toFixed(2)} ms`);
   console.log("overhead = total - embed (what routing adds to the embedder); onnx = userEncode + score; ms, p50 / p99\n");
   console.log(["scenario".padEnd(18), ...cols.map((c) => c.padStart(17)), "  total/baseline p50"].join(""));
@@ -146,9 +144,9 @@ async function main() {
   for (const r of target) {
     console.log(`  ${r.scenario}: overhead p50 ${r.stats.overhead.p50.toFixed(2)} p99 ${r.stats.overhead.p99.toFixed(2)}, onnx p50 ${r.stats.onnx.p50.toFixed(2)}`);
   }
-  if (values.json) writeFileSync(values.json, JSON.stringify({ modelDir, routerVersion: router.version, cpus: cpus().length, baseline: { p50: b50, p99: b99 }, rows, refresh }, null, 1));
+  if (values.json) writeFileSync(values.json, JSON.stringify({ modelDir, routerVersion: router.version, cpus: cpus().length, encoders, baseline: { p50: b50, p99: b99 }, rows, refresh }, null, 1));
   await router.close();
-  if (use instanceof UseLiteWorkerEmbedder) await use.close();
+  await use.close();
 }
 
 main().catch((err: unknown) => {

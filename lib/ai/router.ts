@@ -7,7 +7,7 @@ import {
   OnnxRouter,
   OpenAICompatibleEmbedder,
   RouterRegistry,
-  UseLiteWorkerEmbedder,
+  UseLiteOnnxEmbedder,
   type Candidate,
   type Embedder,
   type RegistryState,
@@ -47,8 +47,11 @@ function createEmbedder(): Promise<Embedder> {
     const apiKey = env.EMBEDDINGS_API_KEY_ENV ? readEnvVar(env.EMBEDDINGS_API_KEY_ENV) : undefined;
     return Promise.resolve(new CachedEmbedder(new OpenAICompatibleEmbedder({ baseURL: env.EMBEDDINGS_BASE_URL, model: env.EMBEDDINGS_MODEL, dim: env.EMBEDDINGS_DIM, apiKey })));
   }
-  // In a worker thread: the ~13 ms of encoder compute per query leaves the event loop free for other requests.
-  return UseLiteWorkerEmbedder.create().then((e) => new CachedEmbedder(e));
+  // onnxruntime runs the encoder on its own thread; only tokenization (well under 1 ms a query) uses the event loop.
+  const embedder = UseLiteOnnxEmbedder.create().then((e) => new CachedEmbedder(e));
+  // A failure (e.g. the encoder file was never built) surfaces in loadVersion through the registry, not as an unhandled rejection.
+  embedder.catch(() => {});
+  return embedder;
 }
 
 function holder(): RouterHolder {
@@ -69,21 +72,21 @@ async function activeModelDir(): Promise<string> {
 }
 
 async function loadVersion(h: RouterHolder, modelDir: string): Promise<RegistryState> {
-  const embedder = await h.embedder;
-  const dim = embedder.dim;
-  const state = await h.registry.load(() =>
-    OnnxRouter.create({
+  const state = await h.registry.load(async () => {
+    // Inside the factory, so an embedder that cannot start leaves the registry degraded (fallback decisions).
+    const embedder = await h.embedder;
+    return OnnxRouter.create({
       modelDir,
       embedder,
-      historyStore: new PrismaHistoryStore(dim),
+      historyStore: new PrismaHistoryStore(embedder.dim),
       device: env.ROUTER_DEVICE,
       historyLimit: env.ROUTER_HISTORY_LIMIT,
       queryMode: env.ROUTER_QUERY_MODE,
       logger,
       userVectorCache: h.registry.userVectorCache,
       onlinePreference: { beta: env.ROUTER_ONLINE_BETA, kappa: env.ROUTER_ONLINE_KAPPA },
-    }),
-  );
+    });
+  });
   h.loadedFrom = modelDir;
   if (state.status === "degraded") console.error(`[router] cannot serve ${modelDir}: ${state.error}; routing falls back to the default model`);
   return state;

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { UseLiteEmbedder } from "../embedder/use-lite";
+import { UseLiteOnnxEmbedder } from "../embedder/use-lite-onnx";
 
 const lineSchema = z.object({ id: z.string().min(1), text: z.string() });
 const BATCH = 64;
@@ -37,7 +37,7 @@ async function main() {
   const { values } = parseArgs({ options: { in: { type: "string" }, out: { type: "string" } } });
   if (!values.in || !values.out) throw new Error("usage: embed-texts --in texts.jsonl --out vectors.jsonl");
   const items = readLines(values.in);
-  const embedder = await UseLiteEmbedder.create();
+  const embedder = await UseLiteOnnxEmbedder.create();
   const out = [JSON.stringify({ embedder: { id: embedder.id, dim: embedder.dim } })];
   for (let i = 0; i < items.length; i += BATCH) {
     const batch = items.slice(i, i + BATCH);

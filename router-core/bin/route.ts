@@ -23,7 +23,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { Embedder } from "../embedder/embedder";
 import { OpenAICompatibleEmbedder } from "../embedder/openai-compatible";
-import { UseLiteEmbedder } from "../embedder/use-lite";
+import { UseLiteOnnxEmbedder } from "../embedder/use-lite-onnx";
 import { GmtRouterFacade, type GmtQuery } from "../gmt-facade";
 import type { HistoryStore } from "../history-store";
 import { InMemoryHistoryStore } from "../memory-history-store";
@@ -116,7 +116,7 @@ async function main() {
       id: values["embedder-id"],
       apiKey: values["embedder-key"],
     });
-  } else embedder = await UseLiteEmbedder.create();
+  } else embedder = await UseLiteOnnxEmbedder.create();
 
   const store = await loadStore(values.store);
   const logger = { info: (m: string, f?: Record<string, unknown>) => process.stderr.write(`${m} ${f ? JSON.stringify(f) : ""}\n`), warn: (m: string, f?: Record<string, unknown>) => process.stderr.write(`WARN ${m} ${f ? JSON.stringify(f) : ""}\n`) };

@@ -92,30 +92,3 @@ describe("OpenAICompatibleEmbedder against a local /v1/embeddings server", () =>
     await expect(e.embed(["x"])).rejects.toThrow(/expected 4/);
   });
 });
-
-describe("UseLiteWorkerEmbedder", () => {
-  it("returns exactly the main-thread UseLiteEmbedder vectors, off the main thread", async () => {
-    const { UseLiteEmbedder } = await import("@/router-core/embedder/use-lite");
-    const { UseLiteWorkerEmbedder } = await import("@/router-core/embedder/use-lite-worker");
-    const worker = await UseLiteWorkerEmbedder.create({ warmUp: false });
-    try {
-      const main = await UseLiteEmbedder.create({ warmUp: false });
-      expect(worker.id).toBe(main.id);
-      const texts = ["hello world", "How do I write a quicksort in Rust?", ""];
-      const [a, b] = await Promise.all([worker.embed(texts), main.embed(texts)]);
-      expect(a).toHaveLength(3);
-      expect(b).toHaveLength(3);
-      a.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(b[i])));
-      // an empty text gets the same no-token vector wherever it sits in a batch, and alone
-      const [alone] = await main.embed([""]);
-      const [, middle] = await main.embed(["x", "", "y"]);
-      expect(Array.from(alone)).toEqual(Array.from(b[2]));
-      expect(Array.from(middle)).toEqual(Array.from(b[2]));
-      expect(Array.from((await worker.embed([""]))[0])).toEqual(Array.from(b[2]));
-      expect(await worker.embed([])).toEqual([]);
-    } finally {
-      await worker.close();
-    }
-    await expect(worker.embed(["after close"])).rejects.toThrow(/exited/);
-  });
-});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EmbedderMismatchError, InvalidInputError, ModelLoadError, NoEligibleModelError, RouterError } from "@/router-core/errors";
+import { EmbedderLoadError, EmbedderMismatchError, InvalidInputError, ModelLoadError, NoEligibleModelError, RouterError } from "@/router-core/errors";
 
 describe("RouterError.isInstance", () => {
   it("recognises subclasses and rejects others", () => {
@@ -21,5 +21,12 @@ describe("RouterError.isInstance", () => {
     const e = new EmbedderMismatchError({ expectedEmbedderId: "use-lite-512", actualEmbedderId: "openai:x@512", modelDir: "/m" });
     expect(e.message).toContain("use-lite-512");
     expect(e.message).toContain("openai:x@512");
+  });
+  it("EmbedderLoadError names the embedder and keeps the file", () => {
+    const e = new EmbedderLoadError({ embedderId: "use-lite-512", file: "enc.onnx", message: "the encoder file enc.onnx is missing" });
+    expect(RouterError.isInstance(e) && EmbedderLoadError.isInstance(e)).toBe(true);
+    expect(ModelLoadError.isInstance(e)).toBe(false);
+    expect(e.message).toBe("embedder use-lite-512: the encoder file enc.onnx is missing");
+    expect(e.file).toBe("enc.onnx");
   });
 });

@@ -5,7 +5,7 @@ import { GmtRouterFacade } from "@/router-core/gmt-facade";
 import { InMemoryHistoryStore } from "@/router-core/memory-history-store";
 import { OnnxRouter } from "@/router-core/onnx-router";
 import { RouterRegistry } from "@/router-core/registry";
-import { UseLiteEmbedder } from "@/router-core/embedder/use-lite";
+import { UseLiteOnnxEmbedder } from "@/router-core/embedder/use-lite-onnx";
 import { hasModel, HashEmbedder, TINY_MODEL, TOY_MODEL } from "./helpers";
 
 describe("GmtRouterFacade", () => {
@@ -84,7 +84,7 @@ describe("GmtRouterFacade", () => {
 describe.skipIf(!hasModel(TINY_MODEL))("tiny training fixture with the real USE-lite embedder", () => {
   it("routes end to end and persists history embeddings", async () => {
     const store = new InMemoryHistoryStore();
-    const embedder = await UseLiteEmbedder.create();
+    const embedder = await UseLiteOnnxEmbedder.create();
     const router = await OnnxRouter.create({ modelDir: TINY_MODEL, embedder, historyStore: store, device: "cpu" });
     try {
       const ids = router.catalog.map((c) => c.id);
@@ -98,6 +98,7 @@ describe.skipIf(!hasModel(TINY_MODEL))("tiny training fixture with the real USE-
       expect(stored.every((s) => s.queryEmbedding?.length === 512)).toBe(true);
     } finally {
       await router.close();
+      await embedder.close();
     }
   });
 });

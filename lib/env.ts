@@ -47,6 +47,10 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
   // How long a query waits for a free pooled connection before failing, so an exhausted pool answers instead of hanging.
   DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // Server-side limits on one statement and on one lock wait, so a stuck query cannot hold a pooled connection forever; 0 turns a limit off.
+  // The lock limit stays at or below Prisma's 5 s transaction timeout: a transaction that times out cannot roll back while its statement still waits.
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(30_000),
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(5_000),
   // Abuse limits: at most N requests per fixed window, counted in `rate_limits` so all instances share them; 0 turns a limit off.
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().nonnegative().default(30),

@@ -7,8 +7,12 @@ export type ChatResult = {
   /** The stream ended with a finish part and no error part: the client saw a complete answer. */
   completed: boolean;
   error: string | null;
+  /** The Retry-After header of a refused request (429, 503). */
+  retryAfter: string | null;
   ms: number;
 };
+
+export type RateResult = { status: number; error: string | null; retryAfter: string | null; ms: number };
 
 export class LoadClient {
   private cookies = new Map<string, string>();
@@ -56,16 +60,17 @@ export class LoadClient {
     try {
       response = await this.request("/api/chat", { method: "POST", json: { trigger: "submit-message", chatSessionId, text, ...extra } });
     } catch (err) {
-      return { status: 0, turnId: null, modelId: null, completed: false, error: `network: ${(err as Error).message}`, ms: performance.now() - started };
+      return { status: 0, turnId: null, modelId: null, completed: false, error: `network: ${(err as Error).message}`, retryAfter: null, ms: performance.now() - started };
     }
+    const retryAfter = response.headers.get("retry-after");
     let body = "";
     try {
       body = await response.text();
     } catch (err) {
-      return { status: response.status, turnId: null, modelId: null, completed: false, error: `stream: ${(err as Error).message}`, ms: performance.now() - started };
+      return { status: response.status, turnId: null, modelId: null, completed: false, error: `stream: ${(err as Error).message}`, retryAfter, ms: performance.now() - started };
     }
     const ms = performance.now() - started;
-    if (response.status !== 200) return { status: response.status, turnId: null, modelId: null, completed: false, error: body.slice(0, 300), ms };
+    if (response.status !== 200) return { status: response.status, turnId: null, modelId: null, completed: false, error: body.slice(0, 300), retryAfter, ms };
     let turnId: string | null = null;
     let modelId: string | null = null;
     let finished = false;
@@ -80,17 +85,18 @@ export class LoadClient {
       if (part.type === "finish") finished = true;
       if (part.type === "error") error = part.errorText ?? "error";
     }
-    return { status: 200, turnId, modelId, completed: finished && error === null, error, ms };
+    return { status: 200, turnId, modelId, completed: finished && error === null, error, retryAfter, ms };
   }
 
-  async rate(turnId: string, stars: number): Promise<{ status: number; ms: number }> {
+  /** `error` is the body of a refused rating. */
+  async rate(turnId: string, stars: number): Promise<RateResult> {
     const started = performance.now();
     try {
       const response = await this.request("/api/ratings", { method: "PUT", json: { turnId, stars } });
-      await response.text();
-      return { status: response.status, ms: performance.now() - started };
-    } catch {
-      return { status: 0, ms: performance.now() - started };
+      const body = await response.text();
+      return { status: response.status, error: response.ok ? null : body.slice(0, 300), retryAfter: response.headers.get("retry-after"), ms: performance.now() - started };
+    } catch (err) {
+      return { status: 0, error: `network: ${(err as Error).message}`, retryAfter: null, ms: performance.now() - started };
     }
   }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/errors";
+import { toAppError } from "@/lib/errors";
 import { getLogger } from "@/lib/log";
 
 const logger = getLogger("openai-api");
@@ -7,9 +7,9 @@ const logger = getLogger("openai-api");
 /** OpenAI's error body, which its SDKs parse into typed exceptions. */
 export type OpenAIErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
 
-export function openAIError(status: number, message: string, type: string, code: string | null): Response {
+export function openAIError(status: number, message: string, type: string, code: string | null, headers?: HeadersInit): Response {
   const body: OpenAIErrorBody = { error: { message, type, param: null, code } };
-  return Response.json(body, { status });
+  return Response.json(body, { status, headers });
 }
 
 /** The upstream model failed; the turn is stored as failed and the client gets a 502. */
@@ -26,11 +26,12 @@ const TYPE_BY_STATUS: Record<number, [type: string, code: string | null]> = {
   503: ["server_error", "service_unavailable"],
 };
 
-/** Anything thrown while serving /v1 as an OpenAI-shaped error; unknown errors are logged, never leaked. */
+/** Anything thrown while serving /v1 as an OpenAI-shaped error (database outages included, as 503); unknown errors are logged, never leaked. */
 export function toOpenAIErrorResponse(err: unknown): Response {
-  if (err instanceof AppError) {
-    const [type, code] = TYPE_BY_STATUS[err.status] ?? ["invalid_request_error", null];
-    return openAIError(err.status, err.message, type, err.code === "not_found:model" ? "model_not_found" : code);
+  const known = toAppError(err);
+  if (known) {
+    const [type, code] = TYPE_BY_STATUS[known.status] ?? ["invalid_request_error", null];
+    return openAIError(known.status, known.message, type, known.code === "not_found:model" ? "model_not_found" : code, known.headers());
   }
   if (err instanceof UpstreamModelError) return openAIError(502, err.message, "upstream_error", "model_error");
   logger.error({ err }, "unhandled error");

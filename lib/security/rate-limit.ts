@@ -5,17 +5,8 @@ import { AppError, type Surface } from "@/lib/errors";
 
 /** A 429 that tells the client when to come back. */
 export class RateLimitError extends AppError {
-  constructor(
-    surface: Surface,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(`rate_limit:${surface}`, `Too many requests. Try again in ${retryAfterSeconds} s.`);
-  }
-
-  override toResponse(): Response {
-    const response = super.toResponse();
-    response.headers.set("Retry-After", String(this.retryAfterSeconds));
-    return response;
+  constructor(surface: Surface, retryAfterSeconds: number) {
+    super(`rate_limit:${surface}`, `Too many requests. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
   }
 }
 

@@ -26,16 +26,33 @@ function cluster(): [string, string] {
   return [readdirSync("/etc/postgresql")[0], "main"];
 }
 
-export function restartPostgres(): void {
-  execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", ...cluster(), "restart"], { stdio: "inherit" });
+function pgCtl(action: "restart" | "stop" | "start"): void {
+  execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", ...cluster(), action], { stdio: "inherit" });
 }
+
+export const restartPostgres = () => pgCtl("restart");
+export const stopPostgres = () => pgCtl("stop");
 
 /** Starts the cluster if a failed run left it down; a no-op when it is up. */
 export function ensurePostgresRunning(): void {
   try {
     execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", ...cluster(), "status"], { stdio: "ignore" });
   } catch {
-    execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", ...cluster(), "start"], { stdio: "inherit" });
+    pgCtl("start");
+  }
+}
+
+/** What every request the database cannot serve is answered with (lib/errors.ts). */
+export const DATABASE_UNAVAILABLE = "The database is unavailable, try again in a few seconds.";
+
+/** A 503 with Retry-After and the database message, in the app's JSON error format or OpenAI's. */
+export function isDatabaseUnavailableAnswer(result: { status: number; error: string | null; retryAfter: string | null }): boolean {
+  if (result.status !== 503 || !(Number(result.retryAfter) >= 1)) return false;
+  try {
+    const body = JSON.parse(result.error ?? "") as { error?: string | { message?: string } };
+    return (typeof body.error === "string" ? body.error : body.error?.message) === DATABASE_UNAVAILABLE;
+  } catch {
+    return false;
   }
 }
 

@@ -14,21 +14,26 @@ function csvLine(r: DecisionLogRow): string {
   return [r.id, r.createdAt, r.userId, r.userEmail, r.chosenModelId, r.routerVersion, r.executionProvider, r.confidence, r.ratingsUsed, r.coldStart, r.override, r.fallback, r.totalMs, r.candidates, r.timings].map(csvCell).join(",") + "\n";
 }
 
-/** Streams every matching decision as CSV, one keyset batch at a time. */
+/**
+ * Streams every matching decision as CSV, one keyset batch at a time. The
+ * first batch is read before answering, so a database that cannot serve gets
+ * its 503 instead of a download cut off after the header.
+ */
 export async function GET(request: Request) {
   try {
     await requireAdmin();
     const filter = toDecisionFilter(decisionsQuery.parse(Object.fromEntries(new URL(request.url).searchParams)));
     const batches = iterateDecisions({ filter, batchSize: 2_000 });
+    let next = await batches.next();
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(encoder.encode(HEADER.join(",") + "\n"));
       },
       async pull(controller) {
-        const next = await batches.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
+        if (next.done) return controller.close();
+        controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
+        next = await batches.next();
       },
       async cancel() {
         await batches.return(undefined);

@@ -1,6 +1,6 @@
 import "server-only";
 import type { ModelMessage } from "ai";
-import { z } from "zod";
+import { parseDecisionCandidates } from "@/lib/db/queries/decision-candidates";
 import type { StoredTurn } from "@/lib/db/queries/turns";
 import type { ChatMessage, DecisionSummary, StoredRating } from "./ui-message";
 
@@ -12,11 +12,8 @@ export function toModelMessages(thread: readonly StoredTurn[]): ModelMessage[] {
   });
 }
 
-const candidatesSchema = z.array(z.object({ modelId: z.string(), score: z.number(), probability: z.number(), unseen: z.boolean().optional(), adjustment: z.number().optional() }));
-
 function toDecisionSummary(decision: NonNullable<StoredTurn["decision"]>): DecisionSummary {
-  const candidates = candidatesSchema.safeParse(decision.candidates);
-  return { ...decision, candidates: candidates.success ? candidates.data : [] };
+  return { ...decision, candidates: parseDecisionCandidates(decision.candidates) };
 }
 
 /** Stored turns as the chat UI shows them. */

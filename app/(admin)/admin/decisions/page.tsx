@@ -5,6 +5,7 @@ import { formatDateTime, formatMs, formatNumber } from "@/components/admin/forma
 import { Pagination } from "@/components/admin/pagination";
 import { listDecisions } from "@/lib/db/queries/admin/decisions";
 import { listCatalog } from "@/lib/db/queries/admin/models";
+import { parseDecisionCandidates } from "@/lib/db/queries/decision-candidates";
 import { DECISIONS_PAGE_SIZE, decisionsQuery, toDecisionFilter } from "../../api/admin/decisions/schema";
 import { requireAdminPage } from "../../require-admin-page";
 
@@ -45,7 +46,7 @@ export default async function AdminDecisionsPage({ searchParams }: { searchParam
             d.userEmail,
             d.chosenModelId,
             `${d.routerVersion} · ${d.executionProvider}`,
-            <CandidateScores key="c" candidates={d.candidates} chosen={d.chosenModelId} />,
+            <CandidateScores key="c" candidates={parseDecisionCandidates(d.candidates)} chosen={d.chosenModelId} />,
             formatNumber(d.confidence, 2),
             formatNumber(d.ratingsUsed),
             [d.coldStart && "cold start", d.override && "override", d.fallback && "fallback"].filter(Boolean).join(", ") || "—",

@@ -5,6 +5,7 @@ import { DataTable } from "@/components/admin/data-table";
 import { formatDateTime, formatMoney, formatMs, formatNumber, formatPercent, signedPoints } from "@/components/admin/format";
 import { Section, StatCard } from "@/components/admin/stat-card";
 import { getAdminUser, getRatingChangedDecisions, getRoutingTimeline, getUserModelMix, getUserRatingsByModel, getUserSummary } from "@/lib/db/queries/admin/user-detail";
+import { parseDecisionCandidates } from "@/lib/db/queries/decision-candidates";
 import { requireAdminPage } from "../../../require-admin-page";
 
 export const dynamic = "force-dynamic";
@@ -74,7 +75,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             cells: [
               formatDateTime(d.createdAt),
               d.chosenModelId,
-              <CandidateScores key="c" candidates={d.candidates} chosen={d.chosenModelId} />,
+              <CandidateScores key="c" candidates={parseDecisionCandidates(d.candidates)} chosen={d.chosenModelId} />,
               formatNumber(d.confidence, 2),
               formatNumber(d.ratingsUsed),
               [d.coldStart && "cold start", d.override && "override", d.fallback && "fallback"].filter(Boolean).join(", ") || "—",

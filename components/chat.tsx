@@ -16,6 +16,16 @@ async function createSession(): Promise<string> {
   return ((await response.json()) as { session: { id: string } }).session.id;
 }
 
+/** The chat transport reports a refused request (4xx/5xx) with the raw JSON body as its message; show its sentence. */
+function readableError(error: Error): string {
+  try {
+    const body = JSON.parse(error.message) as { error?: unknown };
+    return typeof body.error === "string" ? body.error : error.message;
+  } catch {
+    return error.message;
+  }
+}
+
 export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId?: string; initialMessages: ChatMessage[]; models: ModelOption[] }) {
   const sessionId = useRef(chatSessionId);
   const override = useRef<string | undefined>(undefined);
@@ -95,7 +105,7 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
               message={m}
               streaming={busy && m.id === lastId && m.role === "assistant"}
               stopped={stoppedIds.has(m.id)}
-              streamError={error && m.id === lastId && m.role === "assistant" ? error.message : undefined}
+              streamError={error && m.id === lastId && m.role === "assistant" ? readableError(error) : undefined}
             />
           ))}
           {comparison && <CompareView comparison={comparison} onVoted={() => window.location.assign(`/chat/${comparison.chatSessionId}`)} />}
@@ -106,7 +116,7 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
           )}
           {error && messages[messages.length - 1]?.role === "user" && (
             <p role="alert" data-testid="chat-error" className="text-sm text-red-600">
-              {error.message}
+              {readableError(error)}
             </p>
           )}
           <div ref={bottom} />

@@ -125,17 +125,30 @@ async function historyStamp(userId: string): Promise<string> {
 
 export type RouteArgs = { userId: string; message: string; earlierUserMessages: readonly string[]; candidates: readonly Candidate[]; personalization?: boolean };
 
+/**
+ * Routes one query. Never fails because the database does: like the
+ * registry's own store errors, a failed version check keeps the loaded version
+ * and a failed history check drops the user's cached vector (it cannot be
+ * shown current), so the turn still gets a decision, a fallback one at worst.
+ * The chat stores the user's message while routing runs, and a routing error
+ * after that write landed would leave a message the client was told was refused.
+ */
 export async function routeQuery(args: RouteArgs): Promise<RouteDecision> {
   const h = holder();
   // A registry that never loaded a version answers with its fallback decision.
   if (!env.ROUTER_ENABLED) return h.registry.route(args);
-  await ensureCurrent(h);
-  const stamp = await historyStamp(args.userId);
-  if (h.historyStamps.get(args.userId) !== stamp) {
+  const [version, stamp] = await Promise.allSettled([ensureCurrent(h), historyStamp(args.userId)]);
+  if (version.status === "rejected") logger.warn(`checking the active router version failed: ${describe(version.reason)}`);
+  if (stamp.status === "rejected" || h.historyStamps.get(args.userId) !== stamp.value) {
     h.registry.invalidateUser(args.userId);
-    h.historyStamps.set(args.userId, stamp);
+    if (stamp.status === "fulfilled") h.historyStamps.set(args.userId, stamp.value);
+    else h.historyStamps.delete(args.userId);
   }
   return h.registry.route(args);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -151,7 +164,7 @@ export function invalidateUserVector(userId: string): void {
     const stamp = await historyStamp(userId);
     await h.registry.refreshUser(userId);
     h.historyStamps.set(userId, stamp);
-  })().catch((err: unknown) => logger.warn(`re-encoding user ${userId} after a rating failed: ${err instanceof Error ? err.message : String(err)}`));
+  })().catch((err: unknown) => logger.warn(`re-encoding user ${userId} after a rating failed: ${describe(err)}`));
 }
 
 /**

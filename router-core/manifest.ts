@@ -23,6 +23,8 @@ export const manifestSchema = z
     embedder: z.object({ id: z.string().min(1), dim: z.number().int().positive() }).loose(),
     dims: z.object({ embedding: z.number().int().positive(), hidden: z.number().int().positive() }).loose(),
     queryMode: z.enum(QUERY_MODES),
+    /** retrieval query mode: the k the model was trained with (absent in manifests of other modes). */
+    retrievalTopK: z.number().int().positive().optional(),
     features: z.object({ responseText: z.boolean() }).loose(),
     files: z
       .object({ userEncoder: z.string().min(1), scorer: z.string().min(1), parity: z.string().min(1).optional() })

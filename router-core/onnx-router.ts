@@ -36,7 +36,7 @@ export interface OnnxRouterOptions {
   readonly logger?: RouterLogger;
   /** Most recent rated interactions per user in the subgraph. Default 200. */
   readonly historyLimit?: number;
-  /** retrieval query mode: how many similar earlier messages join the current one. Default 2. */
+  /** retrieval query mode: how many similar earlier messages join the current one. Default manifest.retrievalTopK, else 2. */
   readonly retrievalTopK?: number;
   /** Share one cache across versions (e.g. from RouterRegistry); default a private one. */
   readonly userVectorCache?: UserVectorCache;
@@ -163,13 +163,16 @@ export class OnnxRouter implements Router {
         coldStart,
         historyLimit,
         online: options.onlinePreference ?? DEFAULT_ONLINE_PREFERENCE,
-        topK: options.retrievalTopK ?? 2,
+        topK: options.retrievalTopK ?? manifest.retrievalTopK ?? 2,
         queryMode: options.queryMode ?? manifest.queryMode,
         overlap: options.overlapStages ?? true,
         logger,
       });
       if (options.queryMode && options.queryMode !== manifest.queryMode) {
         logger.warn("router-core: queryMode overridden", { modelDir, trainedWith: manifest.queryMode, serving: options.queryMode });
+      }
+      if (options.retrievalTopK !== undefined && manifest.retrievalTopK !== undefined && options.retrievalTopK !== manifest.retrievalTopK) {
+        logger.warn("router-core: retrievalTopK overridden", { modelDir, trainedWith: manifest.retrievalTopK, serving: options.retrievalTopK });
       }
       // warm the scorer path once so the first request doesn't pay for lazy kernel setup
       const first = manifest.llms[0];

@@ -20,10 +20,13 @@ class DataConfig:
     # Serving encoder (router-core/contract.json "embedder"); a dataset or cache with another id is refused.
     embedder_id: str = "use-lite-512"
     embed_dim: int = 512
-    # How a query node's text is built (contract "queryText"). full_context (earlier user messages of the
-    # session + the current one) did not beat current_only on MT-Bench human (README), so the paper's
-    # current_only stays the default.
+    # How a query node's text is built (contract "queryText"). Neither full_context (earlier user messages
+    # of the session + the current one) nor retrieval beat current_only on MT-Bench human
+    # (training/results/query-modes.md), so the paper's current_only stays the default.
     query_mode: str = "current_only"
+    # retrieval mode: how many of the most similar earlier user messages join the current one. 2 is
+    # router-core's default (OnnxRouterOptions.retrievalTopK); the manifest records it for serving.
+    retrieval_top_k: int = 2
     query_separator: str = "\n\n"  # contract queryText.separator
     query_max_chars: int = 4000  # contract queryText.maxChars; keep the *last* maxChars characters
     # MT-Bench keeps the upstream A/B orientation, which is skewed (SOURCES.md caveat 2); we swap A/B
@@ -93,8 +96,8 @@ class Config:
         m, dc = self.model, self.data
         if dc.query_mode not in QUERY_MODES:
             raise ValueError(f"data.query_mode={dc.query_mode!r}: expected one of {QUERY_MODES}")
-        if dc.query_mode == "retrieval":
-            raise ValueError("data.query_mode='retrieval' is not supported by the trainer yet")
+        if dc.retrieval_top_k < 1:
+            raise ValueError(f"data.retrieval_top_k={dc.retrieval_top_k}: need at least 1 (k = 0 is query_mode=current_only)")
         if m.embed_dim != dc.embed_dim:
             raise ValueError(f"model.embed_dim={m.embed_dim} != data.embed_dim={dc.embed_dim}")
         if m.hidden % m.heads:

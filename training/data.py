@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 FORMAT = "switchboard-training-dataset"
 VERSION = 1
@@ -130,11 +130,18 @@ class Dataset:
         ).check(str(path))
 
 
-def build_query_text(it: Interaction, mode: str, separator: str = "\n\n", max_chars: int = 4000) -> str:
-    """The text embedded as the query node (contract "queryText")."""
+def build_query_text(it: Interaction, mode: str, separator: str = "\n\n", max_chars: int = 4000,
+                     retrieved: Optional[Sequence[int]] = None) -> str:
+    """The text embedded as the query node (contract "queryText"), as router-core/features.ts
+    buildQueryText builds it. ``retrieved`` (retrieval mode only) are indices into ``it.context`` chosen
+    by :func:`training.retrieval.select_retrieval_turns`."""
     if mode == "current_only":
         return it.query
     if mode == "full_context":
-        text = separator.join(list(it.context) + [it.query])
-        return text[-max_chars:] if len(text) > max_chars else text
-    raise ValueError(f"query mode {mode!r} is not supported by the trainer")
+        parts = list(it.context) + [it.query]
+    elif mode == "retrieval":
+        parts = [it.context[i] for i in (retrieved or [])] + [it.query]
+    else:
+        raise ValueError(f"query mode {mode!r}: expected current_only, full_context or retrieval")
+    text = separator.join(parts)
+    return text[-max_chars:] if len(text) > max_chars else text

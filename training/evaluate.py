@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+import torch
 from sklearn.metrics import roc_auc_score
 
 from .baselines import BASELINES
 from .config import Config, apply_overrides, get_preset
+from .device import DEVICES, describe, resolve_device
 from .graph import Tensors, build_tensors, group_pairs
 from .importers import import_mtbench_human
 from .online import DEFAULT_KAPPA, pair_preference_diffs
@@ -145,7 +147,7 @@ def metrics_with_ci(users: np.ndarray, y: np.ndarray, d: np.ndarray, n_boot: int
 def run_evaluation(
     ds, splits: Sequence[str], seeds: Sequence[int], methods: Sequence[str], variants: Dict[str, Tuple[str, List[str]]],
     faithful_epochs: int, faithful_seeds: int, epochs: Optional[int] = None, n_boot: int = 500, log=print, progress: bool = True,
-    online_betas: Sequence[float] = ONLINE_BETAS, online_kappa: float = DEFAULT_KAPPA,
+    online_betas: Sequence[float] = ONLINE_BETAS, online_kappa: float = DEFAULT_KAPPA, device: torch.device = torch.device("cpu"),
 ) -> Dict[str, Any]:
     """``ours+online`` reuses the network trained for ``ours`` on the same split and seed (same config)
     and adds beta * a (training/online.py) from exactly the history the split reveals; beta is chosen
@@ -194,7 +196,7 @@ def run_evaluation(
                     cfg.train.progress = False
                     tkey = (kind, seed, id(T), json.dumps(cfg.to_dict(), sort_keys=True))
                     if tkey not in trained:
-                        trained[tkey] = train_model(T, cfg, sp.train, sp.val, log=log)[0]
+                        trained[tkey] = train_model(T, cfg, sp.train, sp.val, log=log, device=device)[0]
                     net = trained[tkey]
                     pred = lambda vis, pairs: predict_diffs(net, T, vis, pairs)  # noqa: E731
                 if m == ONLINE:
@@ -225,7 +227,7 @@ def run_evaluation(
     ]
     return {
         "dataset": ds.summary(), "splits": list(splits), "seeds": list(seeds), "methods": list(methods),
-        "faithfulEpochs": faithful_epochs, "configs": {m: c.to_dict() for m, c in cfgs.items()},
+        "faithfulEpochs": faithful_epochs, "configs": {m: c.to_dict() for m, c in cfgs.items()}, "device": describe(device),
         "secondsPerRun": {m: float(np.mean(t)) for m, t in timings.items()},
         "results": compute_results(predictions, n_boot), "predictions": predictions,
         **({"online": {"betas": [float(b) for b in online_betas], "kappa": online_kappa, "selection": online_info}} if ONLINE in methods else {}),
@@ -324,6 +326,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--dataset", type=Path, help="use a dataset file written by `import mtbench` instead of --mtbench")
     p.add_argument("--merge", type=Path, nargs="+", help="merge eval.json files of runs over disjoint splits/methods into --out (no training)")
     p.add_argument("--threads", type=int, help="torch intra-op threads")
+    p.add_argument("--device", default="auto", choices=DEVICES, help="where our models train (baselines run on the CPU); auto: CUDA when torch sees a GPU")
     p.add_argument("--splits", default=",".join(SPLITS), help=f"comma list of {SPLITS}")
     p.add_argument("--seeds", type=int, default=3, help="number of seeds (0..n-1) for splits and training")
     p.add_argument("--seed-list", help="comma list of seeds to run instead of 0..seeds-1 (to run parts in parallel and --merge)")
@@ -340,9 +343,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.merge:
         report = merge_reports([json.loads(p.read_text()) for p in args.merge], args.bootstrap)
     else:
+        try:
+            device = resolve_device(args.device)
+        except ValueError as e:  # no GPU behind --device cuda: a usage error, not a crash
+            p.error(str(e))
         if args.threads:
-            import torch
-
             torch.set_num_threads(args.threads)
         variants = dict(parse_variant(v) for v in args.variant)
         if args.dataset:
@@ -355,7 +360,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         report = run_evaluation(
             ds, [s for s in args.splits.split(",") if s], [int(x) for x in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds)), [m for m in args.methods.split(",") if m],
             variants, args.faithful_epochs, args.faithful_seeds, args.epochs, args.bootstrap, log=lambda s: print(s, file=sys.stderr),
-            online_betas=[float(b) for b in args.online_betas.split(",") if b], online_kappa=args.online_kappa,
+            online_betas=[float(b) for b in args.online_betas.split(",") if b], online_kappa=args.online_kappa, device=device,
         )
         report["command"] = "/usr/bin/python3 -m training evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
         report["seconds"] = time.perf_counter() - t0

@@ -20,6 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from . import __version__
+from .config import DataConfig
 from .model import GMTRouter
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -190,13 +191,17 @@ def json_safe(x: Any) -> Any:
 
 def build_manifest(ckpt: Dict[str, Any], llm_vectors: np.ndarray, files: Dict[str, str], contract: Dict[str, Any]) -> Dict[str, Any]:
     cfg = ckpt["config"]
+    data = DataConfig(**cfg["data"])  # checkpoints from before retrieval_top_k existed get its default
+    # k is part of how the query text is built, so router-core must serve with the k the model learnt on
+    retrieval = {"retrievalTopK": data.retrieval_top_k} if data.query_mode == "retrieval" else {}
     return {
         "contractVersion": contract["contractVersion"],
         "routerVersion": f"gmtrouter-switchboard/{__version__}",
         "createdAt": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "embedder": {"id": cfg["data"]["embedder_id"], "dim": cfg["data"]["embed_dim"]},
         "dims": {"embedding": cfg["model"]["embed_dim"], "hidden": cfg["model"]["hidden"]},
-        "queryMode": cfg["data"]["query_mode"],
+        "queryMode": data.query_mode,
+        **retrieval,
         "features": {"responseText": bool(cfg["model"]["response_text"])},
         "files": files,
         "llms": [

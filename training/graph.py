@@ -14,8 +14,9 @@ import numpy as np
 import torch
 
 from .config import Config
-from .data import Dataset, build_query_text
+from .data import Dataset
 from .embed import embed_texts
+from .query_text import build_query_texts
 
 
 @dataclass
@@ -64,8 +65,9 @@ def build_tensors(ds: Dataset, cfg: Config, use_response_text: Optional[bool] = 
         )
     inline = ds.vectors or None
     its = ds.interactions
-    qtexts, it_q = _index([build_query_text(it, dc.query_mode, dc.query_separator, dc.query_max_chars) for it in its])
-    Q = embed_texts(qtexts, emb_id, dim, inline)
+    embed = lambda texts: embed_texts(texts, emb_id, dim, inline)  # noqa: E731
+    qtexts, it_q = _index(build_query_texts(its, dc, embed))
+    Q = embed(qtexts)
     use_rt = cfg.model.response_text if use_response_text is None else use_response_text
     R = None
     it_r = np.zeros(len(its), dtype=np.int64)
@@ -74,9 +76,9 @@ def build_tensors(ds: Dataset, cfg: Config, use_response_text: Optional[bool] = 
         if missing:
             raise ValueError(f"model.response_text=True but interaction {missing[0]!r} has no response text")
         rtexts, it_r = _index([it.response for it in its])
-        R = embed_texts(rtexts, emb_id, dim, inline)
+        R = embed(rtexts)
     llm_ids = sorted(ds.llms)
-    L = embed_texts([ds.llms[m] for m in llm_ids], emb_id, dim, inline)
+    L = embed([ds.llms[m] for m in llm_ids])
     users, it_user = _index([it.user for it in its])
     llm_pos = {m: i for i, m in enumerate(llm_ids)}
     _, it_session = _index([it.session for it in its])
@@ -119,8 +121,8 @@ def chain_edges(T: Tensors, visible: np.ndarray):
     return np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
 
 
-def build_graph(T: Tensors, visible: np.ndarray, batch_users: np.ndarray) -> Dict[str, object]:
-    """Batched history graph of ``batch_users`` made only of the ``visible`` interactions.
+def build_graph(T: Tensors, visible: np.ndarray, batch_users: np.ndarray, device: torch.device = torch.device("cpu")) -> Dict[str, object]:
+    """Batched history graph of ``batch_users`` made only of the ``visible`` interactions, on ``device``.
 
     Returns the user encoder's keyword inputs; user j of the batch is ``batch_users[j]``. A batch user
     without visible interactions is a lone user node (cold start)."""
@@ -130,17 +132,18 @@ def build_graph(T: Tensors, visible: np.ndarray, batch_users: np.ndarray) -> Dic
     if bad:
         raise ValueError(f"visible interaction of user {T.users[bad[0]]!r} not in the batch")
     src, dst = chain_edges(T, visible)
-    out = {
-        "query_x": torch.from_numpy(T.Q[T.it_q[visible]]).reshape(len(visible), T.Q.shape[1]),
-        "rating": torch.from_numpy(T.it_rating[visible]),
-        "llm_x": torch.from_numpy(T.L),
-        "session_llm": torch.from_numpy(T.it_llm[visible]),
-        "chain_src": torch.from_numpy(src),
-        "chain_dst": torch.from_numpy(dst),
-        "session_user": torch.tensor([upos[int(T.it_user[i])] for i in visible], dtype=torch.long),
-        "n_users": len(batch_users),
-        "response_x": torch.from_numpy(T.R[T.it_r[visible]]) if T.R is not None else None,
+    arrays = {
+        "query_x": T.Q[T.it_q[visible]].reshape(len(visible), T.Q.shape[1]),
+        "rating": T.it_rating[visible],
+        "llm_x": T.L,
+        "session_llm": T.it_llm[visible],
+        "chain_src": src,
+        "chain_dst": dst,
+        "session_user": np.array([upos[int(T.it_user[i])] for i in visible], dtype=np.int64),
+        "response_x": T.R[T.it_r[visible]] if T.R is not None else None,
     }
+    out: Dict[str, object] = {k: None if v is None else torch.from_numpy(v).to(device) for k, v in arrays.items()}
+    out["n_users"] = len(batch_users)
     return out
 
 

@@ -311,9 +311,9 @@ def import_app_export(path: Path) -> Dataset:
 def main(argv=None) -> int:
     import argparse
 
-    from .config import QUERY_MODES
-    from .data import build_query_text
+    from .config import QUERY_MODES, DataConfig
     from .embed import embed_texts
+    from .query_text import build_query_texts
 
     p = argparse.ArgumentParser(prog="python -m training import", description="Import a data source into the internal dataset format (*.dataset.json) and embed its texts into the cache.")
     p.add_argument("format", choices=["mtbench", "gmtrouter", "app"], help="mtbench: MT-Bench human folder; gmtrouter: GMTRouter JSONL; app: app export JSONL")
@@ -322,7 +322,8 @@ def main(argv=None) -> int:
     p.add_argument("--swap-seed", type=int, default=0, help="mtbench: seed of the per-vote A/B swap")
     p.add_argument("--embedder-id", default="gmtrouter-jsonl", help="gmtrouter: id of the encoder that made the file's vectors")
     p.add_argument("--no-embed", action="store_true", help="do not precompute embeddings")
-    p.add_argument("--query-mode", default="full_context", choices=[m for m in QUERY_MODES if m != "retrieval"], help="query text mode to pre-embed")
+    p.add_argument("--query-mode", default="all", choices=("all",) + QUERY_MODES, help="query text mode(s) to pre-embed (all: every mode, so training needs no Node later)")
+    p.add_argument("--retrieval-top-k", type=int, default=DataConfig().retrieval_top_k, help="k of the retrieval mode to pre-embed")
     args = p.parse_args(argv)
     if args.format == "mtbench":
         ds = import_mtbench_human(args.inp, args.swap_seed)
@@ -330,13 +331,15 @@ def main(argv=None) -> int:
         ds = import_gmtrouter_jsonl(args.inp, args.embedder_id)
     else:
         ds = import_app_export(args.inp)
+    if args.retrieval_top_k < 1:
+        p.error(f"--retrieval-top-k={args.retrieval_top_k}: need at least 1")
     if not args.no_embed and ds.embedder is None:
-        from .config import DataConfig
-
-        dc = DataConfig()
-        texts = {build_query_text(it, args.query_mode, dc.query_separator, dc.query_max_chars) for it in ds.interactions}
-        texts |= {it.response for it in ds.interactions if it.response is not None} | set(ds.llms.values())
-        embed_texts(sorted(texts), dc.embedder_id, dc.embed_dim)
+        base = DataConfig()
+        embed = lambda texts: embed_texts(texts, base.embedder_id, base.embed_dim)  # noqa: E731
+        embed([it.response for it in ds.interactions if it.response is not None] + list(ds.llms.values()))
+        for mode in QUERY_MODES if args.query_mode == "all" else (args.query_mode,):
+            dc = DataConfig(query_mode=mode, retrieval_top_k=args.retrieval_top_k)
+            embed(build_query_texts(ds.interactions, dc, embed))
     ds.save(args.out)
     print(json.dumps({"out": str(args.out), **ds.summary()}))
     return 0

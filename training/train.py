@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from .config import Config, apply_overrides, get_preset
+from .device import DEVICES, describe, resolve_device
 from .graph import Tensors, build_graph, build_tensors, group_pairs
 from .model import GMTRouter, bt_loss, pointwise_loss
 from .progress import Progress
@@ -37,12 +38,12 @@ def pair_scores(model: GMTRouter, T: Tensors, graph: Dict[str, Any], batch_users
     """Scores (s_a, s_b) of the given pairs, each under its user's vector from ``graph``."""
     upos = {int(u): j for j, u in enumerate(batch_users)}
     user_vec = model.encoder(**graph)  # [U, H]
-    a, b = T.pair_a[pairs], T.pair_b[pairs]
-    rows = torch.tensor([upos[int(T.it_user[i])] for i in a], dtype=torch.long)
     L = graph["llm_x"]
-    u = user_vec[rows]
-    s_a = model.predictor(u, torch.from_numpy(T.Q[T.it_q[a]]), L).gather(1, torch.from_numpy(T.it_llm[a]).unsqueeze(1)).squeeze(1)
-    s_b = model.predictor(u, torch.from_numpy(T.Q[T.it_q[b]]), L).gather(1, torch.from_numpy(T.it_llm[b]).unsqueeze(1)).squeeze(1)
+    on_device = lambda x: torch.from_numpy(x).to(L.device)  # noqa: E731
+    a, b = T.pair_a[pairs], T.pair_b[pairs]
+    u = user_vec[on_device(np.array([upos[int(T.it_user[i])] for i in a], dtype=np.int64))]
+    s_a = model.predictor(u, on_device(T.Q[T.it_q[a]]), L).gather(1, on_device(T.it_llm[a]).unsqueeze(1)).squeeze(1)
+    s_b = model.predictor(u, on_device(T.Q[T.it_q[b]]), L).gather(1, on_device(T.it_llm[b]).unsqueeze(1)).squeeze(1)
     return s_a, s_b
 
 
@@ -53,9 +54,13 @@ def predict_diffs(model: GMTRouter, T: Tensors, visible: np.ndarray, pairs: np.n
         return np.zeros(0, dtype=np.float32)
     model.eval()
     users = np.unique(np.concatenate([T.it_user[T.pair_a[pairs]], T.it_user[visible]]))
-    graph = build_graph(T, visible, users)
+    graph = build_graph(T, visible, users, model_device(model))
     s_a, s_b = pair_scores(model, T, graph, users, pairs)
-    return (s_a - s_b).numpy()
+    return (s_a - s_b).cpu().numpy()
+
+
+def model_device(model: torch.nn.Module) -> torch.device:
+    return next(model.parameters()).device
 
 
 def auc(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -116,13 +121,14 @@ class EpisodeSampler:
 
 def train_model(
     T: Tensors, cfg: Config, train_groups: np.ndarray, val_groups: np.ndarray,
-    extra_visible: Optional[np.ndarray] = None, log=print,
+    extra_visible: Optional[np.ndarray] = None, log=print, device: torch.device = torch.device("cpu"),
 ) -> Tuple[GMTRouter, Dict[str, Any]]:
-    """Trains on ``train_groups``; validation users see all their training interactions as history."""
+    """Trains on ``train_groups`` on ``device``; validation users see all their training interactions as
+    history. The model is returned on ``device``."""
     torch.manual_seed(cfg.train.seed)
     rng = np.random.default_rng(cfg.train.seed)
     tc = cfg.train
-    model = GMTRouter(cfg.model)
+    model = GMTRouter(cfg.model).to(device)  # initialised on the CPU first: same weights for a seed on every device
     opt = torch.optim.Adam(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
     extra = np.zeros(0, dtype=np.int64) if extra_visible is None else np.asarray(extra_visible, dtype=np.int64)
     sampler = EpisodeSampler(T, np.asarray(train_groups), extra, cfg, rng)
@@ -136,13 +142,13 @@ def train_model(
         visible, predicted, users = sampler.sample()
         pairs = group_pairs(T, predicted, include_ties=tc.pointwise_weight > 0)
         if len(pairs):
-            graph = build_graph(T, visible, users)
+            graph = build_graph(T, visible, users, device)
             s_a, s_b = pair_scores(model, T, graph, users, pairs)
-            lab = torch.from_numpy(T.pair_label[pairs])
+            lab = torch.from_numpy(T.pair_label[pairs]).to(device)
             decided = lab != 0.5
             loss = bt_loss(s_a[decided], s_b[decided], lab[decided] * 2 - 1) if bool(decided.any()) else s_a.sum() * 0
             if tc.pointwise_weight > 0:
-                r = torch.from_numpy(np.concatenate([T.it_rating[T.pair_a[pairs]], T.it_rating[T.pair_b[pairs]]]))
+                r = torch.from_numpy(np.concatenate([T.it_rating[T.pair_a[pairs]], T.it_rating[T.pair_b[pairs]]])).to(device)
                 loss = loss + tc.pointwise_weight * pointwise_loss(torch.cat([s_a, s_b]), r)
             opt.zero_grad()
             loss.backward()
@@ -175,7 +181,7 @@ def save_checkpoint(path: Path, model: GMTRouter, cfg: Config, T: Tensors, info:
     torch.save(
         {
             "config": cfg.to_dict(),
-            "state_dict": model.state_dict(),
+            "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
             "llms": [{"id": m, "description": T.ds.llms[m]} for m in T.llm_ids],
             "llmVectors": T.L.tolist(),
             "parityQueryPool": pool.tolist(),
@@ -226,8 +232,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--config", default="default", help="preset: default | faithful | tiny")
     p.add_argument("--out", type=Path, default=Path("training/.cache/checkpoints/default.pt"), help="checkpoint path")
     p.add_argument("--metrics", type=Path, help="JSON file whose content is stored as the checkpoint's metrics (e.g. training/results/summary.json)")
+    p.add_argument("--device", default="auto", choices=DEVICES, help="auto: CUDA when torch sees a GPU, else CPU")
     p.add_argument("overrides", nargs="*", help="section.key=value, e.g. train.epochs=100")
     args = p.parse_args(argv)
+    try:
+        device = resolve_device(args.device)
+    except ValueError as e:  # no GPU behind --device cuda: a usage error, not a crash
+        p.error(str(e))
     cfg = apply_overrides(get_preset(args.config), args.overrides)
     ds = load_dataset_arg(args)
     T = build_tensors(ds, cfg)
@@ -237,7 +248,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     is_val = np.isin(T.g_cluster, val_clusters)
     train_g, val_g = np.nonzero(~is_val)[0], np.nonzero(is_val)[0]
     ungrouped = np.nonzero(~T.it_grouped)[0]
-    model, info = train_model(T, cfg, train_g, val_g, ungrouped)
+    model, info = train_model(T, cfg, train_g, val_g, ungrouped, device=device)
+    info["device"] = describe(device)
     if not np.isfinite(info["valAuc"]):
         info["valAuc"] = None  # no decided validation pair (tiny dataset): nothing to select on
     metrics = json.loads(args.metrics.read_text()) if args.metrics else {"selectionValAuc": info["valAuc"]}

@@ -4,7 +4,7 @@ import { beginAssistantTurn } from "@/lib/chat/assistant-turn";
 import { checkModelChoice, fallbackOrder, routeTurn } from "@/lib/chat/route-turn";
 import { createChatSession } from "@/lib/db/queries/chat-sessions";
 import { listEnabledModels } from "@/lib/db/queries/models";
-import { appendUserTurn, getOwnSessionTurns } from "@/lib/db/queries/turns";
+import { appendUserTurn, getOwnTranscript } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { getLogger } from "@/lib/log";
 import { withSpan } from "@/lib/observability/tracing";
@@ -39,7 +39,7 @@ const logger = getLogger("openai-api");
  */
 export async function createChatCompletion({ userId, chatSessionId, params, signal }: { userId: string; chatSessionId?: string; params: CompletionParams; signal: AbortSignal }): Promise<Response> {
   const overrideModelId = params.model === AUTO_MODEL ? undefined : params.model;
-  const [models, storedTurns] = await Promise.all([listEnabledModels(), chatSessionId ? getOwnSessionTurns({ chatSessionId, userId }) : null]);
+  const [models, storedTurns] = await Promise.all([listEnabledModels(), chatSessionId ? getOwnTranscript({ chatSessionId, userId }) : null]);
   if (overrideModelId && !models.some((m) => m.id === overrideModelId)) {
     throw new AppError("not_found:model", `The model "${overrideModelId}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`);
   }

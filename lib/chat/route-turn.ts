@@ -1,7 +1,7 @@
 import "server-only";
 import { routeQuery } from "@/lib/ai/router";
 import type { LlmModelRow } from "@/lib/db/queries/models";
-import type { DecisionRecord, RoutedQuery, StoredTurn } from "@/lib/db/queries/turns";
+import type { DecisionRecord, RoutedQuery, TranscriptTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { embeddingToBytes, type RouteDecision } from "@/router-core";
 
@@ -31,7 +31,7 @@ function toDecisionRecord(decision: RouteDecision, models: readonly LlmModelRow[
 const ROUTER_CONTEXT_MESSAGES = 50;
 
 /** The conversation's earlier user messages, oldest first, as the router reads them. */
-export function earlierUserMessages(context: readonly StoredTurn[]): string[] {
+export function earlierUserMessages(context: readonly Pick<TranscriptTurn, "role" | "content">[]): string[] {
   return context.filter((t) => t.role === "user").slice(-ROUTER_CONTEXT_MESSAGES).map((t) => t.content);
 }
 

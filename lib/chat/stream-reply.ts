@@ -1,7 +1,7 @@
 import "server-only";
 import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
 import { listEnabledModels } from "@/lib/db/queries/models";
-import { appendUserTurn, getOwnSessionTurns, visibleThread } from "@/lib/db/queries/turns";
+import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { describeLlmError, openReply } from "@/lib/llm/reply-stream";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
@@ -38,7 +38,7 @@ const TEXT_PART_ID = "answer";
  * answer is committed: a later failure keeps the partial text, marked failed.
  */
 export async function streamChatReply(req: ChatRequest, requestSignal: AbortSignal): Promise<Response> {
-  const [turns, models] = await Promise.all([getOwnSessionTurns({ chatSessionId: req.chatSessionId, userId: req.userId }), listEnabledModels()]);
+  const [turns, models] = await Promise.all([getOwnTranscript({ chatSessionId: req.chatSessionId, userId: req.userId }), listEnabledModels()]);
   const regenerate = req.trigger === "regenerate-message";
   assertSessionHasRoom({ stored: turns.length, adding: regenerate ? 1 : 2 });
   const picked = checkModelChoice(models, req.modelId);

@@ -1,11 +1,11 @@
 import "server-only";
 import type { ModelMessage } from "ai";
 import { parseDecisionCandidates } from "@/lib/db/queries/decision-candidates";
-import type { StoredTurn } from "@/lib/db/queries/turns";
+import type { StoredTurn, TranscriptTurn } from "@/lib/db/queries/turns";
 import type { ChatMessage, DecisionSummary, StoredRating } from "./ui-message";
 
 /** Stored turns as the model sees them: failed or empty answers are left out of the context. */
-export function toModelMessages(thread: readonly StoredTurn[]): ModelMessage[] {
+export function toModelMessages(thread: readonly Pick<TranscriptTurn, "role" | "content" | "status">[]): ModelMessage[] {
   return thread.flatMap<ModelMessage>((t) => {
     if (t.role === "user") return [{ role: "user", content: t.content }];
     return t.content && t.status !== "failed" ? [{ role: "assistant", content: t.content }] : [];

@@ -4,7 +4,7 @@ import { checkModelChoice, earlierUserMessages, routeTurn } from "@/lib/chat/rou
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { listEnabledModels } from "@/lib/db/queries/models";
-import { appendUserTurn, getOwnSessionTurns, visibleThread } from "@/lib/db/queries/turns";
+import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 
@@ -26,7 +26,7 @@ export function pickChallenger(top: Scored, others: readonly Scored[], ratingsBy
 
 /** Stores the user's message and names the two models that will answer it side by side. */
 export async function startComparison({ userId, chatSessionId, text }: { userId: string; chatSessionId: string; text: string }) {
-  const [turns, models] = await Promise.all([getOwnSessionTurns({ chatSessionId, userId }), listEnabledModels()]);
+  const [turns, models] = await Promise.all([getOwnTranscript({ chatSessionId, userId }), listEnabledModels()]);
   assertSessionHasRoom({ stored: turns.length, adding: 3 });
   checkModelChoice(models);
   const route = await routeTurn({ userId, queryText: text, earlierUserMessages: earlierUserMessages(visibleThread(turns)), models });

@@ -23,9 +23,16 @@ const turnFields = {
 
 export type StoredTurn = Prisma.TurnGetPayload<{ select: typeof turnFields }>;
 
+/** What a new turn needs of the conversation so far: the model's context and the router's. */
+const transcriptFields = { id: true, role: true, content: true, parentId: true, status: true } as const;
+
+export type TranscriptTurn = Prisma.TurnGetPayload<{ select: typeof transcriptFields }>;
+
+type ThreadTurn = Pick<StoredTurn, "id" | "role" | "parentId">;
+
 /** The visible thread: every user turn followed by its newest answer. Older answers to the same user turn (regenerations, compare) stay stored as siblings. */
-export function visibleThread(turns: readonly StoredTurn[]): StoredTurn[] {
-  const newestAnswer = new Map<string, StoredTurn>();
+export function visibleThread<T extends ThreadTurn>(turns: readonly T[]): T[] {
+  const newestAnswer = new Map<string, T>();
   for (const t of turns) if (t.role === "assistant" && t.parentId) newestAnswer.set(t.parentId, t);
   return turns.flatMap((t) => (t.role === "user" ? [t, ...(newestAnswer.has(t.id) ? [newestAnswer.get(t.id)!] : [])] : []));
 }
@@ -34,9 +41,13 @@ export async function getThread({ chatSessionId }: { chatSessionId: string }): P
   return visibleThread(await prisma.turn.findMany({ where: { chatSessionId }, orderBy: { position: "asc" }, select: turnFields }));
 }
 
-/** Every stored turn of a session this user owns, in order; someone else's session is reported as missing. */
-export async function getOwnSessionTurns({ chatSessionId, userId }: { chatSessionId: string; userId: string }): Promise<StoredTurn[]> {
-  const session = await prisma.chatSession.findFirst({ where: { id: chatSessionId, userId }, select: { turns: { orderBy: { position: "asc" }, select: turnFields } } });
+/**
+ * Every stored turn of a session this user owns, in order, with only what a
+ * new turn needs (it is read on every turn, and sessions grow long); someone
+ * else's session is reported as missing.
+ */
+export async function getOwnTranscript({ chatSessionId, userId }: { chatSessionId: string; userId: string }): Promise<TranscriptTurn[]> {
+  const session = await prisma.chatSession.findFirst({ where: { id: chatSessionId, userId }, select: { turns: { orderBy: { position: "asc" }, select: transcriptFields } } });
   if (!session) throw new AppError("not_found:session", "Chat session not found.");
   return session.turns;
 }

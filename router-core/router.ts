@@ -93,6 +93,8 @@ export interface RouteDecision {
 export interface Router {
   readonly version: string;
   readonly executionProvider: ExecutionProviderName;
+  /** What text the query node embeds; current_only never reads `earlierUserMessages`. */
+  readonly queryMode: QueryMode;
   /** Scores the candidates for the request and picks the argmax. */
   route(request: RouteRequest): Promise<RouteDecision>;
   /** Drops the cached user vector; call when the user adds, edits or deletes a rating. */

@@ -15,6 +15,7 @@ export interface MockRouterOptions {
 export class MockRouter implements Router {
   readonly version: string;
   readonly executionProvider = "cpu" as const;
+  readonly queryMode = "current_only" as const;
   readonly catalog = [];
   readonly calls: RouteRequest[] = [];
   readonly invalidated: string[] = [];

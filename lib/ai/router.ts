@@ -126,6 +126,15 @@ async function historyStamp(userId: string): Promise<string> {
 export type RouteArgs = { userId: string; message: string; earlierUserMessages: readonly string[]; candidates: readonly Candidate[]; personalization?: boolean };
 
 /**
+ * Whether routing reads the conversation's earlier messages (query modes
+ * full_context and retrieval). When it does not, a chat turn can route before
+ * the conversation is loaded.
+ */
+export function routingReadsConversation(): boolean {
+  return holder().registry.active?.queryMode !== "current_only";
+}
+
+/**
  * Routes one query. Never fails because the database does: like the
  * registry's own store errors, a failed version check keeps the loaded version
  * and a failed history check drops the user's cached vector (it cannot be

@@ -2,6 +2,7 @@ import "server-only";
 import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
 import { listEnabledModels } from "@/lib/db/queries/models";
 import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
+import { routingReadsConversation } from "@/lib/ai/router";
 import { AppError } from "@/lib/errors";
 import { describeLlmError, openReply } from "@/lib/llm/reply-stream";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
@@ -26,10 +27,10 @@ const TEXT_PART_ID = "answer";
  * ends (completed, stopped by the user, failed).
  *
  * Time to first token is what the user feels, so only what must come first
- * does: one read of the session and the models, then routing and storing the
- * user's message side by side (the message is stored before any model is
- * called); the assistant turn and the decision are written while the model
- * starts.
+ * does: the session and the models are read side by side, routing starts as
+ * soon as it has what it needs, the user's message is stored meanwhile (before
+ * any model is called), and the assistant turn and the decision are written
+ * while the model starts.
  *
  * Fallback: if the routed model errors or sends nothing within
  * LLM_FIRST_TOKEN_TIMEOUT_MS before its first token, the turn goes to the next
@@ -38,8 +39,16 @@ const TEXT_PART_ID = "answer";
  * answer is committed: a later failure keeps the partial text, marked failed.
  */
 export async function streamChatReply(req: ChatRequest, requestSignal: AbortSignal): Promise<Response> {
-  const [turns, models] = await Promise.all([getOwnTranscript({ chatSessionId: req.chatSessionId, userId: req.userId }), listEnabledModels()]);
   const regenerate = req.trigger === "regenerate-message";
+  const modelsRead = listEnabledModels();
+  const transcriptRead = getOwnTranscript({ chatSessionId: req.chatSessionId, userId: req.userId });
+  // A router that embeds only the current message routes a new one while the conversation loads.
+  const earlyRoute =
+    regenerate || routingReadsConversation()
+      ? null
+      : modelsRead.then((models) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked: checkModelChoice(models, req.modelId) }));
+  earlyRoute?.catch(() => {}); // awaited below unless the request is refused first
+  const [turns, models] = await Promise.all([transcriptRead, modelsRead]);
   assertSessionHasRoom({ stored: turns.length, adding: regenerate ? 1 : 2 });
   const picked = checkModelChoice(models, req.modelId);
 
@@ -52,7 +61,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const messages: ModelMessage[] = [...toModelMessages(context), { role: "user", content: queryText }];
 
   const [route, userTurn] = await Promise.all([
-    routeTurn({ userId: req.userId, queryText, earlierUserMessages: earlierUserMessages(context), models, picked }),
+    earlyRoute ?? routeTurn({ userId: req.userId, queryText, earlierUserMessages: earlierUserMessages(context), models, picked }),
     previous ?? appendUserTurn({ chatSessionId: req.chatSessionId, userId: req.userId, content: queryText }),
   ]);
   const assistant = beginAssistantTurn({ chatSessionId: req.chatSessionId, userId: req.userId, parentId: userTurn.id, modelId: route.model.id, decision: route.decision, query: route.query });

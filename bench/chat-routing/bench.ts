@@ -4,17 +4,18 @@
  * 0 / 10 / 100 / 1,000 rated turns, and the time to first token of a routed chat
  * turn against a direct call to the same local demo model, in the same run.
  *
- *   npx tsx --conditions=react-server bench/chat-routing/bench.ts --url postgresql://postgres@127.0.0.1:5432/sb_bench [--iterations 100]
+ *   npx tsx --conditions=react-server bench/chat-routing/bench.ts --url postgresql://postgres@127.0.0.1:5432/sb_bench [--iterations 100] [--ttft-turns 200]
  *
  * The database must hold synthetic data (bench/synthetic/generate.ts); running the bench at
  * 10k and at 1M stored turns shows whether latency stays flat as the database grows.
  */
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { url: { type: "string" }, iterations: { type: "string", default: "100" } } });
+const { values } = parseArgs({ options: { url: { type: "string" }, iterations: { type: "string", default: "100" }, "ttft-turns": { type: "string", default: "200" } } });
 if (!values.url) throw new Error("--url is required (a database filled by bench/synthetic/generate.ts)");
 process.env.DATABASE_URL = values.url;
 const ITERATIONS = Number(values.iterations);
+const TTFT_TURNS = Number(values["ttft-turns"]);
 const HISTORIES = [0, 10, 100, 1000];
 const BENCH_MODEL = "demo-concise";
 
@@ -91,7 +92,7 @@ async function main() {
   const direct: number[] = [];
   const routed: number[] = [];
   const endpoint = { id: BENCH_MODEL, baseUrl: demo.url, apiKeyEnv: null, providerModelId: BENCH_MODEL };
-  for (let i = 0; i < Math.min(ITERATIONS, 50); i++) {
+  for (let i = 0; i < TTFT_TURNS; i++) {
     let started = performance.now();
     for await (const _delta of streamText({ model: languageModelFor(endpoint), prompt: `Direct question ${i}` }).textStream) {
       direct.push(performance.now() - started);

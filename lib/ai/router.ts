@@ -141,18 +141,31 @@ export function routingReadsConversation(): boolean {
  * shown current), so the turn still gets a decision, a fallback one at worst.
  * The chat stores the user's message while routing runs, and a routing error
  * after that write landed would leave a message the client was told was refused.
+ *
+ * The history check and the routing run side by side when this instance has
+ * seen the user's history before: if the check then finds that the history
+ * moved (another instance stored a rating), the decision is discarded and the
+ * query routed again with a fresh user vector.
  */
 export async function routeQuery(args: RouteArgs): Promise<RouteDecision> {
   const h = holder();
   // A registry that never loaded a version answers with its fallback decision.
   if (!env.ROUTER_ENABLED) return h.registry.route(args);
-  const [version, stamp] = await Promise.allSettled([ensureCurrent(h), historyStamp(args.userId)]);
-  if (version.status === "rejected") logger.warn(`checking the active router version failed: ${describe(version.reason)}`);
-  if (stamp.status === "rejected" || h.historyStamps.get(args.userId) !== stamp.value) {
-    h.registry.invalidateUser(args.userId);
-    if (stamp.status === "fulfilled") h.historyStamps.set(args.userId, stamp.value);
-    else h.historyStamps.delete(args.userId);
+  const stampRead = historyStamp(args.userId);
+  stampRead.catch(() => {}); // settled below
+  try {
+    await ensureCurrent(h);
+  } catch (err) {
+    logger.warn(`checking the active router version failed: ${describe(err)}`);
   }
+  const known = h.historyStamps.get(args.userId);
+  const optimistic = known === undefined ? null : h.registry.route(args);
+  const [stamp] = await Promise.allSettled([stampRead]);
+  if (optimistic && stamp.status === "fulfilled" && stamp.value === known) return optimistic;
+  optimistic?.catch(() => {}); // superseded
+  h.registry.invalidateUser(args.userId);
+  if (stamp.status === "fulfilled") h.historyStamps.set(args.userId, stamp.value);
+  else h.historyStamps.delete(args.userId);
   return h.registry.route(args);
 }
 

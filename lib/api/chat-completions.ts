@@ -4,11 +4,10 @@ import { beginAssistantTurn } from "@/lib/chat/assistant-turn";
 import { checkModelChoice, fallbackOrder, routeTurn } from "@/lib/chat/route-turn";
 import { createChatSession } from "@/lib/db/queries/chat-sessions";
 import { listEnabledModels } from "@/lib/db/queries/models";
-import { appendUserTurn, getOwnTranscript } from "@/lib/db/queries/turns";
+import { appendUserTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { getLogger } from "@/lib/log";
 import { withSpan } from "@/lib/observability/tracing";
-import { assertSessionHasRoom } from "@/lib/security/session-size";
 import { openReply, type Reply, type SamplingSettings } from "@/lib/llm/reply-stream";
 import { completionBody, openAIEnding, sseChunk, sseError, sseUsageChunk, SSE_DONE, toSwitchboardInfo, type CompletionIdentity } from "./completion-format";
 import { toOpenAIErrorResponse, UpstreamModelError } from "./openai-errors";
@@ -39,12 +38,11 @@ const logger = getLogger("openai-api");
  */
 export async function createChatCompletion({ userId, chatSessionId, params, signal }: { userId: string; chatSessionId?: string; params: CompletionParams; signal: AbortSignal }): Promise<Response> {
   const overrideModelId = params.model === AUTO_MODEL ? undefined : params.model;
-  const [models, storedTurns] = await Promise.all([listEnabledModels(), chatSessionId ? getOwnTranscript({ chatSessionId, userId }) : null]);
+  const models = await listEnabledModels();
   if (overrideModelId && !models.some((m) => m.id === overrideModelId)) {
     throw new AppError("not_found:model", `The model "${overrideModelId}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`);
   }
   const picked = checkModelChoice(models, overrideModelId);
-  if (storedTurns) assertSessionHasRoom({ stored: storedTurns.length, adding: 2 });
   const lastUser = params.messages.findLastIndex((m) => m.role === "user");
   const queryText = params.messages[lastUser]?.content ?? "";
   const earlier = params.messages.slice(0, Math.max(lastUser, 0)).filter((m) => m.role === "user").map((m) => m.content);
@@ -57,11 +55,12 @@ export async function createChatCompletion({ userId, chatSessionId, params, sign
     }),
     withSpan("db.store_user_turn", {}, async () => {
       const sessionId = chatSessionId ?? (await createChatSession({ userId })).id;
-      return { sessionId, userTurn: await appendUserTurn({ chatSessionId: sessionId, userId, content: queryText }) };
+      // The statement checks that a named session is the user's and has room.
+      return { sessionId, userTurn: await appendUserTurn({ chatSessionId: sessionId, userId, content: queryText, adding: 2 }) };
     }),
   ]);
-  const assistant = beginAssistantTurn({ chatSessionId: stored.sessionId, userId, parentId: stored.userTurn.id, modelId: route.model.id, decision: route.decision, query: route.query });
   const reply = await openReply({ models: fallbackOrder(route, models), messages: params.messages satisfies ModelMessage[], settings: params.settings, signal, allowSystemInMessages: true });
+  const assistant = beginAssistantTurn({ chatSessionId: stored.sessionId, userId, parentId: stored.userTurn.id, decision: route.decision, query: route.query, reply });
 
   const identity: CompletionIdentity = { id: `chatcmpl-${assistant.id}`, created: Math.floor(Date.now() / 1000), model: reply.model.id };
   const switchboard = toSwitchboardInfo({ turnId: assistant.id, chatSessionId: stored.sessionId, decision: route.decision });
@@ -71,14 +70,14 @@ export async function createChatCompletion({ userId, chatSessionId, params, sign
   // A model that failed before any token answers with a proper status instead of a broken stream.
   const failedBeforeFirstToken = failureOf(reply);
   if (failedBeforeFirstToken !== null) {
-    await assistant.finish(reply);
+    await assistant.finish();
     return withHeaders(toOpenAIErrorResponse(new UpstreamModelError(failedBeforeFirstToken)), headers);
   }
 
   if (!params.stream) {
     for await (const _delta of reply.deltas());
     try {
-      await assistant.finish(reply);
+      await assistant.finish();
     } catch (err) {
       return withHeaders(toOpenAIErrorResponse(err), headers);
     }
@@ -98,7 +97,7 @@ export async function createChatCompletion({ userId, chatSessionId, params, sign
       const step = await deltas.next();
       if (!step.done) return send(sseChunk(identity, { delta: { content: step.value }, includeUsage: params.includeUsage }));
       try {
-        await assistant.finish(reply);
+        await assistant.finish();
         const failure = failureOf(reply);
         if (failure !== null) send(sseError(failure));
         else {
@@ -114,7 +113,7 @@ export async function createChatCompletion({ userId, chatSessionId, params, sign
     },
     async cancel() {
       await deltas.return();
-      await assistant.finish(reply);
+      await assistant.finish();
     },
   });
   return new Response(stream, { headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" } });

@@ -19,37 +19,38 @@ export class OutcomeNotStoredError extends Error {
 export type AssistantTurn = {
   readonly id: string;
   /** Stores how the reply ended; throws OutcomeNotStoredError when the database stays unreachable. */
-  finish(reply: Reply | null, failure?: string): Promise<void>;
+  finish(): Promise<void>;
 };
 
 /**
  * An assistant turn's stored life. Its row and the router's decision are
- * written while the model starts (the id is ours, so the stream can name the
- * turn before the write lands), and its outcome is stored before the client
- * sees the end of the stream. Both writes retry through a short outage.
+ * written as the reply's first token goes out (the id is ours, so the stream
+ * can name the turn before the write lands), and its outcome is stored before
+ * the client sees the end of the stream. Both writes retry through a short outage.
  */
-export function beginAssistantTurn(args: Omit<Parameters<typeof startAssistantTurn>[0], "id">): AssistantTurn {
+export function beginAssistantTurn({ reply, decision, ...turn }: Omit<Parameters<typeof startAssistantTurn>[0], "id" | "modelId"> & { reply: Reply }): AssistantTurn {
   const id = randomUUID();
-  const begun = performance.now();
-  let started = startAssistantTurn({ id, ...args });
+  // The turn names the model that answered; the decision keeps the router's pick and, after a fallback, the failures.
+  const recorded = reply.failed.length > 0 ? { ...decision, timings: { ...(decision.timings as object), llmFallback: { failed: reply.failed, answeredBy: reply.model.id } } } : decision;
+  const start = () => startAssistantTurn({ id, ...turn, modelId: reply.model.id, decision: recorded });
+  let started = start();
   started.catch(() => {}); // retried, or reported, at finish
 
-  const outcomeOf = (reply: Reply | null, failure?: string): TurnOutcome => {
-    const timing = { latencyMs: Math.round(performance.now() - begun), ttftMs: reply?.ttftMs ?? null };
-    const end = reply?.end ?? (failure ? { status: "failed" as const, error: failure } : { status: "stopped" as const });
+  const outcomeOf = (): TurnOutcome => {
+    const timing = { latencyMs: Math.round(performance.now() - reply.startedAt), ttftMs: reply.ttftMs };
+    const end = reply.end ?? { status: "stopped" as const };
     const status = end.status === "completed" ? { status: end.status, promptTokens: end.promptTokens, completionTokens: end.completionTokens } : end;
-    return { content: reply?.text ?? "", ...timing, ...status };
+    return { content: reply.text, ...timing, ...status };
   };
 
   return {
     id,
-    async finish(reply, failure) {
-      const outcome = outcomeOf(reply, failure);
-      const fellBack = reply && reply.failed.length > 0 ? { answeredBy: reply.model.id, llmFallback: { failed: reply.failed, answeredBy: reply.model.id } } : {};
+    async finish() {
+      const outcome = outcomeOf();
       for (let i = 0; ; i++) {
         try {
           await started;
-          return await finishAssistantTurn({ id, outcome, ...fellBack });
+          return await finishAssistantTurn({ id, outcome });
         } catch (err) {
           if (i >= STORE_RETRY_DELAYS_MS.length) {
             logger.error({ err, turnId: id }, "could not store an assistant turn");
@@ -57,7 +58,7 @@ export function beginAssistantTurn(args: Omit<Parameters<typeof startAssistantTu
           }
           await new Promise((r) => setTimeout(r, STORE_RETRY_DELAYS_MS[i]));
           // Idempotent by id: harmless when the first write did land.
-          started = startAssistantTurn({ id, ...args });
+          started = start();
         }
       }
     },

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
 import { listEnabledModels } from "@/lib/db/queries/models";
 import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
@@ -7,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { describeLlmError, openReply } from "@/lib/llm/reply-stream";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 import { beginAssistantTurn, OutcomeNotStoredError } from "./assistant-turn";
+import { coalesceDeltas } from "./coalesce-deltas";
 import { checkModelChoice, earlierUserMessages, fallbackOrder, routeTurn } from "./route-turn";
 import { toModelMessages } from "./thread";
 import type { AssistantMetadata, ChatMessage } from "./ui-message";
@@ -21,16 +23,20 @@ export type ChatRequest = {
 
 const TEXT_PART_ID = "answer";
 
+/** Deltas closer together than this are sent as one; well under what a reader notices. */
+const DELTA_WINDOW_MS = 25;
+
 /**
  * Handles one chat turn end to end: stores the user turn, routes it, streams
  * the chosen model's reply and stores the assistant turn however the stream
  * ends (completed, stopped by the user, failed).
  *
- * Time to first token is what the user feels, so only what must come first
- * does: the session and the models are read side by side, routing starts as
- * soon as it has what it needs, the user's message is stored meanwhile (before
- * any model is called), and the assistant turn and the decision are written
- * while the model starts.
+ * Time to first token is what the user feels, so nothing waits for what it
+ * does not need: the transcript, the models, the routing and the storing of
+ * the user's message run side by side, each starting as soon as its inputs
+ * are there (the message is stored before any model is called), and the
+ * assistant turn and the decision are written once the first token is on
+ * its way.
  *
  * Fallback: if the routed model errors or sends nothing within
  * LLM_FIRST_TOKEN_TIMEOUT_MS before its first token, the turn goes to the next
@@ -42,15 +48,25 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const regenerate = req.trigger === "regenerate-message";
   const modelsRead = listEnabledModels();
   const transcriptRead = getOwnTranscript({ chatSessionId: req.chatSessionId, userId: req.userId });
-  // A router that embeds only the current message routes a new one while the conversation loads.
+  const choiceChecked = modelsRead.then((models) => ({ models, picked: checkModelChoice(models, req.modelId) }));
+  // A new message is stored (its statement checks owner and room) as soon as its model choice is valid...
+  const newTurnId = randomUUID();
+  const userTurnWrite = regenerate
+    ? null
+    : choiceChecked.then(() => appendUserTurn({ id: newTurnId, chatSessionId: req.chatSessionId, userId: req.userId, content: req.text ?? "", adding: 2 }));
+  // ...and, by a router that embeds only the current message, routed while the conversation loads.
   const earlyRoute =
     regenerate || routingReadsConversation()
       ? null
-      : modelsRead.then((models) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked: checkModelChoice(models, req.modelId) }));
-  earlyRoute?.catch(() => {}); // awaited below unless the request is refused first
-  const [turns, models] = await Promise.all([transcriptRead, modelsRead]);
+      : choiceChecked.then(({ models, picked }) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked }));
+  // Both are awaited below unless the request is refused first.
+  userTurnWrite?.catch(() => {});
+  earlyRoute?.catch(() => {});
+
+  const [stored, { models, picked }] = await Promise.all([transcriptRead, choiceChecked]);
+  // The read may already see the new message: the transcript is what came before it.
+  const turns = stored.filter((t) => t.id !== newTurnId);
   assertSessionHasRoom({ stored: turns.length, adding: regenerate ? 1 : 2 });
-  const picked = checkModelChoice(models, req.modelId);
 
   const thread = visibleThread(turns);
   const previous = regenerate ? thread.findLast((t) => t.role === "user") : undefined;
@@ -62,10 +78,11 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
 
   const [route, userTurn] = await Promise.all([
     earlyRoute ?? routeTurn({ userId: req.userId, queryText, earlierUserMessages: earlierUserMessages(context), models, picked }),
-    previous ?? appendUserTurn({ chatSessionId: req.chatSessionId, userId: req.userId, content: queryText }),
+    previous ?? userTurnWrite!,
   ]);
-  const assistant = beginAssistantTurn({ chatSessionId: req.chatSessionId, userId: req.userId, parentId: userTurn.id, modelId: route.model.id, decision: route.decision, query: route.query });
   const reply = await openReply({ models: fallbackOrder(route, models), messages, signal: requestSignal });
+  // Written while the first token is on its way to the client, not before it.
+  const assistant = beginAssistantTurn({ chatSessionId: req.chatSessionId, userId: req.userId, parentId: userTurn.id, decision: route.decision, query: route.query, reply });
   const startMetadata: AssistantMetadata = { turnId: assistant.id, modelId: reply.model.id, modelName: reply.model.displayName, status: "streaming", decision: route.decision };
 
   const stream = createUIMessageStream<ChatMessage>({
@@ -73,7 +90,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
       writer.write({ type: "start", messageMetadata: startMetadata });
       let textOpen = false;
       try {
-        for await (const delta of reply.deltas()) {
+        for await (const delta of coalesceDeltas(reply.deltas(), DELTA_WINDOW_MS)) {
           if (!textOpen) writer.write({ type: "text-start", id: TEXT_PART_ID });
           textOpen = true;
           writer.write({ type: "text-delta", id: TEXT_PART_ID, delta });
@@ -81,7 +98,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
         if (textOpen) writer.write({ type: "text-end", id: TEXT_PART_ID });
       } finally {
         // The stream ends only once the turn's outcome is stored, so what a client saw end is never lost.
-        await assistant.finish(reply);
+        await assistant.finish();
       }
       const end = reply.end ?? { status: "stopped" };
       if (end.status === "failed") writer.write({ type: "error", errorText: end.error });

@@ -6,7 +6,6 @@ import { Prisma } from "@/lib/db/generated/client";
 import { listEnabledModels } from "@/lib/db/queries/models";
 import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
-import { assertSessionHasRoom } from "@/lib/security/session-size";
 
 type Scored = { modelId: string; score: number };
 
@@ -27,7 +26,6 @@ export function pickChallenger(top: Scored, others: readonly Scored[], ratingsBy
 /** Stores the user's message and names the two models that will answer it side by side. */
 export async function startComparison({ userId, chatSessionId, text }: { userId: string; chatSessionId: string; text: string }) {
   const [turns, models] = await Promise.all([getOwnTranscript({ chatSessionId, userId }), listEnabledModels()]);
-  assertSessionHasRoom({ stored: turns.length, adding: 3 });
   checkModelChoice(models);
   const route = await routeTurn({ userId, queryText: text, earlierUserMessages: earlierUserMessages(visibleThread(turns)), models });
   const scored = route.decision.candidates.filter((c) => c.modelId !== route.model.id);
@@ -36,7 +34,8 @@ export async function startComparison({ userId, chatSessionId, text }: { userId:
     SELECT a.model_id, count(*)::int AS n FROM ratings r JOIN turns a ON a.id = r.turn_id WHERE r.user_id = ${userId}::uuid GROUP BY a.model_id`;
   const top = route.decision.candidates.find((c) => c.modelId === route.model.id) ?? { modelId: route.model.id, score: 0 };
   const challenger = pickChallenger(top, scored, new Map(counts.map((c) => [c.model_id, c.n])));
-  const userTurn = await appendUserTurn({ chatSessionId, userId, content: text });
+  // One message and two answers: the statement checks there is room for all three.
+  const userTurn = await appendUserTurn({ chatSessionId, userId, content: text, adding: 3 });
   return { userTurnId: userTurn.id, modelIds: [route.model.id, challenger.modelId] as const };
 }
 

@@ -30,6 +30,8 @@ export type ReplyEnd =
  * when the consumer walked away before the end).
  */
 export type Reply = {
+  /** performance.now() when the first model was called; ttftMs counts from here. */
+  readonly startedAt: number;
   readonly model: LlmModelRow;
   readonly failed: readonly FailedAttempt[];
   readonly text: string;
@@ -164,6 +166,7 @@ export async function openReply({
   }
 
   return {
+    startedAt: started,
     model: answering.model,
     failed,
     get text() {

@@ -2,7 +2,7 @@
  * The only importer of onnxruntime-node. Loads user_encoder.onnx + scorer.onnx once per model
  * version, checks their inputs/outputs against contract.json, picks the execution provider, and
  * validates every tensor in TypeScript before `run` (onnxruntime silently wraps negative indices).
- * Also holds the sentence encoder's session (SentenceEncoderSession).
+ * (The sentence encoder's session, encoder-session.ts, loads it by path in a worker thread.)
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -10,8 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { CONTRACT, type Contract, type GraphFileSpec } from "./contract";
-import type { TokenBatch } from "./embedder/token-batches";
-import { EmbedderLoadError, InvalidInputError, ModelLoadError } from "./errors";
+import { InvalidInputError, ModelLoadError } from "./errors";
 import type { UserGraphTensors } from "./features";
 
 export type DeviceOption = "auto" | "cuda" | "cpu";
@@ -77,7 +76,7 @@ function checkFloats(field: string, data: Float32Array, expectedLength: number):
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) invalid(field, `value ${i} is not finite (${data[i]})`);
 }
 
-function checkIndices(field: string, data: BigInt64Array, expectedLength: number, upper: number, upperName: string): void {
+export function checkIndices(field: string, data: BigInt64Array, expectedLength: number, upper: number, upperName: string): void {
   if (data.length !== expectedLength) invalid(field, `has ${data.length} values, expected ${expectedLength}`);
   const hi = BigInt(upper);
   for (let i = 0; i < data.length; i++) {
@@ -300,75 +299,5 @@ export class ModelRuntime {
 
   #checkOpen(): void {
     if (this.#released) throw new Error("ModelRuntime used after release()");
-  }
-}
-
-export interface SentenceEncoderSessionOptions {
-  /** The ONNX file (inputs token_ids [batch, seq] and lengths [batch], int64; output embeddings [batch, dim]). */
-  readonly file: string;
-  /** Embedder id, for error messages. */
-  readonly embedderId: string;
-  readonly dim: number;
-  /** Token ids must lie in [0, vocabularySize). */
-  readonly vocabularySize: number;
-  readonly intraOpNumThreads: number;
-}
-
-/**
- * The sentence encoder's session, always on the CPU provider: a query costs a few ms there, less
- * than a GPU transfer round trip would save. `run` executes on onnxruntime's threads, off the
- * event loop.
- */
-export class SentenceEncoderSession {
-  readonly #session: ort.InferenceSession;
-  readonly #options: SentenceEncoderSessionOptions;
-
-  private constructor(session: ort.InferenceSession, options: SentenceEncoderSessionOptions) {
-    this.#session = session;
-    this.#options = options;
-  }
-
-  static async create(options: SentenceEncoderSessionOptions): Promise<SentenceEncoderSession> {
-    const fail = (message: string, cause?: unknown) => new EmbedderLoadError({ embedderId: options.embedderId, file: options.file, message, cause });
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(options.file, {
-        executionProviders: ["cpu"],
-        intraOpNumThreads: options.intraOpNumThreads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: "all",
-        logSeverityLevel: 3,
-      });
-    } catch (cause) {
-      throw fail(`onnxruntime cannot load ${options.file}: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
-    }
-    const inputs = [...session.inputNames].sort().join(", ");
-    const outputs = [...session.outputNames].join(", ");
-    if (inputs !== "lengths, token_ids" || outputs !== "embeddings") {
-      await session.release();
-      throw fail(`${options.file} has inputs [${inputs}] and outputs [${outputs}], expected [lengths, token_ids] and [embeddings]`);
-    }
-    return new SentenceEncoderSession(session, options);
-  }
-
-  /** Embeds one padded batch; returns [batch.size, dim] row-major. */
-  async encode(batch: TokenBatch): Promise<Float32Array> {
-    const { dim, vocabularySize } = this.#options;
-    checkIndices("token_ids", batch.tokenIds, batch.size * batch.seq, vocabularySize, "vocabulary size");
-    checkIndices("lengths", batch.lengths, batch.size, batch.seq + 1, "seq + 1");
-    const out = (
-      await this.#session.run({
-        token_ids: new ort.Tensor("int64", batch.tokenIds, [batch.size, batch.seq]),
-        lengths: new ort.Tensor("int64", batch.lengths, [batch.size]),
-      })
-    ).embeddings;
-    if (!out || out.dims.length !== 2 || out.dims[0] !== batch.size || out.dims[1] !== dim) {
-      throw new Error(`${this.#options.embedderId}: embeddings has dims [${out?.dims.join(", ")}], expected [${batch.size}, ${dim}]`);
-    }
-    return out.data as Float32Array;
-  }
-
-  async release(): Promise<void> {
-    await this.#session.release();
   }
 }

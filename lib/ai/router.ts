@@ -47,7 +47,7 @@ function createEmbedder(): Promise<Embedder> {
     const apiKey = env.EMBEDDINGS_API_KEY_ENV ? readEnvVar(env.EMBEDDINGS_API_KEY_ENV) : undefined;
     return Promise.resolve(new CachedEmbedder(new OpenAICompatibleEmbedder({ baseURL: env.EMBEDDINGS_BASE_URL, model: env.EMBEDDINGS_MODEL, dim: env.EMBEDDINGS_DIM, apiKey })));
   }
-  // onnxruntime runs the encoder on its own thread; only tokenization (well under 1 ms a query) uses the event loop.
+  // The encoder runs in a worker thread; only tokenization (well under 1 ms a query) uses the event loop.
   const embedder = UseLiteOnnxEmbedder.create().then((e) => new CachedEmbedder(e));
   // A failure (e.g. the encoder file was never built) surfaces in loadVersion through the registry, not as an unhandled rejection.
   embedder.catch(() => {});

@@ -95,6 +95,16 @@ describe("UseLiteOnnxEmbedder", () => {
     expect(await onnx.embed([])).toEqual([]);
   });
 
+  it("leaves the event loop free while it encodes (onnxruntime's run is synchronous on its thread)", async () => {
+    const embeds = 30;
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    for (let i = 0; i < embeds; i++) await onnx.embed([`${LONG_TEXT.slice(0, 600)} ${i}`]);
+    clearInterval(timer);
+    // On the event loop, a 0 ms timer fires once per embed at most; beside a worker it keeps firing.
+    expect(ticks).toBeGreaterThan(embeds * 1.5);
+  });
+
   it("fails at create with an EmbedderLoadError naming the build command when the file is missing", async () => {
     const file = join(tmpdir(), "no-such-dir", "encoder.onnx");
     const err = await UseLiteOnnxEmbedder.create({ file }).catch((e: unknown) => e);

@@ -66,7 +66,8 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const [stored, { models, picked }] = await Promise.all([transcriptRead, choiceChecked]);
   // The read may already see the new message: the transcript is what came before it.
   const turns = stored.filter((t) => t.id !== newTurnId);
-  assertSessionHasRoom({ stored: turns.length, adding: regenerate ? 1 : 2 });
+  // A new message's write checks the room itself; a regenerated answer is checked here.
+  if (regenerate) assertSessionHasRoom({ stored: turns.length, adding: 1 });
 
   const thread = visibleThread(turns);
   const previous = regenerate ? thread.findLast((t) => t.role === "user") : undefined;

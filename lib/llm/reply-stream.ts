@@ -147,12 +147,16 @@ export async function openReply({
   for (const [i, model] of models.entries()) {
     attempt = new Attempt(model, { messages, settings, signal, allowSystemInMessages });
     let part = await attempt.next();
-    while (part !== null && part.type !== "text-delta" && endOf(part, attempt, signal) === null) part = await attempt.next();
+    let ended = endOf(part, attempt, signal);
+    while (part?.type !== "text-delta" && ended === null) {
+      part = await attempt.next();
+      ended = endOf(part, attempt, signal);
+    }
     if (part?.type === "text-delta") {
       first = part.text;
       break;
     }
-    end = endOf(part, attempt, signal);
+    end = ended;
     await attempt.close();
     if (end?.status !== "failed" || i === models.length - 1) break;
     failed.push({ modelId: model.id, error: end.error, elapsedMs: Math.round(performance.now() - started) });

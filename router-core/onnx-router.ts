@@ -193,9 +193,8 @@ export class OnnxRouter implements Router {
     this.#cache.invalidateUser(userId);
   }
 
-  async refreshUser(userId: string): Promise<void> {
+  async warmUser(userId: string): Promise<void> {
     if (this.#closed) throw new RouterClosedError({ routerVersion: this.version });
-    this.invalidateUser(userId);
     await this.#userVector({ userId, message: "", candidates: this.catalog }, true);
   }
 

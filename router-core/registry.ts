@@ -147,19 +147,18 @@ export class RouterRegistry {
   }
 
   /**
-   * Drops the user's vectors and recomputes the active version's now, off the request path, so
-   * the user's next turn runs embed + scorer only. Never rejects (failures are logged): safe to
-   * call without awaiting right after a rating is stored.
+   * Computes the active version's vector for the user off the request path unless a current one is
+   * cached, so the user's next turn runs embed + scorer only. Never rejects (failures are logged):
+   * after a rating is stored, call invalidateUser, then this without awaiting.
    */
-  async refreshUser(userId: string): Promise<void> {
-    this.invalidateUser(userId);
+  async warmUser(userId: string): Promise<void> {
     const slot = this.#active;
     if (!slot) return;
     slot.inFlight++;
     try {
-      await slot.router.refreshUser(userId);
+      await slot.router.warmUser(userId);
     } catch (err) {
-      this.#logger.warn("router-core: refreshing a user vector failed", { userId, ...describe(err) });
+      this.#logger.warn("router-core: warming a user vector failed", { userId, ...describe(err) });
     } finally {
       slot.inFlight--;
       if (slot.retired && slot.inFlight === 0) this.#closeSlot(slot);

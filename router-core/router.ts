@@ -100,10 +100,12 @@ export interface Router {
   /** Drops the cached user vector; call when the user adds, edits or deletes a rating. */
   invalidateUser(userId: string): void;
   /**
-   * Drops and recomputes the user's vector now (history load + encode), so the user's next turn
-   * is a cache hit: call it, without awaiting, right after a rating is stored.
+   * Computes and caches the user's vector now (history load + encode) unless one computed since the
+   * last invalidateUser is cached, so the user's next turn is a hit. After a rating is stored: call
+   * invalidateUser, then this without awaiting. It never drops a vector, so it cannot undo the work
+   * of a turn that already encoded the new history.
    */
-  refreshUser(userId: string): Promise<void>;
+  warmUser(userId: string): Promise<void>;
   /** The model ids of the manifest's llm catalog, with descriptions. */
   readonly catalog: readonly Candidate[];
   /** Releases native resources; later route() calls throw RouterClosedError. */

@@ -19,6 +19,7 @@ export class MockRouter implements Router {
   readonly catalog = [];
   readonly calls: RouteRequest[] = [];
   readonly invalidated: string[] = [];
+  readonly warmed: string[] = [];
   closed = false;
   readonly #choose: (request: RouteRequest) => string;
 
@@ -61,8 +62,8 @@ export class MockRouter implements Router {
     this.invalidated.push(userId);
   }
 
-  async refreshUser(userId: string): Promise<void> {
-    this.invalidated.push(userId);
+  async warmUser(userId: string): Promise<void> {
+    this.warmed.push(userId);
   }
 
   async close(): Promise<void> {

@@ -176,7 +176,8 @@ function describe(err: unknown): string {
 /**
  * Call after a user's ratings change on this instance (other instances notice
  * through the history stamp). The stale vector is dropped at once and the user
- * is re-encoded in the background, so their next turn finds a warm cache.
+ * is re-encoded in the background, so their next turn finds a warm cache; a
+ * turn that encoded the new history first keeps its vector.
  */
 export function invalidateUserVector(userId: string): void {
   const h = holder();
@@ -184,7 +185,7 @@ export function invalidateUserVector(userId: string): void {
   h.historyStamps.delete(userId);
   void (async () => {
     const stamp = await historyStamp(userId);
-    await h.registry.refreshUser(userId);
+    await h.registry.warmUser(userId);
     h.historyStamps.set(userId, stamp);
   })().catch((err: unknown) => logger.warn(`re-encoding user ${userId} after a rating failed: ${describe(err)}`));
 }

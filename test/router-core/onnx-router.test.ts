@@ -1,6 +1,6 @@
 /** OnnxRouter behaviour on the toy fixture: decisions, user-vector cache, query modes, hot-swap. */
 import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InvalidInputError, NoEligibleModelError, RouterClosedError } from "@/router-core/errors";
 import { InMemoryHistoryStore } from "@/router-core/memory-history-store";
 import { OnnxRouter } from "@/router-core/onnx-router";
@@ -99,17 +99,30 @@ describe("OnnxRouter", () => {
     expect(flipped).toBe(true);
   });
 
-  it("refreshUser recomputes the vector off the request path: the next turn is a hit with the new rating", async () => {
+  it("warmUser recomputes an invalidated vector off the request path: the next turn is a hit with the new rating", async () => {
     const user = "refreshed";
     store.add(user, { chatSessionId: "s", turnIndex: 0, queryText: "q0", modelId: "model-a", rating: 1 });
     const req: RouteRequest = { userId: user, message: "hello", candidates };
     const first = await router.route(req);
     store.add(user, { chatSessionId: "s", turnIndex: 1, queryText: "q1", modelId: "model-c", rating: 0 });
-    await router.refreshUser(user);
+    router.invalidateUser(user);
+    await router.warmUser(user);
     const next = await router.route(req);
     expect(next.userCache).toBe("hit");
     expect(next.coldStart.ratingsUsed).toBe(2);
     expect(next.candidates.map((c) => c.score)).not.toEqual(first.candidates.map((c) => c.score));
+  });
+
+  it("warmUser keeps the vector a turn computed after the invalidation instead of encoding again", async () => {
+    const user = "raced";
+    store.add(user, { chatSessionId: "s", turnIndex: 0, queryText: "q0", modelId: "model-a", rating: 1 });
+    router.invalidateUser(user);
+    const req: RouteRequest = { userId: user, message: "hello", candidates };
+    expect((await router.route(req)).userCache).toBe("miss");
+    const loads = vi.spyOn(store, "getRatedHistory");
+    await router.warmUser(user);
+    expect(loads).not.toHaveBeenCalled();
+    expect((await router.route(req)).userCache).toBe("hit");
   });
 
   it("embeds stored turns once and persists their embeddings through the store", async () => {

@@ -112,18 +112,18 @@ describe("RouterRegistry", () => {
     expect((await registry.route(request)).routerVersion).toBe("fast");
   });
 
-  it("refreshUser never rejects and keeps a retiring version open until it finishes", async () => {
+  it("warmUser never rejects and keeps a retiring version open until it finishes", async () => {
     const registry = new RouterRegistry();
-    await registry.refreshUser("nobody-loaded"); // degraded: nothing to do, no error
+    await registry.warmUser("nobody-loaded"); // degraded: nothing to do, no error
     let release!: () => void;
     const v1 = new (class extends MockRouter {
-      override async refreshUser(userId: string) {
+      override async warmUser(userId: string) {
         await new Promise<void>((r) => (release = r));
         throw new Error(`store down for ${userId}`);
       }
     })({ version: "v1" });
     registry.swap(v1);
-    const refreshing = registry.refreshUser("u1");
+    const refreshing = registry.warmUser("u1");
     registry.swap(new MockRouter({ version: "v2" }));
     await sleep(5);
     expect(v1.closed).toBe(false);

@@ -3,7 +3,9 @@
  * rating every answer, through the real HTTP API of the production build
  * against the demo LLM. Prints throughput, latency percentiles and errors,
  * then checks every acknowledged turn and rating in the database. A baseline
- * run calls the demo LLM directly with the same concurrency.
+ * run calls the demo LLM directly with the same concurrency. Where the
+ * machine's CPU went during the load (app, demo LLM, PostgreSQL, this client)
+ * is printed per completed turn.
  *
  *   npx next build && npx tsx bench/load/run.ts --sessions 100 --seconds 30
  *   (--instances N runs N app processes sharing the database, clients spread over them;
@@ -14,6 +16,7 @@
 import { existsSync } from "node:fs";
 import pg from "pg";
 import { LoadClient, percentile, type ChatResult } from "./client";
+import { cpuBetween, cpuSnapshot } from "./cpu";
 import { PASSWORD, startStack, type Stack } from "./stack";
 
 function arg(name: string, fallback: number, max: number): number {
@@ -161,12 +164,15 @@ async function main() {
     await inBatches(clients, 20, async (c) => void (await c.chat(sessions[clients.indexOf(c)], "warm-up")));
 
     console.error(`load: ${SESSIONS} sessions for ${SECONDS} s`);
+    const cpuBefore = cpuSnapshot();
     const stats = await drive(clients, sessions, SECONDS);
+    const cpu = cpuBetween(cpuBefore, cpuSnapshot(), { groups: stack.processGroups(), commands: { postgres: "postgres" } });
     const load = summarize(stats);
+    const cpuPerTurnMs = Object.fromEntries(Object.entries(cpu.seconds).map(([name, s]) => [name, (1000 * s) / Math.max(load.completedTurns, 1)]));
     const writes = await verify(stack.db.url, stats);
     console.error(`baseline: demo LLM directly, ${SESSIONS} concurrent for ${BASELINE_SECONDS} s`);
     const direct = await baseline(stack.demoUrl, SESSIONS, BASELINE_SECONDS);
-    const result = { sessions: SESSIONS, seconds: SECONDS, instances: INSTANCES, routerModelDir: ROUTER_MODEL_DIR, cpus: (await import("node:os")).cpus().length, load, writes, baseline: direct, ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond };
+    const result = { sessions: SESSIONS, seconds: SECONDS, instances: INSTANCES, routerModelDir: ROUTER_MODEL_DIR, cpus: (await import("node:os")).cpus().length, load, cpu: { perTurnMs: cpuPerTurnMs, machineBusyPercent: cpu.machineBusyPercent }, writes, baseline: direct, ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond };
     console.log(JSON.stringify(result, null, 2));
     process.exitCode = writes.lostTurns === 0 && writes.lostRatings === 0 && load.http5xx === 0 ? 0 : 1;
   } finally {

@@ -12,6 +12,8 @@ export type Stack = {
   baseUrl: string;
   /** Every app instance's URL (the first is baseUrl); instances share the database and the LLM, as behind a load balancer. */
   baseUrls: string[];
+  /** Process groups (each spawned detached, so its group id is its pid): the app instances and the demo LLM server. */
+  processGroups: () => { apps: number[]; llm: number[] };
   db: TestDatabase;
   demoUrl: string;
   logFile: string;
@@ -90,6 +92,7 @@ export async function startStack({
   return {
     baseUrl: baseUrls[0],
     baseUrls,
+    processGroups: () => ({ apps: apps.map((app) => app.pid!), llm: demo?.pid ? [demo.pid] : [] }),
     db,
     demoUrl,
     logFile,

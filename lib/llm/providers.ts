@@ -1,14 +1,14 @@
 import "server-only";
 import { createOpenAI } from "@ai-sdk/openai";
-import type { LanguageModel } from "ai";
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { readEnvVar } from "@/lib/env";
 
 export type ModelEndpoint = { id: string; baseUrl: string; apiKeyEnv: string | null; providerModelId: string };
 
-const cache = new Map<string, LanguageModel>();
+const cache = new Map<string, LanguageModelV3>();
 
 /** Every model is an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, LM Studio, the demo server). */
-export function languageModelFor(model: ModelEndpoint): LanguageModel {
+export function languageModelFor(model: ModelEndpoint): LanguageModelV3 {
   const apiKey = model.apiKeyEnv ? readEnvVar(model.apiKeyEnv) : undefined;
   const key = `${model.id}|${model.baseUrl}|${model.providerModelId}|${apiKey ?? ""}`;
   let lm = cache.get(key);

@@ -1,5 +1,7 @@
 import "server-only";
-import { APICallError, streamText, type FinishReason, type ModelMessage, type TextStreamPart, type ToolSet } from "ai";
+import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import { APICallError, type FinishReason, type ModelMessage } from "ai";
+import { convertToLanguageModelPrompt, prepareCallSettings, standardizePrompt } from "ai/internal";
 import type { LlmModelRow } from "@/lib/db/queries/models";
 import { env } from "@/lib/env";
 import { languageModelFor } from "./providers";
@@ -40,7 +42,7 @@ export type Reply = {
   deltas(): AsyncGenerator<string, void>;
 };
 
-type Part = TextStreamPart<ToolSet>;
+type Part = LanguageModelV3StreamPart;
 
 /** A message the user can act on, without leaking provider internals. */
 export function describeLlmError(error: unknown): string {
@@ -53,29 +55,37 @@ export function describeLlmError(error: unknown): string {
   return error instanceof Error ? `The model stream failed: ${error.message}` : "The model stream failed.";
 }
 
-/** One model's stream, read part by part; a transport failure becomes an error part. */
+type AttemptArgs = { messages: ModelMessage[]; settings: SamplingSettings; signal: AbortSignal; allowSystemInMessages: boolean };
+
+/**
+ * One model's stream, read part by part from the provider's own stream; a
+ * transport failure becomes an error part. A reply is a single text step with
+ * no tools, so streamText's step, tool and telemetry stages (about ten web
+ * TransformStreams and a tee per chunk: 1.6x the CPU per chunk, measured by
+ * bench/llm-stream/bench.ts) would only add cost per token. The prompt goes
+ * through the SDK's own standardization and conversion, as in streamText.
+ */
 class Attempt {
-  readonly #parts: AsyncIterator<Part>;
+  readonly #parts: Promise<ReadableStreamDefaultReader<Part>>;
   readonly #timer: NodeJS.Timeout;
   readonly #timeout = new AbortController();
 
   constructor(
     readonly model: LlmModelRow,
-    args: { messages: ModelMessage[]; settings: SamplingSettings; signal: AbortSignal; allowSystemInMessages: boolean },
+    args: AttemptArgs,
   ) {
     this.#timer = setTimeout(() => this.#timeout.abort(), env.LLM_FIRST_TOKEN_TIMEOUT_MS);
-    const result = streamText({
-      model: languageModelFor(model),
-      messages: args.messages,
-      // API clients send their own system prompt as a message; it is the caller's prompt, not injected content.
-      allowSystemInMessages: args.allowSystemInMessages,
-      maxRetries: 0,
-      abortSignal: AbortSignal.any([args.signal, this.#timeout.signal]),
-      // Failures arrive as error parts and are stored on the turn; this only keeps the SDK from printing them.
-      onError: () => {},
-      ...args.settings,
-    });
-    this.#parts = result.fullStream[Symbol.asyncIterator]();
+    this.#parts = Attempt.#open(model, args, AbortSignal.any([args.signal, this.#timeout.signal]));
+    this.#parts.catch(() => {}); // read (and reported) by next()
+  }
+
+  static async #open(model: LlmModelRow, args: AttemptArgs, abortSignal: AbortSignal): Promise<ReadableStreamDefaultReader<Part>> {
+    const languageModel = languageModelFor(model);
+    // API clients send their own system prompt as a message; it is the caller's prompt, not injected content.
+    const standardized = await standardizePrompt({ messages: args.messages, allowSystemInMessages: args.allowSystemInMessages });
+    const prompt = await convertToLanguageModelPrompt({ prompt: standardized, supportedUrls: await languageModel.supportedUrls, download: undefined, abortSignal });
+    const { stream } = await languageModel.doStream({ ...prepareCallSettings(args.settings), prompt, abortSignal });
+    return stream.getReader();
   }
 
   get timedOut(): boolean {
@@ -88,7 +98,7 @@ class Attempt {
 
   async next(): Promise<Part | null> {
     try {
-      const step = await this.#parts.next();
+      const step = await (await this.#parts).read();
       return step.done ? null : step.value;
     } catch (error) {
       return { type: "error", error };
@@ -97,8 +107,13 @@ class Attempt {
 
   async close(): Promise<void> {
     clearTimeout(this.#timer);
-    await this.#parts.return?.();
+    await this.#parts.then((reader) => reader.cancel()).catch(() => {});
   }
+}
+
+/** The text a part adds to the answer; an empty delta (the role-only first chunk of OpenAI-style streams) is no token. */
+function textOf(part: Part | null): string | null {
+  return part?.type === "text-delta" && part.delta !== "" ? part.delta : null;
 }
 
 const timeoutMessage = () => `The model sent nothing within ${env.LLM_FIRST_TOKEN_TIMEOUT_MS / 1000} s.`;
@@ -107,13 +122,11 @@ const timeoutMessage = () => `The model sent nothing within ${env.LLM_FIRST_TOKE
 function endOf(part: Part | null, attempt: Attempt, signal: AbortSignal): ReplyEnd | null {
   if (part === null) return { status: "failed", error: "The model stream ended unexpectedly." };
   if (part.type === "finish") {
-    return { status: "completed", finishReason: part.finishReason, promptTokens: part.totalUsage.inputTokens ?? null, completionTokens: part.totalUsage.outputTokens ?? null };
+    return { status: "completed", finishReason: part.finishReason.unified, promptTokens: part.usage.inputTokens.total ?? null, completionTokens: part.usage.outputTokens.total ?? null };
   }
-  if (part.type === "abort" || (part.type === "error" && signal.aborted)) {
-    return signal.aborted ? { status: "stopped" } : { status: "failed", error: attempt.timedOut ? timeoutMessage() : "The model stream was aborted." };
-  }
-  if (part.type === "error") return { status: "failed", error: attempt.timedOut ? timeoutMessage() : describeLlmError(part.error) };
-  return null;
+  if (part.type !== "error") return null;
+  if (signal.aborted) return { status: "stopped" };
+  return { status: "failed", error: attempt.timedOut ? timeoutMessage() : describeLlmError(part.error) };
 }
 
 /**
@@ -148,14 +161,12 @@ export async function openReply({
     attempt = new Attempt(model, { messages, settings, signal, allowSystemInMessages });
     let part = await attempt.next();
     let ended = endOf(part, attempt, signal);
-    while (part?.type !== "text-delta" && ended === null) {
+    while (textOf(part) === null && ended === null) {
       part = await attempt.next();
       ended = endOf(part, attempt, signal);
     }
-    if (part?.type === "text-delta") {
-      first = part.text;
-      break;
-    }
+    first = textOf(part);
+    if (first !== null) break;
     end = ended;
     await attempt.close();
     if (end?.status !== "failed" || i === models.length - 1) break;
@@ -189,9 +200,10 @@ export async function openReply({
         yield first;
         for (;;) {
           const part = await answering.next();
-          if (part?.type === "text-delta") {
-            text += part.text;
-            yield part.text;
+          const delta = textOf(part);
+          if (delta !== null) {
+            text += delta;
+            yield delta;
             continue;
           }
           const ended = endOf(part, answering, signal);

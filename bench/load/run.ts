@@ -132,6 +132,11 @@ function summarize(stats: Stats & { elapsedS: number }) {
   for (const c of stats.chats) if (!c.completed) byKind.set(c.status === 200 ? `stream: ${c.error}` : `HTTP ${c.status}`, (byKind.get(c.status === 200 ? `stream: ${c.error}` : `HTTP ${c.status}`) ?? 0) + 1);
   for (const r of stats.ratings) if (r.status !== 200) byKind.set(`rating HTTP ${r.status}`, (byKind.get(`rating HTTP ${r.status}`) ?? 0) + 1);
   const completed = stats.chats.filter((c) => c.completed).length;
+  // The demo models pace their streams differently (first token 20-120 ms, 5-12 ms a chunk), so which
+  // ones the router picked sets how long a session waits per turn even on an idle machine.
+  const msByModel = new Map<string, number[]>();
+  for (const c of stats.chats) if (c.completed && c.modelId) msByModel.set(c.modelId, [...(msByModel.get(c.modelId) ?? []), c.ms]);
+  const byModel = Object.fromEntries([...msByModel].map(([model, ms]) => [model, { turns: ms.length, turnP50Ms: percentile(ms.sort((a, b) => a - b), 50) }]));
   return {
     turns: stats.chats.length,
     completedTurns: completed,
@@ -143,6 +148,7 @@ function summarize(stats: Stats & { elapsedS: number }) {
     ratingP99Ms: percentile(ratingMs, 99),
     http5xx: stats.chats.filter((c) => c.status >= 500).length + stats.ratings.filter((r) => r.status >= 500).length,
     errors: Object.fromEntries(byKind),
+    byModel,
   };
 }
 

@@ -8,11 +8,12 @@
  *
  *   npx tsx --conditions=react-server bench/llm-stream/bench.ts [--calls 300] [--concurrency 20] [--model demo-detailed]
  */
-import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { streamText } from "ai";
 import type { LlmModelRow } from "@/lib/db/queries/models";
-import { freePort, waitForHttp } from "../../test/support/net";
+import { freePort } from "../../test/support/net";
+import { percentile } from "../load/client";
+import { killGroup, spawnDemoLlm } from "../load/stack";
 
 const { values } = parseArgs({ options: { calls: { type: "string", default: "300" }, concurrency: { type: "string", default: "20" }, model: { type: "string", default: "demo-detailed" } } });
 const CALLS = Number(values.calls);
@@ -23,9 +24,8 @@ const PROMPT = "Explain how a hash map handles collisions.";
 async function main() {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}/v1`;
-  const demo = spawn("node_modules/.bin/tsx", ["scripts/demo-llm.ts"], { env: { ...process.env, DEMO_LLM_URL: baseUrl }, stdio: "ignore", detached: true });
+  const demo = await spawnDemoLlm({ ...process.env, DEMO_LLM_URL: baseUrl });
   try {
-    await waitForHttp(`${baseUrl}/models`, demo);
     const [{ openReply }, { languageModelFor }] = await Promise.all([import("@/lib/llm/reply-stream"), import("@/lib/llm/providers")]);
     const model = values.model!;
     const row: LlmModelRow = { id: model, displayName: model, description: "", baseUrl, apiKeyEnv: null, providerModelId: model, inputPricePerM: 0, outputPricePerM: 0, enabled: true };
@@ -64,7 +64,7 @@ async function main() {
         results.set(name, entry);
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
     const baseline = median(results.get("streamText fullStream (baseline)")!.cpuMs);
     console.log(`${model}, ${CALLS} calls x ${ROUNDS} rounds at concurrency ${CONCURRENCY}; CPU of this process, median of rounds`);
     console.log("reader                              chunks  ms/call   us/chunk  vs streamText");
@@ -73,7 +73,7 @@ async function main() {
       console.log(`${name.padEnd(35)} ${String(chunks).padStart(6)} ${ms.toFixed(2).padStart(8)} ${((1000 * ms) / chunks).toFixed(0).padStart(10)} ${(ms / baseline).toFixed(2).padStart(14)}`);
     }
   } finally {
-    if (demo.pid) process.kill(-demo.pid, "SIGTERM");
+    killGroup(demo, "SIGTERM");
   }
 }
 

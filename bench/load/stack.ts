@@ -30,7 +30,8 @@ export const AUTH_SECRET = "load-secret-0123456789abcdef0123456789";
 
 const TSX = "node_modules/.bin/tsx";
 
-function kill(child: ChildProcess | null, signal: NodeJS.Signals) {
+/** Signals a child spawned `detached` and everything it spawned (its process group). */
+export function killGroup(child: ChildProcess | null, signal: NodeJS.Signals) {
   if (child?.pid && child.exitCode === null) {
     try {
       process.kill(-child.pid, signal);
@@ -38,6 +39,16 @@ function kill(child: ChildProcess | null, signal: NodeJS.Signals) {
       // already gone
     }
   }
+}
+
+/**
+ * The demo LLM server (scripts/demo-llm.ts on env.DEMO_LLM_URL) in a process group of its own,
+ * once it answers: tsx runs it in a child Node process, which killGroup stops too.
+ */
+export async function spawnDemoLlm(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const demo = spawn(TSX, ["scripts/demo-llm.ts"], { env, stdio: "ignore", detached: true });
+  await waitForHttp(`${env.DEMO_LLM_URL}/models`, demo);
+  return demo;
 }
 
 /**
@@ -67,8 +78,7 @@ export async function startStack({
 
   let demo: ChildProcess | null = null;
   const startDemo = async () => {
-    demo = spawn(TSX, ["scripts/demo-llm.ts"], { env, stdio: "ignore", detached: true });
-    await waitForHttp(`${demoUrl}/models`, demo);
+    demo = await spawnDemoLlm(env);
   };
   await startDemo();
 
@@ -97,13 +107,13 @@ export async function startStack({
     demoUrl,
     logFile,
     logs: () => readFileSync(logFile, "utf8"),
-    killDemo: () => kill(demo, "SIGKILL"),
+    killDemo: () => killGroup(demo, "SIGKILL"),
     startDemo,
     close: async () => {
-      for (const app of apps) kill(app, "SIGTERM");
-      kill(demo, "SIGTERM");
+      for (const app of apps) killGroup(app, "SIGTERM");
+      killGroup(demo, "SIGTERM");
       await Promise.race([Promise.all(apps.map((app) => new Promise((r) => (app.exitCode !== null ? r(null) : app.once("exit", r))))), new Promise((r) => setTimeout(r, 5_000))]);
-      for (const app of apps) kill(app, "SIGKILL");
+      for (const app of apps) killGroup(app, "SIGKILL");
       log.end();
       await db.drop();
     },

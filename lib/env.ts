@@ -33,6 +33,8 @@ const envSchema = z.object({
   ROUTER_AUTO_ACTIVATE_MARGIN: z.coerce.number().min(0).max(1).optional(),
   // The Python with torch that runs training/ (the Debian packages that scripts/install.sh installs).
   ROUTER_TRAINER_PYTHON: z.string().default("/usr/bin/python3"),
+  // The MT-Bench human judgments (CC-BY-4.0) that retraining can mix in; shipped in the repository.
+  MTBENCH_DIR: z.string().default("data/mtbench-human"),
   EMBEDDER: z.enum(["use-lite", "openai"]).default("use-lite"),
   EMBEDDINGS_BASE_URL: z.string().url().optional(),
   EMBEDDINGS_MODEL: z.string().optional(),

@@ -192,7 +192,7 @@ export class ModelRuntime {
     const open = async (provider: ExecutionProviderName) => {
       const sessionOptions: ort.InferenceSession.SessionOptions = {
         executionProviders: provider === "cuda" ? (device === "cuda" ? ["cuda"] : ["cuda", "cpu"]) : ["cpu"],
-        intraOpNumThreads: 1, // ScatterND(add) races with more threads (shared/notes/onnx-export.md)
+        intraOpNumThreads: 1, // ScatterND(add) races with more threads (docs/onnx-export.md)
         interOpNumThreads: 1,
         graphOptimizationLevel: "all",
         logSeverityLevel: 3,

@@ -1,7 +1,7 @@
 """Training configuration as plain dataclasses. Every default is listed here with the reason for it.
 
 Two presets: :func:`faithful` reproduces the GMTRouter paper/reference settings (see
-/work/shared/notes/gmtrouter-algorithm.md); :func:`default` is what we ship, and differs only where a
+docs/gmtrouter-algorithm.md); :func:`default` is what we ship, and differs only where a
 change won on the MT-Bench human evaluation (see training/README.md). Overrides use dotted keys,
 ``model.hidden=32``, parsed by :func:`apply_overrides`.
 """
@@ -53,7 +53,7 @@ class ModelConfig:
     # Response nodes: paper broadcasts the rating to all D coordinates and ignores the text.
     response_text: bool = False
     # Attention logits are clamped to +-logit_clamp and exponentiated with no max shift: exact and
-    # exportable to ONNX opset 17 (no per-destination max reduction there), see notes/onnx-export.md.
+    # exportable to ONNX opset 17 (no per-destination max reduction there), see docs/onnx-export.md.
     logit_clamp: float = 30.0
 
 

@@ -34,7 +34,7 @@ from .baselines import BASELINES
 from .config import Config, apply_overrides, get_preset
 from .device import DEVICES, describe, resolve_device
 from .graph import Tensors, build_tensors, group_pairs
-from .importers import import_mtbench_human
+from .importers import MTBENCH_DIR, import_mtbench_human
 from .online import DEFAULT_KAPPA, pair_preference_diffs
 from .progress import Progress
 from .train import auc, interactions_of_groups, predict_diffs, train_model
@@ -322,7 +322,7 @@ def parse_variant(spec: str) -> Tuple[str, Tuple[str, List[str]]]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training evaluate", description="Evaluate ours, GMTRouter-faithful and baselines on MT-Bench human judgments.")
-    p.add_argument("--mtbench", type=Path, default=Path("../shared/data/mtbench-human"), help="MT-Bench human folder")
+    p.add_argument("--mtbench", type=Path, default=MTBENCH_DIR, help="MT-Bench human folder (default: the repository's data/mtbench-human)")
     p.add_argument("--dataset", type=Path, help="use a dataset file written by `import mtbench` instead of --mtbench")
     p.add_argument("--merge", type=Path, nargs="+", help="merge eval.json files of runs over disjoint splits/methods into --out (no training)")
     p.add_argument("--threads", type=int, help="torch intra-op threads")

@@ -62,7 +62,11 @@ def _rating(obj: Dict[str, Any], name: str, where: str) -> float:
 
 
 # --------------------------------------------------------------------------------------------- MT-Bench
-def import_mtbench_human(folder: Path, swap_seed: int = 0) -> Dataset:
+# The MT-Bench human judgments shipped with the repository (CC-BY-4.0, see data/mtbench-human/SOURCES.md).
+MTBENCH_DIR = Path(__file__).resolve().parents[1] / "data" / "mtbench-human"
+
+
+def import_mtbench_human(folder: Path = MTBENCH_DIR, swap_seed: int = 0) -> Dataset:
     """Each vote becomes a comparison group of two interactions: winner 1, loser 0, tie 0.5 each.
 
     A/B is swapped per vote with a seeded coin (SOURCES.md caveat 2). Turn-1 and turn-2 votes of the same
@@ -70,6 +74,8 @@ def import_mtbench_human(folder: Path, swap_seed: int = 0) -> Dataset:
     turn-2 interaction of a model follows its turn-1 interaction in the same session (chain edge).
     """
     folder = Path(folder)
+    if not (folder / "votes.jsonl").is_file():
+        raise ValueError(f"--mtbench {folder}: MT-Bench human data not found (expected votes.jsonl, questions.jsonl and answers.jsonl there)")
     qpath, apath, vpath = folder / "questions.jsonl", folder / "answers.jsonl", folder / "votes.jsonl"
     questions: Dict[int, Tuple[str, List[str]]] = {}
     for n, q in read_jsonl(qpath):

@@ -1,6 +1,6 @@
 """GMTRouter model in plain torch: heterogeneous graph transformer (HGT) user encoder + preference predictor.
 
-Written to export to ONNX opset 17 with dynamic node/edge counts (notes/onnx-export.md): scatters are
+Written to export to ONNX opset 17 with dynamic node/edge counts (docs/onnx-export.md): scatters are
 ``index_add`` (exported through a custom ScatterND symbolic, see export_onnx.py), attention logits are
 clamped to +-``logit_clamp`` and exponentiated without a max shift, and per-head dot products are a
 matmul with a ones vector (no ReduceSum over possibly empty tensors).

@@ -24,6 +24,7 @@ import torch
 from .config import Config, apply_overrides, get_preset
 from .device import DEVICES, describe, resolve_device
 from .graph import Tensors, build_graph, build_tensors, group_pairs
+from .importers import MTBENCH_DIR
 from .model import GMTRouter, bt_loss, pointwise_loss
 from .progress import Progress
 
@@ -228,7 +229,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training train", description="Train a router on all of a dataset (10% of clusters held out for model selection) and write a checkpoint.")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--dataset", type=Path, help="dataset file written by `import` (*.dataset.json)")
-    src.add_argument("--mtbench", type=Path, default=Path("../shared/data/mtbench-human"), help="MT-Bench human folder (default: ../shared/data/mtbench-human)")
+    src.add_argument("--mtbench", type=Path, default=MTBENCH_DIR, help="MT-Bench human folder (default: the repository's data/mtbench-human)")
     p.add_argument("--config", default="default", help="preset: default | faithful | tiny")
     p.add_argument("--out", type=Path, default=Path("training/.cache/checkpoints/default.pt"), help="checkpoint path")
     p.add_argument("--metrics", type=Path, help="JSON file whose content is stored as the checkpoint's metrics (e.g. training/results/summary.json)")

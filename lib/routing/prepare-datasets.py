@@ -3,7 +3,7 @@
 Run by lib/routing/retrain.ts after ``python -m training import app``::
 
     /usr/bin/python3 lib/routing/prepare-datasets.py --app app.dataset.json --train-out train.dataset.json \
-        --holdout-out holdout.json [--holdout-fraction 0.2] [--mtbench ../shared/data/mtbench-human]
+        --holdout-out holdout.json [--holdout-fraction 0.2] [--mtbench data/mtbench-human]
 
 A unit is a comparison group (with all its members) or an interaction in no group; per user, the newest
 ``floor(n * fraction)`` units are held out. Interactions of the same answer (its rating and its

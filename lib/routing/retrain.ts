@@ -24,7 +24,7 @@ export type RetrainOptions = {
   preset: "default" | "tiny";
   /** Caps the training episodes (train.epochs); the preset's own count when absent. */
   epochs?: number;
-  /** Also train on the MT-Bench human judgments in MTBENCH_HUMAN_DIR, when that folder exists. */
+  /** Also train on the MT-Bench human judgments in MTBENCH_DIR. */
   includeMtBench: boolean;
   /** Share of each user's newest data held out for the comparison with the active model. */
   holdoutFraction: number;
@@ -32,8 +32,12 @@ export type RetrainOptions = {
 
 export const DEFAULT_RETRAIN_OPTIONS: RetrainOptions = { preset: "default", includeMtBench: false, holdoutFraction: 0.2 };
 
-/** MT-Bench human judgments as the trainer's own CLI expects them (training/train.py --mtbench default). */
-export const MTBENCH_HUMAN_DIR = resolve("../shared/data/mtbench-human");
+/** The MT-Bench human judgments (MTBENCH_DIR, the repository's data/mtbench-human by default). */
+function mtBenchDir(): string {
+  const dir = resolve(env.MTBENCH_DIR);
+  if (!existsSync(join(dir, "votes.jsonl"))) throw new Error(`MT-Bench human data not found at ${dir}: set MTBENCH_DIR to the folder holding votes.jsonl, questions.jsonl and answers.jsonl`);
+  return dir;
+}
 
 const PREPARE_SCRIPT = resolve("lib/routing/prepare-datasets.py");
 
@@ -106,8 +110,7 @@ async function pipeline(runId: string, options: RetrainOptions, progress: RunPro
     await runLogged(progress, python, ["-m", "training", "import", "app", "--in", exportFile, "--out", appDataset, "--no-embed"]);
 
     await progress.stage("split", [0.1, 0.15]);
-    const mtbench = options.includeMtBench && existsSync(MTBENCH_HUMAN_DIR) ? ["--mtbench", MTBENCH_HUMAN_DIR] : [];
-    if (options.includeMtBench && !mtbench.length) progress.line(`MT-Bench human data not found at ${MTBENCH_HUMAN_DIR}; training on app data only`);
+    const mtbench = options.includeMtBench ? ["--mtbench", mtBenchDir()] : [];
     const split = JSON.parse(
       await runLogged(progress, python, [PREPARE_SCRIPT, "--app", appDataset, "--train-out", trainDataset, "--holdout-out", holdout, "--holdout-fraction", String(options.holdoutFraction), ...mtbench]),
     ) as Prisma.InputJsonObject;

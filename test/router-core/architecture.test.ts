@@ -1,4 +1,4 @@
-/** Style rules for router-core (shared/notes/style-anchors.md) checked on the sources. */
+/** Style rules for router-core (the project's style guide) checked on the sources. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -8,7 +8,7 @@ import { BUILD_USE_LITE_ONNX_COMMAND, USE_LITE_ID, UseLiteOnnxEmbedder } from "@
 import { EmbedderLoadError } from "@/router-core/errors";
 import { REPO } from "./helpers";
 
-const MTBENCH_QUESTIONS = join(REPO, "../shared/data/mtbench-human/questions.jsonl");
+const MTBENCH_QUESTIONS = join(REPO, "data/mtbench-human/questions.jsonl");
 const LONG_TEXT = "The quick brown fox jumps over the lazy dog, then explains B-tree page splits in PostgreSQL. ".repeat(44); // ~4k chars
 const CORPUS = [
   "",

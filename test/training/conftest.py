@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-MTBENCH = ROOT.parent / "shared" / "data" / "mtbench-human"  # ../shared relative to the repo root
+MTBENCH = ROOT / "data" / "mtbench-human"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -50,8 +50,6 @@ test_config.__test__ = False  # a helper, not a test
 
 @pytest.fixture(scope="session")
 def mtbench_ds():
-    if not (MTBENCH / "votes.jsonl").exists():
-        pytest.skip(f"MT-Bench data not found at {MTBENCH}")
     from training.importers import import_mtbench_human
 
     return with_random_vectors(import_mtbench_human(MTBENCH))

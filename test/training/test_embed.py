@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+
 from training.embed import EmbeddingCache, embed_texts, run_node_embedder, text_key
 
 
@@ -31,7 +30,6 @@ def test_inline_vectors_and_unknown_embedder(tmp_path):
         run_node_embedder(["x"], "other-encoder", 512)
 
 
-@pytest.mark.skipif(shutil.which("npx") is None or not (ROOT / "node_modules" / "tsx").exists(), reason="node/tsx not installed")
 def test_node_embedder_roundtrip(tmp_path):
     texts = ["Write a haiku about rain.", "Explain TCP slow start."]
     v = embed_texts(texts, "use-lite-512", 512, cache_dir=tmp_path)

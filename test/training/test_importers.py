@@ -34,7 +34,7 @@ def test_mtbench_counts_ratings_and_clusters(mtbench_ds):
         assert len(a.context) == v["turn"] - 1
 
 
-def test_mtbench_swap_is_seeded_and_balanced(mtbench_ds):  # fixture: skips when the data are absent
+def test_mtbench_swap_is_seeded_and_balanced(mtbench_ds):
     ds0, ds0b, ds1 = (import_mtbench_human(MTBENCH, s) for s in (0, 0, 1))
     first = lambda ds: [ds.by_id()[g.interactions[0]].llm for g in ds.groups]  # noqa: E731
     votes = [json.loads(l) for l in (MTBENCH / "votes.jsonl").read_text().splitlines() if l.strip()]
@@ -68,8 +68,6 @@ def test_mtbench_full_context_query_text(mtbench_ds):
 
 
 def _broken_copy(tmp_path: Path, line_no: int, edit) -> Path:
-    if not (MTBENCH / "votes.jsonl").exists():
-        pytest.skip(f"MT-Bench data not found at {MTBENCH}")
     folder = tmp_path / "mtb"
     shutil.copytree(MTBENCH, folder, ignore=shutil.ignore_patterns("*.md"))
     p = folder / "votes.jsonl"

@@ -6,7 +6,6 @@ retrieval-contract.test.ts checks router-core against the same file."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -20,7 +19,6 @@ from training.query_text import build_query_texts, cosine_similarity, select_ret
 
 FIXTURE = json.loads((ROOT / "test" / "fixtures" / "retrieval-query-text.json").read_text(encoding="utf-8"))
 CONTRACT = load_contract()
-HAS_NODE_EMBEDDER = shutil.which("npx") is not None and (ROOT / "node_modules" / "tsx").exists()
 
 
 def _interaction(current: str, earlier) -> Interaction:
@@ -42,7 +40,6 @@ def test_retrieval_selection_and_text_match_the_fixture(case):
     assert build_query_texts([_interaction(case["current"], case["earlier"])], _retrieval(case["k"]), embed) == [case["expectedText"]]
 
 
-@pytest.mark.skipif(not HAS_NODE_EMBEDDER, reason="node/tsx not installed")
 def test_retrieval_with_the_serving_embedder_matches_the_fixture(tmp_path):
     assert DataConfig().embedder_id == FIXTURE["embedderId"]
     embed = lambda texts: embed_texts(texts, FIXTURE["embedderId"], 512, cache_dir=tmp_path)  # noqa: E731

@@ -25,14 +25,14 @@ from training.baselines import GlobalBT  # noqa: E402
 from training.config import apply_overrides, get_preset  # noqa: E402
 from training.device import DEVICES, describe, resolve_device  # noqa: E402
 from training.graph import build_tensors  # noqa: E402
-from training.importers import import_mtbench_human  # noqa: E402
+from training.importers import MTBENCH_DIR, import_mtbench_human  # noqa: E402
 from training.train import train_model  # noqa: E402
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--config", default="default")
-    p.add_argument("--mtbench", type=Path, default=ROOT.parent / "shared" / "data" / "mtbench-human")
+    p.add_argument("--mtbench", type=Path, default=MTBENCH_DIR)
     p.add_argument("--device", default="auto", choices=DEVICES)
     p.add_argument("overrides", nargs="*")
     args = p.parse_args(argv)

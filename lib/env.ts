@@ -25,7 +25,8 @@ const envSchema = z.object({
   ROUTER_QUERY_MODE: z.enum(["current_only", "full_context", "retrieval"]).optional(),
   ROUTER_ENABLED: booleanish.default(true),
   ROUTER_VERSION_CHECK_MS: z.coerce.number().int().nonnegative().default(5_000),
-  ROUTER_ONLINE_BETA: z.coerce.number().nonnegative().default(4),
+  // Override the online preference layer's constants the router model was validated with (its manifest).
+  ROUTER_ONLINE_BETA: z.coerce.number().nonnegative().optional(),
   ROUTER_ONLINE_KAPPA: z.coerce.number().positive().default(1),
   // Retraining: where registered router versions are written (one folder per version id).
   ROUTER_VERSIONS_DIR: z.string().default(".data/router-versions"),

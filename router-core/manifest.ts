@@ -26,6 +26,8 @@ export const manifestSchema = z
     /** retrieval query mode: the k the model was trained with (absent in manifests of other modes). */
     retrievalTopK: z.number().int().positive().optional(),
     features: z.object({ responseText: z.boolean() }).loose(),
+    /** The online preference layer's constants chosen on validation users at training time; absent: off. */
+    onlinePreference: z.object({ beta: z.number().nonnegative(), kappa: z.number().positive() }).optional(),
     files: z
       .object({ userEncoder: z.string().min(1), scorer: z.string().min(1), parity: z.string().min(1).optional() })
       .loose(),

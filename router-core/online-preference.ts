@@ -2,11 +2,11 @@
  * Online preference layer: the user's own ratings on similar queries, added to
  * the scorer's logits at serving time.
  *
- * Why: GMTRouter's user vector is learned from population data. On MT-Bench
- * human judgments individual preferences are weak (judges mostly agree), and
- * the shipped model's user vector barely tells "likes A over B" from "likes B
- * over A". This layer makes a user's ratings move their next decision in the
- * direction they point, immediately, whatever the trained model learned.
+ * Why: a hand-written complement to the learned user vector. The trained router
+ * reads ratings itself (training/personas.py teaches it to); this layer adds the
+ * user's own evidence on similar questions, query by query. Its strength is not
+ * a product constant: training chooses beta and kappa on validation users who
+ * reveal few ratings (manifest.onlinePreference), and beta 0 means it lost.
  *
  * .. math::
  *    w_i = \max(0, \cos(q, q_i))^2, \quad
@@ -19,13 +19,14 @@
 import type { RatedInteraction } from "./history-store";
 
 export interface OnlinePreferenceOptions {
-  /** Logit scale of the adjustment; 0 turns the layer off. Default 4 (at most ±2 logits). */
+  /** Logit scale of the adjustment (at most ±beta/2 logits); 0 turns the layer off. */
   readonly beta: number;
-  /** Pseudo-count of similarity weight that shrinks a model's evidence toward zero. Default 1. */
+  /** Pseudo-count of similarity weight that shrinks a model's evidence toward zero. */
   readonly kappa: number;
 }
 
-export const DEFAULT_ONLINE_PREFERENCE: OnlinePreferenceOptions = { beta: 4, kappa: 1 };
+/** The layer when neither the app nor the model's manifest (onlinePreference) sets it. */
+export const ONLINE_PREFERENCE_OFF: OnlinePreferenceOptions = { beta: 0, kappa: 1 };
 
 /** Most recent interactions kept per cached user: bounds memory at about 51 KB per user. */
 const MAX_EVIDENCE = 100;

@@ -19,7 +19,7 @@ import {
 } from "./features";
 import type { HistoryStore, RatedInteraction } from "./history-store";
 import { loadManifest, readModelJson, type Manifest } from "./manifest";
-import { buildEvidence, DEFAULT_ONLINE_PREFERENCE, onlineAdjustments, type OnlinePreferenceOptions } from "./online-preference";
+import { buildEvidence, ONLINE_PREFERENCE_OFF, onlineAdjustments, type OnlinePreferenceOptions } from "./online-preference";
 import { parseParityFile, verifyParity } from "./parity";
 import type { Candidate, RouteDecision, Router, RouteRequest } from "./router";
 import { ModelRuntime, silentLogger, type DeviceOption, type ExecutionProviderName, type RouterLogger } from "./session";
@@ -162,7 +162,7 @@ export class OnnxRouter implements Router {
         cache: options.userVectorCache ?? new UserVectorCache(),
         coldStart,
         historyLimit,
-        online: options.onlinePreference ?? DEFAULT_ONLINE_PREFERENCE,
+        online: options.onlinePreference ?? manifest.onlinePreference ?? ONLINE_PREFERENCE_OFF,
         topK: options.retrievalTopK ?? manifest.retrievalTopK ?? 2,
         queryMode: options.queryMode ?? manifest.queryMode,
         overlap: options.overlapStages ?? true,

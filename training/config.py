@@ -32,6 +32,10 @@ class DataConfig:
     # MT-Bench keeps the upstream A/B orientation, which is skewed (SOURCES.md caveat 2); we swap A/B
     # per vote with this fixed seed so no position effect can be learned.
     swap_seed: int = 0
+    # Synthetic persona users mixed into training (training/personas.py): how many training users (0: none)
+    # and the generator's seed. They teach the router to read ratings; see training/results/personas.md.
+    personas: int = 400
+    persona_seed: int = 0
 
 
 @dataclass
@@ -52,6 +56,13 @@ class ModelConfig:
     predictor_head: str = "paper"
     # Response nodes: paper broadcasts the rating to all D coordinates and ignores the text.
     response_text: bool = False
+    # Response nodes also carry (r - 1/2) x the rated model's vector, and the scorer adds a user-model dot
+    # product: together they let the router read *what* the ratings say (training/results/personas.md).
+    signed_rating: bool = True
+    preference_dot: bool = True
+    centre_ratings: bool = True  # signed features use r minus the user's (shrunk) mean rating, not r - 1/2
+    evidence_pool: bool = True  # the user vector adds its pooled, shrunk rating evidence (model.py UserEncoder.evidence)
+    evidence_kappa: float = 2.0  # pseudo-count of that shrinkage
     # Attention logits are clamped to +-logit_clamp and exponentiated with no max shift: exact and
     # exportable to ONNX opset 17 (no per-destination max reduction there), see docs/onnx-export.md.
     logit_clamp: float = 30.0
@@ -60,14 +71,22 @@ class ModelConfig:
 @dataclass
 class TrainConfig:
     seed: int = 0
-    epochs: int = 350  # paper: 350 episodes, one Adam step each
+    # Paper: 350 episodes, one Adam step each. With persona users in the mix, validation peaks near episode
+    # 130 (training/results/personas.md), so 160 keeps the shipped training within 3 minutes on 2 cores.
+    epochs: int = 160
     lr: float = 5e-4  # paper
     weight_decay: float = 0.0
-    visible_pairs: int = 10  # paper: per user, 10 comparison groups are visible in the episode graph
+    # Per user, k events (comparison clusters or single ratings) are visible in the episode graph, k uniform
+    # in visible_min..visible_pairs. Paper: always 10. We draw 0..24 so that the router learns to read any
+    # amount of history, as served to users with 0, 5, 10 or 20 ratings.
+    visible_min: int = 0
+    visible_pairs: int = 24
     predict_pairs: int = 256  # paper: up to 256 other groups per user are predicted (ratings masked)
-    # Weight of a pointwise BCE(sigmoid(s_m), r) term for single ratings (thumbs/stars without a
-    # comparison). MT-Bench has no single ratings, so it cannot be evaluated there; kept at 0.
-    pointwise_weight: float = 0.0
+    # Weight of a pointwise BCE(sigmoid(s_m), r) term for predicted single ratings (stars/thumbs without a
+    # comparison).
+    pointwise_weight: float = 0.5
+    # Users per episode (0: all). 128 of ~460 keeps an episode ~0.3 s on 2 cores with the persona users.
+    users_per_episode: int = 128
     eval_every: int = 10  # validate every N epochs; keep the state with the best validation AUC
     grad_clip: float = 1.0
     progress: bool = True
@@ -88,7 +107,8 @@ class Config:
         return Config(
             name=d.get("name", "default"),
             data=DataConfig(**d.get("data", {})),
-            model=ModelConfig(**d.get("model", {})),
+            # checkpoints written before the rating-reading options existed had neither
+            model=ModelConfig(**{"signed_rating": False, "preference_dot": False, "centre_ratings": False, "evidence_pool": False, **d.get("model", {})}),
             train=TrainConfig(**d.get("train", {})),
         )
 
@@ -120,18 +140,21 @@ def default() -> Config:
 
 
 def faithful() -> Config:
-    """The paper's settings: width D=512 with no projection, 256-d predictor, rating-only responses."""
+    """The paper's settings: width D=512 with no projection, 256-d predictor, rating-only responses, 10
+    visible comparisons per user and episode, no persona users."""
     return Config(
         name="faithful",
-        data=DataConfig(query_mode="current_only"),
-        model=ModelConfig(hidden=512, input_projection=False, predictor_dim=256),
+        data=DataConfig(query_mode="current_only", personas=0),
+        model=ModelConfig(hidden=512, input_projection=False, predictor_dim=256, signed_rating=False, preference_dot=False, centre_ratings=False, evidence_pool=False),
+        train=TrainConfig(epochs=350, visible_min=10, visible_pairs=10, pointwise_weight=0.0, users_per_episode=0),
     ).validate()
 
 
 def tiny() -> Config:
-    """A few-KB model for test fixtures (router-core serving tests), not for routing."""
+    """A few-KB model for test fixtures (router-core serving tests), not for routing: no persona users."""
     return Config(
         name="tiny",
+        data=DataConfig(personas=0),
         model=ModelConfig(hidden=8, heads=2, layers=2, predictor_dim=8, predictor_heads=2),
         train=TrainConfig(epochs=20, eval_every=5),
     ).validate()

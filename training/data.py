@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 FORMAT = "switchboard-training-dataset"
 VERSION = 1
-SOURCES = ("stars", "thumbs", "feedback", "compare", "sibling", "mtbench", "gmtrouter")
+SOURCES = ("stars", "thumbs", "feedback", "compare", "sibling", "mtbench", "gmtrouter", "persona")
 
 
 @dataclass
@@ -47,6 +47,9 @@ class Group:
     user: str
     interactions: List[str]  # interaction ids, >= 2
     cluster: str  # split unit
+    # A training target only, never history: e.g. a synthetic user's ranking of every model's answer to one
+    # question (training/personas.py), which no app user produces.
+    target_only: bool = False
 
 
 @dataclass

@@ -37,6 +37,7 @@ from .graph import Tensors, build_tensors, group_pairs
 from .importers import MTBENCH_DIR, import_mtbench_human
 from .online import DEFAULT_KAPPA, pair_preference_diffs
 from .progress import Progress
+from .recipe import Mixed, mix, train_mixed
 from .train import auc, interactions_of_groups, predict_diffs, train_model
 
 SPLITS = ("within_user", "held_out_questions", "held_out_users")
@@ -168,13 +169,13 @@ def run_evaluation(
         for c in cfgs.values():
             c.train.epochs = min(c.train.epochs, epochs)
     base_T = build_tensors(ds, get_preset("default"), use_response_text=False)
-    T_users = base_T.users
     tensors: Dict[str, Tensors] = {}
     for m, c in cfgs.items():
         key = (c.data.query_mode, c.model.response_text)
         tensors[m] = next((tensors[o] for o, oc in cfgs.items() if o in tensors and (oc.data.query_mode, oc.model.response_text) == key), None) or build_tensors(ds, c)
     rows: Dict[Tuple[str, str, str], List[Tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     trained: Dict[Tuple[Any, ...], Any] = {}  # (split, seed, tensors, config) -> net: ours and ours+online share one
+    mixed: Dict[Tuple[Any, ...], Mixed] = {}  # (seed, config) -> the dataset's tensors followed by that seed's personas
     timings: Dict[str, List[float]] = {}
     online_info: List[Dict[str, Any]] = []
     n_runs = len(splits) * sum(1 for s in seeds for m in methods if not (m == "gmtrouter-faithful" and s >= faithful_seeds))
@@ -194,9 +195,19 @@ def run_evaluation(
                     cfg = Config.from_dict(cfgs[m].to_dict())
                     cfg.train.seed = seed
                     cfg.train.progress = False
-                    tkey = (kind, seed, id(T), json.dumps(cfg.to_dict(), sort_keys=True))
+                    ckey = json.dumps(cfg.to_dict(), sort_keys=True)
+                    if cfg.data.personas > 0:
+                        if (seed, ckey) not in mixed:
+                            mixed[(seed, ckey)] = mix(ds, cfg, seed=seed)
+                        T = mixed[(seed, ckey)].T  # the dataset's groups and interactions keep their indices
+                    tkey = (kind, seed, id(T), ckey)
                     if tkey not in trained:
-                        trained[tkey] = train_model(T, cfg, sp.train, sp.val, log=log, device=device)[0]
+                        if cfg.data.personas > 0:
+                            history, val_pairs = interactions_of_groups(T, sp.train), group_pairs(T, sp.val)
+                            base_fn = lambda net, T=T, h=history, vp=val_pairs: auc(T.pair_label[vp], predict_diffs(net, T, h, vp))  # noqa: E731
+                            trained[tkey] = train_mixed(mixed[(seed, ckey)], cfg, sp.train, np.zeros(0, np.int64), base_fn, device)[0]
+                        else:
+                            trained[tkey] = train_model(T, cfg, sp.train, sp.val, log=log, device=device)[0]
                     net = trained[tkey]
                     pred = lambda vis, pairs: predict_diffs(net, T, vis, pairs)  # noqa: E731
                 if m == ONLINE:
@@ -209,7 +220,7 @@ def run_evaluation(
                                         "valPairs": int(len(val_pairs)), "chosenBeta": float(chosen)})
                 for cond, (vis, pairs) in sp.tests.items():
                     d = np.asarray(pred(vis, pairs), dtype=np.float64)
-                    key_rows = (T.it_user[T.pair_a[pairs]], T.pair_label[pairs])
+                    key_rows = (np.asarray(T.users)[T.it_user[T.pair_a[pairs]]], T.pair_label[pairs])
                     if m == ONLINE:
                         adj = pair_preference_diffs(T, vis, pairs, online_kappa)
                         for b in online_betas:
@@ -221,7 +232,7 @@ def run_evaluation(
                 bar.update()
     bar.close()
     predictions = [
-        {"split": k, "condition": c, "method": m, "seed": seed, "users": [T_users[int(u)] for u in users],
+        {"split": k, "condition": c, "method": m, "seed": seed, "users": [str(u) for u in users],
          "labels": y.tolist(), "diffs": d.tolist()}
         for (k, c, m), parts in rows.items() for seed, (users, y, d) in zip(seeds, parts)
     ]

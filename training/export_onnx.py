@@ -194,6 +194,9 @@ def build_manifest(ckpt: Dict[str, Any], llm_vectors: np.ndarray, files: Dict[st
     data = DataConfig(**cfg["data"])  # checkpoints from before retrieval_top_k existed get its default
     # k is part of how the query text is built, so router-core must serve with the k the model learnt on
     retrieval = {"retrievalTopK": data.retrieval_top_k} if data.query_mode == "retrieval" else {}
+    # the online layer's constants as chosen on validation users at training time (training/recipe.py)
+    chosen = ckpt.get("trainInfo", {}).get("onlinePreference")
+    online = {"onlinePreference": {"beta": chosen["beta"], "kappa": chosen["kappa"]}} if chosen else {}
     return {
         "contractVersion": contract["contractVersion"],
         "routerVersion": f"gmtrouter-switchboard/{__version__}",
@@ -202,6 +205,7 @@ def build_manifest(ckpt: Dict[str, Any], llm_vectors: np.ndarray, files: Dict[st
         "dims": {"embedding": cfg["model"]["embed_dim"], "hidden": cfg["model"]["hidden"]},
         "queryMode": data.query_mode,
         **retrieval,
+        **online,
         "features": {"responseText": bool(cfg["model"]["response_text"])},
         "files": files,
         "llms": [

@@ -38,6 +38,7 @@ class Tensors:
     it_session: np.ndarray
     it_grouped: np.ndarray  # bool: member of a comparison group
     groups: List[np.ndarray]  # interaction indices per group
+    g_target: np.ndarray  # bool: a target_only group (never history)
     g_user: np.ndarray
     g_cluster: np.ndarray
     g_question: np.ndarray  # question id index (query_id without the turn suffix), for held-out questions
@@ -102,7 +103,8 @@ def build_tensors(ds: Dataset, cfg: Config, use_response_text: Optional[bool] = 
         ds=ds, llm_ids=llm_ids, users=users, Q=Q, R=R, L=L, it_user=it_user, it_q=it_q, it_r=it_r,
         it_llm=np.array([llm_pos[it.llm] for it in its], dtype=np.int64), it_rating=rating,
         it_turn=np.array([it.turn for it in its], dtype=np.int64), it_session=it_session, it_grouped=grouped,
-        groups=groups, g_user=np.array([user_pos[g.user] for g in ds.groups], dtype=np.int64),
+        groups=groups, g_target=np.array([g.target_only for g in ds.groups], dtype=bool),
+        g_user=np.array([user_pos[g.user] for g in ds.groups], dtype=np.int64),
         g_cluster=g_cluster, g_question=g_question, g_category=g_category, categories=categories,
         pair_a=np.array(pa, dtype=np.int64), pair_b=np.array(pb, dtype=np.int64),
         pair_group=np.array(pg, dtype=np.int64), pair_label=np.array(pl, dtype=np.float32),

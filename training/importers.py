@@ -322,17 +322,32 @@ def main(argv=None) -> int:
     from .query_text import build_query_texts
 
     p = argparse.ArgumentParser(prog="python -m training import", description="Import a data source into the internal dataset format (*.dataset.json) and embed its texts into the cache.")
-    p.add_argument("format", choices=["mtbench", "gmtrouter", "app"], help="mtbench: MT-Bench human folder; gmtrouter: GMTRouter JSONL; app: app export JSONL")
-    p.add_argument("--in", dest="inp", required=True, type=Path, help="input folder (mtbench) or file")
+    p.add_argument("format", choices=["mtbench", "gmtrouter", "app", "personas"],
+                   help="mtbench: MT-Bench human folder; gmtrouter: GMTRouter JSONL; app: app export JSONL; personas: synthetic users on the MT-Bench answers (training/personas.py)")
+    p.add_argument("--in", dest="inp", type=Path, help="input folder (mtbench, personas: default the repository's data/mtbench-human) or file")
     p.add_argument("--out", required=True, type=Path, help="output dataset file, e.g. training/.cache/mtbench.dataset.json")
     p.add_argument("--swap-seed", type=int, default=0, help="mtbench: seed of the per-vote A/B swap")
+    p.add_argument("--seed", type=int, default=0, help="personas: generator seed")
+    p.add_argument("--users", type=int, default=400, help="personas: number of training users")
+    p.add_argument("--splits", default="train", help="personas: comma list of user splits to write (train, val, test)")
     p.add_argument("--embedder-id", default="gmtrouter-jsonl", help="gmtrouter: id of the encoder that made the file's vectors")
     p.add_argument("--no-embed", action="store_true", help="do not precompute embeddings")
     p.add_argument("--query-mode", default="all", choices=("all",) + QUERY_MODES, help="query text mode(s) to pre-embed (all: every mode, so training needs no Node later)")
     p.add_argument("--retrieval-top-k", type=int, default=DataConfig().retrieval_top_k, help="k of the retrieval mode to pre-embed")
     args = p.parse_args(argv)
-    if args.format == "mtbench":
-        ds = import_mtbench_human(args.inp, args.swap_seed)
+    if args.inp is None and args.format in ("gmtrouter", "app"):
+        p.error(f"--in is required for {args.format}")
+    if args.format == "personas":
+        from .personas import generate, training_dataset
+
+        splits = [s for s in args.splits.split(",") if s]
+        if not splits or any(s not in ("train", "val", "test") for s in splits):
+            p.error(f"--splits={args.splits!r}: expected a comma list of train, val, test")
+        if args.users < 1:
+            p.error(f"--users={args.users}: need at least 1")
+        ds = training_dataset(generate(args.inp or MTBENCH_DIR, seed=args.seed, n_train=args.users), splits)
+    elif args.format == "mtbench":
+        ds = import_mtbench_human(args.inp or MTBENCH_DIR, args.swap_seed)
     elif args.format == "gmtrouter":
         ds = import_gmtrouter_jsonl(args.inp, args.embedder_id)
     else:

@@ -141,18 +141,39 @@ class UserEncoder(nn.Module):
             self.proj_llm = nn.Linear(D, H)
             self.proj_rating = nn.Linear(1, H)
         self.proj_response = nn.Linear(D, H) if cfg.response_text else None
+        # Rating-signed response feature: (r - 1/2) times the rated model's (projected) vector, so a response
+        # node says "liked this model" or "disliked this model" in one direction, not just "was rated".
+        self.signed_llm = nn.Linear(H, H, bias=False) if cfg.signed_rating else None
+        # Evidence pooling: sum_i c_i W l_{m_i} / (n + kappa) added to the user vector, c_i the centred rating.
+        # The graph transformer's attention averages and its LayerNorm rescales, so it cannot tell one rating
+        # from twelve; this sum grows with consistent evidence and shrinks thin evidence, like a per-user
+        # Bradley-Terry fit with a prior, in the LLM embedding space (so it also reaches unseen models).
+        self.pool_llm = nn.Linear(H, H, bias=False) if cfg.evidence_pool else None
         self.register_buffer("ones_row", torch.ones(1, H), persistent=False)
         self.layers = nn.ModuleList([HGTLayer(H, cfg.heads, cfg.logit_clamp) for _ in range(cfg.layers)])
         self.norms = nn.ModuleList([nn.LayerNorm(H) for _ in range(cfg.layers)])  # one per layer, shared by types
         self.dropout = nn.Dropout(cfg.dropout)
 
-    def initial_features(self, query_x: Tensor, rating: Tensor, llm_x: Tensor, response_x: Optional[Tensor], n_users: int):
-        S, H = query_x.shape[0], self.cfg.hidden
+    def centred_rating(self, rating: Tensor, session_user: Tensor, n_users: int) -> Tensor:
+        """r_i minus its user's mean rating, shrunk to 1/2 with one pseudo-rating ([S, 1]): a lenient and a harsh
+        rater who rank the models alike give the same signed features."""
+        zeros_u = torch.zeros(n_users, dtype=rating.dtype, device=rating.device)
+        total = zeros_u.index_add(0, session_user, rating)
+        count = zeros_u.index_add(0, session_user, torch.ones_like(rating))
+        mean = (total + 0.5) / (count + 1.0)
+        return (rating - mean[session_user]).unsqueeze(-1)
+
+    def initial_features(self, query_x: Tensor, rating: Tensor, llm_x: Tensor, response_x: Optional[Tensor], n_users: int,
+                         session_llm: Tensor, session_user: Tensor):
+        H = self.cfg.hidden
         r = rating.unsqueeze(-1)  # [S, 1]
         if self.cfg.input_projection:
             xq, xl, xr = self.proj_query(query_x), self.proj_llm(llm_x), self.proj_rating(r)
         else:
             xq, xl, xr = query_x, llm_x, r * self.ones_row  # paper: rating broadcast to all coordinates
+        if self.signed_llm is not None:
+            centred = self.centred_rating(rating, session_user, n_users) if self.cfg.centre_ratings else r - 0.5
+            xr = xr + centred * self.signed_llm(xl[session_llm])  # [S, H]
         if self.proj_response is not None:
             if response_x is None:
                 raise ValueError("this model uses response text: response_x is required")
@@ -171,14 +192,26 @@ class UserEncoder(nn.Module):
     ) -> Tensor:
         """query_x [S, D], rating [S], llm_x [M, D], session_llm [S], chain_src/dst [C],
         session_user [S] in [0, n_users) -> user vectors [n_users, H]."""
-        x = self.initial_features(query_x, rating, llm_x, response_x, n_users)
+        x = self.initial_features(query_x, rating, llm_x, response_x, n_users, session_llm, session_user)
         g = {"session_llm": session_llm, "chain_src": chain_src, "chain_dst": chain_dst, "session_user": session_user}
+        llm_h = x["llm"]
         for layer, norm in zip(self.layers, self.norms):
             y = layer(x, g)
             x = dict(x)
             for t in ("session", "user"):
                 x[t] = norm(self.dropout(y[t]))
-        return x["user"]
+        if self.pool_llm is None:
+            return x["user"]
+        return x["user"] + self.evidence(rating, llm_h, session_llm, session_user, n_users)
+
+    def evidence(self, rating: Tensor, llm_h: Tensor, session_llm: Tensor, session_user: Tensor, n_users: int) -> Tensor:
+        """sum_i c_i W l_{m_i} / (n_u + kappa) per user: [n_users, H]; zeros for a user without ratings."""
+        c = self.centred_rating(rating, session_user, n_users)  # [S, 1]
+        zeros_u = torch.zeros(n_users, dtype=rating.dtype, device=rating.device)
+        count = zeros_u.index_add(0, session_user, torch.ones_like(rating))
+        msg = c * self.pool_llm(llm_h[session_llm])  # [S, H]
+        total = torch.zeros(n_users, msg.shape[1], dtype=msg.dtype, device=msg.device).index_add(0, session_user, msg)
+        return total / (count + self.cfg.evidence_kappa).unsqueeze(-1)
 
 
 class PreferencePredictor(nn.Module):
@@ -202,6 +235,13 @@ class PreferencePredictor(nn.Module):
         else:
             self.head = nn.Linear(2 * P, 1)
         self.dropout = nn.Dropout(cfg.dropout)
+        # User-model affinity: a dot product of the user vector with each candidate's vector, so what the
+        # user encoder learned about a model reaches that model's score directly (also for models unseen in
+        # training, through their description vectors).
+        self.affinity = cfg.preference_dot
+        if self.affinity:
+            self.aff_u = nn.Linear(cfg.hidden, P, bias=False)
+            self.aff_l = nn.Linear(cfg.embed_dim, P, bias=False)
 
     def forward(self, user_vec: Tensor, query_x: Tensor, llm_x: Tensor) -> Tensor:
         B, M, h, dh = user_vec.shape[0], llm_x.shape[0], self.heads, self.dh
@@ -214,9 +254,12 @@ class PreferencePredictor(nn.Module):
         o = torch.matmul(a, v).permute(0, 2, 1, 3).reshape(B, M, h * dh)  # [B, M, P]
         att, lm = self.att_o(o), lt.unsqueeze(0).expand(B, M, h * dh)
         if self.bilinear:
-            return self.head(torch.cat([att, lm, att * lm], dim=-1)).squeeze(-1)  # [B, M]
-        feat = torch.cat([att, lm], dim=-1)  # [B, M, 2P]
-        return self.head(self.dropout(F.relu(feat))).squeeze(-1)  # [B, M]
+            s = self.head(torch.cat([att, lm, att * lm], dim=-1)).squeeze(-1)  # [B, M]
+        else:
+            s = self.head(self.dropout(F.relu(torch.cat([att, lm], dim=-1)))).squeeze(-1)  # [B, M]
+        if self.affinity:
+            s = s + torch.matmul(self.aff_u(user_vec), self.aff_l(llm_x).t()) / math.sqrt(self.aff_u.out_features)
+        return s
 
 
 class GMTRouter(nn.Module):

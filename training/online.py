@@ -102,23 +102,20 @@ def pair_preference_diffs(T, visible: np.ndarray, pairs: np.ndarray, kappa: floa
 
 
 # ---------------------------------------------------------------------------- sensitivity check
-# The probe of sens-tmp.ts / the Node measurement: 12 coding queries (6 distinct + 6 suffixed copies),
-# each rated once for each model of the pair (winner 1, loser 0), then a new coding query is routed
-# between the two models.
-NODE_HISTORY = [
-    "Write a Python function that reverses a linked list.", "How do I parse a JSON file in Go?",
-    "Implement binary search in JavaScript.", "Write a SQL query for the ten most recent orders per customer.",
-    "Write a C function to compute a CRC32.", "Explain and implement quicksort in Java.",
+# The probe of the router-core test (test/router-core/personalization.test.ts): two users rate the same 12
+# short factual questions, each answered by both models of a pair (5 stars = 1 for the model they like,
+# 1 star = 0 for the other), then a new factual question is routed.
+PROBE_HISTORY = [
+    "What is the capital of France?", "How many legs does a spider have?", "Who wrote Romeo and Juliet?",
+    "What is the boiling point of water in Celsius?", "Which planet is closest to the sun?", "What is the chemical symbol for gold?",
+    "How many continents are there?", "Who painted the Mona Lisa?", "What is the largest ocean on Earth?",
+    "In which year did World War II end?", "What is the square root of 81?", "What language is spoken in Brazil?",
 ]
-NODE_PROBE = "Write a Rust function that merges two sorted vectors."
-PAIRS = (("gpt-3.5-turbo", "claude-v1"), ("gpt-4", "vicuna-13b-v1.2"), ("gpt-4", "alpaca-13b"))
+PROBE_QUERY = "What is the capital of Spain?"
+PAIRS = (("gpt-3.5-turbo", "claude-v1"), ("vicuna-13b-v1.2", "gpt-4"), ("alpaca-13b", "gpt-4"))
 
 
-def _node_history(n: int) -> List[str]:
-    return [NODE_HISTORY[i % len(NODE_HISTORY)] + (f" ({i})" if i >= len(NODE_HISTORY) else "") for i in range(n)]
-
-
-def sensitivity_check(checkpoint: Path, ns: Sequence[int] = (4, 12), beta: float = DEFAULT_BETA, kappa: float = DEFAULT_KAPPA,
+def sensitivity_check(checkpoint: Path, ns: Sequence[int] = (1, 12), beta: float = DEFAULT_BETA, kappa: float = DEFAULT_KAPPA,
                       history: Optional[List[str]] = None, probe: Optional[str] = None) -> Dict[str, Any]:
     """Synthetic users who rated the same queries in opposite directions: P(A) over {A, B} for the probe
     query (softmax over the two candidates, as the router reports it), without and with the layer."""
@@ -131,8 +128,8 @@ def sensitivity_check(checkpoint: Path, ns: Sequence[int] = (4, 12), beta: float
     cfg = ckpt["config"]["data"]
     ids = [m["id"] for m in ckpt["llms"]]
     L = torch.tensor(ckpt["llmVectors"], dtype=torch.float32)
-    hist_texts = history if history is not None else _node_history(max(ns))
-    probe = probe or NODE_PROBE
+    hist_texts = history if history is not None else PROBE_HISTORY[: max(ns)]
+    probe = probe or PROBE_QUERY
     vecs = embed_texts(hist_texts + [probe], cfg["embedder_id"], cfg["embed_dim"])
     H, q = vecs[:-1], vecs[-1]
 
@@ -153,7 +150,8 @@ def sensitivity_check(checkpoint: Path, ns: Sequence[int] = (4, 12), beta: float
     for A, B in PAIRS:
         i, j = ids.index(A), ids.index(B)
         s0 = scores(np.zeros((0, H.shape[1])), [], [])
-        rows.append({"pair": [A, B], "user": "no history", "n": 0, "pA_model": p_first(s0, i, j), "pA_layer": p_first(s0, i, j)})
+        rows.append({"pair": [A, B], "user": "no history", "n": 0, "pA_model": p_first(s0, i, j), "pA_layer": p_first(s0, i, j),
+                     "pick": ids[int(np.argmax(s0))]})
         for n in ns:
             for liked, good, bad in (("likes " + A, i, j), ("likes " + B, j, i)):
                 hq = np.repeat(H[:n], 2, axis=0)  # each query rated for both models
@@ -161,15 +159,17 @@ def sensitivity_check(checkpoint: Path, ns: Sequence[int] = (4, 12), beta: float
                 hr = [1.0, 0.0] * n
                 s = scores(hq, hm, hr)
                 s2 = apply_online(s, q, hq, hm, hr, beta, kappa)
-                rows.append({"pair": [A, B], "user": liked, "n": n, "pA_model": p_first(s, i, j), "pA_layer": p_first(s2, i, j)})
+                rows.append({"pair": [A, B], "user": liked, "n": n, "pA_model": p_first(s, i, j), "pA_layer": p_first(s2, i, j),
+                             "pick": ids[int(np.argmax(s))]})
     return {"checkpoint": str(checkpoint), "beta": beta, "kappa": kappa, "history": hist_texts[: max(ns)], "probe": probe, "rows": rows}
 
 
 def format_sensitivity(res: Dict[str, Any]) -> str:
     lines = [f"Probe: \"{res['probe']}\"; β = {res['beta']:g}, κ = {res['kappa']:g}; P(A) = softmax over {{A, B}}.\n",
-             "| A vs B | synthetic user | rated pairs | P(A) model only | P(A) model + layer |", "|---|---|---|---|---|"]
+             "| A vs B | synthetic user | rated pairs | P(A) model only | P(A) model + layer | pick among all models (model only) |",
+             "|---|---|---|---|---|---|"]
     for r in res["rows"]:
-        lines.append(f"| {r['pair'][0]} vs {r['pair'][1]} | {r['user']} | {r['n']} | {r['pA_model']:.3f} | {r['pA_layer']:.3f} |")
+        lines.append(f"| {r['pair'][0]} vs {r['pair'][1]} | {r['user']} | {r['n']} | {r['pA_model']:.3f} | {r['pA_layer']:.3f} | {r['pick']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -35,17 +35,26 @@ def interactions_of_groups(T: Tensors, groups: Sequence[int]) -> np.ndarray:
     return np.unique(np.concatenate([T.groups[g] for g in groups]))
 
 
+def item_scores(model: GMTRouter, T: Tensors, user_vec: torch.Tensor, batch_users: np.ndarray, items: np.ndarray) -> torch.Tensor:
+    """Score of each interaction in ``items`` (its model, for its query, under its user's vector). The
+    predictor runs once per distinct (user, query): the members of a comparison group share one row."""
+    upos = np.full(len(T.users), -1, dtype=np.int64)
+    upos[np.asarray(batch_users, dtype=np.int64)] = np.arange(len(batch_users))
+    rows = upos[T.it_user[items]] * len(T.Q) + T.it_q[items]
+    uniq, inverse = np.unique(rows, return_inverse=True)
+    device = user_vec.device
+    on_device = lambda x: torch.from_numpy(x).to(device)  # noqa: E731
+    L = on_device(T.L)
+    scores = model.predictor(user_vec[on_device(uniq // len(T.Q))], on_device(T.Q[uniq % len(T.Q)]), L)  # [R, M]
+    return scores[on_device(inverse), on_device(T.it_llm[items])]
+
+
 def pair_scores(model: GMTRouter, T: Tensors, graph: Dict[str, Any], batch_users: np.ndarray, pairs: np.ndarray) -> Tuple[torch.Tensor, torch.Tensor]:
     """Scores (s_a, s_b) of the given pairs, each under its user's vector from ``graph``."""
-    upos = {int(u): j for j, u in enumerate(batch_users)}
     user_vec = model.encoder(**graph)  # [U, H]
-    L = graph["llm_x"]
-    on_device = lambda x: torch.from_numpy(x).to(L.device)  # noqa: E731
     a, b = T.pair_a[pairs], T.pair_b[pairs]
-    u = user_vec[on_device(np.array([upos[int(T.it_user[i])] for i in a], dtype=np.int64))]
-    s_a = model.predictor(u, on_device(T.Q[T.it_q[a]]), L).gather(1, on_device(T.it_llm[a]).unsqueeze(1)).squeeze(1)
-    s_b = model.predictor(u, on_device(T.Q[T.it_q[b]]), L).gather(1, on_device(T.it_llm[b]).unsqueeze(1)).squeeze(1)
-    return s_a, s_b
+    s = item_scores(model, T, user_vec, batch_users, np.concatenate([a, b]))
+    return s[: len(a)], s[len(a) :]
 
 
 @torch.no_grad()
@@ -86,85 +95,112 @@ def auc(labels: np.ndarray, scores: np.ndarray) -> float:
 
 
 class EpisodeSampler:
-    """Per-user visible/predicted group samples for one episode."""
+    """Per-user visible/predicted samples for one episode.
 
-    def __init__(self, T: Tensors, train_groups: np.ndarray, extra_visible: np.ndarray, cfg: Config, rng: np.random.Generator):
+    A user's events are their comparison clusters (a turn-1 vote and its turn-2 sibling stay together) and
+    their single ratings (``singles``: interactions outside any group). An episode shows k events of each
+    user as history, k drawn uniformly from ``visible_min..visible_pairs`` (new users reveal few ratings, old
+    ones many), and predicts the rest: the comparison pairs of up to ``predict_pairs`` groups, every
+    ``target_only`` group (never history), and the single ratings (pointwise term). With
+    ``users_per_episode`` > 0 an episode takes that many users at random."""
+
+    def __init__(self, T: Tensors, train_groups: np.ndarray, singles: np.ndarray, cfg: Config, rng: np.random.Generator):
         self.T, self.cfg, self.rng = T, cfg, rng
-        self.by_user: Dict[int, Dict[int, List[int]]] = {}
-        for g in train_groups.tolist():
-            self.by_user.setdefault(int(T.g_user[g]), {}).setdefault(int(T.g_cluster[g]), []).append(g)
-        self.extra_by_user: Dict[int, np.ndarray] = {}
-        for i in np.asarray(extra_visible, dtype=np.int64).tolist():
-            self.extra_by_user.setdefault(int(T.it_user[i]), []).append(i)  # type: ignore[arg-type]
-        self.users = np.array(sorted(self.by_user), dtype=np.int64)
+        clusters: Dict[int, Dict[int, List[int]]] = {}
+        self.targets: Dict[int, List[int]] = {}
+        for g in np.asarray(train_groups, dtype=np.int64).tolist():
+            u = int(T.g_user[g])
+            if T.g_target[g]:
+                self.targets.setdefault(u, []).append(g)
+            else:
+                clusters.setdefault(u, {}).setdefault(int(T.g_cluster[g]), []).append(g)
+        # event = (groups, single interactions)
+        self.events: Dict[int, List[Tuple[List[int], List[int]]]] = {u: [(gs, []) for gs in c.values()] for u, c in clusters.items()}
+        for i in np.asarray(singles, dtype=np.int64).tolist():
+            self.events.setdefault(int(T.it_user[i]), []).append(([], [i]))
+        self.users = np.array(sorted(set(self.events) | set(self.targets)), dtype=np.int64)
 
-    def sample(self) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-        tc = self.cfg.train
-        visible_groups, predicted = [], []
-        for u in self.users.tolist():
-            clusters = list(self.by_user[u].values())
-            order = self.rng.permutation(len(clusters))
-            vis: List[int] = []
-            k = 0
-            while k < len(order) and len(vis) < tc.visible_pairs:
-                vis.extend(clusters[order[k]])
-                k += 1
-            rest = [g for o in order[k:] for g in clusters[o]]
+    def sample(self) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(visible interactions, predicted groups, predicted single interactions, users)."""
+        tc, rng = self.cfg.train, self.rng
+        users = self.users
+        if 0 < tc.users_per_episode < len(users):
+            users = np.sort(rng.choice(users, tc.users_per_episode, replace=False))
+        visible: List[int] = []
+        predicted: List[int] = []
+        singles: List[int] = []
+        for u in users.tolist():
+            events = self.events.get(u, [])
+            k = int(rng.integers(min(tc.visible_min, len(events)), min(tc.visible_pairs, len(events)) + 1))
+            order = rng.permutation(len(events))
+            for e in order[:k].tolist():
+                groups, single = events[e]
+                visible.extend(single)
+                if groups:
+                    visible.extend(interactions_of_groups(self.T, groups).tolist())
+            rest = [g for e in order[k:].tolist() for g in events[e][0]]
             if len(rest) > tc.predict_pairs:
-                rest = self.rng.choice(rest, tc.predict_pairs, replace=False).tolist()
-            visible_groups.extend(vis)
-            predicted.extend(rest)
-        visible = interactions_of_groups(self.T, visible_groups)
-        extra = [np.asarray(self.extra_by_user.get(u, []), dtype=np.int64) for u in self.users.tolist()]
-        visible = np.unique(np.concatenate([visible] + extra)) if extra else visible
-        return visible, np.array(predicted, dtype=np.int64), self.users
+                rest = rng.choice(rest, tc.predict_pairs, replace=False).tolist()
+            predicted.extend(rest + self.targets.get(u, []))
+            singles.extend(i for e in order[k:].tolist() for i in events[e][1])
+        return (np.unique(np.array(visible, dtype=np.int64)), np.array(predicted, dtype=np.int64),
+                np.array(singles, dtype=np.int64), users)
+
+
+ValFn = Callable[[GMTRouter], float]
 
 
 def train_model(
     T: Tensors, cfg: Config, train_groups: np.ndarray, val_groups: np.ndarray,
-    extra_visible: Optional[np.ndarray] = None, log=print, device: torch.device = torch.device("cpu"),
+    singles: Optional[np.ndarray] = None, log=print, device: torch.device = torch.device("cpu"), val_fn: Optional[ValFn] = None,
 ) -> Tuple[GMTRouter, Dict[str, Any]]:
-    """Trains on ``train_groups`` on ``device``; validation users see all their training interactions as
-    history. The model is returned on ``device``."""
+    """Trains on ``train_groups`` and the single ratings ``singles`` on ``device``. Model selection: the
+    state with the best ``val_fn(model)`` (an AUC); without one, the AUC on ``val_groups`` with the users'
+    training interactions as history. The model is returned on ``device``."""
     torch.manual_seed(cfg.train.seed)
     rng = np.random.default_rng(cfg.train.seed)
     tc = cfg.train
     model = GMTRouter(cfg.model).to(device)  # initialised on the CPU first: same weights for a seed on every device
     opt = torch.optim.Adam(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
-    extra = np.zeros(0, dtype=np.int64) if extra_visible is None else np.asarray(extra_visible, dtype=np.int64)
-    sampler = EpisodeSampler(T, np.asarray(train_groups), extra, cfg, rng)
-    val_visible = np.unique(np.concatenate([interactions_of_groups(T, train_groups), extra]))
-    val_pairs = group_pairs(T, val_groups)
+    singles = np.zeros(0, dtype=np.int64) if singles is None else np.asarray(singles, dtype=np.int64)
+    sampler = EpisodeSampler(T, np.asarray(train_groups), singles, cfg, rng)
+    if val_fn is None:
+        val_visible = np.unique(np.concatenate([interactions_of_groups(T, train_groups), singles]))
+        val_pairs = group_pairs(T, val_groups)
+        if len(val_pairs):
+            val_fn = lambda m: auc(T.pair_label[val_pairs], predict_diffs(m, T, val_visible, val_pairs))  # noqa: E731
     best = {"auc": -1.0, "epoch": 0, "state": copy.deepcopy(model.state_dict())}
     bar = Progress(tc.epochs, f"train[{cfg.name}]", tc.progress)
     t0 = time.perf_counter()
     for epoch in range(1, tc.epochs + 1):
         model.train()
-        visible, predicted, users = sampler.sample()
-        pairs = group_pairs(T, predicted, include_ties=tc.pointwise_weight > 0)
-        if len(pairs):
-            graph = build_graph(T, visible, users, device)
-            s_a, s_b = pair_scores(model, T, graph, users, pairs)
-            lab = torch.from_numpy(T.pair_label[pairs]).to(device)
-            decided = lab != 0.5
-            loss = bt_loss(s_a[decided], s_b[decided], lab[decided] * 2 - 1) if bool(decided.any()) else s_a.sum() * 0
-            if tc.pointwise_weight > 0:
-                r = torch.from_numpy(np.concatenate([T.it_rating[T.pair_a[pairs]], T.it_rating[T.pair_b[pairs]]])).to(device)
-                loss = loss + tc.pointwise_weight * pointwise_loss(torch.cat([s_a, s_b]), r)
+        visible, predicted, single, users = sampler.sample()
+        pairs = group_pairs(T, predicted)
+        use_single = tc.pointwise_weight > 0 and len(single) > 0
+        if len(pairs) or use_single:
+            user_vec = model.encoder(**build_graph(T, visible, users, device))
+            loss = torch.zeros((), device=device)
+            if len(pairs):
+                s = item_scores(model, T, user_vec, users, np.concatenate([T.pair_a[pairs], T.pair_b[pairs]]))
+                lab = torch.from_numpy(T.pair_label[pairs]).to(device)
+                loss = loss + bt_loss(s[: len(pairs)], s[len(pairs) :], lab * 2 - 1)
+            if use_single:
+                r = torch.from_numpy(T.it_rating[single]).to(device)
+                loss = loss + tc.pointwise_weight * pointwise_loss(item_scores(model, T, user_vec, users, single), r)
             opt.zero_grad()
             loss.backward()
             if tc.grad_clip > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
             opt.step()
-        if len(val_pairs) and (epoch % tc.eval_every == 0 or epoch == tc.epochs):
-            d = predict_diffs(model, T, val_visible, val_pairs)
-            a = auc(T.pair_label[val_pairs], d)
+        if val_fn is not None and (epoch % tc.eval_every == 0 or epoch == tc.epochs):
+            model.eval()
+            a = val_fn(model)
             if a > best["auc"]:
                 best = {"auc": a, "epoch": epoch, "state": copy.deepcopy(model.state_dict())}
             bar.set_postfix(f"val_auc={a:.3f} best={best['auc']:.3f}@{best['epoch']}")
         bar.update()
     bar.close()
-    if len(val_pairs):
+    if val_fn is not None:
         model.load_state_dict(best["state"])
     else:
         best = {"auc": float("nan"), "epoch": tc.epochs}
@@ -226,7 +262,7 @@ def load_dataset_arg(args) -> "Dataset":  # noqa: F821
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m training train", description="Train a router on all of a dataset (10% of clusters held out for model selection) and write a checkpoint.")
+    p = argparse.ArgumentParser(prog="python -m training train", description="Train a router on all of a dataset mixed with synthetic persona users (data.personas; 10% of the dataset's clusters and the persona validation users select the model) and write a checkpoint.")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--dataset", type=Path, help="dataset file written by `import` (*.dataset.json)")
     src.add_argument("--mtbench", type=Path, default=MTBENCH_DIR, help="MT-Bench human folder (default: the repository's data/mtbench-human)")
@@ -240,16 +276,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         device = resolve_device(args.device)
     except ValueError as e:  # no GPU behind --device cuda: a usage error, not a crash
         p.error(str(e))
+    from .recipe import fit
+
     cfg = apply_overrides(get_preset(args.config), args.overrides)
-    ds = load_dataset_arg(args)
-    T = build_tensors(ds, cfg)
-    rng = np.random.default_rng(cfg.train.seed)
-    clusters = np.unique(T.g_cluster)
-    val_clusters = rng.choice(clusters, max(1, len(clusters) // 10), replace=False)
-    is_val = np.isin(T.g_cluster, val_clusters)
-    train_g, val_g = np.nonzero(~is_val)[0], np.nonzero(is_val)[0]
-    ungrouped = np.nonzero(~T.it_grouped)[0]
-    model, info = train_model(T, cfg, train_g, val_g, ungrouped, device=device)
+    model, info, mixed = fit(load_dataset_arg(args), cfg, device)
+    T = mixed.T
     info["device"] = describe(device)
     if not np.isfinite(info["valAuc"]):
         info["valAuc"] = None  # no decided validation pair (tiny dataset): nothing to select on

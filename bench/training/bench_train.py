@@ -1,8 +1,9 @@
-"""Training-time benchmark on MT-Bench human (all data, default config unless overridden).
+"""Training-time benchmark of the shipped recipe (MT-Bench human + persona users, default config unless
+overridden; training/recipe.py).
 
-Prints wall-clock seconds for: building tensors (embeddings from the cache), a global Bradley-Terry fit
-(baseline reference measured in the same run), one training episode, and the full training run, plus the
-ratios. Usage (from the repo root):
+Prints wall-clock seconds for: building tensors (personas generated, embeddings from the cache), a global
+Bradley-Terry fit over all pairs (baseline reference measured in the same run), one training episode, and the
+full training run with model selection, plus the ratios. Usage (from the repo root):
 
     /usr/bin/python3 bench/training/bench_train.py [--config default] [--device auto|cpu|cuda] [section.key=value ...]
 """
@@ -24,8 +25,8 @@ import torch  # noqa: E402
 from training.baselines import GlobalBT  # noqa: E402
 from training.config import apply_overrides, get_preset  # noqa: E402
 from training.device import DEVICES, describe, resolve_device  # noqa: E402
-from training.graph import build_tensors  # noqa: E402
 from training.importers import MTBENCH_DIR, import_mtbench_human  # noqa: E402
+from training.recipe import fit, mix  # noqa: E402
 from training.train import train_model  # noqa: E402
 
 
@@ -38,9 +39,11 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     device = resolve_device(args.device)
     cfg = apply_overrides(get_preset(args.config), args.overrides + ["train.progress=false"])
+    base = import_mtbench_human(args.mtbench)
     t = time.perf_counter()
-    T = build_tensors(import_mtbench_human(args.mtbench), cfg)
+    mixed = mix(base, cfg, args.mtbench)
     t_data = time.perf_counter() - t
+    T = mixed.T
     groups = np.arange(len(T.groups))
     t = time.perf_counter()
     GlobalBT().fit(T, groups, groups[:0])
@@ -50,9 +53,7 @@ def main(argv=None) -> int:
     train_model(T, one, groups, groups[:0], device=device)  # also pays CUDA's one-time start-up, outside the full run
     t_epoch = time.perf_counter() - t
     t = time.perf_counter()
-    rng = np.random.default_rng(0)
-    val = rng.random(len(groups)) < 0.1
-    _, info = train_model(T, cfg, groups[~val], groups[val], device=device)
+    _, info, _ = fit(base, cfg, device, args.mtbench)  # the shipped recipe, data preparation included
     t_full = time.perf_counter() - t
     res = {
         "config": cfg.name, "epochs": cfg.train.epochs, "device": describe(device), "torch": torch.__version__, "torchThreads": torch.get_num_threads(),

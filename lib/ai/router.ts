@@ -84,7 +84,7 @@ async function loadVersion(h: RouterHolder, modelDir: string): Promise<RegistryS
       queryMode: env.ROUTER_QUERY_MODE,
       logger,
       userVectorCache: h.registry.userVectorCache,
-      onlinePreference: { beta: env.ROUTER_ONLINE_BETA, kappa: env.ROUTER_ONLINE_KAPPA },
+      onlinePreference: env.ROUTER_ONLINE_BETA === undefined ? undefined : { beta: env.ROUTER_ONLINE_BETA, kappa: env.ROUTER_ONLINE_KAPPA },
     });
   });
   h.loadedFrom = modelDir;

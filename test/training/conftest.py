@@ -39,7 +39,7 @@ def with_random_vectors(ds, dim: int = 512, seed: int = 0, embedder_id: str = "t
 def test_config(preset: str = "default", **train):
     from training.config import apply_overrides, get_preset
 
-    cfg = apply_overrides(get_preset(preset), ["data.embedder_id=test-random", "train.progress=false"])
+    cfg = apply_overrides(get_preset(preset), ["data.embedder_id=test-random", "data.personas=0", "train.progress=false"])
     for k, v in train.items():
         setattr(cfg.train, k, v)
     return cfg

@@ -25,7 +25,7 @@ def test_shapes(cfg):
     torch.manual_seed(0)
     m = GMTRouter(cfg.model).eval()
     x = _inputs()
-    feats = m.encoder.initial_features(x["query_x"], x["rating"], x["llm_x"], None, 1)
+    feats = m.encoder.initial_features(x["query_x"], x["rating"], x["llm_x"], None, 1, x["session_llm"], x["session_llm"] * 0)
     H = cfg.model.hidden
     assert {k: tuple(v.shape) for k, v in feats.items()} == {
         "query": (7, H), "llm": (6, H), "response": (7, H), "session": (7, H), "user": (1, H)}

@@ -87,6 +87,10 @@ class TrainConfig:
     pointwise_weight: float = 0.5
     # Users per episode (0: all). 128 of ~460 keeps an episode ~0.3 s on 2 cores with the persona users.
     users_per_episode: int = 128
+    # Share of an episode's users whose models are renamed to other catalog vectors (catalog.ALIAS_DESCRIPTIONS),
+    # and how many such vectors an episode draws: a deployment's models are never the training set's.
+    alias_share: float = 0.5
+    alias_count: int = 10
     eval_every: int = 10  # validate every N epochs; keep the state with the best validation AUC
     grad_clip: float = 1.0
     progress: bool = True
@@ -146,7 +150,7 @@ def faithful() -> Config:
         name="faithful",
         data=DataConfig(query_mode="current_only", personas=0),
         model=ModelConfig(hidden=512, input_projection=False, predictor_dim=256, signed_rating=False, preference_dot=False, centre_ratings=False, evidence_pool=False),
-        train=TrainConfig(epochs=350, visible_min=10, visible_pairs=10, pointwise_weight=0.0, users_per_episode=0),
+        train=TrainConfig(epochs=350, visible_min=10, visible_pairs=10, pointwise_weight=0.0, users_per_episode=0, alias_share=0.0),
     ).validate()
 
 

@@ -123,11 +123,23 @@ def chain_edges(T: Tensors, visible: np.ndarray):
     return np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
 
 
-def build_graph(T: Tensors, visible: np.ndarray, batch_users: np.ndarray, device: torch.device = torch.device("cpu")) -> Dict[str, object]:
+@dataclass
+class LlmView:
+    """The LLM vectors of one episode and which of them answered each interaction (training renames the
+    models of some users, see EpisodeSampler)."""
+
+    L: np.ndarray  # [M', D]
+    it_llm: np.ndarray  # [N] index into L per interaction
+
+
+def build_graph(T: Tensors, visible: np.ndarray, batch_users: np.ndarray, device: torch.device = torch.device("cpu"),
+                llms: Optional[LlmView] = None) -> Dict[str, object]:
     """Batched history graph of ``batch_users`` made only of the ``visible`` interactions, on ``device``.
 
     Returns the user encoder's keyword inputs; user j of the batch is ``batch_users[j]``. A batch user
-    without visible interactions is a lone user node (cold start)."""
+    without visible interactions is a lone user node (cold start). ``llms``: the episode's LLM vectors
+    instead of T's."""
+    llms = llms or LlmView(T.L, T.it_llm)
     visible = np.asarray(visible, dtype=np.int64)
     upos = {int(u): j for j, u in enumerate(batch_users)}
     bad = [int(T.it_user[i]) for i in visible if int(T.it_user[i]) not in upos]
@@ -137,8 +149,8 @@ def build_graph(T: Tensors, visible: np.ndarray, batch_users: np.ndarray, device
     arrays = {
         "query_x": T.Q[T.it_q[visible]].reshape(len(visible), T.Q.shape[1]),
         "rating": T.it_rating[visible],
-        "llm_x": T.L,
-        "session_llm": T.it_llm[visible],
+        "llm_x": llms.L,
+        "session_llm": llms.it_llm[visible],
         "chain_src": src,
         "chain_dst": dst,
         "session_user": np.array([upos[int(T.it_user[i])] for i in visible], dtype=np.int64),

@@ -16,6 +16,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 import torch
 
+from .catalog import ALIAS_DESCRIPTIONS
 from .config import Config
 from .data import Dataset
 from .embed import embed_texts
@@ -70,7 +71,8 @@ def train_mixed(m: Mixed, cfg: Config, base_train: np.ndarray, base_singles: np.
     """Trains on the base groups/singles given plus every persona training user."""
     groups = np.concatenate([np.asarray(base_train, dtype=np.int64), m.persona_groups])
     singles = np.concatenate([np.asarray(base_singles, dtype=np.int64), m.persona_singles])
-    return train_model(m.T, cfg, groups, np.zeros(0, np.int64), singles, device=device, val_fn=persona_val_fn(m, base_val_fn))
+    alias_x = embed_texts(list(ALIAS_DESCRIPTIONS), cfg.data.embedder_id, cfg.data.embed_dim) if cfg.train.alias_share > 0 else None
+    return train_model(m.T, cfg, groups, np.zeros(0, np.int64), singles, device=device, val_fn=persona_val_fn(m, base_val_fn), alias_x=alias_x)
 
 
 def fit(base: Dataset, cfg: Config, device: torch.device = torch.device("cpu"), folder: Path = MTBENCH_DIR) -> Tuple[GMTRouter, Dict[str, Any], Mixed]:

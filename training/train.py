@@ -23,7 +23,7 @@ import torch
 
 from .config import Config, apply_overrides, get_preset
 from .device import DEVICES, describe, resolve_device
-from .graph import Tensors, build_graph, build_tensors, group_pairs
+from .graph import LlmView, Tensors, build_graph, group_pairs
 from .importers import MTBENCH_DIR
 from .model import GMTRouter, bt_loss, pointwise_loss
 from .progress import Progress
@@ -35,18 +35,19 @@ def interactions_of_groups(T: Tensors, groups: Sequence[int]) -> np.ndarray:
     return np.unique(np.concatenate([T.groups[g] for g in groups]))
 
 
-def item_scores(model: GMTRouter, T: Tensors, user_vec: torch.Tensor, batch_users: np.ndarray, items: np.ndarray) -> torch.Tensor:
+def item_scores(model: GMTRouter, T: Tensors, user_vec: torch.Tensor, batch_users: np.ndarray, items: np.ndarray,
+                llms: Optional[LlmView] = None) -> torch.Tensor:
     """Score of each interaction in ``items`` (its model, for its query, under its user's vector). The
     predictor runs once per distinct (user, query): the members of a comparison group share one row."""
+    llms = llms or LlmView(T.L, T.it_llm)
     upos = np.full(len(T.users), -1, dtype=np.int64)
     upos[np.asarray(batch_users, dtype=np.int64)] = np.arange(len(batch_users))
     rows = upos[T.it_user[items]] * len(T.Q) + T.it_q[items]
     uniq, inverse = np.unique(rows, return_inverse=True)
     device = user_vec.device
     on_device = lambda x: torch.from_numpy(x).to(device)  # noqa: E731
-    L = on_device(T.L)
-    scores = model.predictor(user_vec[on_device(uniq // len(T.Q))], on_device(T.Q[uniq % len(T.Q)]), L)  # [R, M]
-    return scores[on_device(inverse), on_device(T.it_llm[items])]
+    scores = model.predictor(user_vec[on_device(uniq // len(T.Q))], on_device(T.Q[uniq % len(T.Q)]), on_device(llms.L))  # [R, M']
+    return scores[on_device(inverse), on_device(llms.it_llm[items])]
 
 
 def pair_scores(model: GMTRouter, T: Tensors, graph: Dict[str, Any], batch_users: np.ndarray, pairs: np.ndarray) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -104,8 +105,10 @@ class EpisodeSampler:
     ``target_only`` group (never history), and the single ratings (pointwise term). With
     ``users_per_episode`` > 0 an episode takes that many users at random."""
 
-    def __init__(self, T: Tensors, train_groups: np.ndarray, singles: np.ndarray, cfg: Config, rng: np.random.Generator):
+    def __init__(self, T: Tensors, train_groups: np.ndarray, singles: np.ndarray, cfg: Config, rng: np.random.Generator,
+                 alias_x: Optional[np.ndarray] = None):
         self.T, self.cfg, self.rng = T, cfg, rng
+        self.alias_x = np.zeros((0, T.L.shape[1]), dtype=np.float32) if alias_x is None else np.asarray(alias_x, dtype=np.float32)
         clusters: Dict[int, Dict[int, List[int]]] = {}
         self.targets: Dict[int, List[int]] = {}
         for g in np.asarray(train_groups, dtype=np.int64).tolist():
@@ -146,6 +149,29 @@ class EpisodeSampler:
         return (np.unique(np.array(visible, dtype=np.int64)), np.array(predicted, dtype=np.int64),
                 np.array(singles, dtype=np.int64), users)
 
+    def llm_view(self, users: np.ndarray) -> LlmView:
+        """This episode's LLM vectors: T's, plus ``alias_count`` (at least M) vectors to which the models of a
+        share ``alias_share`` of the users are renamed (a random one-to-one map per user). The aliases are other
+        LLMs' description vectors pulled towards one of them by a random t in [0.3, 1] (t = 1: as they are), so
+        that catalogs of similar descriptions occur, like a deployment's family of models. Renamed models carry
+        no prior: only the user's ratings tell which vector they like, so the router learns to read ratings for
+        any model vector, as a deployment's own catalog needs."""
+        T, tc, rng = self.T, self.cfg.train, self.rng
+        if tc.alias_share <= 0 or len(self.alias_x) == 0:
+            return LlmView(T.L, T.it_llm)
+        M = len(T.L)
+        E = min(max(tc.alias_count, M), len(self.alias_x))
+        others = self.alias_x[rng.choice(len(self.alias_x), E, replace=False)]
+        base = self.alias_x[rng.integers(len(self.alias_x))]
+        pull = rng.uniform(0.3, 1.0)
+        extra = (1 - pull) * base + pull * others
+        extra = (extra * (np.linalg.norm(others, axis=1) / np.linalg.norm(extra, axis=1).clip(1e-9))[:, None]).astype(np.float32)
+        it_llm = T.it_llm.copy()
+        for u in users[rng.random(len(users)) < tc.alias_share].tolist():
+            mine = np.nonzero(T.it_user == u)[0]
+            it_llm[mine] = M + rng.choice(E, M, replace=False)[T.it_llm[mine]]
+        return LlmView(np.concatenate([T.L, extra]), it_llm)
+
 
 ValFn = Callable[[GMTRouter], float]
 
@@ -153,6 +179,7 @@ ValFn = Callable[[GMTRouter], float]
 def train_model(
     T: Tensors, cfg: Config, train_groups: np.ndarray, val_groups: np.ndarray,
     singles: Optional[np.ndarray] = None, log=print, device: torch.device = torch.device("cpu"), val_fn: Optional[ValFn] = None,
+    alias_x: Optional[np.ndarray] = None,
 ) -> Tuple[GMTRouter, Dict[str, Any]]:
     """Trains on ``train_groups`` and the single ratings ``singles`` on ``device``. Model selection: the
     state with the best ``val_fn(model)`` (an AUC); without one, the AUC on ``val_groups`` with the users'
@@ -163,7 +190,7 @@ def train_model(
     model = GMTRouter(cfg.model).to(device)  # initialised on the CPU first: same weights for a seed on every device
     opt = torch.optim.Adam(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
     singles = np.zeros(0, dtype=np.int64) if singles is None else np.asarray(singles, dtype=np.int64)
-    sampler = EpisodeSampler(T, np.asarray(train_groups), singles, cfg, rng)
+    sampler = EpisodeSampler(T, np.asarray(train_groups), singles, cfg, rng, alias_x)
     if val_fn is None:
         val_visible = np.unique(np.concatenate([interactions_of_groups(T, train_groups), singles]))
         val_pairs = group_pairs(T, val_groups)
@@ -178,15 +205,16 @@ def train_model(
         pairs = group_pairs(T, predicted)
         use_single = tc.pointwise_weight > 0 and len(single) > 0
         if len(pairs) or use_single:
-            user_vec = model.encoder(**build_graph(T, visible, users, device))
+            llms = sampler.llm_view(users)
+            user_vec = model.encoder(**build_graph(T, visible, users, device, llms))
             loss = torch.zeros((), device=device)
             if len(pairs):
-                s = item_scores(model, T, user_vec, users, np.concatenate([T.pair_a[pairs], T.pair_b[pairs]]))
+                s = item_scores(model, T, user_vec, users, np.concatenate([T.pair_a[pairs], T.pair_b[pairs]]), llms)
                 lab = torch.from_numpy(T.pair_label[pairs]).to(device)
                 loss = loss + bt_loss(s[: len(pairs)], s[len(pairs) :], lab * 2 - 1)
             if use_single:
                 r = torch.from_numpy(T.it_rating[single]).to(device)
-                loss = loss + tc.pointwise_weight * pointwise_loss(item_scores(model, T, user_vec, users, single), r)
+                loss = loss + tc.pointwise_weight * pointwise_loss(item_scores(model, T, user_vec, users, single, llms), r)
             opt.zero_grad()
             loss.backward()
             if tc.grad_clip > 0:

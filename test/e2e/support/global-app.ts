@@ -24,6 +24,8 @@ export default async function setup() {
     RATE_LIMIT_REGISTER_PER_IP: "10000",
     RATE_LIMIT_LOGIN_PER_IP: "10000",
     NEXT_TELEMETRY_DISABLED: "1",
+    // The trained router alone must personalize (the e2e rating test); the online layer has unit tests of its own.
+    ROUTER_ONLINE_BETA: "0",
   };
   const seeded = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/setup.ts"], { env, encoding: "utf8" });
   if (seeded.status !== 0) throw new Error(`setup failed: ${seeded.stderr}`);

@@ -16,7 +16,10 @@ export function registerModels(program: Command): void {
     });
   models
     .command("sync")
-    .description("insert the models file's new models and update the wiring (baseUrl, apiKeyEnv, providerModelId) of stored ones; names, descriptions, prices and the enabled flag stay as admins edited them")
+    .description(
+      "insert the models file's new models and update the wiring (baseUrl, apiKeyEnv, providerModelId) of stored ones; " +
+        "names, descriptions, prices and the enabled flag stay as admins edited them",
+    )
     .option("--file <path>", "the models file (default: MODELS_FILE, models.json)", pathArgument)
     .action(async (opts: { file?: string }) => {
       const { env } = await import("@/lib/env");

@@ -14,7 +14,9 @@ async function run(opts: RunOptions): Promise<void> {
   const timer = setInterval(async () => {
     const row = await prisma.trainingRun.findUnique({ where: { id: started.id }, select: { stage: true, progress: true } });
     const line = row ? `${(row.progress * 100).toFixed(0).padStart(3)}%  ${row.stage}` : "";
-    if (line !== last) note((last = line));
+    if (line === last) return;
+    last = line;
+    note(line);
   }, 1_000);
   const done = await finished;
   clearInterval(timer);
@@ -24,7 +26,8 @@ async function run(opts: RunOptions): Promise<void> {
     throw new Error(`run ${done.id} failed after ${seconds}s: ${done.error}`);
   }
   console.log(JSON.stringify((done.metrics as { heldOut?: unknown } | null)?.heldOut ?? null, null, 1));
-  note(`run ${done.id} succeeded in ${seconds}s: version ${done.routerVersionId} (${done.stage}); activate it with: npx switchboard retrain activate ${done.routerVersionId}`);
+  note(`run ${done.id} succeeded in ${seconds}s: version ${done.routerVersionId} (${done.stage})`);
+  note(`activate it with: npx switchboard retrain activate ${done.routerVersionId}`);
 }
 
 export function registerRetrain(program: Command): void {
@@ -35,7 +38,10 @@ export function registerRetrain(program: Command): void {
 
   retrain
     .command("run", { isDefault: true })
-    .description("export, train, export to ONNX, evaluate against the active model on held-out data and register a new router version; prints progress (the default subcommand)")
+    .description(
+      "export, train, export to ONNX, evaluate against the active model on held-out data and register a new router version; " +
+        "prints progress (the default subcommand)",
+    )
     .addOption(new Option("--preset <name>", "trainer preset").choices(["default", "tiny"]).default("default"))
     .option("--epochs <n>", "cap the training episodes (default: the preset's)", positiveInteger)
     .option("--with-mtbench", "also train on the MT-Bench human judgments (MTBENCH_DIR)")

@@ -47,7 +47,10 @@ export function registerRoute(program: Command): void {
   program
     .command("route")
     .summary("route queries for a user (GMTRouter result shape) and answer them")
-    .description("route queries for a user with the app's router, database and models (GMTRouter/LLMRouter result shape) and, unless --route-only, answer them through the routed model, falling back to the next-ranked one before its first token")
+    .description(
+      "route queries for a user with the app's router, database and models (GMTRouter/LLMRouter result shape) and, " +
+        "unless --route-only, answer them through the routed model, falling back to the next-ranked one before its first token",
+    )
     .requiredOption("--user <email>", "the user to route for (their ratings personalize the choice)")
     .addOption(new Option("--query <text>", "one query").conflicts("input"))
     .addOption(new Option("--input <file>", 'queries: .txt one per line, .json an array, .jsonl one per line; an item is a string or {"query_text", "conversation_history"?}').argParser(pathArgument))

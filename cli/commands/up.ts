@@ -66,6 +66,7 @@ export function registerUp(program: Command): void {
       }
 
       step(3, "demo LLM server");
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the models file's own placeholder, matched literally.
       if (readFileSync(env.MODELS_FILE, "utf8").includes("${DEMO_LLM_URL}")) {
         const url = new URL(env.DEMO_LLM_URL);
         const demo = await startDemoLlmServer({ host: url.hostname, port: Number(url.port || 80) });

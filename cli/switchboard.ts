@@ -5,31 +5,17 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CommanderError } from "commander";
-import { buildProgram } from "./program";
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from "./options";
 
 // The app finds its migrations, models file and router model relative to the repository root.
 process.chdir(fileURLToPath(new URL("..", import.meta.url)));
 // The settings the app reads: .env as `next start` loads it (variables already set win), logs on stderr
-// so that stdout carries only results, and no Next.js telemetry unless asked for.
+// so that stdout carries only results, and no Next.js telemetry unless asked for. They are in place before
+// any module of the app is loaded, since lib/env.ts reads them once.
 if (existsSync(".env")) process.loadEnvFile(".env");
 process.env.LOG_DESTINATION ??= "stderr";
 process.env.LOG_LEVEL ??= "warn";
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
-function exitCodeOf(err: unknown): number {
-  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
-  if (err instanceof CliError) {
-    process.stderr.write(`error: ${err.message}\n`);
-    return EXIT_USAGE;
-  }
-  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-  return EXIT_FAILURE;
-}
-
-const code = await buildProgram()
-  .parseAsync(process.argv)
-  .then(() => (typeof process.exitCode === "number" ? process.exitCode : 0), exitCodeOf);
+const { run } = await import("./run");
 // Open database pools and the encoder's worker thread would keep the process alive.
-process.exit(code);
+process.exit(await run(process.argv));

@@ -24,12 +24,18 @@ function next(args: string[]): ChildProcess {
 }
 
 function exited(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code ?? 1)));
 }
 
 async function waitUntilServing(url: string, child: ChildProcess): Promise<boolean> {
   for (let i = 0; i < 120 && child.exitCode === null; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return true;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return true;
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;
@@ -39,7 +45,9 @@ export function registerUp(program: Command): void {
   program
     .command("up")
     .summary("prepare the database, build and start the app")
-    .description("prepare the database, build and start the app (and the demo LLM server when models.json points at it); `npm run up` installs everything first")
+    .description(
+      "prepare the database, build and start the app (and the demo LLM server when models.json points at it); `npm run up` installs everything first",
+    )
     .option("--port <n>", "port to serve on (default: PORT, 3000)", positiveInteger)
     .option("--no-build", "serve the existing production build")
     .action(async (opts: UpOptions) => {
@@ -76,9 +84,15 @@ export function registerUp(program: Command): void {
       const port = opts.port ?? env.PORT;
       step(4, `next start on port ${port}`);
       const server = next(["start", "-p", String(port)]);
-      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => server.kill(signal));
+      let stopping = false;
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+          stopping = true;
+          server.kill(signal);
+        });
+      }
       if (await waitUntilServing(`http://127.0.0.1:${port}/api/health`, server)) console.log(`\nSwitchboard is running at http://localhost:${port}`);
       const code = await exited(server);
-      if (code !== 0 && code !== 128) throw new Error(`the server stopped (exit code ${code})`);
+      if (code !== 0 && !stopping) throw new Error(`the server stopped (exit code ${code})`);
     });
 }

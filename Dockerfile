@@ -9,8 +9,8 @@
 #     --build-arg RUNTIME_IMAGE=<image with Node.js 20, CUDA 12 and cuDNN 9> .
 #                                                          CUDA execution provider (run with ROUTER_DEVICE=cuda and a GPU)
 #
-# Targets: `runtime` (default, the app), `migrate` (scripts/setup.ts: applies prisma/migrations
-# with Prisma's bookkeeping and seeds models.json, then exits; docker-compose.yml runs it before the app).
+# Targets: `runtime` (default, the app), `migrate` (`switchboard db migrate` applies prisma/migrations
+# with Prisma's bookkeeping, `switchboard models sync` seeds models.json, then it exits; docker-compose.yml runs it before the app).
 
 ARG NODE_IMAGE=node:20.19-bookworm-slim
 ARG RUNTIME_IMAGE=${NODE_IMAGE}
@@ -42,7 +42,7 @@ RUN mkdir -p router-core/models \
 
 FROM build AS migrate
 USER 1000:1000
-CMD ["npx", "tsx", "--conditions=react-server", "scripts/setup.ts"]
+CMD ["sh", "-c", "npx switchboard db migrate && npx switchboard models sync"]
 
 FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app

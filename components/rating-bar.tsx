@@ -53,6 +53,7 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
       </button>
       <span className="flex" role="radiogroup" aria-label="Stars">
         {[1, 2, 3, 4, 5].map((n) => (
+          // biome-ignore lint/a11y/useSemanticElements: a star is a button that also clears the rating when pressed again, which a native radio cannot do.
           <button
             key={n}
             type="button"

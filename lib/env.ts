@@ -15,6 +15,8 @@ const envSchema = z.object({
   AUTH_GOOGLE_ID: z.string().optional(),
   AUTH_GOOGLE_SECRET: z.string().optional(),
   MODELS_FILE: z.string().default("models.json"),
+  // The port `switchboard up` serves on (`next start -p`).
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   DEMO_LLM_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
   DEFAULT_MODEL: z.string().optional(),
   MAX_MESSAGE_CHARS: z.coerce.number().int().positive().default(16_000),
@@ -43,6 +45,8 @@ const envSchema = z.object({
   EMBEDDINGS_API_KEY_ENV: z.string().optional(),
   // Structured JSON logs on stdout; "silent" turns them off (tests).
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // The command line sets stderr, so its own output on stdout stays machine-readable.
+  LOG_DESTINATION: z.enum(["stdout", "stderr"]).default("stdout"),
   // Traces are exported only when an OTLP/HTTP collector is named; unset, nothing reaches the network.
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default("switchboard"),

@@ -216,7 +216,7 @@ export class OnnxRouter implements Router {
     const M = request.candidates.length;
     const D = this.#runtime.D;
     const llmX = new Float32Array(M * D);
-    request.candidates.forEach((c, i) => llmX.set(this.#catalogEmbeddings.get(c.id) ?? query.unseen.get(c.id)!, i * D));
+    for (const [i, c] of request.candidates.entries()) llmX.set(this.#catalogEmbeddings.get(c.id) ?? query.unseen.get(c.id)!, i * D);
     const raw = await this.#runtime.score({ userVec: user.vector, queryX: query.embedding, llmX, B: 1, M });
     const adjustments = onlineAdjustments(user.evidence, query.embedding, request.candidates.map((c) => c.id), this.#online);
     const scores = Array.from(raw, (s, i) => s + adjustments[i]);
@@ -330,7 +330,7 @@ export class OnnxRouter implements Router {
     });
     if (unknown.length > 0) {
       const texts = unknown.map((id) => candidates.find((c) => c.id === id)?.description ?? id);
-      (await this.embedder.embed(texts)).forEach((e, i) => llmEmbeddings.set(unknown[i], e));
+      for (const [i, e] of (await this.embedder.embed(texts)).entries()) llmEmbeddings.set(unknown[i], e);
     }
     const responseEmbeddings = this.#runtime.responseText ? await this.embedder.embed(ordered.map((it) => it.responseText ?? "")) : null;
     return { graph: buildUserGraph({ ordered, D, queryEmbeddings, responseEmbeddings, llmEmbeddings }), queryEmbeddings };

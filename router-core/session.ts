@@ -128,7 +128,7 @@ function describeGraphMismatch(session: ort.InferenceSession, spec: GraphFileSpe
   const metadata = [...session.inputMetadata, ...session.outputMetadata];
   for (const tensor of [...expectedInputs, ...spec.outputs]) {
     const meta = metadata.find((m) => m.name === tensor.name);
-    if (!meta || !meta.isTensor) return `${tensor.name} is not a tensor`;
+    if (!meta?.isTensor) return `${tensor.name} is not a tensor`;
     if (meta.type !== tensor.dtype) return `${tensor.name} has dtype ${meta.type}, contract expects ${tensor.dtype}`;
     if (meta.shape.length === 0) continue; // shape not recorded in the graph
     if (meta.shape.length !== tensor.shape.length) return `${tensor.name} has rank ${meta.shape.length}, contract expects ${tensor.shape.length}`;
@@ -267,7 +267,7 @@ export class ModelRuntime {
     };
     if (this.responseText) feeds.response_x = new ort.Tensor("float32", t.responseX!, [t.S, this.D]);
     const out = (await this.#encoder.run(feeds)).user_vec;
-    if (!out || out.dims.length !== 2 || out.dims[0] !== 1 || out.dims[1] !== this.H) {
+    if (out?.dims.length !== 2 || out.dims[0] !== 1 || out.dims[1] !== this.H) {
       throw new ModelLoadError({ reason: "contract-mismatch", modelDir: "(loaded)", message: `user_vec has dims [${out?.dims.join(", ")}], expected [1, ${this.H}]` });
     }
     return out.data as Float32Array;
@@ -284,7 +284,7 @@ export class ModelRuntime {
         llm_x: new ort.Tensor("float32", x.llmX, [x.M, this.D]),
       })
     ).scores;
-    if (!out || out.dims.length !== 2 || out.dims[0] !== x.B || out.dims[1] !== x.M) {
+    if (out?.dims.length !== 2 || out.dims[0] !== x.B || out.dims[1] !== x.M) {
       throw new ModelLoadError({ reason: "contract-mismatch", modelDir: "(loaded)", message: `scores has dims [${out?.dims.join(", ")}], expected [${x.B}, ${x.M}]` });
     }
     return out.data as Float32Array;

@@ -82,8 +82,10 @@ export async function startStack({
   };
   await startDemo();
 
-  const seeded = spawnSync(TSX, ["--conditions=react-server", "scripts/setup.ts"], { env, encoding: "utf8" });
-  if (seeded.status !== 0) throw new Error(`setup failed: ${seeded.stderr}`);
+  for (const command of [["db", "migrate"], ["models", "sync"]]) {
+    const seeded = spawnSync("npx", ["switchboard", ...command], { env, encoding: "utf8" });
+    if (seeded.status !== 0) throw new Error(`switchboard ${command.join(" ")} failed: ${seeded.stderr}`);
+  }
 
   const logFile = `/tmp/switchboard-${tag}-${demoPort}.log`;
   const log = createWriteStream(logFile);

@@ -13,6 +13,7 @@ export function DataTable({ headers, rows, testId, empty = "No data yet." }: { h
         <thead className="bg-zinc-50 text-xs uppercase text-zinc-500">
           <tr>
             {headers.map((h, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional and never reorder.
               <th key={i} className="px-3 py-2 font-medium">
                 {h}
               </th>
@@ -23,6 +24,7 @@ export function DataTable({ headers, rows, testId, empty = "No data yet." }: { h
           {rows.map((r) => (
             <tr key={r.key} className="border-t align-top" data-testid={`${testId}-row`}>
               {r.cells.map((c, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional and never reorder.
                 <td key={i} className="px-3 py-2">
                   {c}
                 </td>

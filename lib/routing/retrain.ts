@@ -77,7 +77,7 @@ async function claimRun(startedBy: string | null): Promise<string> {
     ON CONFLICT DO NOTHING RETURNING id::text`;
   if (row) return row.id;
   const running = await prisma.trainingRun.findFirst({ where: { status: { in: ["queued", "running"] } }, select: { id: true } });
-  throw new AppError("conflict:router", `A retraining run is already in progress${running ? ` (run ${running.id})` : ""}; wait for it to finish (if its server died, free it with scripts/retrain.ts abandon <run-id>).`);
+  throw new AppError("conflict:router", `A retraining run is already in progress${running ? ` (run ${running.id})` : ""}; wait for it to finish (if its server died, free it with: npx switchboard retrain abandon <run-id>).`);
 }
 
 function versionId(runId: string): string {

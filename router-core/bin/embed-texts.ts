@@ -42,11 +42,11 @@ async function main() {
   for (let i = 0; i < items.length; i += BATCH) {
     const batch = items.slice(i, i + BATCH);
     const vectors = await embedder.embed(batch.map((b) => b.text));
-    batch.forEach((b, j) => out.push(JSON.stringify({ id: b.id, embedding: Array.from(vectors[j]) })));
+    for (const [j, b] of batch.entries()) out.push(JSON.stringify({ id: b.id, embedding: Array.from(vectors[j]) }));
     process.stderr.write(`\rembedded ${Math.min(i + BATCH, items.length)}/${items.length}`);
   }
   process.stderr.write("\n");
-  writeFileSync(values.out, out.join("\n") + "\n");
+  writeFileSync(values.out, `${out.join("\n")}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -44,7 +44,9 @@ export class UseLiteOnnxEmbedder implements Embedder {
   /** Throws EmbedderLoadError, naming the command that builds the file, when the ONNX file is missing or unloadable. */
   static async create(options: UseLiteOnnxEmbedderOptions = {}): Promise<UseLiteOnnxEmbedder> {
     const file = options.file ?? DEFAULT_USE_LITE_ONNX_FILE;
-    if (!existsSync(file)) {
+    // The path is configurable, so a bundler's file tracing cannot follow it (Turbopack would trace the whole
+    // project); the servers that need the default file list it themselves (next.config.ts outputFileTracingIncludes).
+    if (!existsSync(/* turbopackIgnore: true */ file)) {
       throw new EmbedderLoadError({
         embedderId: USE_LITE_ID,
         file,
@@ -72,7 +74,7 @@ export class UseLiteOnnxEmbedder implements Embedder {
     const vectors: Float32Array[] = new Array(texts.length);
     for (const group of groupBySimilarLength(tokens.map((t) => t.length))) {
       const flat = await this.#session.encode(padTokenBatch(group.map((i) => tokens[i])));
-      group.forEach((i, row) => (vectors[i] = flat.slice(row * this.dim, (row + 1) * this.dim)));
+      for (const [row, i] of group.entries()) vectors[i] = flat.slice(row * this.dim, (row + 1) * this.dim);
     }
     return vectors;
   }

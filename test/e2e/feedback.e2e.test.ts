@@ -174,12 +174,12 @@ describe("feedback in a real browser", () => {
 
     // The vote reaches training: the app export, read by the trainer's importer, holds it as a comparison group.
     const dir = mkdtempSync(join(tmpdir(), "compare-export-"));
-    const exported = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/export-app-data.ts", "--out", join(dir, "app.jsonl")], {
+    const exported = spawnSync("npx", ["switchboard", "export", "--out", join(dir, "app.jsonl")], {
       env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL },
       encoding: "utf8",
     });
     expect(exported.status, exported.stderr).toBe(0);
-    const imported = spawnSync("/usr/bin/python3", ["-m", "training", "import", "app", "--in", join(dir, "app.jsonl"), "--out", join(dir, "app.dataset.json"), "--no-embed"], { encoding: "utf8" });
+    const imported = spawnSync("npx", ["switchboard", "import", "app", "--in", join(dir, "app.jsonl"), "--out", join(dir, "app.dataset.json"), "--no-embed"], { encoding: "utf8" });
     expect(imported.status, imported.stderr).toBe(0);
     const dataset = JSON.parse(readFileSync(join(dir, "app.dataset.json"), "utf8")) as { groups: { id: string; interactions: string[] }[] };
     expect(dataset.groups.find((g) => g.id === votes[0].id)?.interactions).toHaveLength(2);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "./support/api-client";
@@ -9,7 +10,7 @@ import { queryRows } from "./support/db";
  * The production start without Docker, as docs/deployment.md describes:
  * `npm start` (next start on the `npm run build` output) and the standalone
  * server the Docker image runs, each against an existing, migrated Postgres.
- * The suite's global app already ran scripts/setup.ts on E2E_DATABASE_URL;
+ * The suite's global app already ran `switchboard db migrate` and `models sync` on E2E_DATABASE_URL;
  * these start more instances on that database.
  */
 
@@ -156,6 +157,11 @@ describe("npm start (next start on the production build)", () => {
 });
 
 describe("standalone server (what the Docker image runs)", () => {
+  it("holds only what the server runs: no tests, benchmarks, trainer, docs or command line", () => {
+    expect(existsSync(".next/standalone/server.js")).toBe(true);
+    for (const folder of ["test", "bench", "training", "docs", "cli", "scripts", "components"]) expect(existsSync(`.next/standalone/${folder}`), folder).toBe(false);
+  });
+
   it("serves health, readiness and an API call from .next/standalone", async () => {
     // server.js changes into its own folder, so files the app reads at run time are named absolutely (the image copies them beside it).
     const server = await startServer("node", () => [".next/standalone/server.js"], (port) => ({

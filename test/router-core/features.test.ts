@@ -124,7 +124,7 @@ describe("score helpers", () => {
   it("softmax sums to 1 and is shift invariant", () => {
     const p = softmax([1, 2, 3]);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    softmax([1001, 1002, 1003]).forEach((q, i) => expect(q).toBeCloseTo(p[i], 12));
+    for (const [i, q] of softmax([1001, 1002, 1003]).entries()) expect(q).toBeCloseTo(p[i], 12);
     expect(p[2]).toBeGreaterThan(p[1]);
   });
   it("mean pairwise win rates follow sigmoid of score differences", () => {

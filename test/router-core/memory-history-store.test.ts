@@ -39,7 +39,7 @@ describe("InMemoryHistoryStore", () => {
 describe("embedding bytes", () => {
   it("round-trips float32 values exactly and rejects a wrong length", async () => {
     const { embeddingFromBytes, embeddingToBytes } = await import("@/router-core/embedding-bytes");
-    const v = Float32Array.from([0, -1.5, 3.1415927, 1e-30, -0]);
+    const v = Float32Array.from([0, -1.5, Math.PI, 1e-30, -0]);
     const bytes = embeddingToBytes(v);
     expect(bytes.byteLength).toBe(20);
     expect(Array.from(bytes.subarray(4, 8))).toEqual([0, 0, 0xc0, 0xbf]); // -1.5 little-endian

@@ -20,7 +20,9 @@ const tmpCopy = (dir: string, edit?: (m: Record<string, unknown>) => void) => {
   temps.push(out);
   return out;
 };
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
 
 async function expectLoadError(promise: Promise<unknown>, reason: string, pattern: RegExp) {
   const err = await promise.then(

@@ -225,7 +225,9 @@ describe("a reloaded model with the same routerVersion", () => {
 
 describe("hot-swap of real ONNX routers", () => {
   const dirs: string[] = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   it("swaps versions while route() calls are in flight without a failure or fallback", async () => {
     const store = new InMemoryHistoryStore();

@@ -44,7 +44,7 @@ class FixtureEmbedder implements Embedder {
   readonly #fallback = new HashEmbedder(TOY_ID, TOY_DIM);
   constructor(c: VectorCase) {
     this.#vectors.set(c.current, c.currentVector);
-    c.earlier.forEach((text, i) => this.#vectors.set(text, c.earlierVectors[i]));
+    for (const [i, text] of c.earlier.entries()) this.#vectors.set(text, c.earlierVectors[i]);
   }
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     return Promise.all(

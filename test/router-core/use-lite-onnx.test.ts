@@ -70,7 +70,7 @@ describe("UseLiteOnnxEmbedder", () => {
     for (let k = 0; k < order.length; k += 16) {
       const chunk = order.slice(k, k + 16);
       const expected = await embedWithTfjs(chunk.map((i) => texts[i]));
-      chunk.forEach((i, j) => (worst = Math.max(worst, maxAbsDiff(actual[i], expected[j]))));
+      for (const [j, i] of chunk.entries()) worst = Math.max(worst, maxAbsDiff(actual[i], expected[j]));
     }
     expect(worst).toBeLessThanOrEqual(1e-5);
   }, 120_000);

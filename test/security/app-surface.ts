@@ -18,7 +18,7 @@ function walk(dir: string): string[] {
 /** The URL pattern of an app/**\/route.ts: route groups `(x)` and private folders vanish, dynamic segments stay as written. */
 function urlPattern(file: string, appDir: string): string {
   const segments = relative(appDir, file).split(/[\\/]/).slice(0, -1);
-  return "/" + segments.filter((s) => !(s.startsWith("(") && s.endsWith(")"))).join("/");
+  return `/${segments.filter((s) => !(s.startsWith("(") && s.endsWith(")"))).join("/")}`;
 }
 
 /** The HTTP methods a route file exports, in any of the ways Next.js accepts. */

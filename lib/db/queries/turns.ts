@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import type { TurnStatus } from "@/lib/db/generated/enums";
-import { Prisma } from "@/lib/db/generated/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import type { CandidateScore } from "@/lib/chat/ui-message";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";

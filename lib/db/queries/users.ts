@@ -44,3 +44,24 @@ export async function upsertOAuthUser({ provider, providerAccountId, email, name
   await prisma.account.create({ data: { userId: user.id, provider, providerAccountId } });
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
+
+/** Every account, oldest first (the command line's `users list`). */
+export function listUsers(): Promise<(PublicUser & { createdAt: Date })[]> {
+  return prisma.user.findMany({ orderBy: { createdAt: "asc" }, select: { ...publicFields, createdAt: true } });
+}
+
+/** Replaces an account's password; null when no account has this email. */
+export async function setPasswordHash({ email, passwordHash }: { email: string; passwordHash: string }): Promise<PublicUser | null> {
+  try {
+    return await prisma.user.update({ where: { email }, data: { passwordHash }, select: publicFields });
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") return null;
+    throw err;
+  }
+}
+
+/** Deletes an account with everything it owns (chats, turns, ratings, votes, decisions, API keys cascade). */
+export async function deleteUserByEmail({ email }: { email: string }): Promise<boolean> {
+  const deleted = await prisma.user.deleteMany({ where: { email } });
+  return deleted.count > 0;
+}

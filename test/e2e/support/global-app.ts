@@ -27,8 +27,10 @@ export default async function setup() {
     // The trained router alone must personalize (the e2e rating test); the online layer has unit tests of its own.
     ROUTER_ONLINE_BETA: "0",
   };
-  const seeded = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/setup.ts"], { env, encoding: "utf8" });
-  if (seeded.status !== 0) throw new Error(`setup failed: ${seeded.stderr}`);
+  for (const command of [["db", "migrate"], ["models", "sync"]]) {
+    const seeded = spawnSync("npx", ["switchboard", ...command], { env, encoding: "utf8" });
+    if (seeded.status !== 0) throw new Error(`switchboard ${command.join(" ")} failed: ${seeded.stderr}`);
+  }
 
   const app = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true });
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -24,7 +24,10 @@ export async function createUser(label: string): Promise<string> {
 }
 
 type Clock = { at: number };
-const tick = (clock: Clock) => new Date((clock.at += 60_000));
+const tick = (clock: Clock) => {
+  clock.at += 60_000;
+  return new Date(clock.at);
+};
 
 /** One chat with a user turn and one assistant answer per model; returns the ids. */
 export async function createTurnWithAnswers({ userId, query, models, clock }: { userId: string; query: string; models: string[]; clock: Clock }) {

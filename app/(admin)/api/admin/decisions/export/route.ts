@@ -11,7 +11,7 @@ function csvCell(value: unknown): string {
 }
 
 function csvLine(r: DecisionLogRow): string {
-  return [r.id, r.createdAt, r.userId, r.userEmail, r.chosenModelId, r.routerVersion, r.executionProvider, r.confidence, r.ratingsUsed, r.coldStart, r.override, r.fallback, r.totalMs, r.candidates, r.timings].map(csvCell).join(",") + "\n";
+  return `${[r.id, r.createdAt, r.userId, r.userEmail, r.chosenModelId, r.routerVersion, r.executionProvider, r.confidence, r.ratingsUsed, r.coldStart, r.override, r.fallback, r.totalMs, r.candidates, r.timings].map(csvCell).join(",")}\n`;
 }
 
 /**
@@ -28,7 +28,7 @@ export async function GET(request: Request) {
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        controller.enqueue(encoder.encode(HEADER.join(",") + "\n"));
+        controller.enqueue(encoder.encode(`${HEADER.join(",")}\n`));
       },
       async pull(controller) {
         if (next.done) return controller.close();

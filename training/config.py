@@ -56,13 +56,19 @@ class ModelConfig:
     predictor_head: str = "paper"
     # Response nodes: paper broadcasts the rating to all D coordinates and ignores the text.
     response_text: bool = False
-    # Response nodes also carry (r - 1/2) x the rated model's vector, and the scorer adds a user-model dot
-    # product: together they let the router read *what* the ratings say (training/results/personas.md).
+    # Response nodes also carry the (centred) rating times the rated model's vector: the graph transformer
+    # reads *what* the ratings say, not only that there are some (training/results/personas.md).
     signed_rating: bool = True
-    preference_dot: bool = True
     centre_ratings: bool = True  # signed features use r minus the user's (shrunk) mean rating, not r - 1/2
-    evidence_pool: bool = True  # the user vector adds its pooled, shrunk rating evidence (model.py UserEncoder.evidence)
+    # The user vector carries its pooled, shrunk rating evidence and the scorer reads it through a positive
+    # semi-definite kernel over model vectors (model.py PreferencePredictor): ratings move any catalog's models.
+    evidence_kernel: bool = True
     evidence_kappa: float = 2.0  # pseudo-count of that shrinkage
+
+    @property
+    def user_dim(self) -> int:
+        """Width of the exported user vector (contract dims.hidden): the graph's H, plus the evidence."""
+        return self.hidden + (self.predictor_dim + self.embed_dim if self.evidence_kernel else 0)
     # Attention logits are clamped to +-logit_clamp and exponentiated with no max shift: exact and
     # exportable to ONNX opset 17 (no per-destination max reduction there), see docs/onnx-export.md.
     logit_clamp: float = 30.0
@@ -112,7 +118,7 @@ class Config:
             name=d.get("name", "default"),
             data=DataConfig(**d.get("data", {})),
             # checkpoints written before the rating-reading options existed had neither
-            model=ModelConfig(**{"signed_rating": False, "preference_dot": False, "centre_ratings": False, "evidence_pool": False, **d.get("model", {})}),
+            model=ModelConfig(**{"signed_rating": False, "centre_ratings": False, "evidence_kernel": False, **d.get("model", {})}),
             train=TrainConfig(**d.get("train", {})),
         )
 
@@ -149,7 +155,7 @@ def faithful() -> Config:
     return Config(
         name="faithful",
         data=DataConfig(query_mode="current_only", personas=0),
-        model=ModelConfig(hidden=512, input_projection=False, predictor_dim=256, signed_rating=False, preference_dot=False, centre_ratings=False, evidence_pool=False),
+        model=ModelConfig(hidden=512, input_projection=False, predictor_dim=256, signed_rating=False, centre_ratings=False, evidence_kernel=False),
         train=TrainConfig(epochs=350, visible_min=10, visible_pairs=10, pointwise_weight=0.0, users_per_episode=0, alias_share=0.0),
     ).validate()
 

@@ -20,7 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from . import __version__
-from .config import DataConfig
+from .config import Config, DataConfig
 from .model import GMTRouter
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -70,14 +70,16 @@ class UserEncoderGraph(nn.Module):
         super().__init__()
         self.encoder = model.encoder
         self.response_text = model.cfg.response_text
+        self.user_dim = model.cfg.user_dim
 
     def forward(self, *inputs: Tensor) -> Tensor:
         named = dict(zip(encoder_input_names(self.response_text), inputs))
         session_user = named["session_llm"] * 0  # every session belongs to user 0
-        return self.encoder(
+        user_vec = self.encoder(
             named["query_x"], named["rating"], named["llm_x"], named["session_llm"], named["chain_src"],
             named["chain_dst"], session_user, 1, named.get("response_x"),
         )
+        return user_vec.reshape(1, self.user_dim)  # a static width, also where it is a concatenation
 
 
 class ScorerGraph(nn.Module):
@@ -117,7 +119,7 @@ def export_onnx_files(model: GMTRouter, out_dir: Path) -> Dict[str, str]:
             dynamic_axes={n: axes[n] for n in names}, opset_version=OPSET, do_constant_folding=True, **_export_kwargs(),
         )
         torch.onnx.export(
-            ScorerGraph(model), (torch.randn(2, cfg.hidden), torch.randn(2, cfg.embed_dim), torch.randn(3, cfg.embed_dim)),
+            ScorerGraph(model), (torch.randn(2, cfg.user_dim), torch.randn(2, cfg.embed_dim), torch.randn(3, cfg.embed_dim)),
             str(out_dir / "scorer.onnx"), input_names=["user_vec", "query_x", "llm_x"], output_names=["scores"],
             dynamic_axes={"user_vec": {0: "B"}, "query_x": {0: "B"}, "llm_x": {0: "M"}, "scores": {0: "B", 1: "M"}},
             opset_version=OPSET, do_constant_folding=True, **_export_kwargs(),
@@ -202,7 +204,7 @@ def build_manifest(ckpt: Dict[str, Any], llm_vectors: np.ndarray, files: Dict[st
         "routerVersion": f"gmtrouter-switchboard/{__version__}",
         "createdAt": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "embedder": {"id": cfg["data"]["embedder_id"], "dim": cfg["data"]["embed_dim"]},
-        "dims": {"embedding": cfg["model"]["embed_dim"], "hidden": cfg["model"]["hidden"]},
+        "dims": {"embedding": cfg["model"]["embed_dim"], "hidden": Config.from_dict(cfg).model.user_dim},
         "queryMode": data.query_mode,
         **retrieval,
         **online,

@@ -144,11 +144,11 @@ class UserEncoder(nn.Module):
         # Rating-signed response feature: (r - 1/2) times the rated model's (projected) vector, so a response
         # node says "liked this model" or "disliked this model" in one direction, not just "was rated".
         self.signed_llm = nn.Linear(H, H, bias=False) if cfg.signed_rating else None
-        # Evidence pooling: sum_i c_i W l_{m_i} / (n + kappa) added to the user vector, c_i the centred rating.
-        # The graph transformer's attention averages and its LayerNorm rescales, so it cannot tell one rating
-        # from twelve; this sum grows with consistent evidence and shrinks thin evidence, like a per-user
-        # Bradley-Terry fit with a prior, in the LLM embedding space (so it also reaches unseen models).
-        self.pool_llm = nn.Linear(H, H, bias=False) if cfg.evidence_pool else None
+        # Rating evidence in the LLM kernel space, e_u = sum_i c_i phi(l_{m_i}) / (n_u + kappa) with c_i the centred
+        # rating and phi(l) = [A l; l], appended to the user vector (see PreferencePredictor). The graph transformer's attention
+        # averages and its LayerNorm rescales, so it cannot tell one rating from twelve; this sum grows with
+        # consistent evidence and shrinks thin evidence, like a per-user Bradley-Terry fit with a prior.
+        self.kernel: Optional[nn.Linear] = None
         self.register_buffer("ones_row", torch.ones(1, H), persistent=False)
         self.layers = nn.ModuleList([HGTLayer(H, cfg.heads, cfg.logit_clamp) for _ in range(cfg.layers)])
         self.norms = nn.ModuleList([nn.LayerNorm(H) for _ in range(cfg.layers)])  # one per layer, shared by types
@@ -194,22 +194,21 @@ class UserEncoder(nn.Module):
         session_user [S] in [0, n_users) -> user vectors [n_users, H]."""
         x = self.initial_features(query_x, rating, llm_x, response_x, n_users, session_llm, session_user)
         g = {"session_llm": session_llm, "chain_src": chain_src, "chain_dst": chain_dst, "session_user": session_user}
-        llm_h = x["llm"]
         for layer, norm in zip(self.layers, self.norms):
             y = layer(x, g)
             x = dict(x)
             for t in ("session", "user"):
                 x[t] = norm(self.dropout(y[t]))
-        if self.pool_llm is None:
+        if self.kernel is None:
             return x["user"]
-        return x["user"] + self.evidence(rating, llm_h, session_llm, session_user, n_users)
+        return torch.cat([x["user"], self.evidence(rating, llm_x, session_llm, session_user, n_users)], dim=-1)
 
-    def evidence(self, rating: Tensor, llm_h: Tensor, session_llm: Tensor, session_user: Tensor, n_users: int) -> Tensor:
-        """sum_i c_i W l_{m_i} / (n_u + kappa) per user: [n_users, H]; zeros for a user without ratings."""
+    def evidence(self, rating: Tensor, llm_x: Tensor, session_llm: Tensor, session_user: Tensor, n_users: int) -> Tensor:
+        """e_u = sum_i c_i [A l; l]_{m_i} / (n_u + kappa) per user: [n_users, P + D]; zeros for a user without ratings."""
         c = self.centred_rating(rating, session_user, n_users)  # [S, 1]
         zeros_u = torch.zeros(n_users, dtype=rating.dtype, device=rating.device)
         count = zeros_u.index_add(0, session_user, torch.ones_like(rating))
-        msg = c * self.pool_llm(llm_h[session_llm])  # [S, H]
+        msg = c * torch.cat([self.kernel(llm_x), llm_x], dim=-1)[session_llm]  # [S, P + D]
         total = torch.zeros(n_users, msg.shape[1], dtype=msg.dtype, device=msg.device).index_add(0, session_user, msg)
         return total / (count + self.cfg.evidence_kappa).unsqueeze(-1)
 
@@ -235,15 +234,22 @@ class PreferencePredictor(nn.Module):
         else:
             self.head = nn.Linear(2 * P, 1)
         self.dropout = nn.Dropout(cfg.dropout)
-        # User-model affinity: a dot product of the user vector with each candidate's vector, so what the
-        # user encoder learned about a model reaches that model's score directly (also for models unseen in
-        # training, through their description vectors).
-        self.affinity = cfg.preference_dot
-        if self.affinity:
-            self.aff_u = nn.Linear(cfg.hidden, P, bias=False)
-            self.aff_l = nn.Linear(cfg.embed_dim, P, bias=False)
+        # Evidence kernel: s_m += softplus(g1) e_A . A l_m + softplus(g2) e_I . l_m, with the encoder's
+        # e = [e_A; e_I] = sum_i c_i [A l; l]_{m_i} / (n + kappa). Both kernels are positive semi-definite, so
+        # liking model a and disliking b raises a over b by (softplus(g1) |A (l_a - l_b)|^2 + softplus(g2)
+        # |l_a - l_b|^2) / (n + kappa) >= 0 for ANY two model vectors. A is learned (sharp on the training
+        # catalog); the fixed identity part keeps a deployment's own models, never seen in training, personalised
+        # about as strongly as the training set's (the renamed users of train.alias_share teach g2).
+        self.hidden = cfg.hidden
+        self.kernel: Optional[nn.Linear] = None
+        if cfg.evidence_kernel:
+            self.kernel = nn.Linear(cfg.embed_dim, P, bias=False)
+            self.kernel_gain = nn.Parameter(torch.zeros(2))
 
     def forward(self, user_vec: Tensor, query_x: Tensor, llm_x: Tensor) -> Tensor:
+        evidence = None
+        if self.kernel is not None:
+            user_vec, evidence = user_vec[:, : self.hidden], user_vec[:, self.hidden :]
         B, M, h, dh = user_vec.shape[0], llm_x.shape[0], self.heads, self.dh
         ctx = torch.stack([self.w_u(user_vec), self.w_q(query_x)], dim=1)  # [B, 2, P]
         lt = self.w_l(llm_x)  # [M, P]
@@ -257,8 +263,10 @@ class PreferencePredictor(nn.Module):
             s = self.head(torch.cat([att, lm, att * lm], dim=-1)).squeeze(-1)  # [B, M]
         else:
             s = self.head(self.dropout(F.relu(torch.cat([att, lm], dim=-1)))).squeeze(-1)  # [B, M]
-        if self.affinity:
-            s = s + torch.matmul(self.aff_u(user_vec), self.aff_l(llm_x).t()) / math.sqrt(self.aff_u.out_features)
+        if evidence is not None:
+            g = F.softplus(self.kernel_gain)
+            P = self.kernel.out_features
+            s = s + g[0] * torch.matmul(evidence[:, :P], self.kernel(llm_x).t()) + g[1] * torch.matmul(evidence[:, P:], llm_x.t())
         return s
 
 
@@ -270,6 +278,7 @@ class GMTRouter(nn.Module):
         self.cfg = cfg
         self.encoder = UserEncoder(cfg)
         self.predictor = PreferencePredictor(cfg)
+        self.encoder.kernel = self.predictor.kernel  # one A for the evidence and the candidates
 
 
 def bt_loss(s_a: Tensor, s_b: Tensor, y: Tensor) -> Tensor:

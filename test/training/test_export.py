@@ -77,7 +77,9 @@ def _check_model_dir(d: Path):
     assert manifest["files"]["userEncoder"] == CONTRACT["userEncoder"]["file"] and manifest["files"]["scorer"] == CONTRACT["scorer"]["file"]
     assert manifest["rating"] == CONTRACT["rating"]
     assert manifest["llms"] and all(len(l["embedding"]) == manifest["dims"]["embedding"] and l["description"] for l in manifest["llms"])
-    assert manifest["config"]["model"]["hidden"] == manifest["dims"]["hidden"]
+    from training.config import Config
+
+    assert Config.from_dict(manifest["config"]).model.user_dim == manifest["dims"]["hidden"]
     # parity fixture
     parity = _strict_json(d / manifest["files"]["parity"])
     names = [c["name"] for c in parity["cases"]]
@@ -110,7 +112,7 @@ def _check_model_dir(d: Path):
 def test_export_matches_contract(exported):
     d, manifest, model = exported
     _check_model_dir(d)
-    assert manifest["metrics"] == {"note": "test"} and manifest["dims"] == {"embedding": 512, "hidden": 8}
+    assert manifest["metrics"] == {"note": "test"} and manifest["dims"] == {"embedding": 512, "hidden": 528}  # H = 8, plus 8 + 512 of rating evidence
 
 
 def test_parity_expected_equals_pytorch(exported):

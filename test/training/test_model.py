@@ -33,8 +33,32 @@ def test_shapes(cfg):
     assert out["session"].shape == (7, H) and out["user"].shape == (1, H)
     assert torch.equal(out["query"], feats["query"]) and torch.equal(out["llm"], feats["llm"])  # no incoming edges
     u = m.encoder(**x)
-    assert u.shape == (1, H)
-    assert m.predictor(u.expand(4, H), torch.randn(4, 512), x["llm_x"]).shape == (4, 6)
+    U = cfg.model.user_dim
+    assert u.shape == (1, U)
+    assert m.predictor(u.expand(4, U), torch.randn(4, 512), x["llm_x"]).shape == (4, 6)
+
+
+def test_evidence_kernel_moves_any_catalog_towards_the_liked_model():
+    """With the graph's part of the user vector held fixed, liking a and disliking b raises a over b by
+    (softplus(g1) |A (l_a - l_b)|^2 + softplus(g2) |l_a - l_b|^2) / (n + kappa) for random model vectors."""
+    torch.manual_seed(0)
+    m = GMTRouter(default().model).eval()
+    L = torch.randn(5, 512)
+    e = torch.zeros(0, dtype=torch.long)
+    n = 6
+    hist = dict(query_x=torch.randn(n, 512), rating=torch.tensor([1.0, 0.0] * 3), llm_x=L, session_llm=torch.tensor([1, 3] * 3),
+                chain_src=e, chain_dst=e, session_user=torch.zeros(n, dtype=torch.long), n_users=1)
+    u = m.encoder(**hist)
+    H = default().model.hidden
+    fresh = torch.cat([u[:, :H], torch.zeros_like(u[:, H:])], dim=-1)
+    q = torch.randn(1, 512)
+    s, s0 = m.predictor(u, q, L)[0], m.predictor(fresh, q, L)[0]
+    shift = (s[1] - s[3]) - (s0[1] - s0[3])
+    A = m.predictor.kernel(L)
+    g = torch.nn.functional.softplus(m.predictor.kernel_gain)
+    want = (g[0] * ((A[1] - A[3]) ** 2).sum() + g[1] * ((L[1] - L[3]) ** 2).sum()) * 0.5 * 3 / (n + 2.0)
+    assert shift > 0
+    torch.testing.assert_close(shift, want, rtol=1e-3, atol=1e-5)
 
 
 def test_cold_start_is_one_shared_vector():

@@ -1,10 +1,54 @@
 import type { z } from "zod";
 import { AppError, type Surface } from "@/lib/errors";
 
-/** Reads and validates a JSON request body: malformed JSON, oversized bodies and schema violations are 4xx. */
+/** Deeper JSON than any of our schemas reads is refused before parsing, so a 1M-deep array costs a scan, not a parse. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Reads a request body as UTF-8 text, at most maxBytes of it: a declared
+ * Content-Length over the cap is refused before a byte is read, and an
+ * undeclared (chunked) body is counted as it streams in and refused as soon
+ * as it passes the cap, so no oversized body is ever held in memory.
+ */
+export async function readBodyText(request: Request, surface: Surface, maxBytes: number): Promise<string> {
+  const tooLarge = () => new AppError(`payload_too_large:${surface}`, `Request body is larger than ${maxBytes} bytes.`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(next.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count). */
+export function jsonDepth(raw: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) max = Math.max(max, ++depth);
+    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return max;
+}
+
+/** Reads and validates a JSON request body: malformed, too deep or oversized bodies and schema violations are 4xx. */
 export async function parseJsonBody<T extends z.ZodType>(request: Request, schema: T, surface: Surface, maxBytes = 256_000): Promise<z.infer<T>> {
-  const raw = await request.text();
-  if (Buffer.byteLength(raw, "utf8") > maxBytes) throw new AppError(`payload_too_large:${surface}`, `Request body is larger than ${maxBytes} bytes.`);
+  const raw = await readBodyText(request, surface, maxBytes);
+  if (jsonDepth(raw) > MAX_JSON_DEPTH) throw new AppError(`bad_request:${surface}`, `Request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
   let json: unknown;
   try {
     json = JSON.parse(raw);

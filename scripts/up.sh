@@ -5,10 +5,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install.sh
 
-if [ ! -f .env ]; then
-  echo "AUTH_SECRET=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("base64url"))')" > .env
-  echo "wrote .env with a fresh AUTH_SECRET"
-fi
+bash scripts/write-env.sh
 set -a; . ./.env; set +a
 
 npx tsx --conditions=react-server scripts/setup.ts

@@ -58,7 +58,7 @@ async function waitForHealth(server: Server, timeoutMs = 60_000): Promise<Respon
   throw new Error(`/api/health did not answer within ${timeoutMs} ms:\n${server.output()}`);
 }
 
-type Readiness = { ready: boolean; database: { status: string }; router: { status: string; executionProvider?: string; error?: string } };
+type Readiness = { ready: boolean; database: { status: string }; router: { status: string; executionProvider?: string } };
 
 /** Ready at once (the database answers); the router loads in the background at start and must come up on ONNX Runtime's CPU provider. */
 async function expectReady(server: Server, timeoutMs = 60_000) {

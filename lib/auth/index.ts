@@ -7,6 +7,7 @@ import { z } from "zod";
 import { getSessionState, getUserByEmail, upsertOAuthUser } from "@/lib/db/queries/users";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { env } from "@/lib/env";
+import { getLogger } from "@/lib/log";
 import { AppError } from "@/lib/errors";
 import { limitLogin, RateLimitError, secondsLeftInWindow } from "@/lib/security/rate-limit";
 import { authConfig } from "./config";
@@ -77,9 +78,17 @@ async function checkSession(token: JWT): Promise<JWT | null> {
   return { ...token, role: state.role };
 }
 
+const logger = getLogger("auth");
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   secret: env.AUTH_SECRET,
+  // A wrong or throttled password is an answer, not an error; everything else next-auth reports goes to the JSON log.
+  logger: {
+    error: (error) => (error instanceof CredentialsSignin ? logger.debug({ code: error.code }, "sign-in refused") : logger.error({ err: error }, "auth error")),
+    warn: (code) => logger.warn({ code }, "auth warning"),
+    debug: (message, metadata) => logger.debug({ metadata }, message),
+  },
   providers: [Credentials({ credentials: { email: {}, password: {} }, authorize: checkCredentials }), ...oauthProviders()],
   callbacks: {
     ...authConfig.callbacks,

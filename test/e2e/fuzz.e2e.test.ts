@@ -34,6 +34,7 @@ const badBody = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).filter((v) => typeof v !== "object" || v === null || Array.isArray(v)).map((v) => JSON.stringify(v)),
   fc.integer({ min: 300_000, max: 1_200_000 }).map((n) => JSON.stringify({ text: "x".repeat(n), title: "x".repeat(n), name: "x".repeat(n) })),
   fc.integer({ min: 1_000, max: 50_000 }).map((n) => "[".repeat(n) + "]".repeat(n)),
+  fc.integer({ min: 65, max: 20_000 }).map((n) => '{"a":'.repeat(n) + "1" + "}".repeat(n)),
   fc.constant('{"__proto__":{"admin":true},"constructor":{"prototype":{"role":"admin"}}'),
   fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString("latin1")),
 );
@@ -41,7 +42,15 @@ const badBody = fc.oneof(
 /** Bodies with the right shape but wrong types or values in every field a schema of ours could read. */
 const wrongFields = fc
   .record({
-    value: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.integer({ min: 100_001, max: 300_000 }).map((n) => "x".repeat(n))),
+    value: fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.integer(), { maxLength: 3 }),
+      fc.integer({ min: 100_001, max: 300_000 }).map((n) => "x".repeat(n)),
+      // PostgreSQL cannot store NUL in text or jsonb: it must be refused at the boundary, not by the database.
+      fc.string({ maxLength: 20 }).map((t) => `${t}\u0000${t}`),
+    ),
   })
   .map(({ value }) =>
     JSON.stringify({
@@ -62,7 +71,11 @@ const wrongFields = fc
   );
 
 const badParam = fc.oneof(fc.string({ maxLength: 80 }), fc.constant(randomUUID()), fc.constant("../../etc/passwd"), fc.constant("%00"), fc.constant("'; DROP TABLE users; --"));
-const badQuery = fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 300 }), { maxKeys: 5 });
+const badQuery = fc.oneof(
+  fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 300 }), { maxKeys: 5 }),
+  // Dates that match YYYY-MM-DD but are none, and NUL in filters.
+  fc.record({ from: fc.constantFrom("2026-13-45", "2026-02-30", "0000-00-00", "2026-01-01\u0000"), to: fc.constantFrom("9999-99-99", "2026-04-31"), user: fc.constant("a\u0000b"), q: fc.constant("\u0000") }),
+);
 
 let client: ApiClient;
 let apiKey: string;

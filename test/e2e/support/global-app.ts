@@ -35,6 +35,7 @@ export default async function setup() {
   await waitForHttp(`${baseUrl}/login`, app);
   process.env.E2E_BASE_URL = baseUrl;
   process.env.E2E_DATABASE_URL = db.url;
+  process.env.E2E_AUTH_SECRET = env.AUTH_SECRET;
 
   return async () => {
     if (app.pid) process.kill(-app.pid, "SIGTERM");

@@ -7,10 +7,13 @@ const MAX_MESSAGES = 200;
 const MAX_CONVERSATION_CHARS = 200_000;
 const MAX_OUTPUT_TOKENS = 32_768;
 
-const textPart = z.object({ type: z.literal("text"), text: text() });
+const textPart = z.object({ type: z.literal("text"), text: z.string() });
 
-/** OpenAI accepts a string or text parts; parts are joined, as its own models see them. */
-const content = z.union([text(), z.array(textPart)]).transform((c) => (typeof c === "string" ? c : c.map((p) => p.text).join("")));
+/** OpenAI accepts a string or text parts; parts are joined, as its own models see them (then checked as one text, so a NUL is named here). */
+const content = z
+  .union([z.string(), z.array(textPart)])
+  .transform((c) => (typeof c === "string" ? c : c.map((p) => p.text).join("")))
+  .pipe(text());
 
 const message = z.object({
   // "developer" is OpenAI's newer name for "system".

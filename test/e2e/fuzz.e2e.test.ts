@@ -16,6 +16,9 @@ const TABLES = ["users", "chat_sessions", "turns", "routing_decisions", "ratings
 /** next-auth's own endpoints answer garbage with redirects to its error page, not with our JSON errors. */
 const NOT_OURS = new Set(["POST /api/auth/[...nextauth]", "GET /api/auth/[...nextauth]"]);
 
+/** Routes whose first step is reading the body. */
+const PARSES_FIRST = new Set(["POST /api/auth/[...nextauth]", "POST /api/login", "POST /api/register", "POST /api/sessions", "POST /api/api-keys"]);
+
 async function countAll(): Promise<Record<string, number>> {
   const [row] = await queryRows<Record<string, string>>(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(", ")}`);
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
@@ -136,6 +139,44 @@ describe("fuzzed input to every API route", () => {
         { numRuns: RUNS_PER_ROUTE },
       ).catch(() => undefined);
       expect(failures.slice(0, 5)).toEqual([]);
+      expect(await countAll()).toEqual(before);
+    });
+  }
+
+  /** 2 MB of JSON, with a Content-Length or streamed in chunks without one (what a client may do to dodge a declared-size check). */
+  async function oversized(method: string, path: string, declared: boolean): Promise<Response> {
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    const body = declared
+      ? `{"text":"${"x".repeat(2 * 1024 * 1024)}"}`
+      : new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"text":"'));
+            for (let i = 0; i < 32; i++) controller.enqueue(chunk);
+            controller.enqueue(new TextEncoder().encode('"}'));
+            controller.close();
+          },
+        });
+    return fetch(`${process.env.E2E_BASE_URL}${path}`, {
+      method,
+      body,
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, origin: process.env.E2E_BASE_URL!, cookie: client.cookieHeader() },
+      redirect: "manual",
+      ...(declared ? {} : { duplex: "half" }),
+    } as RequestInit);
+  }
+
+  for (const { method, pattern, key, readsBody } of endpoints.filter((e) => e.method !== "GET" && e.method !== "HEAD")) {
+    it(`${key}: a 2 MB body, declared or chunked, is 413 (or ignored) and writes nothing`, async () => {
+      const before = await countAll();
+      for (const declared of [true, false]) {
+        const response = await oversized(method, fillPattern(pattern, randomUUID()), declared);
+        const text = await response.text();
+        const seen = `${response.status} ${text.slice(0, 100)}`;
+        // Sign-in and registration read the body first: their answer is the 413. Elsewhere authorization or the path may refuse first.
+        if (PARSES_FIRST.has(key)) expect(seen, `declared=${declared}`).toMatch(/^413 /);
+        else if (readsBody) expect(seen, `declared=${declared}`).toMatch(/^4\d\d /);
+        else expect(response.status, seen).toBeLessThan(500);
+      }
       expect(await countAll()).toEqual(before);
     });
   }

@@ -155,6 +155,35 @@ describe("npm start (next start on the production build)", () => {
   });
 });
 
+/** Waits for a server that should refuse to start; returns its exit code. */
+async function waitForExit(server: Server, timeoutMs = 60_000): Promise<number> {
+  if (server.process.exitCode !== null) return server.process.exitCode;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms:\n${server.output()}`)), timeoutMs);
+    server.process.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code ?? -1);
+    });
+  });
+}
+
+describe("AUTH_SECRET in production", () => {
+  // Whoever knows the secret can mint a session for anyone, so these must never serve.
+  const weak: [string, string, RegExp][] = [
+    ["the .env.example placeholder", "change-me-to-a-long-random-string", /placeholder/],
+    ["a low-entropy secret", "abcdabcdabcdabcdabcdabcdabcdabcdabcdabcd", /low in entropy/],
+    ["a short secret", "0123456789abcdefXYZ", /shorter than 32/],
+  ];
+  for (const [what, secret, reason] of weak) {
+    it(`refuses to start with ${what}`, async () => {
+      const server = await startServer("node", () => [".next/standalone/server.js"], (port) => ({ PORT: String(port), HOSTNAME: "127.0.0.1", AUTH_SECRET: secret, LOG_LEVEL: "info" }));
+      expect(await waitForExit(server)).not.toBe(0);
+      expect(server.output()).toMatch(/AUTH_SECRET/);
+      expect(server.output()).toMatch(reason);
+    });
+  }
+});
+
 describe("standalone server (what the Docker image runs)", () => {
   it("serves health, readiness and an API call from .next/standalone", async () => {
     // server.js changes into its own folder, so files the app reads at run time are named absolutely (the image copies them beside it).

@@ -18,6 +18,10 @@ export class ApiClient {
     return client;
   }
 
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
   /** Takes over another client's cookies, as someone who copied them would. */
   adoptCookies(other: ApiClient): void {
     this.cookies = new Map(other.cookies);

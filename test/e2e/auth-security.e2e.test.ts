@@ -74,6 +74,10 @@ describe("session revocation", () => {
     expect(signedOut.status).toBeLessThan(400);
     expect((await copy.request("/api/sessions")).status).toBe(401);
     expect((await user.request("/api/sessions")).status).toBe(401);
+    // Pages treat the revoked session as none: the chat sends the copy to the login page.
+    const page = await copy.request("/");
+    expect(page.status).toBe(307);
+    expect(page.headers.get("location")).toMatch(/\/login$/);
     // Signing in again works and starts a new session.
     expect((await user.request("/api/login", { method: "POST", json: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": ip() } })).status).toBe(200);
     expect((await user.request("/api/sessions")).status).toBe(200);

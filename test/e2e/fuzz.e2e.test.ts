@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import http from "node:http";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listRouteHandlers, routeKey } from "../security/app-surface";
@@ -143,35 +144,49 @@ describe("fuzzed input to every API route", () => {
     });
   }
 
-  /** 2 MB of JSON, with a Content-Length or streamed in chunks without one (what a client may do to dodge a declared-size check). */
-  async function oversized(method: string, path: string, declared: boolean): Promise<Response> {
-    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
-    const body = declared
-      ? `{"text":"${"x".repeat(2 * 1024 * 1024)}"}`
-      : new ReadableStream<Uint8Array>({
-          start(controller) {
-            controller.enqueue(new TextEncoder().encode('{"text":"'));
-            for (let i = 0; i < 32; i++) controller.enqueue(chunk);
-            controller.enqueue(new TextEncoder().encode('"}'));
-            controller.close();
-          },
+  /**
+   * 2 MB of JSON, with a Content-Length or streamed in chunks without one (what a client may do to dodge a
+   * declared-size check), on a connection of its own: a server may answer before reading it all, and then
+   * the connection cannot carry another request.
+   */
+  function oversized(method: string, path: string, declared: boolean): Promise<{ status: number; text: string }> {
+    const body = Buffer.from(`{"text":"${"x".repeat(2 * 1024 * 1024)}"}`);
+    return new Promise((resolve, reject) => {
+      const request = http.request(new URL(path, process.env.E2E_BASE_URL), {
+        method,
+        agent: false,
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, origin: process.env.E2E_BASE_URL!, cookie: client.cookieHeader(), ...(declared ? { "content-length": String(body.length) } : {}) },
+      });
+      let answered = false;
+      request.on("response", (response) => {
+        answered = true;
+        let text = "";
+        response.on("data", (d: Buffer) => (text += d.toString()));
+        response.on("end", () => {
+          resolve({ status: response.statusCode ?? 0, text });
+          request.destroy();
         });
-    return fetch(`${process.env.E2E_BASE_URL}${path}`, {
-      method,
-      body,
-      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, origin: process.env.E2E_BASE_URL!, cookie: client.cookieHeader() },
-      redirect: "manual",
-      ...(declared ? {} : { duplex: "half" }),
-    } as RequestInit);
+      });
+      request.on("error", (err) => (answered ? undefined : reject(err)));
+      const chunks = Array.from({ length: 32 }, (_, i) => body.subarray((i * body.length) / 32, ((i + 1) * body.length) / 32));
+      const pump = () => {
+        while (!answered && chunks.length > 0) if (!request.write(chunks.shift()!)) return void request.once("drain", pump);
+        if (!answered) request.end();
+      };
+      pump();
+    });
   }
 
   for (const { method, pattern, key, readsBody } of endpoints.filter((e) => e.method !== "GET" && e.method !== "HEAD")) {
     it(`${key}: a 2 MB body, declared or chunked, is 413 (or ignored) and writes nothing`, async () => {
       const before = await countAll();
       for (const declared of [true, false]) {
-        const response = await oversized(method, fillPattern(pattern, randomUUID()), declared);
-        const text = await response.text();
-        const seen = `${response.status} ${text.slice(0, 100)}`;
+        const response = await oversized(method, fillPattern(pattern, randomUUID()), declared).catch((err: NodeJS.ErrnoException) => {
+          // A handler that reads no body answers without it, and Node.js then closes the connection under the upload.
+          if (!readsBody && !NOT_OURS.has(key) && (err.code === "EPIPE" || err.code === "ECONNRESET")) return { status: 0, text: err.code };
+          throw err;
+        });
+        const seen = `${response.status} ${response.text.slice(0, 100)}`;
         // Sign-in and registration read the body first: their answer is the 413. Elsewhere authorization or the path may refuse first.
         if (PARSES_FIRST.has(key)) expect(seen, `declared=${declared}`).toMatch(/^413 /);
         else if (readsBody) expect(seen, `declared=${declared}`).toMatch(/^4\d\d /);

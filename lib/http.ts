@@ -4,23 +4,21 @@ import { AppError, type Surface } from "@/lib/errors";
 /** Deeper JSON than any of our schemas reads is refused before parsing, so a 1M-deep array costs a scan, not a parse. */
 export const MAX_JSON_DEPTH = 64;
 
-/** How much of a refused body is still read (and dropped) after the answer, so that the client, still sending, gets to read its 413. */
+/** How much of a refused body is read (and dropped) before answering. */
 const DRAIN_BYTES = 16 * 1024 * 1024;
 
 /**
- * Reads and drops the rest of a refused body in the background, up to
- * DRAIN_BYTES: a server that stops reading (or closes) while a client is still
- * uploading makes the client fail with EPIPE or ECONNRESET before it reads the
- * 413. Past the bound the connection is cut; nothing is kept either way.
+ * Reads and drops the rest of a refused body, up to DRAIN_BYTES, before the
+ * 413 goes out. A server that answers and closes while the client is still
+ * uploading leaves unread bytes in its socket, which makes the kernel reset the
+ * connection, and the client fails with EPIPE or ECONNRESET instead of reading
+ * the 413. Past the bound the answer goes out anyway and the connection is
+ * closed under the upload; nothing is kept either way.
  */
-function drain(reader: ReadableStreamDefaultReader<Uint8Array>): void {
-  void (async () => {
-    let dropped = 0;
-    for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      dropped += next.value.byteLength;
-      if (dropped > DRAIN_BYTES) return reader.cancel();
-    }
-  })().catch(() => undefined);
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let dropped = 0;
+  for (let next = await reader.read(); !next.done && dropped <= DRAIN_BYTES; next = await reader.read()) dropped += next.value.byteLength;
+  reader.releaseLock();
 }
 
 /**
@@ -34,7 +32,7 @@ export async function readBodyText(request: Request, surface: Surface, maxBytes:
   if (!request.body) return "";
   const reader = request.body.getReader();
   if (Number(request.headers.get("content-length") ?? 0) > maxBytes) {
-    drain(reader);
+    await drain(reader);
     throw tooLarge();
   }
   const chunks: Uint8Array[] = [];
@@ -42,7 +40,7 @@ export async function readBodyText(request: Request, surface: Surface, maxBytes:
   for (let next = await reader.read(); !next.done; next = await reader.read()) {
     size += next.value.byteLength;
     if (size > maxBytes) {
-      drain(reader);
+      await drain(reader);
       throw tooLarge();
     }
     chunks.push(next.value);

@@ -87,7 +87,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   logger: {
     error: (error) => (error instanceof CredentialsSignin ? logger.debug({ code: error.code }, "sign-in refused") : logger.error({ err: error }, "auth error")),
     warn: (code) => logger.warn({ code }, "auth warning"),
-    debug: (message, metadata) => logger.debug({ metadata }, message),
+    // next-auth's debug metadata can hold the submitted credentials: only the message is kept.
+    debug: (message) => logger.debug(message),
   },
   providers: [Credentials({ credentials: { email: {}, password: {} }, authorize: checkCredentials }), ...oauthProviders()],
   callbacks: {

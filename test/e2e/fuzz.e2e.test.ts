@@ -182,8 +182,10 @@ describe("fuzzed input to every API route", () => {
       const before = await countAll();
       for (const declared of [true, false]) {
         const response = await oversized(method, fillPattern(pattern, randomUUID()), declared).catch((err: NodeJS.ErrnoException) => {
-          // A handler that reads no body answers without it, and Node.js then closes the connection under the upload.
-          if (!readsBody && !NOT_OURS.has(key) && (err.code === "EPIPE" || err.code === "ECONNRESET")) return { status: 0, text: err.code };
+          // A handler that reads no body answers without it, and Node.js then closes the connection under the upload;
+          // so it goes for a chunked DELETE body, which the handler never gets to drain (measured: a reset every time).
+          const undrained = (!readsBody && !NOT_OURS.has(key)) || (method === "DELETE" && !declared);
+          if (undrained && (err.code === "EPIPE" || err.code === "ECONNRESET")) return { status: 0, text: err.code };
           throw err;
         });
         const seen = `${response.status} ${response.text.slice(0, 100)}`;

@@ -63,8 +63,11 @@ describe("rate limits", () => {
 describe("compare mode and new sessions", () => {
   it("counts comparisons against the chat limit, storing nothing once over", async () => {
     const client = await newClient(stack, "comparer");
-    const session = await client.createSession();
-    for (let i = 0; i < 4; i++) expect((await client.request("/api/compare", { method: "POST", json: { chatSessionId: session, text: `compare ${i}` } })).status).toBe(201);
+    // Sessions hold 4 turns here (MAX_SESSION_TURNS), and a comparison takes a session's room for three.
+    const [a, b, c] = [await client.createSession(), await client.createSession(), await client.createSession()];
+    for (const session of [a, b]) expect((await client.request("/api/compare", { method: "POST", json: { chatSessionId: session, text: "compare" } })).status).toBe(201);
+    for (let i = 0; i < 2; i++) expect((await client.chat(c, `turn ${i}`)).completed).toBe(true);
+    const session = a;
     const before = await countTurns();
     await expect429(await client.request("/api/compare", { method: "POST", json: { chatSessionId: session, text: "one more" } }));
     await expect429(await client.request("/api/chat", { method: "POST", json: { trigger: "submit-message", chatSessionId: session, text: "and a chat" } }));

@@ -1,6 +1,8 @@
+import { availableParallelism } from "node:os";
 import bcrypt from "bcrypt";
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
+import pLimit from "p-limit";
 import { z } from "zod";
 import { text } from "@/lib/validation/text";
 
@@ -32,13 +34,20 @@ export const passwordSchema = text()
 
 export const emailSchema = text().trim().toLowerCase().pipe(z.email("Enter a valid email address.").max(254));
 
-/** Native bcrypt runs on libuv's thread pool, so a login never blocks the event loop (bcryptjs did, for ~60 ms a hash). */
+/**
+ * Native bcrypt runs on libuv's thread pool, so a login never blocks the event
+ * loop (bcryptjs did, for ~60 ms a hash). At most half the cores hash at once:
+ * the pool also runs every request's session crypto, and a burst of logins
+ * must not take the CPU and the pool from everyone else; extra logins queue.
+ */
+const hashing = pLimit(Math.max(1, Math.floor(availableParallelism() / 2)));
+
 export function hashPassword(password: string): Promise<string> {
-  return bcrypt.hash(password, BCRYPT_ROUNDS);
+  return hashing(() => bcrypt.hash(password, BCRYPT_ROUNDS));
 }
 
 export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash);
+  return hashing(() => bcrypt.compare(password, hash));
 }
 
 /** Compared against when the account does not exist, so an unknown email takes as long as a wrong password. */
@@ -46,7 +55,7 @@ let dummyHash: Promise<string> | undefined;
 
 /** Verifies a password against an account's hash, spending the same time when there is no account or no password. */
 export async function verifyPasswordOrDummy(password: string, hash: string | null | undefined): Promise<boolean> {
-  dummyHash ??= bcrypt.hash("switchboard-no-such-account", BCRYPT_ROUNDS);
+  dummyHash ??= hashPassword("switchboard-no-such-account");
   const ok = await verifyPassword(password, hash ?? (await dummyHash));
   return ok && Boolean(hash);
 }

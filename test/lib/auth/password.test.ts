@@ -5,6 +5,7 @@ import { hashPassword, passwordSchema, verifyPassword, verifyPasswordOrDummy } f
 describe("password hashing", () => {
   it("keeps the event loop free while four logins verify their passwords at once", async () => {
     const hash = await hashPassword("correct horse battery");
+    await verifyPassword("warm-up", hash);
     // Event-loop utilization counts the time the main thread ran JavaScript, not time it waited (or was descheduled on a busy machine).
     const before = performance.eventLoopUtilization();
     const started = performance.now();
@@ -12,8 +13,9 @@ describe("password hashing", () => {
     const { active } = performance.eventLoopUtilization(before);
     console.log(`event loop busy ${active.toFixed(1)} ms of ${(performance.now() - started).toFixed(0)} ms during 4 parallel bcrypt verifications`);
     expect(results).toEqual([false, true, false, true]);
-    // bcryptjs computed the hashes on the main thread: about 60 ms of it per verification. Native bcrypt works on libuv's threads.
-    expect(active).toBeLessThan(30);
+    // bcryptjs computed the hashes on the main thread: 304-450 ms of it for these four. Native bcrypt works on libuv's threads;
+    // what remains is the test runner's own work and GC, 1-63 ms on a busy machine.
+    expect(active).toBeLessThan(100);
   });
 
   it("spends as long on an unknown account as on a wrong password, and never accepts one", async () => {

@@ -202,5 +202,5 @@ describe("authorization matrix", () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 180_000); // about 100 calls, several of them sign-ins (bcrypt, one at a time on 2 cores) and chat turns
 });

@@ -5,7 +5,7 @@ import { AppError, type Surface } from "@/lib/errors";
 export const MAX_JSON_DEPTH = 64;
 
 /** How much of a refused body is read (and dropped) before answering. */
-const DRAIN_BYTES = 16 * 1024 * 1024;
+const DRAIN_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads and drops the rest of a refused body, up to DRAIN_BYTES, before the

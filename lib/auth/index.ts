@@ -1,23 +1,43 @@
-import NextAuth, { type NextAuthConfig } from "next-auth";
+import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { z } from "zod";
-import { getUserByEmail, upsertOAuthUser } from "@/lib/db/queries/users";
+import { getSessionState, getUserByEmail, upsertOAuthUser } from "@/lib/db/queries/users";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { env } from "@/lib/env";
+import { getLogger } from "@/lib/log";
+import { AppError } from "@/lib/errors";
+import { limitLogin, RateLimitError, secondsLeftInWindow } from "@/lib/security/rate-limit";
 import { authConfig } from "./config";
-import { emailSchema, verifyPassword } from "./password";
+import { emailSchema, verifyPasswordOrDummy } from "./password";
 
 const credentialsSchema = z.object({ email: emailSchema, password: z.string().min(1).max(1024) });
 
-/** Verifies email + password; returns the user or null. Shared by next-auth and the login endpoint. */
-export async function checkCredentials(input: unknown) {
+/** A password attempt refused by the login rate limit; next-auth passes the code on, and both sign-in routes answer 429. */
+export class LoginThrottled extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+/**
+ * next-auth's `authorize`, the one place every password sign-in goes through
+ * (POST /api/login calls signIn, which lands here too, as does next-auth's own
+ * POST /api/auth/callback/credentials): the attempt is counted against the
+ * login limits first, then the password is checked, taking as long for an
+ * unknown email as for a wrong password.
+ */
+export async function checkCredentials(input: unknown, request: Request) {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return null;
+  try {
+    await limitLogin(request, parsed.data.email);
+  } catch (err) {
+    throw err instanceof RateLimitError ? new LoginThrottled() : err;
+  }
   const user = await getUserByEmail({ email: parsed.data.email });
-  if (!user?.passwordHash) return null;
-  if (!(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  if (!(await verifyPasswordOrDummy(parsed.data.password, user?.passwordHash))) return null;
+  return { id: user!.id, email: user!.email, name: user!.name, role: user!.role, sessionVersion: user!.sessionVersion };
 }
 
 function oauthProviders(): NextAuthConfig["providers"] {
@@ -29,9 +49,47 @@ function oauthProviders(): NextAuthConfig["providers"] {
 
 export const oauthProviderIds = oauthProviders().map((p) => (typeof p === "function" ? p().id : p.id));
 
+/**
+ * Whether the provider vouches for the email address. Google says so per
+ * address (`email_verified`); GitHub's profile does not, so its address never
+ * joins an existing account or matches ADMIN_EMAIL.
+ */
+function providerVerifiedEmail(provider: string, profile: Record<string, unknown> | undefined): boolean {
+  return provider === "google" && profile?.email_verified === true;
+}
+
+/**
+ * Every request after sign-in: the session stands only while its user exists
+ * and its version is the user's current one (a sign-out bumps it), and the
+ * role is the database's, not the one the JWT was issued with. While the
+ * database is unavailable the token is left as it is, so nobody is signed out
+ * by an outage; the request itself then fails on its own queries with a 503.
+ */
+async function checkSession(token: JWT): Promise<JWT | null> {
+  if (!token.id) return null;
+  let state: Awaited<ReturnType<typeof getSessionState>>;
+  try {
+    state = await getSessionState({ id: token.id });
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) return token;
+    throw err;
+  }
+  if (!state || state.sessionVersion !== (token.sv ?? 0)) return null;
+  return { ...token, role: state.role };
+}
+
+const logger = getLogger("auth");
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   secret: env.AUTH_SECRET,
+  // A wrong or throttled password is an answer, not an error; everything else next-auth reports goes to the JSON log.
+  logger: {
+    error: (error) => (error instanceof CredentialsSignin ? logger.debug({ code: error.code }, "sign-in refused") : logger.error({ err: error }, "auth error")),
+    warn: (code) => logger.warn({ code }, "auth warning"),
+    // next-auth's debug metadata can hold the submitted credentials: only the message is kept.
+    debug: (message) => logger.debug(message),
+  },
   providers: [Credentials({ credentials: { email: {}, password: {} }, authorize: checkCredentials }), ...oauthProviders()],
   callbacks: {
     ...authConfig.callbacks,
@@ -39,14 +97,31 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (account && account.provider !== "credentials") {
         const email = profile?.email ?? user?.email;
         if (!email) throw new Error(`${account.provider} did not return an email address`);
-        const linked = await upsertOAuthUser({ provider: account.provider, providerAccountId: account.providerAccountId, email: email.toLowerCase(), name: user?.name ?? null, adminEmail: env.ADMIN_EMAIL });
-        token.id = linked.id;
-        token.role = linked.role;
-      } else if (user) {
-        token.id = user.id;
-        token.role = user.role ?? "user";
+        const linked = await upsertOAuthUser({
+          provider: account.provider,
+          providerAccountId: account.providerAccountId,
+          email: email.toLowerCase(),
+          emailVerified: providerVerifiedEmail(account.provider, profile),
+          name: user?.name ?? null,
+          adminEmail: env.ADMIN_EMAIL,
+        });
+        return { ...token, id: linked.id, role: linked.role, sv: linked.sessionVersion };
       }
-      return token;
+      if (user) return { ...token, id: user.id, role: user.role ?? "user", sv: user.sessionVersion ?? 0 };
+      return checkSession(token);
     },
   },
 });
+
+/** A password sign-in through next-auth (sets the session cookie), with its refusals as the AppErrors our routes answer with. */
+export async function signInWithPassword(credentials: { email: string; password: string }): Promise<void> {
+  try {
+    await signIn("credentials", { ...credentials, redirect: false });
+  } catch (err) {
+    if (err instanceof LoginThrottled) throw new RateLimitError("auth", secondsLeftInWindow());
+    if (err instanceof CredentialsSignin) throw new AppError("unauthorized:auth", "Wrong email or password.");
+    // Anything else `authorize` threw (the database being unavailable) arrives wrapped in a CallbackRouteError.
+    const cause = err instanceof AuthError ? (err.cause as { err?: unknown } | undefined)?.err : undefined;
+    throw cause ?? err;
+  }
+}

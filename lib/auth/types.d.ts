@@ -8,6 +8,7 @@ declare module "next-auth" {
   }
   interface User {
     role?: UserRole;
+    sessionVersion?: number;
   }
 }
 
@@ -15,5 +16,7 @@ declare module "@auth/core/jwt" {
   interface JWT {
     id?: string;
     role?: UserRole;
+    /** users.session_version when the token was issued; another value means the session was revoked. */
+    sv?: number;
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { readEnvVar } from "@/lib/env";
+import { apiKeyEnvSchema, baseUrlSchema } from "./endpoint-rules";
 
 /** `${NAME}` in a base URL is replaced by that environment variable, so one file serves every deployment. */
 function interpolate(value: string, ctx: z.RefinementCtx): string {
@@ -17,8 +18,8 @@ function interpolate(value: string, ctx: z.RefinementCtx): string {
 export const modelConfigSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "lowercase letters, digits, '.', '_' or '-'"),
   displayName: z.string().min(1).max(80),
-  baseUrl: z.string().transform(interpolate).pipe(z.string().url()),
-  apiKeyEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
+  baseUrl: z.string().transform(interpolate).pipe(baseUrlSchema),
+  apiKeyEnv: apiKeyEnvSchema.optional(),
   providerModelId: z.string().min(1),
   description: z.string().min(10).max(1000),
   inputPricePerM: z.number().nonnegative().default(0),

@@ -2,6 +2,7 @@ import "server-only";
 import { createOpenAI } from "@ai-sdk/openai";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { readEnvVar } from "@/lib/env";
+import { isAllowedApiKeyEnv } from "./endpoint-rules";
 
 export type ModelEndpoint = { id: string; baseUrl: string; apiKeyEnv: string | null; providerModelId: string };
 
@@ -9,7 +10,8 @@ const cache = new Map<string, LanguageModelV3>();
 
 /** Every model is an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, LM Studio, the demo server). */
 export function languageModelFor(model: ModelEndpoint): LanguageModelV3 {
-  const apiKey = model.apiKeyEnv ? readEnvVar(model.apiKeyEnv) : undefined;
+  // A row written before the rules existed may still name another variable: it is never read, let alone sent.
+  const apiKey = model.apiKeyEnv && isAllowedApiKeyEnv(model.apiKeyEnv) ? readEnvVar(model.apiKeyEnv) : undefined;
   const key = `${model.id}|${model.baseUrl}|${model.providerModelId}|${apiKey ?? ""}`;
   let lm = cache.get(key);
   if (!lm) {

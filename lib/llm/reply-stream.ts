@@ -4,6 +4,7 @@ import { APICallError, type FinishReason, type ModelMessage } from "ai";
 import { convertToLanguageModelPrompt, prepareCallSettings, standardizePrompt } from "ai/internal";
 import type { LlmModelRow } from "@/lib/db/queries/models";
 import { env } from "@/lib/env";
+import { getLogger } from "@/lib/log";
 import { languageModelFor } from "./providers";
 
 /** Sampling settings a client may send, in the AI SDK's names. */
@@ -44,15 +45,20 @@ export type Reply = {
 
 type Part = LanguageModelV3StreamPart;
 
-/** A message the user can act on, without leaking provider internals. */
+const logger = getLogger("llm");
+
+/**
+ * What the user is told (and what is stored with the turn): the kind of
+ * failure and the HTTP status, never the provider's own text or the
+ * endpoint's host and port, which may be internal. The full error goes to the log.
+ */
 export function describeLlmError(error: unknown): string {
+  logger.warn({ err: error }, "model call failed");
   if (APICallError.isInstance(error)) {
-    if (!error.statusCode) return `The model endpoint could not be reached: ${error.message}`;
-    if (error.statusCode >= 400) return `The model endpoint answered HTTP ${error.statusCode}: ${error.message}`;
-    // A successful response that broke off mid-answer: the cause (say "terminated") says more than the SDK's wrapper.
-    return `The model stream failed: ${error.cause instanceof Error ? error.cause.message : error.message}`;
+    if (!error.statusCode) return "The model endpoint could not be reached.";
+    if (error.statusCode >= 400) return `The model endpoint answered HTTP ${error.statusCode}.`;
   }
-  return error instanceof Error ? `The model stream failed: ${error.message}` : "The model stream failed.";
+  return "The model stream failed.";
 }
 
 type AttemptArgs = { messages: ModelMessage[]; settings: SamplingSettings; signal: AbortSignal; allowSystemInMessages: boolean };

@@ -1,15 +1,18 @@
 import "server-only";
 import { getRouterState } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
+import { getLogger } from "@/lib/log";
 import { withSpan } from "./tracing";
+
+const logger = getLogger("readiness");
 
 /** How long the database may take to answer a readiness probe before the instance counts as not ready. */
 const DB_PROBE_TIMEOUT_MS = 2_000;
 
 export type Readiness = {
   ready: boolean;
-  database: { status: "ok" } | { status: "unreachable"; error: string };
-  router: { status: "ready"; routerVersion: string; executionProvider: string } | { status: "degraded"; error: string };
+  database: { status: "ok" | "unreachable" };
+  router: { status: "ready"; routerVersion: string; executionProvider: string } | { status: "degraded" };
 };
 
 async function probeDatabase(): Promise<Readiness["database"]> {
@@ -20,7 +23,9 @@ async function probeDatabase(): Promise<Readiness["database"]> {
       await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
       return { status: "ok" as const };
     } catch (err) {
-      return { status: "unreachable" as const, error: err instanceof Error ? err.message : String(err) };
+      // The probe is public: the driver's message (hosts, ports, database names) goes to the log, not to the caller.
+      logger.warn({ err }, "readiness: database unreachable");
+      return { status: "unreachable" as const };
     } finally {
       clearTimeout(timer);
     }
@@ -36,6 +41,6 @@ export async function checkReadiness(): Promise<Readiness> {
   const database = await probeDatabase();
   const state = getRouterState();
   const router: Readiness["router"] =
-    state.status === "ready" ? { status: "ready", routerVersion: state.routerVersion, executionProvider: state.executionProvider } : { status: "degraded", error: state.error };
+    state.status === "ready" ? { status: "ready", routerVersion: state.routerVersion, executionProvider: state.executionProvider } : { status: "degraded" };
   return { ready: database.status === "ok", database, router };
 }

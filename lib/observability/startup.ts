@@ -1,7 +1,9 @@
 import "server-only";
 import { warmUpRouter } from "@/lib/ai/router";
+import { authSecretProblem } from "@/lib/auth/secret-strength";
 import { env } from "@/lib/env";
 import { getLogger } from "@/lib/log";
+import { installPeerStamp } from "@/lib/security/peer";
 
 /**
  * Start-up work of a Node.js server process, run once from instrumentation.ts
@@ -10,6 +12,15 @@ import { getLogger } from "@/lib/log";
  * a no-op, so nothing tries the network.
  */
 export async function startServerProcess(): Promise<void> {
+  if (env.NODE_ENV === "production") {
+    const problem = authSecretProblem(env.AUTH_SECRET);
+    if (problem) {
+      // Refusing to start beats serving sessions that anyone who read .env.example can forge.
+      getLogger("auth").fatal(problem);
+      process.exit(1);
+    }
+  }
+  installPeerStamp();
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
     const { startTracing, flushTracing } = await import("./otel");
     startTracing({ endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME });

@@ -1,15 +1,12 @@
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { requestOrigin } from "./peer";
 
-/** Who the request is addressed to: the host the browser used, as the proxy (or Next.js) reports it. */
-function requestHost(request: Request): string | null {
-  return request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-}
-
+/** Scheme and host must both match: an http:// page on the same host is another origin than the https:// app. */
 function isAllowedOrigin(origin: string, request: Request): boolean {
   if (env.ALLOWED_ORIGINS.includes(origin)) return true;
   try {
-    return new URL(origin).host === requestHost(request);
+    return new URL(origin).origin === requestOrigin(request);
   } catch {
     return false; // "null" (sandboxed frames, some redirects) and garbage are never same-origin
   }

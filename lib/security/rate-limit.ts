@@ -2,6 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError, type Surface } from "@/lib/errors";
+import { clientIp } from "./peer";
 
 /** A 429 that tells the client when to come back. */
 export class RateLimitError extends AppError {
@@ -41,26 +42,33 @@ export async function hitRateLimits(surface: Surface, limits: Limit[]): Promise<
 }
 
 /**
- * The client's address as the nearest proxy reported it: the right-most
- * X-Forwarded-For entry (Next.js fills it from the socket when no proxy set it).
- * Without a proxy that overwrites the header a client can choose its own value,
- * so per-IP limits only bind behind one; per-user and per-account limits do not depend on it.
+ * Counts one password attempt, from any sign-in path (`authorize` in lib/auth/index.ts).
+ * The per-account budget is per account *and* client IP: a stranger guessing
+ * from other addresses spends their own budget and cannot lock the owner out;
+ * spreading guesses over many addresses is bounded by the per-IP limit and by
+ * the password policy (lib/auth/password.ts), see docs/security-and-reliability.md.
  */
-export function clientIp(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").at(-1)?.trim();
-  return last || "unknown";
+export function limitLogin(request: Request, email: string): Promise<void> {
+  const ip = clientIp(request);
+  return hitRateLimits("auth", [
+    { key: `login:ip:${ip}`, max: env.RATE_LIMIT_LOGIN_PER_IP },
+    { key: `login:account:${email}:ip:${ip}`, max: env.RATE_LIMIT_LOGIN_PER_ACCOUNT },
+  ]);
 }
 
-export function limitLogin(request: Request, email: string): Promise<void> {
-  return hitRateLimits("auth", [
-    { key: `login:ip:${clientIp(request)}`, max: env.RATE_LIMIT_LOGIN_PER_IP },
-    { key: `login:account:${email}`, max: env.RATE_LIMIT_LOGIN_PER_ACCOUNT },
-  ]);
+/** Seconds until the current window ends (windows are aligned to the epoch), for a 429 raised outside hitRateLimits. */
+export function secondsLeftInWindow(): number {
+  const window = env.RATE_LIMIT_WINDOW_SECONDS;
+  return Math.max(1, Math.ceil(window - ((Date.now() / 1000) % window)));
 }
 
 export function limitRegistration(request: Request): Promise<void> {
   return hitRateLimits("auth", [{ key: `register:ip:${clientIp(request)}`, max: env.RATE_LIMIT_REGISTER_PER_IP }]);
+}
+
+/** New chat sessions per user: the per-session turn cap bounds nothing if sessions are free. */
+export function limitSessionCreation(userId: string): Promise<void> {
+  return hitRateLimits("session", [{ key: `sessions:user:${userId}`, max: env.RATE_LIMIT_SESSIONS_PER_USER }]);
 }
 
 export function limitChat(request: Request, userId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionKey, listRouteHandlers, listServerActions, routeKey } from "../security/app-surface";
+import { actionHeaders } from "./support/actions";
 import { ApiClient } from "./support/api-client";
 import { queryRows } from "./support/db";
 
@@ -100,7 +100,7 @@ const MATRIX: Record<string, Row> = {
     }),
     expect: OWNER_ONLY(200),
   },
-  // Signing out only clears the caller's own cookie; it runs last so the other rows keep their sessions.
+  // Signing out revokes every session of the caller; it runs last so the other rows keep theirs.
   "action app/(auth)/actions.ts#logout": { call: () => ({ method: "ACTION", path: "/" }), expect: PUBLIC },
 };
 
@@ -136,18 +136,10 @@ async function aliceState(): Promise<unknown> {
   return { sessions, turns, ratings, keys, comparisons };
 }
 
-/** The build's id for a server action, as Next.js's client would send it. */
-function actionId(file: string, name: string): string {
-  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { filename?: string; exportedName?: string }> };
-  const found = Object.entries(manifest.node).find(([, entry]) => entry.filename === file && entry.exportedName === name);
-  if (!found) throw new Error(`server action ${file}#${name} is not in the build's manifest`);
-  return found[0];
-}
-
 async function send(actor: Actor, call: Call, key: string): Promise<Response> {
   if (call.method !== "ACTION") return clients[actor].request(call.path, { method: call.method, json: call.json, headers: call.headers });
   const [file, name] = key.replace(/^action /, "").split("#");
-  return clients[actor].request(call.path, { method: "POST", body: "[]", headers: { "next-action": actionId(file, name), "content-type": "text/plain;charset=UTF-8", origin: new URL(process.env.E2E_BASE_URL!).origin } });
+  return clients[actor].request(call.path, { method: "POST", body: "[]", headers: actionHeaders(file, name) });
 }
 
 beforeAll(async () => {
@@ -210,5 +202,5 @@ describe("authorization matrix", () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 180_000); // about 100 calls, several of them sign-ins (bcrypt, one at a time on 2 cores) and chat turns
 });

@@ -59,7 +59,7 @@ async function waitForHealth(server: Server, timeoutMs = 60_000): Promise<Respon
   throw new Error(`/api/health did not answer within ${timeoutMs} ms:\n${server.output()}`);
 }
 
-type Readiness = { ready: boolean; database: { status: string }; router: { status: string; executionProvider?: string; error?: string } };
+type Readiness = { ready: boolean; database: { status: string }; router: { status: string; executionProvider?: string } };
 
 /** Ready at once (the database answers); the router loads in the background at start and must come up on ONNX Runtime's CPU provider. */
 async function expectReady(server: Server, timeoutMs = 60_000) {
@@ -154,6 +154,35 @@ describe("npm start (next start on the production build)", () => {
     await waitForGroupExit(server.process.pid!);
     await expect(fetch(`${server.url}/api/health`)).rejects.toThrow();
   });
+});
+
+/** Waits for a server that should refuse to start; returns its exit code. */
+async function waitForExit(server: Server, timeoutMs = 60_000): Promise<number> {
+  if (server.process.exitCode !== null) return server.process.exitCode;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms:\n${server.output()}`)), timeoutMs);
+    server.process.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code ?? -1);
+    });
+  });
+}
+
+describe("AUTH_SECRET in production", () => {
+  // Whoever knows the secret can mint a session for anyone, so these must never serve.
+  const weak: [string, string, RegExp][] = [
+    ["the .env.example placeholder", "change-me-to-a-long-random-string", /placeholder/],
+    ["a low-entropy secret", "abcdabcdabcdabcdabcdabcdabcdabcdabcdabcd", /low in entropy/],
+    ["a short secret", "0123456789abcdefXYZ", /shorter than 32/],
+  ];
+  for (const [what, secret, reason] of weak) {
+    it(`refuses to start with ${what}`, async () => {
+      const server = await startServer("node", () => [".next/standalone/server.js"], (port) => ({ PORT: String(port), HOSTNAME: "127.0.0.1", AUTH_SECRET: secret, LOG_LEVEL: "info" }));
+      expect(await waitForExit(server)).not.toBe(0);
+      expect(server.output()).toMatch(/AUTH_SECRET/);
+      expect(server.output()).toMatch(reason);
+    });
+  }
 });
 
 describe("standalone server (what the Docker image runs)", () => {

@@ -8,7 +8,7 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
     tag: "abuse",
-    env: { RATE_LIMIT_LOGIN_PER_ACCOUNT: "3", RATE_LIMIT_LOGIN_PER_IP: "5", RATE_LIMIT_REGISTER_PER_IP: "3", RATE_LIMIT_CHAT_PER_USER: "4", MAX_SESSION_TURNS: "4" },
+    env: { RATE_LIMIT_LOGIN_PER_ACCOUNT: "3", RATE_LIMIT_LOGIN_PER_IP: "5", RATE_LIMIT_REGISTER_PER_IP: "3", RATE_LIMIT_CHAT_PER_USER: "4", RATE_LIMIT_SESSIONS_PER_USER: "3", MAX_SESSION_TURNS: "4" },
   });
 });
 afterAll(() => stack?.close());
@@ -23,13 +23,17 @@ async function expect429(response: Response) {
 }
 
 describe("rate limits", () => {
-  it("limits login attempts per account, even with the right password once over", async () => {
+  it("limits login attempts per account and IP, even with the right password once over, without locking the owner out", async () => {
     const victim = await newClient(stack, "victim");
-    for (let i = 0; i < 3; i++) {
-      const attacker = new LoadClient(stack.baseUrl, victim.email, `10.1.0.${i}`);
-      expect((await attacker.request("/api/login", { method: "POST", json: { email: victim.email, password: `guess-${i}` } })).status).toBe(401);
+    const attacker = new LoadClient(stack.baseUrl, victim.email, "10.1.0.1");
+    for (let i = 0; i < 3; i++) expect((await attacker.request("/api/login", { method: "POST", json: { email: victim.email, password: `guess-${i}` } })).status).toBe(401);
+    await expect429(await attacker.request("/api/login", { method: "POST", json: { email: victim.email, password: PASSWORD } }));
+    // Strangers rotating addresses spend their own budgets: the owner, from theirs, still signs in.
+    for (let i = 0; i < 6; i++) {
+      const rotating = new LoadClient(stack.baseUrl, victim.email, `10.1.1.${i}`);
+      expect((await rotating.request("/api/login", { method: "POST", json: { email: victim.email, password: `guess-${i}` } })).status).toBe(401);
     }
-    await expect429(await new LoadClient(stack.baseUrl, victim.email, "10.1.0.99").request("/api/login", { method: "POST", json: { email: victim.email, password: PASSWORD } }));
+    expect((await new LoadClient(stack.baseUrl, victim.email, "10.1.0.99").request("/api/login", { method: "POST", json: { email: victim.email, password: PASSWORD } })).status).toBe(200);
   });
 
   it("limits login attempts per IP across accounts", async () => {
@@ -53,6 +57,30 @@ describe("rate limits", () => {
     const over = await client.request("/api/chat", { method: "POST", json: { trigger: "submit-message", chatSessionId: sessions[0], text: "one more" } });
     await expect429(over);
     expect(await countTurns()).toBe(before);
+  });
+});
+
+describe("compare mode and new sessions", () => {
+  it("counts comparisons against the chat limit, storing nothing once over", async () => {
+    const client = await newClient(stack, "comparer");
+    // Sessions hold 4 turns here (MAX_SESSION_TURNS), and a comparison takes a session's room for three.
+    const [a, b, c] = [await client.createSession(), await client.createSession(), await client.createSession()];
+    for (const session of [a, b]) expect((await client.request("/api/compare", { method: "POST", json: { chatSessionId: session, text: "compare" } })).status).toBe(201);
+    for (let i = 0; i < 2; i++) expect((await client.chat(c, `turn ${i}`)).completed).toBe(true);
+    const session = a;
+    const before = await countTurns();
+    await expect429(await client.request("/api/compare", { method: "POST", json: { chatSessionId: session, text: "one more" } }));
+    await expect429(await client.request("/api/chat", { method: "POST", json: { trigger: "submit-message", chatSessionId: session, text: "and a chat" } }));
+    expect(await countTurns()).toBe(before);
+  });
+
+  it("limits new chat sessions per user, creating none once over", async () => {
+    const client = await newClient(stack, "sessions");
+    for (let i = 0; i < 3; i++) await client.createSession();
+    const count = async () => (await sql(stack, "SELECT id FROM chat_sessions")).length;
+    const before = await count();
+    await expect429(await client.request("/api/sessions", { method: "POST", json: {} }));
+    expect(await count()).toBe(before);
   });
 });
 

@@ -120,6 +120,10 @@ describe("Postgres restarts during a load run", () => {
       };
       const ready = await fetch(`${stack.baseUrl}/api/ready`);
       expect({ status: ready.status, retryAfter: ready.headers.get("retry-after") }).toEqual({ status: 503, retryAfter: "5" });
+      // The probe is public: it says the database is unreachable, never the driver's message (host, port, errno).
+      const readyBody = await ready.text();
+      expect(JSON.parse(readyBody)).toMatchObject({ ready: false, database: { status: "unreachable" } });
+      expect(readyBody).not.toMatch(/ECONNREFUSED|5432|127\.0\.0\.1|connect|error/i);
       expect((await fetch(`${stack.baseUrl}/api/health`)).status).toBe(200);
     } finally {
       ensurePostgresRunning();

@@ -28,21 +28,57 @@ export async function createUser({ email, passwordHash, name, adminEmail }: { em
 }
 
 export function getUserByEmail({ email }: { email: string }) {
-  return prisma.user.findUnique({ where: { email }, select: { ...publicFields, passwordHash: true } });
+  return prisma.user.findUnique({ where: { email }, select: { ...publicFields, passwordHash: true, sessionVersion: true } });
+}
+
+/** What a session JWT is checked against on every request: the user still exists, its version still stands, and the role now. */
+export function getSessionState({ id }: { id: string }): Promise<{ role: Role; sessionVersion: number } | null> {
+  return prisma.user.findUnique({ where: { id }, select: { role: true, sessionVersion: true } });
+}
+
+/** Revokes every session of the user: JWTs issued before carry the old version and are refused on their next request. */
+export async function revokeSessions({ id }: { id: string }): Promise<void> {
+  await prisma.user.updateMany({ where: { id }, data: { sessionVersion: { increment: 1 } } });
 }
 
 export function getUserById({ id }: { id: string }): Promise<PublicUser | null> {
   return prisma.user.findUnique({ where: { id }, select: publicFields });
 }
 
-/** Finds or creates the user behind an OAuth identity, linking it by verified email. */
-export async function upsertOAuthUser({ provider, providerAccountId, email, name, adminEmail }: { provider: string; providerAccountId: string; email: string; name: string | null; adminEmail?: string }): Promise<PublicUser> {
-  const linked = await prisma.account.findUnique({ where: { provider_providerAccountId: { provider, providerAccountId } }, select: { user: { select: publicFields } } });
+export type SessionUser = PublicUser & { sessionVersion: number };
+
+/**
+ * Finds or creates the user behind an OAuth identity. An identity seen before
+ * signs in to its user. A new one may join an existing account by email only
+ * when the provider verified that email and the account has no password:
+ * registration verifies no email, so a password account with the address may
+ * belong to someone else (account pre-hijacking). ADMIN_EMAIL counts only
+ * when verified too.
+ */
+export async function upsertOAuthUser({
+  provider,
+  providerAccountId,
+  email,
+  emailVerified,
+  name,
+  adminEmail,
+}: {
+  provider: string;
+  providerAccountId: string;
+  email: string;
+  emailVerified: boolean;
+  name: string | null;
+  adminEmail?: string;
+}): Promise<SessionUser> {
+  const linked = await prisma.account.findUnique({ where: { provider_providerAccountId: { provider, providerAccountId } }, select: { user: { select: { ...publicFields, sessionVersion: true } } } });
   if (linked) return linked.user;
   const existing = await getUserByEmail({ email });
-  const user = existing ?? (await createUser({ email, passwordHash: null, name, adminEmail }));
+  if (existing && (!emailVerified || existing.passwordHash !== null)) {
+    throw new AppError("conflict:auth", "An account with this email already exists. Sign in with its password.");
+  }
+  const user = existing ?? { ...(await createUser({ email, passwordHash: null, name, adminEmail: emailVerified ? adminEmail : undefined })), sessionVersion: 0 };
   await prisma.account.create({ data: { userId: user.id, provider, providerAccountId } });
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }
 
 /** Every account, oldest first (the command line's `users list`). */

@@ -18,6 +18,15 @@ export class ApiClient {
     return client;
   }
 
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  /** Takes over another client's cookies, as someone who copied them would. */
+  adoptCookies(other: ApiClient): void {
+    this.cookies = new Map(other.cookies);
+  }
+
   async request(path: string, { method = "GET", json, body, headers = {} }: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     const response = await fetch(`${baseUrl()}${path}`, {

@@ -20,6 +20,8 @@ export default async function setup() {
     AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
     DEMO_LLM_URL: demo.url,
     LLM_FIRST_TOKEN_TIMEOUT_MS: "3000",
+    // The test clients stand in for a proxy on loopback, naming the client in X-Forwarded-For (lib/security/peer.ts).
+    TRUSTED_PROXIES: "loopback",
     // Every test client registers and signs in from 127.0.0.1; the limits themselves are tested in the faults suite.
     RATE_LIMIT_REGISTER_PER_IP: "10000",
     RATE_LIMIT_LOGIN_PER_IP: "10000",
@@ -37,6 +39,7 @@ export default async function setup() {
   await waitForHttp(`${baseUrl}/login`, app);
   process.env.E2E_BASE_URL = baseUrl;
   process.env.E2E_DATABASE_URL = db.url;
+  process.env.E2E_AUTH_SECRET = env.AUTH_SECRET;
 
   return async () => {
     if (app.pid) process.kill(-app.pid, "SIGTERM");

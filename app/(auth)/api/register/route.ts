@@ -1,4 +1,4 @@
-import { signIn } from "@/lib/auth";
+import { signInWithPassword } from "@/lib/auth";
 import { hashPassword } from "@/lib/auth/password";
 import { createUser } from "@/lib/db/queries/users";
 import { env } from "@/lib/env";
@@ -14,7 +14,7 @@ export async function POST(request: Request) {
     const body = await parseJsonBody(request, registerBody, "auth", 16_000);
     await limitRegistration(request);
     const user = await createUser({ email: body.email, passwordHash: await hashPassword(body.password), name: body.name, adminEmail: env.ADMIN_EMAIL });
-    await signIn("credentials", { email: body.email, password: body.password, redirect: false });
+    await signInWithPassword(body);
     return Response.json({ user }, { status: 201 });
   } catch (err) {
     return toErrorResponse(err);

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 
 export const createApiKeyBody = z.object({
-  name: z.string().trim().min(1, "Give the key a name.").max(80, "Key names are at most 80 characters."),
+  name: text().trim().min(1, "Give the key a name.").max(80, "Key names are at most 80 characters."),
 });
 
 export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;

@@ -1,21 +1,21 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { env } from "@/lib/env";
 
 export const postChatBody = z.discriminatedUnion("trigger", [
   z.object({
     trigger: z.literal("submit-message"),
     chatSessionId: z.uuid("chatSessionId must be a UUID"),
-    text: z
-      .string()
+    text: text()
       .trim()
       .min(1, "Message must not be empty.")
       .max(env.MAX_MESSAGE_CHARS, `Message must be at most ${env.MAX_MESSAGE_CHARS} characters.`),
-    modelId: z.string().max(64).optional(),
+    modelId: text().max(64).optional(),
   }),
   z.object({
     trigger: z.literal("regenerate-message"),
     chatSessionId: z.uuid("chatSessionId must be a UUID"),
-    modelId: z.string().max(64).optional(),
+    modelId: text().max(64).optional(),
   }),
 ]);
 

@@ -3,6 +3,7 @@ import { toErrorResponse } from "@/lib/errors";
 import { startComparison } from "@/lib/feedback/compare";
 import { parseJsonBody } from "@/lib/http";
 import { assertSameOrigin } from "@/lib/security/origin";
+import { limitChat } from "@/lib/security/rate-limit";
 import { startCompareBody } from "./schema";
 
 /** Compare mode, step 1: store the message and pick the two models; the client then streams both answers. */
@@ -10,6 +11,8 @@ export async function POST(request: Request) {
   try {
     assertSameOrigin(request);
     const user = await requireUser();
+    // A comparison stores a user turn and two answers: it counts as a chat turn.
+    await limitChat(request, user.id);
     const body = await parseJsonBody(request, startCompareBody, "chat", 128_000);
     return Response.json(await startComparison({ userId: user.id, ...body }), { status: 201 });
   } catch (err) {

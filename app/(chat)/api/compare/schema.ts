@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { env } from "@/lib/env";
 
 export const startCompareBody = z.object({
   chatSessionId: z.uuid("chatSessionId must be a UUID"),
-  text: z.string().trim().min(1, "Message must not be empty.").max(env.MAX_MESSAGE_CHARS, `Message must be at most ${env.MAX_MESSAGE_CHARS} characters.`),
+  text: text().trim().min(1, "Message must not be empty.").max(env.MAX_MESSAGE_CHARS, `Message must be at most ${env.MAX_MESSAGE_CHARS} characters.`),
 });
 
 export const voteBody = z.object({

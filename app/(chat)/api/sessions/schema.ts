@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 
 export const sessionIdParam = z.uuid("session id must be a UUID");
 
-export const createSessionBody = z.object({ title: z.string().trim().min(1).max(120).optional() });
+export const createSessionBody = z.object({ title: text().trim().min(1).max(120).optional() });
 
-export const renameSessionBody = z.object({ title: z.string().trim().min(1, "Title must not be empty.").max(120) });
+export const renameSessionBody = z.object({ title: text().trim().min(1, "Title must not be empty.").max(120) });

@@ -1,19 +1,25 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import type { DecisionFilter } from "@/lib/db/queries/admin/decisions";
 
 const flag = z.enum(["yes", "no"]).optional().catch(undefined);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+/** A real calendar day (2026-02-30 and 2026-13-45 are not), so it always converts to a valid Date. */
+const day = z.iso.date("must be a calendar date (YYYY-MM-DD).");
+const lenientDay = day.optional().catch(undefined);
 
-/** Decision-log query (page and CSV export): dates are UTC days, `to` inclusive; bad values are ignored. */
+/** Decision-log query of the page: dates are UTC days, `to` inclusive; bad values are ignored. */
 export const decisionsQuery = z.object({
-  user: z.string().trim().max(200).optional().catch(undefined),
-  model: z.string().trim().max(64).optional().catch(undefined),
-  from: day,
-  to: day,
+  user: text().trim().max(200).optional().catch(undefined),
+  model: text().trim().max(64).optional().catch(undefined),
+  from: lenientDay,
+  to: lenientDay,
   override: flag,
   fallback: flag,
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
+
+/** The CSV export's query: an API, so a date that is not one is a 400 rather than silently widening the export. */
+export const decisionsExportQuery = decisionsQuery.extend({ from: day.optional(), to: day.optional() });
 
 export type DecisionsQuery = z.infer<typeof decisionsQuery>;
 

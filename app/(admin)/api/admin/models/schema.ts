@@ -1,19 +1,21 @@
 import { z } from "zod";
+import { apiKeyEnvSchema, baseUrlSchema } from "@/lib/llm/endpoint-rules";
+import { text } from "@/lib/validation/text";
 
 const price = z.number().finite().min(0, "Price must not be negative.").max(10_000);
 
 const modelFields = {
-  displayName: z.string().trim().min(1).max(120),
-  baseUrl: z.string().trim().min(1).max(500),
-  apiKeyEnv: z.string().trim().regex(/^[A-Z_][A-Z0-9_]*$/, "apiKeyEnv must name an environment variable.").max(120).nullable().optional(),
-  providerModelId: z.string().trim().min(1).max(200),
-  description: z.string().trim().min(1).max(2_000),
+  displayName: text().trim().min(1).max(120),
+  baseUrl: text().pipe(baseUrlSchema),
+  apiKeyEnv: apiKeyEnvSchema.nullable().optional(),
+  providerModelId: text().trim().min(1).max(200),
+  description: text().trim().min(1).max(2_000),
   inputPricePerM: price,
   outputPricePerM: price,
   enabled: z.boolean(),
 };
 
-export const modelIdParam = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "Model id must be 1-64 lowercase letters, digits, dots, dashes or underscores.");
+export const modelIdParam = text().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "Model id must be 1-64 lowercase letters, digits, dots, dashes or underscores.");
 
 export const createModelBody = z.object({ id: modelIdParam, ...modelFields, enabled: modelFields.enabled.default(true) }).strict();
 

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { USER_SORTS } from "@/lib/db/queries/admin/users";
 
 /** Query of the users table (page and API): unknown or malformed values fall back to defaults. */
 export const usersQuery = z.object({
-  q: z.string().trim().max(200).optional().catch(undefined),
+  q: text().trim().max(200).optional().catch(undefined),
   sort: z.enum(USER_SORTS).catch("turns"),
   dir: z.enum(["asc", "desc"]).catch("desc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),

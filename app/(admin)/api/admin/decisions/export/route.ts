@@ -1,7 +1,7 @@
 import { requireAdmin } from "@/lib/auth/require-user";
 import { iterateDecisions, type DecisionLogRow } from "@/lib/db/queries/admin/decisions";
-import { toErrorResponse } from "@/lib/errors";
-import { decisionsQuery, toDecisionFilter } from "../schema";
+import { AppError, toErrorResponse } from "@/lib/errors";
+import { decisionsExportQuery, toDecisionFilter } from "../schema";
 
 const HEADER = ["id", "created_at", "user_id", "user_email", "chosen_model_id", "router_version", "execution_provider", "confidence", "ratings_used", "cold_start", "override", "fallback", "total_ms", "candidates", "timings"];
 
@@ -22,7 +22,9 @@ function csvLine(r: DecisionLogRow): string {
 export async function GET(request: Request) {
   try {
     await requireAdmin();
-    const filter = toDecisionFilter(decisionsQuery.parse(Object.fromEntries(new URL(request.url).searchParams)));
+    const query = decisionsExportQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    if (!query.success) throw new AppError("bad_request:admin", `${query.error.issues[0].path.join(".")}: ${query.error.issues[0].message}`);
+    const filter = toDecisionFilter(query.data);
     const batches = iterateDecisions({ filter, batchSize: 2_000 });
     let next = await batches.next();
     const encoder = new TextEncoder();

@@ -64,6 +64,7 @@ class ModelConfig:
     # semi-definite kernel over model vectors (model.py PreferencePredictor): ratings move any catalog's models.
     evidence_kernel: bool = True
     evidence_kappa: float = 2.0  # pseudo-count of that shrinkage
+    identity_kernel_gain: float = 16.0  # initial gain of the fixed identity kernel (see PreferencePredictor)
 
     @property
     def user_dim(self) -> int:

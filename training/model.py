@@ -244,7 +244,9 @@ class PreferencePredictor(nn.Module):
         self.kernel: Optional[nn.Linear] = None
         if cfg.evidence_kernel:
             self.kernel = nn.Linear(cfg.embed_dim, P, bias=False)
-            self.kernel_gain = nn.Parameter(torch.zeros(2))
+            # softplus(0) ~ 0.7 for the learned kernel; the identity kernel starts at softplus(16) ~ 16: description
+            # vectors of distinct models differ by |l_a - l_b|^2 ~ 0.4-0.6, and a scalar moves ~1e-3 per Adam step.
+            self.kernel_gain = nn.Parameter(torch.tensor([0.0, cfg.identity_kernel_gain]))
 
     def forward(self, user_vec: Tensor, query_x: Tensor, llm_x: Tensor) -> Tensor:
         evidence = None

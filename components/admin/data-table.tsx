@@ -10,7 +10,7 @@ export function DataTable({ headers, rows, testId, empty = "No data yet." }: { h
   return (
     <div className="overflow-x-auto rounded-lg border">
       <table className="w-full text-left text-sm" data-testid={testId}>
-        <thead className="bg-zinc-50 text-xs uppercase text-zinc-500">
+        <thead className="bg-zinc-50 text-xs uppercase text-zinc-600">
           <tr>
             {headers.map((h, i) => (
               <th key={i} className="px-3 py-2 font-medium">

@@ -26,7 +26,7 @@ export function listTrainingRuns({ limit }: { limit: number }) {
      LIMIT ${limit}`;
 }
 
-export type FixedModelRow = { modelId: string; ratings: number; satisfaction: number; routedRatings: number; routedSatisfaction: number | null; votes: number; routerWins: number; routerTies: number; routerLosses: number };
+export type FixedModelRow = { modelId: string; ratings: number; satisfaction: number | null; routedRatings: number; routedSatisfaction: number | null; votes: number; routerWins: number; routerTies: number; routerLosses: number };
 
 /**
  * Router against each fixed model, over rated turns created in the window.
@@ -83,10 +83,12 @@ export async function getRouterVsFixed({ since, until }: DateWindow) {
   ]);
   const overall = satisfaction.find((r) => r.modelId === null);
   const voteMap = new Map(votes.map((v) => [v.modelId, v]));
-  const models: FixedModelRow[] = satisfaction
-    .filter((r): r is typeof r & { modelId: string } => r.modelId !== null)
-    .sort((a, b) => a.modelId.localeCompare(b.modelId))
-    .map((r) => ({ ...r, votes: 0, routerWins: 0, routerTies: 0, routerLosses: 0, ...voteMap.get(r.modelId) }));
+  const rated = new Map(satisfaction.flatMap((r) => (r.modelId === null ? [] : [[r.modelId, r] as const])));
+  // A model met only in compare votes (no rated turn in the window) still gets its row.
+  const unrated = { ratings: 0, satisfaction: null, routedRatings: 0, routedSatisfaction: null };
+  const models: FixedModelRow[] = [...new Set([...rated.keys(), ...voteMap.keys()])]
+    .sort((a, b) => a.localeCompare(b))
+    .map((modelId) => ({ ...(rated.get(modelId) ?? unrated), modelId, votes: 0, routerWins: 0, routerTies: 0, routerLosses: 0, ...voteMap.get(modelId) }));
   return { router: overall ? { ratings: overall.routedRatings, satisfaction: overall.routedSatisfaction } : { ratings: 0, satisfaction: null }, models };
 }
 

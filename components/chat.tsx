@@ -198,7 +198,12 @@ export function Chat({ chatSessionId, initialMessages, models, maxChars }: { cha
               Compare
             </label>
             <ModelPicker models={models} value={pickedModel} onChange={setPickedModel} />
-            <span id="composer-count" data-testid="char-count" className={`ml-auto text-xs tabular-nums ${tooLong ? "font-semibold text-red-700" : "text-zinc-600"}`}>
+            {/* On a phone the counter shows only near the limit, so Send stays on the same line. */}
+            <span
+              id="composer-count"
+              data-testid="char-count"
+              className={`ml-auto text-xs tabular-nums ${tooLong ? "font-semibold text-red-700" : "text-zinc-600"} ${input.length < maxChars * 0.8 ? "max-sm:sr-only" : ""}`}
+            >
               {formatCount(input.length)} / {formatCount(maxChars)}
             </span>
             {busy ? (
@@ -210,13 +215,13 @@ export function Chat({ chatSessionId, initialMessages, models, maxChars }: { cha
                 }}
                 data-testid="stop"
                 aria-label="Stop the answer"
-                className="inline-flex items-center gap-1 rounded-md bg-zinc-200 px-3 py-1.5 text-sm"
+                className="inline-flex items-center gap-1 rounded-md bg-zinc-200 px-3 py-1.5 text-sm max-sm:ml-auto"
               >
                 <Square className="size-3.5" fill="currentColor" aria-hidden />
                 Stop
               </button>
             ) : (
-              <button type="submit" data-testid="send" disabled={!input.trim() || tooLong || Boolean(comparison && !voted)} className="inline-flex items-center gap-1 rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40">
+              <button type="submit" data-testid="send" disabled={!input.trim() || tooLong || Boolean(comparison && !voted)} className="inline-flex items-center gap-1 rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40 max-sm:ml-auto">
                 <ArrowUp className="size-4" aria-hidden />
                 Send
               </button>

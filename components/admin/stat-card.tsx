@@ -2,7 +2,7 @@ export function StatCard({ label, value, hint, testId }: { label: string; value:
   return (
     <div className="rounded-lg border p-4" data-testid={testId}>
       <p className="text-xs uppercase tracking-wide text-zinc-600">{label}</p>
-      <p className="mt-1 text-2xl font-semibold" data-testid={`${testId}-value`}>
+      <p className="mt-1 text-2xl font-semibold [overflow-wrap:anywhere]" data-testid={`${testId}-value`}>
         {value}
       </p>
       {hint ? <p className="mt-1 text-xs text-zinc-600">{hint}</p> : null}

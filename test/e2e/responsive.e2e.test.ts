@@ -101,6 +101,34 @@ describe.each([
   });
 });
 
+describe.each([
+  ["phone", VIEWPORTS.phone],
+  ["desktop", VIEWPORTS.desktop],
+] as const)("compare mode and the popover at %s size", (size, viewport) => {
+  it("the two answers, the vote and the why-this-model popover fit the screen", async () => {
+    const { context, page } = await open(viewport, "light");
+    try {
+      const chat = new ChatPage(page);
+      await page.getByTestId("compare-toggle").check();
+      await chat.send("Should I learn Rust or Go first?");
+      await page.getByTestId("vote-a").and(page.locator(":enabled")).waitFor({ timeout: 20_000 });
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      await page.getByTestId("compare-view").screenshot({ path: `${SCREENS}/compare-${size}-light.png` });
+      await page.getByTestId("vote-tie").click();
+      await page.getByTestId("compare-result").waitFor();
+      await page.getByTestId("compare-view").screenshot({ path: `${SCREENS}/compare-voted-${size}-light.png` });
+
+      await page.goto(`${baseUrl()}/chat/${chatId}`);
+      await chat.openWhyPopover();
+      await page.getByTestId("why-popover").waitFor();
+      expect(await fullyInViewport(page, "why-popover")).toBe(true);
+      await page.screenshot({ path: `${SCREENS}/popover-${size}-light.png` });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("phone layout", () => {
   it("the sidebar is a drawer: opened from the menu button, it lists the chats and closes with Escape", async () => {
     const { context, page } = await open(VIEWPORTS.phone, "light");

@@ -72,7 +72,7 @@ function CompareColumn({ comparison, side, revealed, won, onAnswer }: { comparis
         )}
       </header>
       {answer ? (
-        <Message message={answer} streaming={busy} stopped={false} streamError={error ? error.message : undefined} anonymous={!revealed} rateable={false} />
+        <Message message={answer} streaming={busy} stopped={false} streamError={error ? error.message : undefined} anonymous rateable={false} />
       ) : (
         <span className="animate-pulse text-zinc-500">…</span>
       )}
@@ -129,7 +129,8 @@ export function CompareView({ comparison, onVoted }: { comparison: Comparison; o
           {OUTCOME[winner](nameOf("a"), nameOf("b"))} Thanks: your vote teaches the router. Keep chatting below.
         </p>
       ) : (
-        <div className="flex flex-wrap justify-center gap-2 text-sm" role="group" aria-label="Which answer is better?">
+        // Sticky, so the choices stay in reach while reading two long answers on a phone.
+        <div className="sticky bottom-0 flex flex-wrap justify-center gap-2 bg-white py-2 text-sm" role="group" aria-label="Which answer is better?">
           {CHOICES.map((c) => (
             <button key={c.winner} type="button" disabled={!ready} onClick={() => void vote(c.winner)} data-testid={`vote-${c.winner.replace("_", "-")}`} className="rounded-md border bg-white px-3 py-1.5 hover:bg-zinc-100 disabled:opacity-40">
               {c.label}

@@ -1,6 +1,6 @@
 "use client";
 
-import { Check, LogOut, Menu, Pencil, Plus, Trash2, X } from "lucide-react";
+import { Check, LogOut, Menu, Pencil, Plus, Search, Trash2, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
@@ -102,7 +102,10 @@ function SessionRow({ session, active, onChanged, onDeleted }: { session: Sessio
 function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: User; reload: () => Promise<void> }) {
   const router = useRouter();
   const pathname = usePathname();
+  const [query, setQuery] = useState("");
   const linkClass = "flex items-center gap-1.5 rounded-md px-2 py-1 hover:bg-zinc-200";
+  const needle = query.trim().toLowerCase();
+  const shown = needle ? items.filter((s) => s.title.toLowerCase().includes(needle)) : items;
   return (
     <>
       <div className="p-3">
@@ -111,8 +114,15 @@ function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: U
           New chat
         </Link>
       </div>
+      <div className="px-3 pb-2">
+        <label className="flex items-center gap-1.5 rounded-md border bg-white px-2 py-1 text-sm focus-within:border-zinc-400">
+          <Search className="size-3.5 text-zinc-600" aria-hidden />
+          <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search chats" aria-label="Search chats by title" data-testid="session-search" className="min-w-0 flex-1 bg-transparent outline-none" />
+        </label>
+      </div>
       <nav className="flex-1 overflow-y-auto px-2" data-testid="session-list" aria-label="Chats">
-        {items.map((s) => (
+        {needle && shown.length === 0 ? <p className="px-2 py-1 text-sm text-zinc-600">No chat title matches.</p> : null}
+        {shown.map((s) => (
           <SessionRow
             key={`${s.id}:${s.title}`}
             session={s}

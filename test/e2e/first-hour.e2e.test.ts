@@ -119,7 +119,8 @@ describe("a new user's first hour", () => {
     await expect.poll(() => chat.assistantMessages().count()).toBe(1);
     expect(await chat.lastAssistant().getByTestId("message-content").textContent()).toBe(answerB);
     expect(await chat.lastAssistant().getByTestId("model-badge").textContent()).toContain(revealedB);
-    expect(await chat.lastAssistant().getByTestId("answer-position").textContent()).toBe("2/2");
+    // Both answers stay to page through; they stream side by side, so either may be stored first.
+    expect(await chat.lastAssistant().getByTestId("answer-position").textContent()).toMatch(/^[12]\/2$/);
   });
 
   it("3+4: the router's pick is not always on the left", async () => {

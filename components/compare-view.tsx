@@ -130,7 +130,7 @@ export function CompareView({ comparison, onVoted }: { comparison: Comparison; o
         </p>
       ) : (
         // Sticky, so the choices stay in reach while reading two long answers on a phone.
-        <div className="sticky bottom-0 flex flex-wrap justify-center gap-2 bg-white py-2 text-sm" role="group" aria-label="Which answer is better?">
+        <div className="sticky bottom-0 grid grid-cols-2 gap-2 bg-white py-2 text-sm sm:flex sm:flex-wrap sm:justify-center" role="group" aria-label="Which answer is better?">
           {CHOICES.map((c) => (
             <button key={c.winner} type="button" disabled={!ready} onClick={() => void vote(c.winner)} data-testid={`vote-${c.winner.replace("_", "-")}`} className="rounded-md border bg-white px-3 py-1.5 hover:bg-zinc-100 disabled:opacity-40">
               {c.label}

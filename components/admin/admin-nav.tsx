@@ -14,7 +14,7 @@ export function AdminNav({ email }: { email: string }) {
       <Link href="/" className="font-semibold" data-testid="admin-back-to-chat">
         Switchboard
       </Link>
-      <nav className="-mx-2 flex max-w-full gap-1 overflow-x-auto sm:gap-3" data-testid="admin-nav" aria-label="Admin">
+      <nav className="-mx-2 flex max-w-full flex-wrap gap-1 sm:gap-3" data-testid="admin-nav" aria-label="Admin">
         {LINKS.map((l) => (
           <Link key={l.href} href={l.href} data-testid={l.testId} className="shrink-0 rounded px-2 py-1 whitespace-nowrap hover:bg-zinc-200">
             {l.label}

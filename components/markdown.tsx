@@ -3,7 +3,10 @@
 import { useRef } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
+import rehypeKatex from "rehype-katex";
 import remarkGfm from "remark-gfm";
+import remarkMath from "remark-math";
+import "katex/dist/katex.min.css";
 import { CopyButton } from "./copy-button";
 
 /** A fenced code block with its language and a copy button above it. */
@@ -26,11 +29,11 @@ function CodeBlock({ children, ...props }: React.ComponentProps<"pre">) {
 
 const components: Components = { pre: CodeBlock };
 
-/** Renders model output as GitHub-flavoured markdown with highlighted code; raw HTML is not rendered. */
+/** Renders model output as GitHub-flavoured markdown with highlighted code and LaTeX math ($…$, $$…$$); raw HTML is not rendered. */
 export function Markdown({ text }: { text: string }) {
   return (
     <div className="prose-chat min-w-0 leading-relaxed [overflow-wrap:anywhere]">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[rehypeHighlight]} components={components}>
+      <ReactMarkdown remarkPlugins={[remarkGfm, remarkMath]} rehypePlugins={[rehypeKatex, rehypeHighlight]} components={components}>
         {text}
       </ReactMarkdown>
     </div>

@@ -227,6 +227,17 @@ describe("a new user's first hour", () => {
     expect(list).toBeLessThanOrEqual(0);
   });
 
+  it("answers render LaTeX math and code blocks with their language and a copy button", async () => {
+    const { page, chat } = await newUser("math");
+    await page.getByTestId("model-picker").selectOption("demo-coder");
+    await chat.send("Prove Euler's identity $e^{i\\pi} + 1 = 0$");
+    await chat.waitForLastAssistant("completed", 1);
+    const answer = chat.lastAssistant();
+    expect(await answer.locator(".katex").count()).toBeGreaterThanOrEqual(1);
+    expect(await answer.getByTestId("code-language").first().textContent()).toBe("ts");
+    expect(await answer.getByTestId("copy-code").count()).toBeGreaterThanOrEqual(1);
+  });
+
   it("9: /v1 calls do not add chats to the caller's sidebar", async () => {
     const client = await ApiClient.register("v1side");
     const created = await client.request("/api/api-keys", { method: "POST", json: { name: "sidebar" } });

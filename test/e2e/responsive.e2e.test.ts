@@ -68,6 +68,8 @@ const screens: { name: string; path: () => string; ready: string; composer?: boo
   { name: "admin", path: () => "/admin", ready: "chart-turns-per-day" },
   { name: "admin-router", path: () => "/admin/router", ready: "section-router-versions" },
   { name: "admin-users", path: () => "/admin/users", ready: "admin-nav" },
+  { name: "admin-models", path: () => "/admin/models", ready: "admin-nav" },
+  { name: "admin-decisions", path: () => "/admin/decisions", ready: "decision-filters" },
 ];
 
 describe.each([

@@ -2,13 +2,13 @@
 
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
+import { ArrowUp, Square } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { ChatMessage } from "@/lib/chat/ui-message";
-import { CompareView, type Comparison } from "./compare-view";
-import { Message } from "./message";
+import type { ChatMessage, SiblingAnswer } from "@/lib/chat/ui-message";
+import { CompareView, type Comparison, type ComparisonResult } from "./compare-view";
+import { Message, textOf } from "./message";
+import { describeModel, ModelPicker, type ModelOption } from "./model-picker";
 import { announceSessionsChanged } from "./sessions-changed";
-
-type ModelOption = { id: string; displayName: string };
 
 async function createSession(): Promise<string> {
   const response = await fetch("/api/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -26,16 +26,31 @@ function readableError(error: Error): string {
   }
 }
 
-export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId?: string; initialMessages: ChatMessage[]; models: ModelOption[] }) {
+const formatCount = (n: number) => n.toLocaleString("en-US");
+
+/** A live answer as one of several answers to its message. */
+function toSibling(message: ChatMessage, failed: ReadonlyMap<string, string>, stopped: ReadonlySet<string>): SiblingAnswer {
+  const { answers: _answers, ...metadata } = message.metadata ?? {};
+  const error = failed.get(message.id);
+  return { text: textOf(message), metadata: { ...metadata, ...(error ? { status: "failed", error } : stopped.has(message.id) ? { status: "stopped" } : {}) } };
+}
+
+export function Chat({ chatSessionId, initialMessages, models, maxChars }: { chatSessionId?: string; initialMessages: ChatMessage[]; models: ModelOption[]; maxChars: number }) {
   const sessionId = useRef(chatSessionId);
   const override = useRef<string | undefined>(undefined);
   const [input, setInput] = useState("");
   const [pickedModel, setPickedModel] = useState("");
   const [stoppedIds, setStoppedIds] = useState<ReadonlySet<string>>(new Set());
+  // Answers that failed in this page's life, by message id: the label stays however many turns follow.
+  const [failedIds, setFailedIds] = useState<ReadonlyMap<string, string>>(new Map());
+  // Earlier answers to a message, kept when the user regenerates it, keyed by the user message's id.
+  const [earlierAnswers, setEarlierAnswers] = useState<ReadonlyMap<string, SiblingAnswer[]>>(new Map());
   const [compareMode, setCompareMode] = useState(false);
   const [comparison, setComparison] = useState<Comparison | null>(null);
-  const [compareError, setCompareError] = useState<string | null>(null);
+  const [voted, setVoted] = useState<ComparisonResult | null>(null);
+  const [composerError, setComposerError] = useState<string | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
 
   const transport = useMemo(
     () =>
@@ -54,7 +69,7 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
     [],
   );
 
-  const { messages, sendMessage, status, stop, regenerate, error } = useChat<ChatMessage>({
+  const { messages, setMessages, sendMessage, status, stop, regenerate, error } = useChat<ChatMessage>({
     id: chatSessionId,
     messages: initialMessages,
     transport,
@@ -65,27 +80,50 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
   useEffect(() => {
     // Braces matter: newer browsers return a promise from scrollIntoView, which React would take for a cleanup.
     bottom.current?.scrollIntoView({ block: "end" });
-  }, [messages]);
+  }, [messages, comparison]);
+
+  const last = messages[messages.length - 1];
+  useEffect(() => {
+    if (!error || !last) return;
+    if (last.role === "assistant") setFailedIds((m) => (m.has(last.id) ? m : new Map(m).set(last.id, readableError(error))));
+    // Refused before any answer: the message goes back into the composer to fix and resend.
+    else setInput((current) => current || textOf(last));
+  }, [error, last]);
 
   const busy = status === "submitted" || status === "streaming";
-  const lastId = messages[messages.length - 1]?.id;
+  const tooLong = input.length > maxChars;
+  const requestError = error && last?.role === "user" ? readableError(error) : null;
+  const shownError = tooLong ? `Your message is ${formatCount(input.length)} characters; the limit is ${formatCount(maxChars)}. Shorten it to send.` : (composerError ?? requestError);
 
   async function startComparison(text: string) {
-    setCompareError(null);
     if (!sessionId.current) {
       sessionId.current = await createSession();
       window.history.replaceState(null, "", `/chat/${sessionId.current}`);
     }
     const response = await fetch("/api/compare", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatSessionId: sessionId.current, text }) });
     const body = (await response.json().catch(() => null)) as { userTurnId?: string; modelIds?: [string, string]; error?: string } | null;
-    if (!response.ok || !body?.userTurnId || !body.modelIds) return setCompareError(body?.error ?? `Compare failed (${response.status}).`);
+    if (!response.ok || !body?.userTurnId || !body.modelIds) {
+      setInput((current) => current || text);
+      return setComposerError(body?.error ?? `Compare failed (${response.status}).`);
+    }
+    announceSessionsChanged();
     setComparison({ chatSessionId: sessionId.current, userTurnId: body.userTurnId, text, modelIds: body.modelIds });
+  }
+
+  /** A voted comparison joins the transcript as the message and the answer that won (the left one after a tie). */
+  function settleComparison() {
+    if (!comparison || !voted) return;
+    setMessages((current) => [...current, { id: comparison.userTurnId, role: "user", parts: [{ type: "text", text: comparison.text }] }, voted.shown]);
+    setComparison(null);
+    setVoted(null);
   }
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
     const text = input.trim();
-    if (!text || busy || comparison) return;
+    if (!text || busy || tooLong || (comparison && !voted)) return;
+    settleComparison();
+    setComposerError(null);
     setInput("");
     if (compareMode) {
       void startComparison(text);
@@ -95,88 +133,104 @@ export function Chat({ chatSessionId, initialMessages, models }: { chatSessionId
     void sendMessage({ text });
   }
 
+  function regenerateLast() {
+    const index = messages.length - 1;
+    const answer = messages[index];
+    const question = messages[index - 1];
+    if (answer?.role !== "assistant" || question?.role !== "user") return;
+    const before = earlierAnswers.get(question.id) ?? answer.metadata?.answers?.filter((a) => a.metadata.turnId !== answer.metadata?.turnId) ?? [];
+    setEarlierAnswers((m) => new Map(m).set(question.id, [...before, toSibling(answer, failedIds, stoppedIds)]));
+    override.current = pickedModel || undefined;
+    void regenerate();
+  }
+
+  const pickedDescription = pickedModel ? describeModel(models, pickedModel) : null;
   return (
-    <div className="flex h-full flex-col">
-      <div className="flex-1 overflow-y-auto" data-testid="message-list">
-        <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
-          {messages.length === 0 && <p className="mt-24 text-center text-zinc-500">Ask anything. Switchboard picks the model that suits you best.</p>}
-          {messages.map((m) => (
-            <Message
-              key={m.id}
-              message={m}
-              streaming={busy && m.id === lastId && m.role === "assistant"}
-              stopped={stoppedIds.has(m.id)}
-              streamError={error && m.id === lastId && m.role === "assistant" ? readableError(error) : undefined}
-            />
-          ))}
-          {comparison && <CompareView comparison={comparison} onVoted={() => window.location.assign(`/chat/${comparison.chatSessionId}`)} />}
-          {compareError && (
-            <p role="alert" data-testid="compare-error" className="text-sm text-red-600">
-              {compareError}
-            </p>
-          )}
-          {error && messages[messages.length - 1]?.role === "user" && (
-            <p role="alert" data-testid="chat-error" className="text-sm text-red-600">
-              {readableError(error)}
-            </p>
-          )}
+    <div className="flex min-h-0 flex-1 flex-col">
+      <div className="min-h-0 flex-1 overflow-x-hidden overflow-y-auto" data-testid="message-list">
+        <div className="mx-auto flex w-full max-w-3xl min-w-0 flex-col gap-6 px-3 py-6 sm:px-4">
+          {messages.length === 0 && !comparison && <p className="mt-24 text-center text-zinc-600">Ask anything. Switchboard picks the model that suits you best.</p>}
+          {messages.map((m, i) => {
+            const question = messages[i - 1];
+            const earlier = question && m.role === "assistant" ? earlierAnswers.get(question.id) : undefined;
+            const isLast = m.id === last?.id;
+            return (
+              <Message
+                key={m.id}
+                message={m}
+                streaming={busy && isLast && m.role === "assistant"}
+                stopped={stoppedIds.has(m.id)}
+                streamError={failedIds.get(m.id)}
+                answers={earlier ? [...earlier, toSibling(m, failedIds, stoppedIds)] : m.metadata?.answers}
+                onRegenerate={isLast && !busy && !comparison && m.role === "assistant" ? regenerateLast : undefined}
+              />
+            );
+          })}
+          {comparison && <CompareView comparison={comparison} onVoted={setVoted} />}
           <div ref={bottom} />
         </div>
       </div>
-      <form onSubmit={submit} className="mx-auto w-full max-w-3xl px-4 pb-4">
-        <div className="flex items-end gap-2 rounded-xl border p-2 shadow-sm">
+      <form onSubmit={submit} className="mx-auto w-full max-w-3xl px-2 pb-2 sm:px-4 sm:pb-4" data-testid="composer">
+        {shownError && (
+          <p role="alert" data-testid="chat-error" className="mb-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-700 dark:bg-transparent">
+            {shownError}
+          </p>
+        )}
+        <div className="rounded-xl border bg-white p-2 shadow-sm focus-within:border-zinc-400">
           <textarea
+            ref={textarea}
             value={input}
             onChange={(e) => setInput(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === "Enter" && !e.shiftKey) submit(e);
+              if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
+              if (e.key === "Escape" && busy) void stop();
             }}
             rows={2}
-            placeholder="Message Switchboard"
+            placeholder={comparison && !voted ? "Vote on the comparison first" : "Message Switchboard"}
+            aria-label="Message"
+            aria-invalid={tooLong}
+            aria-describedby="composer-count"
             data-testid="composer-input"
-            className="flex-1 resize-none px-2 py-1 outline-none"
+            className="block max-h-48 w-full resize-none bg-transparent px-2 py-1 outline-none"
           />
-          <label className="flex items-center gap-1 text-xs text-zinc-600" title="Two models answer side by side; you pick the better one">
-            <input type="checkbox" checked={compareMode} onChange={(e) => setCompareMode(e.target.checked)} data-testid="compare-toggle" />
-            Compare
-          </label>
-          <select value={pickedModel} onChange={(e) => setPickedModel(e.target.value)} data-testid="model-picker" className="rounded-md border px-2 py-1 text-sm" title="Answer with a specific model">
-            <option value="">Auto (router)</option>
-            {models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.displayName}
-              </option>
-            ))}
-          </select>
-          {busy ? (
-            <button
-              type="button"
-              onClick={() => {
-                if (lastId) setStoppedIds((ids) => new Set(ids).add(lastId));
-                void stop();
-              }}
-              data-testid="stop" className="rounded-md bg-zinc-200 px-3 py-1.5 text-sm">
-              Stop
-            </button>
-          ) : (
-            <button type="submit" data-testid="send" disabled={!input.trim()} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm text-white disabled:opacity-40">
-              Send
-            </button>
-          )}
+          <div className="mt-1 flex flex-wrap items-center gap-2">
+            <label className="flex items-center gap-1 text-xs text-zinc-700" title="Two anonymous models answer side by side; you vote for the better one">
+              <input type="checkbox" checked={compareMode} onChange={(e) => setCompareMode(e.target.checked)} data-testid="compare-toggle" />
+              Compare
+            </label>
+            <ModelPicker models={models} value={pickedModel} onChange={setPickedModel} />
+            {/* On a phone the counter shows only near the limit, so Send stays on the same line. */}
+            <span
+              id="composer-count"
+              data-testid="char-count"
+              className={`ml-auto text-xs tabular-nums ${tooLong ? "font-semibold text-red-700" : "text-zinc-600"} ${input.length < maxChars * 0.8 ? "max-sm:sr-only" : ""}`}
+            >
+              {formatCount(input.length)} / {formatCount(maxChars)}
+            </span>
+            {busy ? (
+              <button
+                type="button"
+                onClick={() => {
+                  if (last) setStoppedIds((ids) => new Set(ids).add(last.id));
+                  void stop();
+                }}
+                data-testid="stop"
+                aria-label="Stop the answer"
+                className="inline-flex items-center gap-1 rounded-md bg-zinc-200 px-3 py-1.5 text-sm max-sm:ml-auto"
+              >
+                <Square className="size-3.5" fill="currentColor" aria-hidden />
+                Stop
+              </button>
+            ) : (
+              <button type="submit" data-testid="send" disabled={!input.trim() || tooLong || Boolean(comparison && !voted)} className="inline-flex items-center gap-1 rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40 max-sm:ml-auto">
+                <ArrowUp className="size-4" aria-hidden />
+                Send
+              </button>
+            )}
+          </div>
+          {pickedDescription && <p className="mt-1 px-1 text-xs text-zinc-600" data-testid="model-description">{pickedDescription}</p>}
         </div>
-        {!busy && messages.some((m) => m.role === "assistant") && (
-          <button
-            type="button"
-            onClick={() => {
-              override.current = pickedModel || undefined;
-              void regenerate();
-            }}
-            data-testid="regenerate"
-            className="mt-2 text-xs text-zinc-600 underline"
-          >
-            Regenerate answer
-          </button>
-        )}
+        <p className="mt-1 hidden text-center text-xs text-zinc-600 sm:block">Enter sends, Shift+Enter adds a line, Esc stops an answer, Ctrl+Shift+O starts a new chat.</p>
       </form>
     </div>
   );

@@ -1,4 +1,9 @@
-import type { ChatMessage, DecisionSummary } from "@/lib/chat/ui-message";
+"use client";
+
+import { ChevronLeft, ChevronRight, RefreshCw } from "lucide-react";
+import { useState } from "react";
+import type { AssistantMetadata, ChatMessage, DecisionSummary, SiblingAnswer } from "@/lib/chat/ui-message";
+import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
 import { ModelBadge } from "./model-badge";
 import { RatingBar } from "./rating-bar";
@@ -15,45 +20,116 @@ function failedBefore(decision: DecisionSummary, modelId: string): string[] {
   return ranked.slice(0, Math.max(0, ranked.indexOf(modelId)));
 }
 
-function textOf(message: ChatMessage): string {
+function listOf(names: string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+export function textOf(message: ChatMessage): string {
   return message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
 }
 
-export function Message({ message, streaming, stopped, streamError }: { message: ChatMessage; streaming: boolean; stopped: boolean; streamError?: string }) {
-  const text = textOf(message);
-  if (message.role === "user") {
-    return (
-      <div className="flex justify-end" data-testid="message-user">
-        <div className="max-w-[80%] whitespace-pre-wrap rounded-2xl bg-zinc-900 px-4 py-2 text-white">{text}</div>
-      </div>
-    );
-  }
-  const meta = message.metadata;
-  const status = streamError ? "failed" : stopped ? "stopped" : meta?.status;
-  const error = streamError ?? meta?.error;
-  const fellBackFrom = meta?.decision && !meta.decision.override && meta.modelId ? failedBefore(meta.decision, meta.modelId) : [];
+/** What the router's fallback did, in one sentence, or null when the first model answered. */
+function fallbackNote(meta: Omit<AssistantMetadata, "answers">, status: string | undefined): string | null {
+  const before = meta.decision && !meta.decision.override && !meta.decision.compareSide && meta.modelId ? failedBefore(meta.decision, meta.modelId) : [];
+  if (before.length === 0) return null;
+  if (status === "failed") return `No model could answer: ${listOf([...before, meta.modelId!])} failed.`;
+  return `Answered by ${meta.modelName} after ${listOf(before)} failed.`;
+}
+
+/** ‹ 2/3 ›: pages through the answers to one message. */
+function AnswerPager({ index, count, onChange }: { index: number; count: number; onChange: (i: number) => void }) {
   return (
-    <div className="flex flex-col gap-1" data-testid="message-assistant" data-status={streaming ? "streaming" : (status ?? "completed")}>
-      <div className="flex items-center gap-2 text-xs text-zinc-500">
-        {meta?.modelId && <ModelBadge modelId={meta.modelId} modelName={meta.modelName ?? meta.modelId} decision={meta.decision ?? null} />}
+    <span className="inline-flex items-center text-zinc-600" data-testid="answer-pager">
+      <button type="button" aria-label="Previous answer" data-testid="answer-prev" disabled={index === 0} onClick={() => onChange(index - 1)} className="rounded p-1 hover:bg-zinc-200 disabled:opacity-40">
+        <ChevronLeft className="size-4" aria-hidden />
+      </button>
+      <span data-testid="answer-position" aria-live="polite">
+        {index + 1}/{count}
+      </span>
+      <button type="button" aria-label="Next answer" data-testid="answer-next" disabled={index === count - 1} onClick={() => onChange(index + 1)} className="rounded p-1 hover:bg-zinc-200 disabled:opacity-40">
+        <ChevronRight className="size-4" aria-hidden />
+      </button>
+    </span>
+  );
+}
+
+export function UserMessage({ text }: { text: string }) {
+  return (
+    <div className="flex justify-end" data-testid="message-user">
+      <div className="max-w-[85%] min-w-0 rounded-2xl bg-zinc-900 px-4 py-2 whitespace-pre-wrap text-white [overflow-wrap:anywhere]">{text}</div>
+    </div>
+  );
+}
+
+type AssistantProps = {
+  message: ChatMessage;
+  streaming: boolean;
+  stopped: boolean;
+  streamError?: string;
+  /** All answers to this message, this one included, when there are several. */
+  answers?: SiblingAnswer[];
+  /** Compare mode before the vote: no model name. */
+  anonymous?: boolean;
+  /** Compare sides are judged by the vote, not rated. */
+  rateable?: boolean;
+  onRegenerate?: () => void;
+};
+
+export function Message(props: AssistantProps) {
+  if (props.message.role === "user") return <UserMessage text={textOf(props.message)} />;
+  return <AssistantMessage {...props} />;
+}
+
+function AssistantMessage({ message, streaming, stopped, streamError, answers, anonymous = false, rateable = true, onRegenerate }: AssistantProps) {
+  const liveIndex = answers ? Math.max(0, answers.findIndex((a) => a.metadata.turnId === message.metadata?.turnId)) : 0;
+  const [picked, setPicked] = useState<number | null>(null);
+  const index = picked ?? (answers ? (answers.some((a) => a.metadata.turnId === message.metadata?.turnId) ? liveIndex : answers.length - 1) : 0);
+  const live = !answers || answers[index]?.metadata.turnId === message.metadata?.turnId;
+  const sibling = answers?.[index];
+  const text = live ? textOf(message) : (sibling?.text ?? "");
+  const meta = (live ? message.metadata : sibling?.metadata) ?? {};
+  const status = live && streamError ? "failed" : live && stopped ? "stopped" : meta.status;
+  const error = (live ? streamError : undefined) ?? meta.error;
+  const busy = live && streaming;
+  const note = fallbackNote(meta, status);
+  const finished = !busy && (status === "completed" || status === "stopped");
+
+  return (
+    <div className="flex min-w-0 flex-col gap-1" data-testid="message-assistant" data-status={busy ? "streaming" : (status ?? "completed")} data-turn-id={meta.turnId}>
+      <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-600">
+        {!anonymous && meta.modelId && <ModelBadge modelId={meta.modelId} modelName={meta.modelName ?? meta.modelId} decision={meta.decision ?? null} />}
         {status && status in STATUS_LABEL && (
-          <span data-testid="message-status" className={status === "failed" ? "text-red-600" : "text-amber-600"}>
+          <span data-testid="message-status" className={status === "failed" ? "font-medium text-red-700" : "font-medium text-amber-700"}>
             {STATUS_LABEL[status as keyof typeof STATUS_LABEL]}
           </span>
         )}
       </div>
-      {fellBackFrom.length > 0 && (
+      {note && !anonymous && (
         <p data-testid="message-fallback" className="text-xs text-amber-700">
-          Answered by {meta?.modelName} after {fellBackFrom.join(", ")} failed.
+          {note}
         </p>
       )}
-      <div data-testid="message-content">{text ? <Markdown text={text} /> : streaming ? <span className="animate-pulse text-zinc-400">…</span> : null}</div>
-      {!streaming && status === "completed" && meta?.turnId && <RatingBar turnId={meta.turnId} initial={meta.rating ?? null} />}
+      <div data-testid="message-content" className="min-w-0">
+        {text ? <Markdown text={text} /> : busy ? <span className="animate-pulse text-zinc-500">…</span> : null}
+      </div>
       {error && (
-        <p role="alert" data-testid="message-error" className="text-sm text-red-600">
+        <p role="alert" data-testid="message-error" className="text-sm text-red-700">
           {error}
         </p>
       )}
+      {!busy && (
+        <div className="flex flex-wrap items-center gap-1 text-xs">
+          {answers && answers.length > 1 && <AnswerPager index={index} count={answers.length} onChange={setPicked} />}
+          {text && <CopyButton text={() => text} label="Copy answer" testId="copy-answer" />}
+          {onRegenerate && (
+            <button type="button" onClick={onRegenerate} data-testid="regenerate" className="inline-flex items-center gap-1 rounded p-1 text-zinc-600 hover:bg-zinc-200 hover:text-zinc-900">
+              <RefreshCw className="size-3.5" aria-hidden />
+              Regenerate
+            </button>
+          )}
+        </div>
+      )}
+      {finished && rateable && !anonymous && meta.turnId && <RatingBar key={meta.turnId} turnId={meta.turnId} initial={meta.rating ?? null} />}
     </div>
   );
 }

@@ -29,7 +29,7 @@ export function PrivacyControls() {
         <p className="text-sm text-zinc-600">Deletes your ratings and compare votes. Routing starts over as for a new user; your chats stay.</p>
         {status.kind === "confirming" ? (
           <div className="mt-2 flex gap-2">
-            <button type="button" onClick={forget} data-testid="privacy-forget-confirm" className="rounded-md bg-red-600 px-3 py-1.5 text-sm text-white hover:bg-red-700">
+            <button type="button" onClick={forget} data-testid="privacy-forget-confirm" className="rounded-md bg-red-700 px-3 py-1.5 text-sm text-white hover:bg-red-700">
               Yes, forget my preferences
             </button>
             <button type="button" onClick={() => setStatus({ kind: "idle" })} data-testid="privacy-forget-cancel" className="rounded-md border px-3 py-1.5 text-sm">
@@ -48,7 +48,7 @@ export function PrivacyControls() {
           </button>
         )}
         {status.kind === "done" && (
-          <p className="mt-2 text-sm text-green-700" data-testid="privacy-forget-done">
+          <p className="mt-2 text-sm text-emerald-700" data-testid="privacy-forget-done">
             Done: {status.ratings} ratings and {status.votes} compare votes forgotten.
           </p>
         )}

@@ -1,20 +1,25 @@
 "use client";
 
+import { MessageSquare, Star, ThumbsDown, ThumbsUp } from "lucide-react";
 import { useRef, useState } from "react";
 import type { StoredRating } from "@/lib/chat/ui-message";
+import { RATING_REASONS } from "@/lib/feedback/reasons";
 
-type Draft = { thumbsUp: boolean | null; stars: number | null; comment: string | null };
+type Draft = StoredRating;
 
-const EMPTY: Draft = { thumbsUp: null, stars: null, comment: null };
+const EMPTY: Draft = { thumbsUp: null, stars: null, comment: null, reasons: [] };
 
-/** Thumbs, 1–5 stars and an optional comment on one answer; optimistic, rolled back when the server refuses. */
+const iconButton = "rounded p-1 hover:bg-zinc-200";
+
+/** Thumbs, 1–5 stars, optional reason chips and a comment on one answer; optimistic, rolled back when the server refuses. */
 export function RatingBar({ turnId, initial }: { turnId: string; initial: StoredRating | null }) {
-  const [shown, setShown] = useState<Draft>(initial ?? EMPTY);
+  const start = initial ? { ...EMPTY, ...initial, reasons: initial.reasons ?? [] } : EMPTY;
+  const [shown, setShown] = useState<Draft>(start);
   const [error, setError] = useState<string | null>(null);
   const [commenting, setCommenting] = useState(false);
   // Clicks can come faster than renders: each change builds on the latest request, and requests go out in order.
-  const latest = useRef<Draft>(initial ?? EMPTY);
-  const saved = useRef<Draft>(initial ?? EMPTY);
+  const latest = useRef<Draft>(start);
+  const saved = useRef<Draft>(start);
   const queue = useRef<Promise<void>>(Promise.resolve());
 
   async function send(next: Draft) {
@@ -36,41 +41,69 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
 
   function submit(change: (draft: Draft) => Draft) {
     const next = change(latest.current);
-    latest.current = next;
-    setShown(next);
+    // Reasons explain a rating: clearing the rating clears them too.
+    const settled = next.thumbsUp === null && next.stars === null ? { ...next, reasons: [], comment: null } : next;
+    latest.current = settled;
+    setShown(settled);
     setError(null);
-    queue.current = queue.current.then(() => send(next));
+    queue.current = queue.current.then(() => send(settled));
   }
 
   const thumb = (up: boolean) => submit((d) => ({ ...d, thumbsUp: d.thumbsUp === up ? null : up }));
+  const rated = shown.thumbsUp !== null || shown.stars !== null;
   return (
-    <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500" data-testid="rating-bar">
-      <button type="button" aria-pressed={shown.thumbsUp === true} onClick={() => thumb(true)} data-testid="thumb-up" title="Good answer" className={shown.thumbsUp === true ? "text-emerald-600" : "hover:text-zinc-800"}>
-        👍
-      </button>
-      <button type="button" aria-pressed={shown.thumbsUp === false} onClick={() => thumb(false)} data-testid="thumb-down" title="Bad answer" className={shown.thumbsUp === false ? "text-red-600" : "hover:text-zinc-800"}>
-        👎
-      </button>
-      <span className="flex" role="radiogroup" aria-label="Stars">
-        {[1, 2, 3, 4, 5].map((n) => (
-          // biome-ignore lint/a11y/useSemanticElements: a star is a button that also clears the rating when pressed again, which a native radio cannot do.
-          <button
-            key={n}
-            type="button"
-            role="radio"
-            aria-checked={shown.stars === n}
-            onClick={() => submit((d) => ({ ...d, stars: d.stars === n ? null : n }))}
-            data-testid={`star-${n}`}
-            className={shown.stars !== null && n <= shown.stars ? "text-amber-500" : "text-zinc-300 hover:text-amber-400"}
-          >
-            ★
-          </button>
-        ))}
-      </span>
-      {(shown.thumbsUp !== null || shown.stars !== null) && (
-        <button type="button" onClick={() => setCommenting((c) => !c)} data-testid="rating-comment-toggle" className="underline">
-          {shown.comment ? "Edit comment" : "Comment"}
+    <div className="flex flex-col gap-1.5 text-xs text-zinc-600" data-testid="rating-bar">
+      <div className="flex flex-wrap items-center gap-1">
+        <button type="button" aria-pressed={shown.thumbsUp === true} aria-label="Good answer" onClick={() => thumb(true)} data-testid="thumb-up" title="Good answer" className={`${iconButton} ${shown.thumbsUp === true ? "text-emerald-700" : ""}`}>
+          <ThumbsUp className="size-4" fill={shown.thumbsUp === true ? "currentColor" : "none"} aria-hidden />
         </button>
+        <button type="button" aria-pressed={shown.thumbsUp === false} aria-label="Bad answer" onClick={() => thumb(false)} data-testid="thumb-down" title="Bad answer" className={`${iconButton} ${shown.thumbsUp === false ? "text-red-700" : ""}`}>
+          <ThumbsDown className="size-4" fill={shown.thumbsUp === false ? "currentColor" : "none"} aria-hidden />
+        </button>
+        <span className="flex" role="radiogroup" aria-label="Stars">
+          {[1, 2, 3, 4, 5].map((n) => {
+            const lit = shown.stars !== null && n <= shown.stars;
+            return (
+              <button
+                key={n}
+                type="button"
+                role="radio"
+                aria-checked={shown.stars === n}
+                aria-label={`${n} star${n > 1 ? "s" : ""}`}
+                onClick={() => submit((d) => ({ ...d, stars: d.stars === n ? null : n }))}
+                data-testid={`star-${n}`}
+                className={`rounded p-0.5 hover:bg-zinc-200 ${lit ? "text-amber-600" : "text-zinc-500"}`}
+              >
+                <Star className="size-4" fill={lit ? "currentColor" : "none"} aria-hidden />
+              </button>
+            );
+          })}
+        </span>
+        {rated && (
+          <button type="button" onClick={() => setCommenting((c) => !c)} data-testid="rating-comment-toggle" aria-expanded={commenting} className={`${iconButton} inline-flex items-center gap-1`}>
+            <MessageSquare className="size-3.5" aria-hidden />
+            {shown.comment ? "Edit comment" : "Comment"}
+          </button>
+        )}
+      </div>
+      {rated && (
+        <div className="flex flex-wrap gap-1" role="group" aria-label="Why? (optional)" data-testid="rating-reasons">
+          {RATING_REASONS.map((reason) => {
+            const on = shown.reasons.includes(reason);
+            return (
+              <button
+                key={reason}
+                type="button"
+                aria-pressed={on}
+                data-testid={`reason-${reason.replace(/\s+/g, "-")}`}
+                onClick={() => submit((d) => ({ ...d, reasons: on ? d.reasons.filter((r) => r !== reason) : [...d.reasons, reason] }))}
+                className={`rounded-full border px-2 py-0.5 ${on ? "border-zinc-900 bg-zinc-900 text-white" : "bg-white hover:bg-zinc-100"}`}
+              >
+                {reason}
+              </button>
+            );
+          })}
+        </div>
       )}
       {commenting && (
         <form
@@ -82,8 +115,8 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
             submit((d) => ({ ...d, comment: comment || null }));
           }}
         >
-          <input name="comment" defaultValue={shown.comment ?? ""} maxLength={500} data-testid="rating-comment" className="rounded border px-1 py-0.5" />
-          <button type="submit" data-testid="rating-comment-save" className="underline">
+          <input name="comment" aria-label="Comment on this answer" defaultValue={shown.comment ?? ""} maxLength={500} data-testid="rating-comment" className="min-w-0 flex-1 rounded border bg-white px-2 py-1" />
+          <button type="submit" data-testid="rating-comment-save" className="rounded border px-2 hover:bg-zinc-100">
             Save
           </button>
         </form>

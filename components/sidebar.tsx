@@ -1,18 +1,182 @@
 "use client";
 
+import { Check, LogOut, Menu, Pencil, Plus, Search, Trash2, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import { logout } from "@/app/(auth)/actions";
+import { ThemeToggle } from "./theme-toggle";
+import { buttonClass, Dialog, DialogClose, DialogContent, DialogTrigger, DrawerContent } from "./ui/dialog";
 import { SESSIONS_CHANGED } from "./sessions-changed";
 
 type SessionItem = { id: string; title: string };
+type User = { email: string; role: "user" | "admin" };
 
-export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: { email: string; role: "user" | "admin" } }) {
+/** One chat in the list: a link, and rename (inline) and delete (confirmed in a dialog), always reachable by keyboard. */
+function SessionRow({ session, active, onChanged, onDeleted }: { session: SessionItem; active: boolean; onChanged: () => void; onDeleted: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [title, setTitle] = useState(session.title);
+  const [error, setError] = useState<string | null>(null);
+
+  async function saveTitle() {
+    const next = title.trim();
+    if (!next || next === session.title) return setEditing(false);
+    const response = await fetch(`/api/sessions/${session.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: next }) });
+    if (!response.ok) return setError(((await response.json().catch(() => null)) as { error?: string } | null)?.error ?? "Could not rename the chat.");
+    setEditing(false);
+    onChanged();
+  }
+
+  async function remove() {
+    const response = await fetch(`/api/sessions/${session.id}`, { method: "DELETE" });
+    if (response.ok) onDeleted();
+  }
+
+  if (editing) {
+    return (
+      <form
+        className="flex flex-wrap items-center gap-1 rounded-md bg-zinc-100 p-1"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void saveTitle();
+        }}
+      >
+        <input
+          autoFocus
+          value={title}
+          maxLength={200}
+          onChange={(e) => setTitle(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key !== "Escape") return;
+            setTitle(session.title);
+            setEditing(false);
+          }}
+          aria-label="Chat title"
+          data-testid="session-title-input"
+          className="min-w-0 flex-1 rounded border bg-white px-2 py-1 text-sm"
+        />
+        <button type="submit" aria-label="Save title" data-testid="session-title-save" className="rounded p-1 hover:bg-zinc-200">
+          <Check className="size-4" aria-hidden />
+        </button>
+        <button type="button" aria-label="Cancel renaming" onClick={() => setEditing(false)} className="rounded p-1 hover:bg-zinc-200">
+          <X className="size-4" aria-hidden />
+        </button>
+        {error ? (
+          <p role="alert" className="w-full px-1 text-xs text-red-600">
+            {error}
+          </p>
+        ) : null}
+      </form>
+    );
+  }
+
+  return (
+    <div className={`group flex items-center rounded-md text-sm ${active ? "bg-zinc-200" : "hover:bg-zinc-100"}`}>
+      <Link href={`/chat/${session.id}`} data-testid="session-link" aria-current={active ? "page" : undefined} className="min-w-0 flex-1 truncate px-2 py-2">
+        {session.title}
+      </Link>
+      {/* Always visible on touch screens; on wide screens on hover or keyboard focus. */}
+      <div className="flex shrink-0 group-focus-within:opacity-100 group-hover:opacity-100 md:opacity-0">
+        <button type="button" onClick={() => setEditing(true)} data-testid="session-rename" aria-label={`Rename chat ${session.title}`} title="Rename" className="rounded p-1.5 text-zinc-600 hover:bg-zinc-300">
+          <Pencil className="size-3.5" aria-hidden />
+        </button>
+        <Dialog>
+          <DialogTrigger data-testid="session-delete" aria-label={`Delete chat ${session.title}`} title="Delete" className="rounded p-1.5 text-zinc-600 hover:bg-zinc-300">
+            <Trash2 className="size-3.5" aria-hidden />
+          </DialogTrigger>
+          <DialogContent title="Delete this chat?" description={`"${session.title}" and its ratings will be deleted for good.`} testId="session-delete-dialog">
+            <div className="flex justify-end gap-2">
+              <DialogClose className={buttonClass.secondary}>Cancel</DialogClose>
+              <DialogClose onClick={() => void remove()} data-testid="session-delete-confirm" className={buttonClass.danger}>
+                Delete
+              </DialogClose>
+            </div>
+          </DialogContent>
+        </Dialog>
+      </div>
+    </div>
+  );
+}
+
+/** New chat, the chat list and the account links: the desktop sidebar and the phone drawer show the same. */
+function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: User; reload: () => Promise<void> }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [query, setQuery] = useState("");
+  const linkClass = "flex items-center gap-1.5 rounded-md px-2 py-1 hover:bg-zinc-200";
+  const needle = query.trim().toLowerCase();
+  const shown = needle ? items.filter((s) => s.title.toLowerCase().includes(needle)) : items;
+  return (
+    <>
+      <div className="p-3">
+        <Link href="/" data-testid="new-chat" title="New chat (Ctrl+Shift+O)" className="flex items-center justify-center gap-1.5 rounded-md border bg-white px-3 py-2 text-sm font-medium hover:bg-zinc-100">
+          <Plus className="size-4" aria-hidden />
+          New chat
+        </Link>
+      </div>
+      <div className="px-3 pb-2">
+        <label className="flex items-center gap-1.5 rounded-md border bg-white px-2 py-1 text-sm focus-within:border-zinc-400">
+          <Search className="size-3.5 text-zinc-600" aria-hidden />
+          <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search chats" aria-label="Search chats by title" data-testid="session-search" className="min-w-0 flex-1 bg-transparent outline-none" />
+        </label>
+      </div>
+      <nav className="flex-1 overflow-y-auto px-2" data-testid="session-list" aria-label="Chats">
+        {needle && shown.length === 0 ? <p className="px-2 py-1 text-sm text-zinc-600">No chat title matches.</p> : null}
+        {shown.map((s) => (
+          <SessionRow
+            key={`${s.id}:${s.title}`}
+            session={s}
+            active={pathname === `/chat/${s.id}`}
+            onChanged={() => void reload()}
+            onDeleted={() => {
+              if (pathname === `/chat/${s.id}`) router.push("/");
+              void reload();
+            }}
+          />
+        ))}
+      </nav>
+      <div className="space-y-0.5 border-t p-3 text-sm text-zinc-700">
+        <p className="truncate px-2 pb-1 text-xs text-zinc-600" data-testid="current-user">
+          {user.email}
+          {user.role === "admin" ? " (admin)" : ""}
+        </p>
+        <Link href="/my-routing" data-testid="my-routing-link" className={linkClass}>
+          My routing
+        </Link>
+        {user.role === "admin" ? (
+          <Link href="/admin" data-testid="admin-link" className={linkClass}>
+            Admin
+          </Link>
+        ) : null}
+        <Link href="/privacy" data-testid="privacy-link" className={linkClass}>
+          Privacy
+        </Link>
+        <Link href="/settings" data-testid="settings-link" className={linkClass}>
+          Settings &amp; API keys
+        </Link>
+        <ThemeToggle />
+        <form action={logout}>
+          <button type="submit" data-testid="logout" className={linkClass}>
+            <LogOut className="size-4" aria-hidden />
+            Sign out
+          </button>
+        </form>
+      </div>
+    </>
+  );
+}
+
+/**
+ * The chat list: a fixed column on wide screens, a drawer behind a menu
+ * button on phones. Ctrl+Shift+O starts a new chat anywhere.
+ */
+export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: User }) {
   const router = useRouter();
   const pathname = usePathname();
   const [items, setItems] = useState(sessions);
+  const [drawerOpen, setDrawerOpen] = useState(false);
   useEffect(() => setItems(sessions), [sessions]);
+  useEffect(() => setDrawerOpen(false), [pathname]);
 
   // Re-reads the list on its own rather than refreshing the page, which would remount an open chat and drop what is being typed.
   const reload = useCallback(async () => {
@@ -23,66 +187,37 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: { e
     window.addEventListener(SESSIONS_CHANGED, reload);
     return () => window.removeEventListener(SESSIONS_CHANGED, reload);
   }, [reload]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === "o") {
+        e.preventDefault();
+        router.push("/");
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [router]);
 
-  async function rename(session: SessionItem) {
-    const title = window.prompt("Rename chat", session.title)?.trim();
-    if (!title || title === session.title) return;
-    const response = await fetch(`/api/sessions/${session.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title }) });
-    if (response.ok) await reload();
-  }
-
-  async function remove(session: SessionItem) {
-    if (!window.confirm(`Delete "${session.title}"?`)) return;
-    const response = await fetch(`/api/sessions/${session.id}`, { method: "DELETE" });
-    if (!response.ok) return;
-    if (pathname === `/chat/${session.id}`) router.push("/");
-    await reload();
-  }
-
+  const current = items.find((s) => pathname === `/chat/${s.id}`);
   return (
-    <aside className="flex w-64 shrink-0 flex-col border-r bg-zinc-50">
-      <div className="p-3">
-        <Link href="/" data-testid="new-chat" className="block rounded-md border bg-white px-3 py-2 text-center text-sm font-medium hover:bg-zinc-100">
-          + New chat
+    <>
+      <header className="flex items-center gap-2 border-b bg-zinc-50 px-2 py-1.5 md:hidden" data-testid="mobile-header">
+        <Dialog open={drawerOpen} onOpenChange={setDrawerOpen}>
+          <DialogTrigger data-testid="open-sidebar" aria-label="Open chats and menu" className="rounded-md p-2 hover:bg-zinc-200">
+            <Menu className="size-5" aria-hidden />
+          </DialogTrigger>
+          <DrawerContent title="Chats and menu" testId="sidebar-drawer">
+            <SidebarContent items={items} user={user} reload={reload} />
+          </DrawerContent>
+        </Dialog>
+        <span className="min-w-0 flex-1 truncate text-sm font-medium">{current?.title ?? "Switchboard"}</span>
+        <Link href="/" aria-label="New chat" data-testid="mobile-new-chat" className="rounded-md p-2 hover:bg-zinc-200">
+          <Plus className="size-5" aria-hidden />
         </Link>
-      </div>
-      <nav className="flex-1 overflow-y-auto px-2" data-testid="session-list">
-        {items.map((s) => (
-          <div key={s.id} className={`group flex items-center rounded-md text-sm ${pathname === `/chat/${s.id}` ? "bg-zinc-200" : "hover:bg-zinc-100"}`}>
-            <Link href={`/chat/${s.id}`} data-testid="session-link" className="flex-1 truncate px-2 py-1.5">
-              {s.title}
-            </Link>
-            <button type="button" onClick={() => rename(s)} data-testid="session-rename" title="Rename" className="hidden px-1 text-zinc-500 group-hover:block">
-              ✎
-            </button>
-            <button type="button" onClick={() => remove(s)} data-testid="session-delete" title="Delete" className="hidden px-1 text-zinc-500 group-hover:block">
-              ×
-            </button>
-          </div>
-        ))}
-      </nav>
-      <div className="border-t p-3 text-xs text-zinc-600">
-        <p className="truncate" data-testid="current-user">
-          {user.email}
-          {user.role === "admin" ? " (admin)" : ""}
-        </p>
-        {user.role === "admin" ? (
-          <Link href="/admin" data-testid="admin-link" className="mt-1 block underline">
-            Admin
-          </Link>
-        ) : null}
-        <Link href="/privacy" data-testid="privacy-link" className="mt-1 block underline">
-          Privacy
-        </Link>
-        <Link href="/settings" data-testid="settings-link" className="mt-1 block underline">
-          Settings &amp; API keys
-        </Link>
-        <form action={logout}>
-          <button type="submit" data-testid="logout" className="mt-1 underline">
-            Sign out
-          </button>
-        </form>
-      </div>
-    </aside>
+      </header>
+      <aside className="hidden w-64 shrink-0 flex-col border-r bg-zinc-50 md:flex" data-testid="sidebar">
+        <SidebarContent items={items} user={user} reload={reload} />
+      </aside>
+    </>
   );
 }

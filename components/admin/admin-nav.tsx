@@ -10,18 +10,18 @@ const LINKS = [
 
 export function AdminNav({ email }: { email: string }) {
   return (
-    <header className="flex items-center gap-4 border-b bg-zinc-50 px-6 py-3 text-sm">
+    <header className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b bg-zinc-50 px-3 py-2 text-sm sm:px-6 sm:py-3">
       <Link href="/" className="font-semibold" data-testid="admin-back-to-chat">
         Switchboard
       </Link>
-      <nav className="flex gap-3" data-testid="admin-nav">
+      <nav className="-mx-2 flex max-w-full flex-wrap gap-1 sm:gap-3" data-testid="admin-nav" aria-label="Admin">
         {LINKS.map((l) => (
-          <Link key={l.href} href={l.href} data-testid={l.testId} className="rounded px-2 py-1 hover:bg-zinc-200">
+          <Link key={l.href} href={l.href} data-testid={l.testId} className="shrink-0 rounded px-2 py-1 whitespace-nowrap hover:bg-zinc-200">
             {l.label}
           </Link>
         ))}
       </nav>
-      <span className="ml-auto text-zinc-500">{email}</span>
+      <span className="ml-auto hidden truncate text-zinc-600 sm:inline">{email}</span>
     </header>
   );
 }

@@ -1,7 +1,7 @@
 import type { CandidateScore } from "@/lib/chat/ui-message";
 
 export function CandidateScores({ candidates, chosen }: { candidates: readonly CandidateScore[]; chosen: string }) {
-  if (candidates.length === 0) return <span className="text-zinc-400">—</span>;
+  if (candidates.length === 0) return <span className="text-zinc-500">—</span>;
   return (
     <ul className="space-y-0.5 text-xs" data-testid="candidate-scores">
       {candidates.map((c) => (

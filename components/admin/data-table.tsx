@@ -8,9 +8,10 @@ export function DataTable({ headers, rows, testId, empty = "No data yet." }: { h
     );
   }
   return (
-    <div className="overflow-x-auto rounded-lg border">
+    // Wide tables scroll inside their box on small screens; focusable so the keyboard can scroll them too.
+    <div className="overflow-x-auto rounded-lg border" tabIndex={0} role="region" aria-label={`${testId.replace(/-/g, " ")} table`}>
       <table className="w-full text-left text-sm" data-testid={testId}>
-        <thead className="bg-zinc-50 text-xs uppercase text-zinc-500">
+        <thead className="bg-zinc-50 text-xs uppercase text-zinc-600">
           <tr>
             {headers.map((h, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional and never reorder.

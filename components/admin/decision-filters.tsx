@@ -5,8 +5,8 @@ export function DecisionFilters({ values, models }: { values: Values; models: st
   const field = "rounded border px-2 py-1";
   return (
     <form method="GET" action="/admin/decisions" className="flex flex-wrap items-end gap-2 text-sm" data-testid="decision-filters">
-      <input name="user" defaultValue={values.user ?? ""} placeholder="User email or id" className={field} data-testid="filter-user" />
-      <select name="model" defaultValue={values.model ?? ""} className={field} data-testid="filter-model">
+      <input name="user" aria-label="User email or id" defaultValue={values.user ?? ""} placeholder="User email or id" className={field} data-testid="filter-user" />
+      <select name="model" aria-label="Model" defaultValue={values.model ?? ""} className={field} data-testid="filter-model">
         <option value="">Any model</option>
         {models.map((m) => (
           <option key={m} value={m}>
@@ -22,12 +22,12 @@ export function DecisionFilters({ values, models }: { values: Values; models: st
         To
         <input type="date" name="to" defaultValue={values.to ?? ""} className={field} data-testid="filter-to" />
       </label>
-      <select name="override" defaultValue={values.override ?? ""} className={field} data-testid="filter-override">
+      <select name="override" aria-label="Override" defaultValue={values.override ?? ""} className={field} data-testid="filter-override">
         <option value="">Override: any</option>
         <option value="yes">Overrides only</option>
         <option value="no">No overrides</option>
       </select>
-      <select name="fallback" defaultValue={values.fallback ?? ""} className={field} data-testid="filter-fallback">
+      <select name="fallback" aria-label="Fallback" defaultValue={values.fallback ?? ""} className={field} data-testid="filter-fallback">
         <option value="">Fallback: any</option>
         <option value="yes">Fallbacks only</option>
         <option value="no">No fallbacks</option>

@@ -76,7 +76,7 @@ export function ModelCatalog({ models }: { models: CatalogEntry[] }) {
           <div className="flex items-center gap-3">
             <span className="font-semibold">{m.displayName}</span>
             <code className="text-xs text-zinc-500">{m.id}</code>
-            <span className={m.enabled ? "text-green-700" : "text-zinc-400"} data-testid="model-enabled-state">
+            <span className={m.enabled ? "text-green-700" : "text-zinc-500"} data-testid="model-enabled-state">
               {m.enabled ? "enabled" : "disabled"}
             </span>
             <span className="text-zinc-600">

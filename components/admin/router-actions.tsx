@@ -1,38 +1,115 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { buttonClass, Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 
-async function post(url: string, body: unknown): Promise<string | null> {
+async function post(url: string, body: unknown): Promise<{ error: string | null; json: unknown }> {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (response.ok) return null;
   const json = (await response.json().catch(() => ({}))) as { error?: string };
-  return json.error ?? `Request failed (${response.status}).`;
+  return { error: response.ok ? null : (json.error ?? `Request failed (${response.status}).`), json };
 }
 
-/** Buttons for the router actions served by /api/admin/router/** (retrain, activate a version, roll back to the shipped model). */
-export function RouterActions() {
+type Run = { id: string; status: "queued" | "running" | "succeeded" | "failed"; progress: number; stage: string; error: string | null; routerVersionId: string | null };
+
+const POLL_MS = 1_000;
+
+/** A training run's progress, read every second until it ends. */
+function RunProgress({ runId, onEnd }: { runId: string; onEnd: () => void }) {
+  const [run, setRun] = useState<Run | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    const tick = async () => {
+      const response = await fetch(`/api/admin/router/runs/${runId}`).catch(() => null);
+      const next = response?.ok ? ((await response.json()) as { run: Run }).run : null;
+      if (stopped) return;
+      if (next) setRun(next);
+      if (next && (next.status === "succeeded" || next.status === "failed")) return onEnd();
+      setTimeout(() => void tick(), POLL_MS);
+    };
+    void tick();
+    return () => {
+      stopped = true;
+    };
+  }, [runId, onEnd]);
+
+  const percent = Math.round((run?.progress ?? 0) * 100);
+  const ended = run?.status === "succeeded" || run?.status === "failed";
+  return (
+    <div className="w-full space-y-1 sm:w-72" data-testid="retrain-progress" data-status={run?.status ?? "queued"} role="status">
+      <div className="flex justify-between text-xs text-zinc-700">
+        <span>
+          {run?.status === "succeeded"
+            ? `Finished: version ${run.routerVersionId ?? "—"} registered${run.stage.includes("activated") ? " and activated" : ""}.`
+            : run?.status === "failed"
+              ? "Retraining failed."
+              : `Retraining: ${run?.stage ?? "starting"}`}
+        </span>
+        {!ended && <span>{percent}%</span>}
+      </div>
+      {!ended && (
+        <div className="h-2 rounded bg-zinc-200" role="progressbar" aria-label="Retraining progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+          <div className="h-2 rounded bg-zinc-800 transition-[width]" style={{ width: `${percent}%` }} />
+        </div>
+      )}
+      {run?.error ? <p className="text-xs text-red-700">{run.error}</p> : null}
+    </div>
+  );
+}
+
+/** Retrain (confirmed, with live progress) and roll back to the shipped model. */
+export function RouterActions({ runningId }: { runningId: string | null }) {
   const router = useRouter();
   const [message, setMessage] = useState<string | null>(null);
+  const [runId, setRunId] = useState<string | null>(runningId);
   const [busy, setBusy] = useState(false);
 
-  async function act(label: string, url: string, body: unknown) {
+  async function retrain() {
     setBusy(true);
-    const failure = await post(url, body);
+    setMessage(null);
+    const { error, json } = await post("/api/admin/router/retrain", {});
     setBusy(false);
-    setMessage(failure ?? `${label}: done.`);
+    if (error) return setMessage(error);
+    setRunId((json as { run: { id: string } }).run.id);
+    router.refresh();
+  }
+
+  async function rollback() {
+    setBusy(true);
+    const { error } = await post("/api/admin/router/versions/default/activate", {});
+    setBusy(false);
+    setMessage(error ?? "The shipped router model is active again.");
     router.refresh();
   }
 
   return (
-    <div className="flex items-center gap-3 text-sm">
-      <button type="button" disabled={busy} onClick={() => act("Retraining started", "/api/admin/router/retrain", {})} data-testid="router-retrain" className="rounded border px-3 py-1 hover:bg-zinc-100 disabled:opacity-50">
-        Retrain now
-      </button>
-      <button type="button" disabled={busy} onClick={() => act("Rolled back to the shipped model", "/api/admin/router/versions/default/activate", {})} data-testid="router-rollback-default" className="rounded border px-3 py-1 hover:bg-zinc-100 disabled:opacity-50">
+    <div className="flex flex-wrap items-center gap-3 text-sm">
+      <Dialog>
+        <DialogTrigger disabled={busy || runId !== null} data-testid="router-retrain" className={buttonClass.secondary}>
+          Retrain now
+        </DialogTrigger>
+        <DialogContent
+          title="Retrain the router now?"
+          description="Trains a new router version from the app's ratings and compare votes (and MT-Bench). It takes several minutes and runs on this server; the new version is registered, and activated only if it beats the active one by the configured margin."
+          testId="retrain-dialog"
+        >
+          <div className="flex justify-end gap-2">
+            <DialogClose className={buttonClass.secondary}>Cancel</DialogClose>
+            <DialogClose onClick={() => void retrain()} data-testid="router-retrain-confirm" className={buttonClass.primary}>
+              Start retraining
+            </DialogClose>
+          </div>
+        </DialogContent>
+      </Dialog>
+      <button type="button" disabled={busy} onClick={() => void rollback()} data-testid="router-rollback-default" className={buttonClass.secondary}>
         Roll back to shipped model
       </button>
-      {message ? <span data-testid="router-action-message">{message}</span> : null}
+      {runId ? <RunProgress runId={runId} onEnd={router.refresh} /> : null}
+      {message ? (
+        <span data-testid="router-action-message" role="status">
+          {message}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -42,14 +119,14 @@ export function ActivateVersionButton({ versionId }: { versionId: string }) {
   const [error, setError] = useState<string | null>(null);
 
   async function activate() {
-    const failure = await post(`/api/admin/router/versions/${encodeURIComponent(versionId)}/activate`, {});
+    const { error: failure } = await post(`/api/admin/router/versions/${encodeURIComponent(versionId)}/activate`, {});
     setError(failure);
     if (!failure) router.refresh();
   }
 
   return (
     <>
-      <button type="button" onClick={activate} data-testid="router-activate" className="underline">
+      <button type="button" onClick={() => void activate()} data-testid="router-activate" className="underline">
         Activate
       </button>
       {error ? <span className="block text-xs text-red-700">{error}</span> : null}

@@ -21,7 +21,7 @@ const assistantTurnId = (interactionId: string) => interactionId.split(":")[0];
 
 /**
  * The user's rated history from Postgres: explicit ratings, compare-mode votes
- * (winner 1, loser 0, tie 0.5) and unrated router overrides of messages with a
+ * (winner 1, loser 0, tie 0.5, both bad 0) and unrated router overrides of messages with a
  * single answer, newest first.
  */
 export class PrismaHistoryStore implements HistoryStore {
@@ -35,7 +35,7 @@ export class PrismaHistoryStore implements HistoryStore {
          WHERE r.user_id = ${userId}::uuid AND a.model_id IS NOT NULL AND a.parent_id IS NOT NULL
         UNION ALL
         SELECT a.id::text || ':cmp', a.chat_session_id, a.parent_id, a.model_id,
-               CASE WHEN c.winner = 'tie' THEN 0.5 WHEN (c.winner = 'a') = (a.id = c.turn_a_id) THEN 1 ELSE 0 END,
+               CASE WHEN c.winner = 'tie' THEN 0.5 WHEN c.winner = 'both_bad' THEN 0 WHEN (c.winner = 'a') = (a.id = c.turn_a_id) THEN 1 ELSE 0 END,
                a.content, c.voted_at
           FROM comparisons c JOIN turns a ON a.id IN (c.turn_a_id, c.turn_b_id)
          WHERE c.user_id = ${userId}::uuid AND c.winner IS NOT NULL AND a.model_id IS NOT NULL

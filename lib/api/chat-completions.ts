@@ -54,7 +54,7 @@ export async function createChatCompletion({ userId, chatSessionId, params, sign
       return chosen;
     }),
     withSpan("db.store_user_turn", {}, async () => {
-      const sessionId = chatSessionId ?? (await createChatSession({ userId })).id;
+      const sessionId = chatSessionId ?? (await createChatSession({ userId, source: "api" })).id;
       // The statement checks that a named session is the user's and has room.
       return { sessionId, userTurn: await appendUserTurn({ chatSessionId: sessionId, userId, content: queryText, adding: 2 }) };
     }),

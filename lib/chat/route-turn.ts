@@ -7,7 +7,7 @@ import { embeddingToBytes, type RouteDecision } from "@/router-core";
 
 export type TurnRoute = { model: LlmModelRow; decision: DecisionRecord; query: RoutedQuery };
 
-function toDecisionRecord(decision: RouteDecision, models: readonly LlmModelRow[], chosen: LlmModelRow, override: boolean): DecisionRecord {
+function toDecisionRecord(decision: RouteDecision, models: readonly LlmModelRow[], chosen: LlmModelRow, { picked, compare }: { picked: boolean; compare: boolean }): DecisionRecord {
   // A fallback decision carries no scores: record the chosen model as the only ranked candidate.
   const candidates = decision.fallback
     ? models.map((m) => ({ modelId: m.id, score: 0, probability: m.id === chosen.id ? 1 : 0, winRate: 0, unseen: false, adjustment: 0 }))
@@ -20,8 +20,10 @@ function toDecisionRecord(decision: RouteDecision, models: readonly LlmModelRow[
     confidence: decision.confidence,
     ratingsUsed: decision.coldStart.ratingsUsed,
     coldStart: decision.coldStart.usedColdStartVector,
-    override,
+    // A compare side is named by compare mode, not by the user: it is no override, and the vote is its only signal.
+    override: picked && !compare,
     fallback: decision.fallback,
+    ...(compare ? { compareSide: chosen.id === decision.modelId ? ("router" as const) : ("challenger" as const) } : {}),
     timings: { ...decision.timings, userCache: decision.userCache, routerPick: decision.modelId, ...(decision.fallbackReason ? { fallbackReason: decision.fallbackReason } : {}) },
     totalMs: decision.timings.totalMs,
   };
@@ -58,29 +60,32 @@ export async function routeTurn({
   earlierUserMessages,
   models,
   picked,
+  compare = false,
 }: {
   userId: string;
   queryText: string;
   earlierUserMessages: readonly string[];
   models: readonly LlmModelRow[];
   picked?: LlmModelRow;
+  /** The picked model answers one side of a comparison. */
+  compare?: boolean;
 }): Promise<TurnRoute> {
   const decision = await routeQuery({ userId, message: queryText, earlierUserMessages, candidates: models.map((m) => ({ id: m.id, description: m.description })) });
   const chosen = picked ?? models.find((m) => m.id === decision.modelId) ?? models[0];
   return {
     model: chosen,
-    decision: toDecisionRecord(decision, models, chosen, Boolean(picked)),
+    decision: toDecisionRecord(decision, models, chosen, { picked: Boolean(picked), compare }),
     query: { text: decision.queryText, embedding: decision.queryEmbedding ? embeddingToBytes(decision.queryEmbedding) : null, embeddingKey: decision.embeddingKey },
   };
 }
 
 /**
  * The models to try, in order: the chosen one, then (unless the user picked
- * it) the other candidates by router probability, for falling back before
- * the first token.
+ * it or it answers a compare side) the other candidates by router
+ * probability, for falling back before the first token.
  */
 export function fallbackOrder(route: TurnRoute, models: readonly LlmModelRow[]): [LlmModelRow, ...LlmModelRow[]] {
-  if (route.decision.override) return [route.model];
+  if (route.decision.override || route.decision.compareSide) return [route.model];
   const byId = new Map(models.map((m) => [m.id, m]));
   const rest = [...route.decision.candidates]
     .sort((a, b) => b.probability - a.probability)

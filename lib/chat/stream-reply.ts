@@ -19,6 +19,8 @@ export type ChatRequest = {
   trigger: "submit-message" | "regenerate-message";
   text?: string;
   modelId?: string;
+  /** Compare mode: answers this (latest) user message with `modelId` as one side of a comparison. */
+  compareUserTurnId?: string;
 };
 
 const TEXT_PART_ID = "answer";
@@ -72,13 +74,14 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const thread = visibleThread(turns);
   const previous = regenerate ? thread.findLast((t) => t.role === "user") : undefined;
   if (regenerate && !previous) throw new AppError("bad_request:chat", "There is no message to regenerate an answer for.");
+  if (req.compareUserTurnId && previous?.id !== req.compareUserTurnId) throw new AppError("conflict:chat", "That comparison's message is no longer the latest in this chat.");
   const queryText = previous?.content ?? req.text ?? "";
   // A regenerated answer sees the conversation up to its message, not the answer it replaces.
   const context = previous ? thread.slice(0, thread.indexOf(previous)) : thread;
   const messages: ModelMessage[] = [...toModelMessages(context), { role: "user", content: queryText }];
 
   const [route, userTurn] = await Promise.all([
-    earlyRoute ?? routeTurn({ userId: req.userId, queryText, earlierUserMessages: earlierUserMessages(context), models, picked }),
+    earlyRoute ?? routeTurn({ userId: req.userId, queryText, earlierUserMessages: earlierUserMessages(context), models, picked, compare: Boolean(req.compareUserTurnId) }),
     previous ?? userTurnWrite!,
   ]);
   const reply = await openReply({ models: fallbackOrder(route, models), messages, signal: requestSignal });

@@ -2,7 +2,7 @@ import "server-only";
 import type { ModelMessage } from "ai";
 import { parseDecisionCandidates } from "@/lib/db/queries/decision-candidates";
 import type { StoredTurn, TranscriptTurn } from "@/lib/db/queries/turns";
-import type { ChatMessage, DecisionSummary, StoredRating } from "./ui-message";
+import type { AssistantMetadata, ChatMessage, DecisionSummary, StoredRating } from "./ui-message";
 
 /** Stored turns as the model sees them: failed or empty answers are left out of the context. */
 export function toModelMessages(thread: readonly Pick<TranscriptTurn, "role" | "content" | "status">[]): ModelMessage[] {
@@ -13,11 +13,28 @@ export function toModelMessages(thread: readonly Pick<TranscriptTurn, "role" | "
 }
 
 function toDecisionSummary(decision: NonNullable<StoredTurn["decision"]>): DecisionSummary {
-  return { ...decision, candidates: parseDecisionCandidates(decision.candidates) };
+  const compareSide = decision.compareSide === "router" || decision.compareSide === "challenger" ? decision.compareSide : null;
+  return { ...decision, compareSide, candidates: parseDecisionCandidates(decision.candidates) };
 }
 
-/** Stored turns as the chat UI shows them. */
-export function toChatMessages(thread: readonly StoredTurn[], modelNames: ReadonlyMap<string, string>, ratings: ReadonlyMap<string, StoredRating>): ChatMessage[] {
+function assistantMetadata(t: StoredTurn, modelNames: ReadonlyMap<string, string>, ratings: ReadonlyMap<string, StoredRating>): AssistantMetadata {
+  return {
+    turnId: t.id,
+    modelId: t.modelId ?? undefined,
+    modelName: t.modelId ? (modelNames.get(t.modelId) ?? t.modelId) : undefined,
+    status: t.status,
+    error: t.error,
+    decision: t.decision ? toDecisionSummary(t.decision) : null,
+    rating: ratings.get(t.id) ?? null,
+  };
+}
+
+/** Stored turns as the chat UI shows them; an answer with siblings carries them all, to page through. */
+export function toChatMessages(
+  thread: readonly (StoredTurn & { answers?: readonly StoredTurn[] })[],
+  modelNames: ReadonlyMap<string, string>,
+  ratings: ReadonlyMap<string, StoredRating>,
+): ChatMessage[] {
   return thread.map((t) => ({
     id: t.id,
     role: t.role,
@@ -25,13 +42,8 @@ export function toChatMessages(thread: readonly StoredTurn[], modelNames: Readon
     metadata:
       t.role === "assistant"
         ? {
-            turnId: t.id,
-            modelId: t.modelId ?? undefined,
-            modelName: t.modelId ? (modelNames.get(t.modelId) ?? t.modelId) : undefined,
-            status: t.status,
-            error: t.error,
-            decision: t.decision ? toDecisionSummary(t.decision) : null,
-            rating: ratings.get(t.id) ?? null,
+            ...assistantMetadata(t, modelNames, ratings),
+            ...(t.answers && t.answers.length > 1 ? { answers: t.answers.map((a) => ({ text: a.content, metadata: assistantMetadata(a, modelNames, ratings) })) } : {}),
           }
         : undefined,
   }));

@@ -3,6 +3,8 @@ import type { UIMessage } from "ai";
 /** What the server attaches to each assistant message in the stream and in stored history. */
 export type AssistantMetadata = {
   turnId?: string;
+  /** Every answer to the same message (regenerations, compare sides), oldest first, to page through; stored history only. */
+  answers?: SiblingAnswer[];
   modelId?: string;
   modelName?: string;
   status?: "streaming" | "completed" | "stopped" | "failed";
@@ -11,7 +13,10 @@ export type AssistantMetadata = {
   rating?: StoredRating | null;
 };
 
-export type StoredRating = { thumbsUp: boolean | null; stars: number | null; comment: string | null };
+export type StoredRating = { thumbsUp: boolean | null; stars: number | null; comment: string | null; reasons: string[] };
+
+/** One answer among several to the same message. */
+export type SiblingAnswer = { text: string; metadata: Omit<AssistantMetadata, "answers"> };
 
 /** adjustment: the share of the score that comes from the user's own ratings on similar questions. */
 export type CandidateScore = { modelId: string; score: number; probability: number; winRate?: number; unseen?: boolean; adjustment?: number };
@@ -25,6 +30,7 @@ export type DecisionSummary = {
   coldStart: boolean;
   override: boolean;
   fallback: boolean;
+  compareSide?: "router" | "challenger" | null;
   totalMs: number;
 };
 

@@ -23,7 +23,11 @@ export function pickChallenger(top: Scored, others: readonly Scored[], ratingsBy
   return others.reduce((best, c) => (value(c) > value(best) ? c : best));
 }
 
-/** Stores the user's message and names the two models that will answer it side by side. */
+/**
+ * Stores the user's message and names the two models that will answer it side
+ * by side, in random order: which side holds the router's pick must not be
+ * guessable, and the UI hides the names until the vote.
+ */
 export async function startComparison({ userId, chatSessionId, text }: { userId: string; chatSessionId: string; text: string }) {
   const [turns, models] = await Promise.all([getOwnTranscript({ chatSessionId, userId }), listEnabledModels()]);
   checkModelChoice(models);
@@ -36,10 +40,11 @@ export async function startComparison({ userId, chatSessionId, text }: { userId:
   const challenger = pickChallenger(top, scored, new Map(counts.map((c) => [c.model_id, c.n])));
   // One message and two answers: the statement checks there is room for all three.
   const userTurn = await appendUserTurn({ chatSessionId, userId, content: text, adding: 3 });
-  return { userTurnId: userTurn.id, modelIds: [route.model.id, challenger.modelId] as const };
+  const modelIds: [string, string] = Math.random() < 0.5 ? [route.model.id, challenger.modelId] : [challenger.modelId, route.model.id];
+  return { userTurnId: userTurn.id, modelIds };
 }
 
-export type Vote = { userTurnId: string; turnAId: string; turnBId: string; winner: "a" | "b" | "tie" };
+export type Vote = { userTurnId: string; turnAId: string; turnBId: string; winner: "a" | "b" | "tie" | "both_bad" };
 
 /** Records the vote once; both answers must be this user's completed answers to that message. */
 export async function voteComparison({ userId, vote }: { userId: string; vote: Vote }) {

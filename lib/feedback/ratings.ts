@@ -3,16 +3,17 @@ import { invalidateUserVector } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { ratingFromSignal } from "@/router-core";
+import type { RatingReason } from "./reasons";
 
-export type RatingInput = { thumbsUp: boolean | null; stars: number | null; comment: string | null };
+export type RatingInput = { thumbsUp: boolean | null; stars: number | null; comment: string | null; reasons?: RatingReason[] };
 
-const ratingFields = { turnId: true, thumbsUp: true, stars: true, comment: true, value: true, updatedAt: true } as const;
+const ratingFields = { turnId: true, thumbsUp: true, stars: true, comment: true, reasons: true, value: true, updatedAt: true } as const;
 
-/** The user's own completed assistant turn, or a 4xx saying why it cannot be rated. */
+/** The user's own finished assistant turn (completed, or stopped with what it had said), or a 4xx saying why it cannot be rated. */
 async function ratableTurn({ userId, turnId }: { userId: string; turnId: string }) {
   const turn = await prisma.turn.findFirst({ where: { id: turnId, userId, role: "assistant" }, select: { status: true } });
   if (!turn) throw new AppError("not_found:rating", "Message not found.");
-  if (turn.status !== "completed") throw new AppError("bad_request:rating", `Only completed answers can be rated; this answer is ${turn.status}.`);
+  if (turn.status !== "completed" && turn.status !== "stopped") throw new AppError("bad_request:rating", `Only finished answers can be rated; this answer is ${turn.status}.`);
 }
 
 /**
@@ -24,7 +25,7 @@ export async function saveRating({ userId, turnId, input }: { userId: string; tu
   await ratableTurn({ userId, turnId });
   const value = ratingFromSignal({ stars: input.stars, thumbs: input.thumbsUp === null ? null : input.thumbsUp ? "up" : "down" });
   if (value === null) throw new AppError("bad_request:rating", "Give a thumb or 1 to 5 stars.");
-  const data = { thumbsUp: input.thumbsUp, stars: input.stars, comment: input.comment, value, source: "ui" };
+  const data = { thumbsUp: input.thumbsUp, stars: input.stars, comment: input.comment, reasons: input.reasons ?? [], value, source: "ui" };
   const rating = await prisma.rating.upsert({ where: { turnId_userId: { turnId, userId } }, create: { turnId, userId, ...data }, update: data, select: ratingFields });
   invalidateUserVector(userId);
   return rating;

@@ -28,7 +28,7 @@ type RatingRow = QueryFields & { id: string; turn_id: string; model_id: string; 
 
 type ComparisonRow = QueryFields & {
   id: string;
-  winner: "a" | "b" | "tie";
+  winner: "a" | "b" | "tie" | "both_bad";
   voted_at: Date;
   a_id: string;
   a_model: string;
@@ -102,10 +102,12 @@ async function writeComparisons(ctx: Ctx, batch: number): Promise<void> {
        WHERE c.winner IS NOT NULL AND c.voted_at IS NOT NULL AND ta.model_id IS NOT NULL AND tb.model_id IS NOT NULL AND c.id > ${after}::uuid
        ORDER BY c.id LIMIT ${batch}`;
     for (const row of rows) {
-      const tie = row.winner === "tie";
+      // "Both bad" is a tie at the bottom: neither model is preferred, and both answers rate 0.
+      const tie = row.winner === "tie" || row.winner === "both_bad";
+      const rating = (side: "a" | "b") => (row.winner === "tie" ? 0.5 : row.winner === side ? 1 : 0);
       const sides = [
-        { id: `${row.a_id}:cmp`, modelId: row.a_model, response: row.a_response, rating: tie ? 0.5 : row.winner === "a" ? 1 : 0 },
-        { id: `${row.b_id}:cmp`, modelId: row.b_model, response: row.b_response, rating: tie ? 0.5 : row.winner === "b" ? 1 : 0 },
+        { id: `${row.a_id}:cmp`, modelId: row.a_model, response: row.a_response, rating: rating("a") },
+        { id: `${row.b_id}:cmp`, modelId: row.b_model, response: row.b_response, rating: rating("b") },
       ];
       for (const side of sides) await write(ctx, interaction(row, { ...side, source: "compare", createdAt: row.voted_at }));
       ctx.counts.interactions += 2;

@@ -69,6 +69,11 @@ const MATRIX: Record<string, Row> = {
   "POST /api/api-keys": { call: () => ({ method: "POST", path: "/api/api-keys", json: { name: "matrix" } }), expect: SIGNED_IN(201) },
   "DELETE /api/api-keys/[id]": { call: (fx) => ({ method: "DELETE", path: `/api/api-keys/${fx.spareKeyId}` }), expect: OWNER_ONLY(204) },
   "POST /api/compare": { call: (fx) => ({ method: "POST", path: "/api/compare", json: { chatSessionId: fx.session, text: "matrix compares" } }), expect: OWNER_ONLY(201) },
+  // Alice's latest message is by now "matrix compares", not the fixture's: her answer to an older one is refused.
+  "POST /api/compare/answer": {
+    call: (fx) => ({ method: "POST", path: "/api/compare/answer", json: { chatSessionId: fx.session, userTurnId: fx.comparison.userTurnId, modelId: "demo-concise" }, headers: freshIp() }),
+    expect: OWNER_ONLY(409),
+  },
   "POST /api/compare/vote": { call: (fx) => ({ method: "POST", path: "/api/compare/vote", json: { ...fx.comparison, winner: "a" } }), expect: OWNER_ONLY(201) },
   "GET /api/me/export": { call: () => ({ method: "GET", path: "/api/me/export" }), expect: SIGNED_IN(200) },
   "DELETE /api/me/preferences": { call: () => ({ method: "DELETE", path: "/api/me/preferences" }), expect: SIGNED_IN(200) },

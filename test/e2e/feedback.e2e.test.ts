@@ -80,10 +80,16 @@ describe("compare mode API", () => {
     const { userTurnId, modelIds } = (await start.json()) as { userTurnId: string; modelIds: [string, string] };
     expect(new Set(modelIds).size).toBe(2);
 
-    const answers = await Promise.all(modelIds.map((modelId) => alice.request("/api/chat", { method: "POST", json: { trigger: "regenerate-message", chatSessionId, modelId } }).then((r) => r.text())));
+    const answers = await Promise.all(modelIds.map((modelId) => alice.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId } }).then((r) => r.text())));
     expect(answers.every((a) => a.includes('"type":"finish"'))).toBe(true);
     const siblings = await queryRows<{ id: string; model_id: string }>(`SELECT id, model_id FROM turns WHERE parent_id = $1 ORDER BY position`, [userTurnId]);
     expect(siblings.map((s) => s.model_id).sort()).toEqual([...modelIds].sort());
+    // Compare sides are no user overrides: one is the router's own pick, the other its challenger.
+    const sides = await queryRows<{ override: boolean; compare_side: string }>(`SELECT d.override, d.compare_side FROM routing_decisions d JOIN turns t ON t.id = d.turn_id WHERE t.parent_id = $1 ORDER BY d.compare_side`, [userTurnId]);
+    expect(sides).toEqual([
+      { override: false, compare_side: "challenger" },
+      { override: false, compare_side: "router" },
+    ]);
 
     const vote = { userTurnId, turnAId: siblings[0].id, turnBId: siblings[1].id, winner: "b" };
     expect((await alice.request("/api/compare/vote", { method: "POST", json: vote })).status).toBe(201);
@@ -95,12 +101,12 @@ describe("compare mode API", () => {
   it("rejects votes on answers of another message, of another user, or identical answers", async () => {
     const chatSessionId = await alice.createSession();
     const { userTurnId } = (await (await alice.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Name a prime" } })).json()) as { userTurnId: string };
-    await alice.request("/api/chat", { method: "POST", json: { trigger: "regenerate-message", chatSessionId, modelId: "demo-concise" } }).then((r) => r.text());
+    await alice.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId: "demo-concise" } }).then((r) => r.text());
     const mine = await answerTurnId(chatSessionId);
     const foreign = await answerTurnId(sessionId);
     await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: foreign, winner: "tie" } }), 404, /belong to that message/);
     await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: mine, winner: "tie" } }), 400, /two different answers/);
-    await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: foreign, winner: "both" } }), 400, /winner must be a, b or tie/);
+    await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: foreign, winner: "both" } }), 400, /winner must be a, b, tie or both_bad/);
   });
 });
 
@@ -155,7 +161,7 @@ describe("feedback in a real browser", () => {
     expect(await popover.getByTestId("why-state").textContent()).toContain("Personalised with 6 of your ratings");
   });
 
-  it("compare mode streams two answers side by side and stores the vote", async () => {
+  it("compare mode streams two anonymous answers side by side, stores the vote and reveals the names", async () => {
     const page = await (await browser.newContext()).newPage();
     await new AuthPage(page).register(`compare-${randomUUID().slice(0, 8)}@example.test`, "correct horse battery");
     const chat = new ChatPage(page);
@@ -164,11 +170,10 @@ describe("feedback in a real browser", () => {
     const id = await chat.sessionId();
     await expect.poll(() => page.getByTestId("compare-a").getByTestId("message-assistant").getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
     await expect.poll(() => page.getByTestId("compare-b").getByTestId("message-assistant").getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
-    const [left, right] = await Promise.all([page.getByTestId("compare-a").getByTestId("model-badge").textContent(), page.getByTestId("compare-b").getByTestId("model-badge").textContent()]);
-    expect(left).not.toBe(right);
     await page.getByTestId("vote-a").click();
-    // After the vote the page reloads the thread, without the side-by-side view.
-    await page.getByTestId("compare-view").waitFor({ state: "detached" });
+    await page.getByTestId("compare-result").waitFor();
+    const [left, right] = await Promise.all([page.getByTestId("compare-a-model").textContent(), page.getByTestId("compare-b-model").textContent()]);
+    expect(left).not.toBe(right);
     const votes = await queryRows<{ id: string; winner: string }>(`SELECT c.id, c.winner FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`, [id]);
     expect(votes.map((v) => v.winner)).toEqual(["a"]);
 

@@ -31,12 +31,13 @@ export function readPrismaSchema(path: string): SchemaModel[] {
       const field = line.match(/^(\w+)\s+(\w+)(\?|\[\])?\s*(.*)$/);
       if (!field || line.startsWith("@@")) continue;
       const [, fname, ftype, modifier, attrs] = field;
-      if (models.has(ftype) || modifier === "[]") continue;
+      if (models.has(ftype)) continue;
       const column = attrs.match(/@map\("([^"]+)"\)/)?.[1] ?? fname;
       fieldNames.set(fname, column);
       const native = attrs.match(/@db\.(\w+(?:\(\d+\))?)/)?.[1];
-      const type = enums.has(ftype) ? ftype : native ? NATIVE[native] : SCALARS[ftype];
-      if (!type) throw new Error(`${name}.${fname}: no SQL type known for ${ftype} ${native ?? ""}`);
+      const element = enums.has(ftype) ? ftype : native ? NATIVE[native] : SCALARS[ftype];
+      if (!element) throw new Error(`${name}.${fname}: no SQL type known for ${ftype} ${native ?? ""}`);
+      const type = modifier === "[]" ? `${element}[]` : element;
       columns.push({ table, column, type, nullable: modifier === "?" });
       if (/@unique\b/.test(attrs) || /@id\b/.test(attrs)) uniques.push([column]);
     }

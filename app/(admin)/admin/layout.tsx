@@ -6,7 +6,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   return (
     <div className="flex h-full flex-col">
       <AdminNav email={admin.email} />
-      <main className="flex-1 space-y-8 overflow-y-auto p-6">{children}</main>
+      <main className="min-w-0 flex-1 space-y-8 overflow-x-hidden overflow-y-auto p-3 sm:p-6">{children}</main>
     </div>
   );
 }

@@ -27,7 +27,7 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
           Last {days} days
         </p>
       </div>
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-5">
         <StatCard testId="stat-turns" label="Assistant turns" value={formatNumber(activity.total.turns)} hint={`${formatNumber(activity.total.failed)} failed`} />
         <StatCard testId="stat-spend" label="Spend" value={formatMoney(activity.total.spend)} />
         <StatCard testId="stat-router" label="Router in use" value={inUse.latest?.routerVersion ?? inUse.active?.id ?? "—"} hint={inUse.active ? `active version ${inUse.active.id}` : "no version marked active"} />
@@ -36,11 +36,17 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
       </div>
 
       <Section title="Turns per day" testId="section-turns-per-day">
-        <DailyBarChart testId="chart-turns-per-day" data={activity.byDay.map((d) => ({ day: d.day, turns: d.turns, failed: d.failed }))} series={["turns", "failed"]} />
+        <DailyBarChart
+          testId="chart-turns-per-day"
+          data={activity.byDay.map((d) => ({ day: d.day, answered: d.turns - d.failed, failed: d.failed }))}
+          series={["answered", "failed"]}
+          colors={{ answered: "#2563eb", failed: "#dc2626" }}
+          stacked
+        />
       </Section>
 
       <Section title="Routed-model mix" testId="section-model-mix">
-        <StackedAreaChart testId="chart-model-mix" data={pivotByDay(activity.byDayModel, "turns")} series={models} />
+        <StackedAreaChart testId="chart-model-mix" data={pivotByDay(activity.byDayModel, "turns")} series={models} barsBelow={3} />
       </Section>
 
       <Section title="Spend per day" testId="section-spend-per-day">

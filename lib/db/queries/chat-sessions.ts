@@ -4,12 +4,16 @@ import { AppError } from "@/lib/errors";
 
 const summary = { id: true, title: true, createdAt: true, updatedAt: true } as const;
 
+/** Where a session was started: the chat UI, or the OpenAI-compatible API (whose sessions stay out of the sidebar). */
+export type SessionSource = "app" | "api";
+
+/** The user's chats started in the app, newest first. */
 export function listChatSessions({ userId, limit = 100 }: { userId: string; limit?: number }) {
-  return prisma.chatSession.findMany({ where: { userId }, orderBy: { updatedAt: "desc" }, take: limit, select: summary });
+  return prisma.chatSession.findMany({ where: { userId, source: "app" }, orderBy: { updatedAt: "desc" }, take: limit, select: summary });
 }
 
-export function createChatSession({ userId, title }: { userId: string; title?: string }) {
-  return prisma.chatSession.create({ data: { userId, title: title ?? "New chat" }, select: summary });
+export function createChatSession({ userId, title, source = "app" }: { userId: string; title?: string; source?: SessionSource }) {
+  return prisma.chatSession.create({ data: { userId, title: title ?? "New chat", source }, select: summary });
 }
 
 /** A session owned by this user; someone else's session is reported as missing, never as forbidden, so ids do not leak. */

@@ -20,27 +20,50 @@ const turnFields = {
   status: true,
   error: true,
   createdAt: true,
-  decision: { select: { chosenModelId: true, routerVersion: true, executionProvider: true, candidates: true, confidence: true, ratingsUsed: true, coldStart: true, override: true, fallback: true, totalMs: true } },
+  decision: { select: { chosenModelId: true, routerVersion: true, executionProvider: true, candidates: true, confidence: true, ratingsUsed: true, coldStart: true, override: true, fallback: true, compareSide: true, totalMs: true } },
+  comparisonsAsA: { select: { winner: true } },
+  comparisonsAsB: { select: { winner: true } },
 } as const;
 
-export type StoredTurn = Prisma.TurnGetPayload<{ select: typeof turnFields }>;
-
 /** What a new turn needs of the conversation so far: the model's context and the router's. */
-const transcriptFields = { id: true, role: true, content: true, parentId: true, status: true } as const;
+export type TranscriptTurn = { id: string; role: "user" | "assistant"; content: string; parentId: string | null; status: TurnStatus; lostVote: boolean };
 
-export type TranscriptTurn = Prisma.TurnGetPayload<{ select: typeof transcriptFields }>;
+type ThreadTurn = { id: string; role: "user" | "assistant"; parentId: string | null; lostVote: boolean };
 
-type ThreadTurn = Pick<StoredTurn, "id" | "role" | "parentId">;
-
-/** The visible thread: every user turn followed by its newest answer. Older answers to the same user turn (regenerations, compare) stay stored as siblings. */
+/**
+ * The visible thread: every user turn followed by its newest answer that did
+ * not lose a compare vote (after a tie or "both bad" the left answer stays).
+ * The other answers to the same user turn (regenerations, compare) stay
+ * stored as siblings.
+ */
 export function visibleThread<T extends ThreadTurn>(turns: readonly T[]): T[] {
-  const newestAnswer = new Map<string, T>();
-  for (const t of turns) if (t.role === "assistant" && t.parentId) newestAnswer.set(t.parentId, t);
-  return turns.flatMap((t) => (t.role === "user" ? [t, ...(newestAnswer.has(t.id) ? [newestAnswer.get(t.id)!] : [])] : []));
+  const shownAnswer = new Map<string, T>();
+  for (const t of turns) if (t.role === "assistant" && t.parentId && !t.lostVote) shownAnswer.set(t.parentId, t);
+  return turns.flatMap((t) => (t.role === "user" ? [t, ...(shownAnswer.has(t.id) ? [shownAnswer.get(t.id)!] : [])] : []));
+}
+
+/** A compare answer that is not the one to keep showing: B unless B won. */
+function withVoteOutcome({ comparisonsAsA, comparisonsAsB, ...turn }: Prisma.TurnGetPayload<{ select: typeof turnFields }>) {
+  const lostVote = comparisonsAsA.some((c) => c.winner === "b") || comparisonsAsB.some((c) => c.winner !== null && c.winner !== "b");
+  return { ...turn, lostVote };
+}
+
+export type StoredTurn = ReturnType<typeof withVoteOutcome>;
+
+async function readTurns(chatSessionId: string): Promise<StoredTurn[]> {
+  return (await prisma.turn.findMany({ where: { chatSessionId }, orderBy: { position: "asc" }, select: turnFields })).map(withVoteOutcome);
 }
 
 export async function getThread({ chatSessionId }: { chatSessionId: string }): Promise<StoredTurn[]> {
-  return visibleThread(await prisma.turn.findMany({ where: { chatSessionId }, orderBy: { position: "asc" }, select: turnFields }));
+  return visibleThread(await readTurns(chatSessionId));
+}
+
+/** The visible thread; each shown answer also carries every answer to its message, in order, to page through. */
+export async function getThreadWithAnswers({ chatSessionId }: { chatSessionId: string }): Promise<(StoredTurn & { answers: StoredTurn[] })[]> {
+  const turns = await readTurns(chatSessionId);
+  const answers = new Map<string, StoredTurn[]>();
+  for (const t of turns) if (t.role === "assistant" && t.parentId) answers.set(t.parentId, [...(answers.get(t.parentId) ?? []), t]);
+  return visibleThread(turns).map((t) => ({ ...t, answers: t.parentId ? (answers.get(t.parentId) ?? [t]) : [] }));
 }
 
 /**
@@ -52,12 +75,15 @@ export async function getThread({ chatSessionId }: { chatSessionId: string }): P
 export async function getOwnTranscript({ chatSessionId, userId }: { chatSessionId: string; userId: string }): Promise<TranscriptTurn[]> {
   // LEFT JOIN: an empty session of this user is one row of nulls, someone else's is no row.
   const rows = await prisma.$queryRaw<{ [K in keyof TranscriptTurn]: TranscriptTurn[K] | null }[]>`
-    SELECT t.id::text, t.role::text, t.content, t.parent_id::text AS "parentId", t.status::text
+    SELECT t.id::text, t.role::text, t.content, t.parent_id::text AS "parentId", t.status::text,
+           EXISTS (SELECT 1 FROM comparisons c
+                    WHERE c.user_turn_id = t.parent_id AND c.winner IS NOT NULL
+                      AND ((c.turn_a_id = t.id AND c.winner = 'b') OR (c.turn_b_id = t.id AND c.winner <> 'b'))) AS "lostVote"
       FROM chat_sessions s LEFT JOIN turns t ON t.chat_session_id = s.id
      WHERE s.id = ${chatSessionId}::uuid AND s.user_id = ${userId}::uuid
      ORDER BY t.position`;
   if (rows.length === 0) throw new AppError("not_found:session", "Chat session not found.");
-  return rows.flatMap(({ id, role, content, parentId, status }) => (id && role && content !== null && status ? [{ id, role, content, parentId, status }] : []));
+  return rows.flatMap(({ id, role, content, parentId, status, lostVote }) => (id && role && content !== null && status ? [{ id, role, content, parentId, status, lostVote: lostVote === true }] : []));
 }
 
 /**
@@ -157,9 +183,9 @@ export async function startAssistantTurn({
         ON CONFLICT (id) DO NOTHING
         RETURNING id),
       decision AS (
-        INSERT INTO routing_decisions (id, turn_id, user_id, chosen_model_id, router_version, execution_provider, candidates, confidence, ratings_used, cold_start, override, fallback, timings, total_ms)
+        INSERT INTO routing_decisions (id, turn_id, user_id, chosen_model_id, router_version, execution_provider, candidates, confidence, ratings_used, cold_start, override, fallback, compare_side, timings, total_ms)
         SELECT gen_random_uuid(), turn.id, ${userId}::uuid, ${decision.chosenModelId}, ${decision.routerVersion}, ${decision.executionProvider}, ${JSON.stringify(decision.candidates)}::jsonb,
-               ${decision.confidence}, ${decision.ratingsUsed}, ${decision.coldStart}, ${decision.override}, ${decision.fallback}, ${JSON.stringify(decision.timings)}::jsonb, ${decision.totalMs}
+               ${decision.confidence}, ${decision.ratingsUsed}, ${decision.coldStart}, ${decision.override}, ${decision.fallback}, ${decision.compareSide ?? null}::text, ${JSON.stringify(decision.timings)}::jsonb, ${decision.totalMs}
           FROM turn),
       query AS (
         UPDATE turns SET query_text = ${query?.text ?? null}::text,
@@ -196,9 +222,14 @@ export type DecisionRecord = {
   coldStart: boolean;
   override: boolean;
   fallback: boolean;
+  /** Compare mode: which side this answer is; undefined outside compare mode. */
+  compareSide?: CompareSide;
   timings: Prisma.InputJsonValue;
   totalMs: number;
 };
+
+/** A compare answer is the router's own pick or the challenger it was matched against. */
+export type CompareSide = "router" | "challenger";
 
 /** The query node as the router built it, stored on the user turn so later encodes need not re-embed it; embeddingKey names embedder and query mode. */
 export type RoutedQuery = { text: string; embedding: Uint8Array<ArrayBuffer> | null; embeddingKey: string | null };

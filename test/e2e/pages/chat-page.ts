@@ -80,7 +80,8 @@ export class ChatPage {
 
   async openWhyPopover() {
     await this.lastAssistant().getByTestId("model-badge").click();
-    return this.lastAssistant().getByTestId("why-popover");
+    // A portal: the popover is drawn above the page, not inside the message.
+    return this.page.getByTestId("why-popover");
   }
 
   async stop() {

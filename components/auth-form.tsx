@@ -42,7 +42,15 @@ export function AuthForm({ mode }: { mode: Mode }) {
         </label>
         <label className="block text-sm">
           Password
-          <input name="password" type="password" required minLength={mode === "register" ? 8 : 1} autoComplete={mode === "login" ? "current-password" : "new-password"} data-testid="password" className="mt-1 w-full rounded-md border px-3 py-2" />
+          <input
+            name="password"
+            type="password"
+            required
+            minLength={mode === "register" ? 8 : 1}
+            autoComplete={mode === "login" ? "current-password" : "new-password"}
+            data-testid="password"
+            className="mt-1 w-full rounded-md border px-3 py-2"
+          />
         </label>
         {error && (
           <p role="alert" data-testid="auth-error" className="text-sm text-red-600">
@@ -54,9 +62,13 @@ export function AuthForm({ mode }: { mode: Mode }) {
         </button>
         <p className="text-center text-sm text-zinc-600">
           {mode === "login" ? (
-            <Link href="/register" className="underline">Create an account</Link>
+            <Link href="/register" className="underline">
+              Create an account
+            </Link>
           ) : (
-            <Link href="/login" className="underline">I already have an account</Link>
+            <Link href="/login" className="underline">
+              I already have an account
+            </Link>
           )}
         </p>
       </form>

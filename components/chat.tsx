@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage, SiblingAnswer } from "@/lib/chat/ui-message";
 import { CompareView, type Comparison, type ComparisonResult } from "./compare-view";
 import { Message, textOf } from "./message";
-import { describeModel, ModelPicker, type ModelOption } from "./model-picker";
+import { describeModel, type ModelOption, ModelPicker } from "./model-picker";
 import { announceSessionsChanged } from "./sessions-changed";
 
 async function createSession(): Promise<string> {
@@ -35,7 +35,17 @@ function toSibling(message: ChatMessage, failed: ReadonlyMap<string, string>, st
   return { text: textOf(message), metadata: { ...metadata, ...(error ? { status: "failed", error } : stopped.has(message.id) ? { status: "stopped" } : {}) } };
 }
 
-export function Chat({ chatSessionId, initialMessages, models, maxChars }: { chatSessionId?: string; initialMessages: ChatMessage[]; models: ModelOption[]; maxChars: number }) {
+export function Chat({
+  chatSessionId,
+  initialMessages,
+  models,
+  maxChars,
+}: {
+  chatSessionId?: string;
+  initialMessages: ChatMessage[];
+  models: ModelOption[];
+  maxChars: number;
+}) {
   const sessionId = useRef(chatSessionId);
   const override = useRef<string | undefined>(undefined);
   const [input, setInput] = useState("");
@@ -93,14 +103,20 @@ export function Chat({ chatSessionId, initialMessages, models, maxChars }: { cha
   const busy = status === "submitted" || status === "streaming";
   const tooLong = input.length > maxChars;
   const requestError = error && last?.role === "user" ? readableError(error) : null;
-  const shownError = tooLong ? `Your message is ${formatCount(input.length)} characters; the limit is ${formatCount(maxChars)}. Shorten it to send.` : (composerError ?? requestError);
+  const shownError = tooLong
+    ? `Your message is ${formatCount(input.length)} characters; the limit is ${formatCount(maxChars)}. Shorten it to send.`
+    : (composerError ?? requestError);
 
   async function startComparison(text: string) {
     if (!sessionId.current) {
       sessionId.current = await createSession();
       window.history.replaceState(null, "", `/chat/${sessionId.current}`);
     }
-    const response = await fetch("/api/compare", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatSessionId: sessionId.current, text }) });
+    const response = await fetch("/api/compare", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ chatSessionId: sessionId.current, text }),
+    });
     const body = (await response.json().catch(() => null)) as { userTurnId?: string; modelIds?: [string, string]; error?: string } | null;
     if (!response.ok || !body?.userTurnId || !body.modelIds) {
       setInput((current) => current || text);
@@ -149,7 +165,9 @@ export function Chat({ chatSessionId, initialMessages, models, maxChars }: { cha
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="min-h-0 flex-1 overflow-x-hidden overflow-y-auto" data-testid="message-list">
         <div className="mx-auto flex w-full max-w-3xl min-w-0 flex-col gap-6 px-3 py-6 sm:px-4">
-          {messages.length === 0 && !comparison && <p className="mt-24 text-center text-zinc-600">Ask anything. Switchboard picks the model that suits you best.</p>}
+          {messages.length === 0 && !comparison && (
+            <p className="mt-24 text-center text-zinc-600">Ask anything. Switchboard picks the model that suits you best.</p>
+          )}
           {messages.map((m, i) => {
             const question = messages[i - 1];
             const earlier = question && m.role === "assistant" ? earlierAnswers.get(question.id) : undefined;
@@ -172,7 +190,11 @@ export function Chat({ chatSessionId, initialMessages, models, maxChars }: { cha
       </div>
       <form onSubmit={submit} className="mx-auto w-full max-w-3xl px-2 pb-2 sm:px-4 sm:pb-4" data-testid="composer">
         {shownError && (
-          <p role="alert" data-testid="chat-error" className="mb-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-700 dark:bg-transparent">
+          <p
+            role="alert"
+            data-testid="chat-error"
+            className="mb-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-700 dark:bg-transparent"
+          >
             {shownError}
           </p>
         )}
@@ -222,15 +244,26 @@ export function Chat({ chatSessionId, initialMessages, models, maxChars }: { cha
                 Stop
               </button>
             ) : (
-              <button type="submit" data-testid="send" disabled={!input.trim() || tooLong || Boolean(comparison && !voted)} className="inline-flex items-center gap-1 rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40 max-sm:ml-auto">
+              <button
+                type="submit"
+                data-testid="send"
+                disabled={!input.trim() || tooLong || Boolean(comparison && !voted)}
+                className="inline-flex items-center gap-1 rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40 max-sm:ml-auto"
+              >
                 <ArrowUp className="size-4" aria-hidden />
                 Send
               </button>
             )}
           </div>
-          {pickedDescription && <p className="mt-1 px-1 text-xs text-zinc-600" data-testid="model-description">{pickedDescription}</p>}
+          {pickedDescription && (
+            <p className="mt-1 px-1 text-xs text-zinc-600" data-testid="model-description">
+              {pickedDescription}
+            </p>
+          )}
         </div>
-        <p className="mt-1 hidden text-center text-xs text-zinc-600 sm:block">Enter sends, Shift+Enter adds a line, Esc stops an answer, Ctrl+Shift+O starts a new chat.</p>
+        <p className="mt-1 hidden text-center text-xs text-zinc-600 sm:block">
+          Enter sends, Shift+Enter adds a line, Esc stops an answer, Ctrl+Shift+O starts a new chat.
+        </p>
       </form>
     </div>
   );

@@ -30,7 +30,19 @@ const OUTCOME: Record<Winner, (a: string, b: string) => string> = {
 };
 
 /** One side of a comparison: answers the already stored message with one model, streamed, without naming it until the vote. */
-function CompareColumn({ comparison, side, revealed, won, onAnswer }: { comparison: Comparison; side: Side; revealed: boolean; won: boolean; onAnswer: (side: Side, a: Answer) => void }) {
+function CompareColumn({
+  comparison,
+  side,
+  revealed,
+  won,
+  onAnswer,
+}: {
+  comparison: Comparison;
+  side: Side;
+  revealed: boolean;
+  won: boolean;
+  onAnswer: (side: Side, a: Answer) => void;
+}) {
   const modelId = comparison.modelIds[side === "a" ? 0 : 1];
   const transport = useMemo(
     () =>
@@ -56,7 +68,11 @@ function CompareColumn({ comparison, side, revealed, won, onAnswer }: { comparis
 
   const name = answer?.metadata?.modelName ?? modelId;
   return (
-    <section aria-label={`Answer ${side.toUpperCase()}`} className={`min-w-0 flex-1 rounded-lg border p-3 ${won ? "border-emerald-600 ring-1 ring-emerald-600" : ""}`} data-testid={`compare-${side}`}>
+    <section
+      aria-label={`Answer ${side.toUpperCase()}`}
+      className={`min-w-0 flex-1 rounded-lg border p-3 ${won ? "border-emerald-600 ring-1 ring-emerald-600" : ""}`}
+      data-testid={`compare-${side}`}
+    >
       <header className="mb-2 flex items-center gap-2 text-sm font-semibold">
         <span>Answer {side.toUpperCase()}</span>
         {revealed && (
@@ -130,9 +146,21 @@ export function CompareView({ comparison, onVoted }: { comparison: Comparison; o
         </p>
       ) : (
         // Sticky, so the choices stay in reach while reading two long answers on a phone.
-        <div className="sticky bottom-0 grid grid-cols-2 gap-2 bg-white py-2 text-sm sm:flex sm:flex-wrap sm:justify-center" role="group" aria-label="Which answer is better?">
+        // biome-ignore lint/a11y/useSemanticElements: a fieldset cannot be a grid container in every browser; the group is labelled.
+        <div
+          className="sticky bottom-0 grid grid-cols-2 gap-2 bg-white py-2 text-sm sm:flex sm:flex-wrap sm:justify-center"
+          role="group"
+          aria-label="Which answer is better?"
+        >
           {CHOICES.map((c) => (
-            <button key={c.winner} type="button" disabled={!ready} onClick={() => void vote(c.winner)} data-testid={`vote-${c.winner.replace("_", "-")}`} className="rounded-md border bg-white px-3 py-1.5 hover:bg-zinc-100 disabled:opacity-40">
+            <button
+              key={c.winner}
+              type="button"
+              disabled={!ready}
+              onClick={() => void vote(c.winner)}
+              data-testid={`vote-${c.winner.replace("_", "-")}`}
+              className="rounded-md border bg-white px-3 py-1.5 hover:bg-zinc-100 disabled:opacity-40"
+            >
               {c.label}
             </button>
           ))}

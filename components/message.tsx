@@ -40,13 +40,27 @@ function fallbackNote(meta: Omit<AssistantMetadata, "answers">, status: string |
 function AnswerPager({ index, count, onChange }: { index: number; count: number; onChange: (i: number) => void }) {
   return (
     <span className="inline-flex items-center text-zinc-600" data-testid="answer-pager">
-      <button type="button" aria-label="Previous answer" data-testid="answer-prev" disabled={index === 0} onClick={() => onChange(index - 1)} className="rounded p-1 hover:bg-zinc-200 disabled:opacity-40">
+      <button
+        type="button"
+        aria-label="Previous answer"
+        data-testid="answer-prev"
+        disabled={index === 0}
+        onClick={() => onChange(index - 1)}
+        className="rounded p-1 hover:bg-zinc-200 disabled:opacity-40"
+      >
         <ChevronLeft className="size-4" aria-hidden />
       </button>
       <span data-testid="answer-position" aria-live="polite">
         {index + 1}/{count}
       </span>
-      <button type="button" aria-label="Next answer" data-testid="answer-next" disabled={index === count - 1} onClick={() => onChange(index + 1)} className="rounded p-1 hover:bg-zinc-200 disabled:opacity-40">
+      <button
+        type="button"
+        aria-label="Next answer"
+        data-testid="answer-next"
+        disabled={index === count - 1}
+        onClick={() => onChange(index + 1)}
+        className="rounded p-1 hover:bg-zinc-200 disabled:opacity-40"
+      >
         <ChevronRight className="size-4" aria-hidden />
       </button>
     </span>
@@ -81,7 +95,12 @@ export function Message(props: AssistantProps) {
 }
 
 function AssistantMessage({ message, streaming, stopped, streamError, answers, anonymous = false, rateable = true, onRegenerate }: AssistantProps) {
-  const liveIndex = answers ? Math.max(0, answers.findIndex((a) => a.metadata.turnId === message.metadata?.turnId)) : 0;
+  const liveIndex = answers
+    ? Math.max(
+        0,
+        answers.findIndex((a) => a.metadata.turnId === message.metadata?.turnId),
+      )
+    : 0;
   const [picked, setPicked] = useState<number | null>(null);
   const index = picked ?? (answers ? (answers.some((a) => a.metadata.turnId === message.metadata?.turnId) ? liveIndex : answers.length - 1) : 0);
   const live = !answers || answers[index]?.metadata.turnId === message.metadata?.turnId;
@@ -95,7 +114,12 @@ function AssistantMessage({ message, streaming, stopped, streamError, answers, a
   const finished = !busy && (status === "completed" || status === "stopped");
 
   return (
-    <div className="flex min-w-0 flex-col gap-1" data-testid="message-assistant" data-status={busy ? "streaming" : (status ?? "completed")} data-turn-id={meta.turnId}>
+    <div
+      className="flex min-w-0 flex-col gap-1"
+      data-testid="message-assistant"
+      data-status={busy ? "streaming" : (status ?? "completed")}
+      data-turn-id={meta.turnId}
+    >
       <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-600">
         {!anonymous && meta.modelId && <ModelBadge modelId={meta.modelId} modelName={meta.modelName ?? meta.modelId} decision={meta.decision ?? null} />}
         {status && status in STATUS_LABEL && (
@@ -122,7 +146,12 @@ function AssistantMessage({ message, streaming, stopped, streamError, answers, a
           {answers && answers.length > 1 && <AnswerPager index={index} count={answers.length} onChange={setPicked} />}
           {text && <CopyButton text={() => text} label="Copy answer" testId="copy-answer" />}
           {onRegenerate && (
-            <button type="button" onClick={onRegenerate} data-testid="regenerate" className="inline-flex items-center gap-1 rounded p-1 text-zinc-600 hover:bg-zinc-200 hover:text-zinc-900">
+            <button
+              type="button"
+              onClick={onRegenerate}
+              data-testid="regenerate"
+              className="inline-flex items-center gap-1 rounded p-1 text-zinc-600 hover:bg-zinc-200 hover:text-zinc-900"
+            >
               <RefreshCw className="size-3.5" aria-hidden />
               Regenerate
             </button>

@@ -60,7 +60,12 @@ export function ModelBadge({ modelId, modelName, decision }: { modelId: string; 
   }
   return (
     <Popover.Root>
-      <Popover.Trigger data-testid="model-badge" data-model-id={modelId} aria-label={`${modelName}: why this model`} className="inline-flex items-center gap-1 rounded-full border px-2 py-0.5 font-medium text-zinc-700 hover:bg-zinc-100">
+      <Popover.Trigger
+        data-testid="model-badge"
+        data-model-id={modelId}
+        aria-label={`${modelName}: why this model`}
+        className="inline-flex items-center gap-1 rounded-full border px-2 py-0.5 font-medium text-zinc-700 hover:bg-zinc-100"
+      >
         {modelName}
         <Info className="size-3" aria-hidden />
       </Popover.Trigger>

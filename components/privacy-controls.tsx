@@ -2,7 +2,12 @@
 
 import { useState } from "react";
 
-type Status = { kind: "idle" } | { kind: "confirming" } | { kind: "working" } | { kind: "done"; ratings: number; votes: number } | { kind: "error"; message: string };
+type Status =
+  | { kind: "idle" }
+  | { kind: "confirming" }
+  | { kind: "working" }
+  | { kind: "done"; ratings: number; votes: number }
+  | { kind: "error"; message: string };
 
 export function PrivacyControls() {
   const [status, setStatus] = useState<Status>({ kind: "idle" });
@@ -20,7 +25,12 @@ export function PrivacyControls() {
       <section>
         <h2 className="font-medium">Download your data</h2>
         <p className="text-sm text-zinc-600">Chats, messages, ratings, compare votes and routing decisions, as one JSON file.</p>
-        <a href="/api/me/export" download data-testid="privacy-download" className="mt-2 inline-block rounded-md border bg-white px-3 py-1.5 text-sm hover:bg-zinc-100">
+        <a
+          href="/api/me/export"
+          download
+          data-testid="privacy-download"
+          className="mt-2 inline-block rounded-md border bg-white px-3 py-1.5 text-sm hover:bg-zinc-100"
+        >
           Download my data
         </a>
       </section>
@@ -29,10 +39,20 @@ export function PrivacyControls() {
         <p className="text-sm text-zinc-600">Deletes your ratings and compare votes. Routing starts over as for a new user; your chats stay.</p>
         {status.kind === "confirming" ? (
           <div className="mt-2 flex gap-2">
-            <button type="button" onClick={forget} data-testid="privacy-forget-confirm" className="rounded-md bg-red-700 px-3 py-1.5 text-sm text-white hover:bg-red-700">
+            <button
+              type="button"
+              onClick={forget}
+              data-testid="privacy-forget-confirm"
+              className="rounded-md bg-red-700 px-3 py-1.5 text-sm text-white hover:bg-red-700"
+            >
               Yes, forget my preferences
             </button>
-            <button type="button" onClick={() => setStatus({ kind: "idle" })} data-testid="privacy-forget-cancel" className="rounded-md border px-3 py-1.5 text-sm">
+            <button
+              type="button"
+              onClick={() => setStatus({ kind: "idle" })}
+              data-testid="privacy-forget-cancel"
+              className="rounded-md border px-3 py-1.5 text-sm"
+            >
               Cancel
             </button>
           </div>

@@ -54,16 +54,33 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
   return (
     <div className="flex flex-col gap-1.5 text-xs text-zinc-600" data-testid="rating-bar">
       <div className="flex flex-wrap items-center gap-1">
-        <button type="button" aria-pressed={shown.thumbsUp === true} aria-label="Good answer" onClick={() => thumb(true)} data-testid="thumb-up" title="Good answer" className={`${iconButton} ${shown.thumbsUp === true ? "text-emerald-700" : ""}`}>
+        <button
+          type="button"
+          aria-pressed={shown.thumbsUp === true}
+          aria-label="Good answer"
+          onClick={() => thumb(true)}
+          data-testid="thumb-up"
+          title="Good answer"
+          className={`${iconButton} ${shown.thumbsUp === true ? "text-emerald-700" : ""}`}
+        >
           <ThumbsUp className="size-4" fill={shown.thumbsUp === true ? "currentColor" : "none"} aria-hidden />
         </button>
-        <button type="button" aria-pressed={shown.thumbsUp === false} aria-label="Bad answer" onClick={() => thumb(false)} data-testid="thumb-down" title="Bad answer" className={`${iconButton} ${shown.thumbsUp === false ? "text-red-700" : ""}`}>
+        <button
+          type="button"
+          aria-pressed={shown.thumbsUp === false}
+          aria-label="Bad answer"
+          onClick={() => thumb(false)}
+          data-testid="thumb-down"
+          title="Bad answer"
+          className={`${iconButton} ${shown.thumbsUp === false ? "text-red-700" : ""}`}
+        >
           <ThumbsDown className="size-4" fill={shown.thumbsUp === false ? "currentColor" : "none"} aria-hidden />
         </button>
         <span className="flex" role="radiogroup" aria-label="Stars">
           {[1, 2, 3, 4, 5].map((n) => {
             const lit = shown.stars !== null && n <= shown.stars;
             return (
+              // biome-ignore lint/a11y/useSemanticElements: a star is a button that also clears the rating when pressed again, which a native radio cannot do.
               <button
                 key={n}
                 type="button"
@@ -80,13 +97,20 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
           })}
         </span>
         {rated && (
-          <button type="button" onClick={() => setCommenting((c) => !c)} data-testid="rating-comment-toggle" aria-expanded={commenting} className={`${iconButton} inline-flex items-center gap-1`}>
+          <button
+            type="button"
+            onClick={() => setCommenting((c) => !c)}
+            data-testid="rating-comment-toggle"
+            aria-expanded={commenting}
+            className={`${iconButton} inline-flex items-center gap-1`}
+          >
             <MessageSquare className="size-3.5" aria-hidden />
             {shown.comment ? "Edit comment" : "Comment"}
           </button>
         )}
       </div>
       {rated && (
+        // biome-ignore lint/a11y/useSemanticElements: toggle chips in a labelled group, not form fields to submit.
         <div className="flex flex-wrap gap-1" role="group" aria-label="Why? (optional)" data-testid="rating-reasons">
           {RATING_REASONS.map((reason) => {
             const on = shown.reasons.includes(reason);
@@ -115,7 +139,14 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
             submit((d) => ({ ...d, comment: comment || null }));
           }}
         >
-          <input name="comment" aria-label="Comment on this answer" defaultValue={shown.comment ?? ""} maxLength={500} data-testid="rating-comment" className="min-w-0 flex-1 rounded border bg-white px-2 py-1" />
+          <input
+            name="comment"
+            aria-label="Comment on this answer"
+            defaultValue={shown.comment ?? ""}
+            maxLength={500}
+            data-testid="rating-comment"
+            className="min-w-0 flex-1 rounded border bg-white px-2 py-1"
+          />
           <button type="submit" data-testid="rating-comment-save" className="rounded border px-2 hover:bg-zinc-100">
             Save
           </button>

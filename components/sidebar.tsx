@@ -5,9 +5,9 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import { logout } from "@/app/(auth)/actions";
+import { SESSIONS_CHANGED } from "./sessions-changed";
 import { ThemeToggle } from "./theme-toggle";
 import { buttonClass, Dialog, DialogClose, DialogContent, DialogTrigger, DrawerContent } from "./ui/dialog";
-import { SESSIONS_CHANGED } from "./sessions-changed";
 
 type SessionItem = { id: string; title: string };
 type User = { email: string; role: "user" | "admin" };
@@ -21,7 +21,11 @@ function SessionRow({ session, active, onChanged, onDeleted }: { session: Sessio
   async function saveTitle() {
     const next = title.trim();
     if (!next || next === session.title) return setEditing(false);
-    const response = await fetch(`/api/sessions/${session.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: next }) });
+    const response = await fetch(`/api/sessions/${session.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: next }),
+    });
     if (!response.ok) return setError(((await response.json().catch(() => null)) as { error?: string } | null)?.error ?? "Could not rename the chat.");
     setEditing(false);
     onChanged();
@@ -42,6 +46,7 @@ function SessionRow({ session, active, onChanged, onDeleted }: { session: Sessio
         }}
       >
         <input
+          // biome-ignore lint/a11y/noAutofocus: the field appears because the user chose Rename; typing goes there.
           autoFocus
           value={title}
           maxLength={200}
@@ -77,11 +82,23 @@ function SessionRow({ session, active, onChanged, onDeleted }: { session: Sessio
       </Link>
       {/* Always visible on touch screens; on wide screens on hover or keyboard focus. */}
       <div className="flex shrink-0 group-focus-within:opacity-100 group-hover:opacity-100 md:opacity-0">
-        <button type="button" onClick={() => setEditing(true)} data-testid="session-rename" aria-label={`Rename chat ${session.title}`} title="Rename" className="rounded p-1.5 text-zinc-600 hover:bg-zinc-300">
+        <button
+          type="button"
+          onClick={() => setEditing(true)}
+          data-testid="session-rename"
+          aria-label={`Rename chat ${session.title}`}
+          title="Rename"
+          className="rounded p-1.5 text-zinc-600 hover:bg-zinc-300"
+        >
           <Pencil className="size-3.5" aria-hidden />
         </button>
         <Dialog>
-          <DialogTrigger data-testid="session-delete" aria-label={`Delete chat ${session.title}`} title="Delete" className="rounded p-1.5 text-zinc-600 hover:bg-zinc-300">
+          <DialogTrigger
+            data-testid="session-delete"
+            aria-label={`Delete chat ${session.title}`}
+            title="Delete"
+            className="rounded p-1.5 text-zinc-600 hover:bg-zinc-300"
+          >
             <Trash2 className="size-3.5" aria-hidden />
           </DialogTrigger>
           <DialogContent title="Delete this chat?" description={`"${session.title}" and its ratings will be deleted for good.`} testId="session-delete-dialog">
@@ -109,7 +126,12 @@ function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: U
   return (
     <>
       <div className="p-3">
-        <Link href="/" data-testid="new-chat" title="New chat (Ctrl+Shift+O)" className="flex items-center justify-center gap-1.5 rounded-md border bg-white px-3 py-2 text-sm font-medium hover:bg-zinc-100">
+        <Link
+          href="/"
+          data-testid="new-chat"
+          title="New chat (Ctrl+Shift+O)"
+          className="flex items-center justify-center gap-1.5 rounded-md border bg-white px-3 py-2 text-sm font-medium hover:bg-zinc-100"
+        >
           <Plus className="size-4" aria-hidden />
           New chat
         </Link>
@@ -117,7 +139,14 @@ function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: U
       <div className="px-3 pb-2">
         <label className="flex items-center gap-1.5 rounded-md border bg-white px-2 py-1 text-sm focus-within:border-zinc-400">
           <Search className="size-3.5 text-zinc-600" aria-hidden />
-          <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search chats" aria-label="Search chats by title" data-testid="session-search" className="min-w-0 flex-1 bg-transparent outline-none" />
+          <input
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Search chats"
+            aria-label="Search chats by title"
+            data-testid="session-search"
+            className="min-w-0 flex-1 bg-transparent outline-none"
+          />
         </label>
       </div>
       <nav className="flex-1 overflow-y-auto px-2" data-testid="session-list" aria-label="Chats">
@@ -176,6 +205,7 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: Use
   const [items, setItems] = useState(sessions);
   const [drawerOpen, setDrawerOpen] = useState(false);
   useEffect(() => setItems(sessions), [sessions]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: navigating (a new pathname) is what closes the drawer.
   useEffect(() => setDrawerOpen(false), [pathname]);
 
   // Re-reads the list on its own rather than refreshing the page, which would remount an open chat and drop what is being typed.

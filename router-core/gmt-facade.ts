@@ -131,7 +131,8 @@ export class GmtRouterFacade {
 
   /** Records a 0..5 rating as a rated interaction and invalidates the user's cached vector. */
   async updateUserFeedback(feedback: GmtFeedback): Promise<void> {
-    if (typeof feedback.user_id !== "string" || feedback.user_id === "") throw new InvalidInputError({ field: "user_id", message: "must be a non-empty string" });
+    if (typeof feedback.user_id !== "string" || feedback.user_id === "")
+      throw new InvalidInputError({ field: "user_id", message: "must be a non-empty string" });
     if (typeof feedback.model !== "string" || feedback.model === "") throw new InvalidInputError({ field: "model", message: "must be a non-empty string" });
     const rating = ratingFromFeedback0to5(feedback.rating);
     await this.#store.recordRating({

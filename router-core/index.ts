@@ -1,37 +1,9 @@
 /** router-core public API. Server-only (onnxruntime-node is a native addon; keep it out of client bundles). */
-export type { Candidate, CandidateScore, ColdStartState, RouteDecision, Router, RouteRequest, RouteTimings } from "./router";
-export { OnnxRouter, type OnnxRouterOptions } from "./onnx-router";
-export { RouterRegistry, fallbackDecision, type RegistryState, type RouterRegistryOptions } from "./registry";
-export { GmtRouterFacade, type GmtFeedback, type GmtQuery, type GmtRouteResult, type GmtRouterFacadeOptions, type RoutingTarget } from "./gmt-facade";
-export type { GetRatedHistoryArgs, HistoryStore, RatedInteraction, RatingSource, RecordRatingArgs, SaveQueryEmbeddingsArgs } from "./history-store";
-export { InMemoryHistoryStore, type NewInteraction } from "./memory-history-store";
-export { embeddingFromBytes, embeddingToBytes } from "./embedding-bytes";
-export {
-  assertNormalizedRating,
-  ratingFromFeedback0to5,
-  ratingFromPairwise,
-  ratingFromSignal,
-  ratingFromStars,
-  ratingFromThumbs,
-  type PairwiseOutcome,
-  type RatingSignal,
-  type Thumbs,
-} from "./rating";
-export {
-  EmbedderLoadError,
-  EmbedderMismatchError,
-  InvalidInputError,
-  ModelLoadError,
-  NoEligibleModelError,
-  RouterClosedError,
-  RouterError,
-  type ModelLoadReason,
-} from "./errors";
-export type { DeviceOption, ExecutionProviderName, RouterLogger } from "./session";
-export { CONTRACT, QUERY_MODES, type Contract, type QueryMode } from "./contract";
-export { loadManifest, validateManifest, type Manifest } from "./manifest";
-export { UserVectorCache } from "./user-vector-cache";
+
+export { CONTRACT, type Contract, QUERY_MODES, type QueryMode } from "./contract";
+export { CachedEmbedder, type CachedEmbedderOptions, embeddingKey } from "./embedder/cached-embedder";
 export type { Embedder } from "./embedder/embedder";
+export { OpenAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from "./embedder/openai-compatible";
 export {
   BUILD_USE_LITE_ONNX_COMMAND,
   DEFAULT_USE_LITE_ONNX_FILE,
@@ -39,5 +11,34 @@ export {
   UseLiteOnnxEmbedder,
   type UseLiteOnnxEmbedderOptions,
 } from "./embedder/use-lite-onnx";
-export { OpenAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from "./embedder/openai-compatible";
-export { CachedEmbedder, embeddingKey, type CachedEmbedderOptions } from "./embedder/cached-embedder";
+export { embeddingFromBytes, embeddingToBytes } from "./embedding-bytes";
+export {
+  EmbedderLoadError,
+  EmbedderMismatchError,
+  InvalidInputError,
+  ModelLoadError,
+  type ModelLoadReason,
+  NoEligibleModelError,
+  RouterClosedError,
+  RouterError,
+} from "./errors";
+export { type GmtFeedback, type GmtQuery, type GmtRouteResult, GmtRouterFacade, type GmtRouterFacadeOptions, type RoutingTarget } from "./gmt-facade";
+export type { GetRatedHistoryArgs, HistoryStore, RatedInteraction, RatingSource, RecordRatingArgs, SaveQueryEmbeddingsArgs } from "./history-store";
+export { loadManifest, type Manifest, validateManifest } from "./manifest";
+export { InMemoryHistoryStore, type NewInteraction } from "./memory-history-store";
+export { OnnxRouter, type OnnxRouterOptions } from "./onnx-router";
+export {
+  assertNormalizedRating,
+  type PairwiseOutcome,
+  type RatingSignal,
+  ratingFromFeedback0to5,
+  ratingFromPairwise,
+  ratingFromSignal,
+  ratingFromStars,
+  ratingFromThumbs,
+  type Thumbs,
+} from "./rating";
+export { fallbackDecision, type RegistryState, RouterRegistry, type RouterRegistryOptions } from "./registry";
+export type { Candidate, CandidateScore, ColdStartState, RouteDecision, RouteRequest, Router, RouteTimings } from "./router";
+export type { DeviceOption, ExecutionProviderName, RouterLogger } from "./session";
+export { UserVectorCache } from "./user-vector-cache";

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { CONTRACT, QUERY_MODES, type Contract } from "./contract";
+import { CONTRACT, type Contract, QUERY_MODES } from "./contract";
 import { ModelLoadError } from "./errors";
 
 const llmEntrySchema = z.object({
@@ -28,9 +28,7 @@ export const manifestSchema = z
     features: z.object({ responseText: z.boolean() }).loose(),
     /** The online preference layer's constants chosen on validation users at training time; absent: off. */
     onlinePreference: z.object({ beta: z.number().nonnegative(), kappa: z.number().positive() }).optional(),
-    files: z
-      .object({ userEncoder: z.string().min(1), scorer: z.string().min(1), parity: z.string().min(1).optional() })
-      .loose(),
+    files: z.object({ userEncoder: z.string().min(1), scorer: z.string().min(1), parity: z.string().min(1).optional() }).loose(),
     llms: z.array(llmEntrySchema).min(1),
     rating: z.record(z.string(), z.unknown()),
     trainingData: z.record(z.string(), z.unknown()),

@@ -1,12 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { GetRatedHistoryArgs, HistoryStore, RatedInteraction, RecordRatingArgs, SaveQueryEmbeddingsArgs } from "./history-store";
 import { assertNormalizedRating } from "./rating";
-import type {
-  GetRatedHistoryArgs,
-  HistoryStore,
-  RatedInteraction,
-  RecordRatingArgs,
-  SaveQueryEmbeddingsArgs,
-} from "./history-store";
 
 /** Input of InMemoryHistoryStore.add; queryEmbedding, if given, is stored under `embeddingKey`. */
 export type NewInteraction = Omit<RatedInteraction, "interactionId" | "createdAt" | "queryEmbedding"> & {
@@ -75,9 +69,7 @@ export class InMemoryHistoryStore implements HistoryStore {
   async recordRating(args: RecordRatingArgs): Promise<RatedInteraction> {
     const list = this.#byUser.get(args.userId) ?? [];
     const chatSessionId = args.chatSessionId ?? `feedback-${randomUUID()}`;
-    const turnIndex =
-      args.turnIndex ??
-      list.filter((i) => i.chatSessionId === chatSessionId).reduce((max, i) => Math.max(max, i.turnIndex + 1), 0);
+    const turnIndex = args.turnIndex ?? list.filter((i) => i.chatSessionId === chatSessionId).reduce((max, i) => Math.max(max, i.turnIndex + 1), 0);
     return this.add(args.userId, {
       chatSessionId,
       turnIndex,

@@ -62,7 +62,12 @@ export function buildEvidence(ordered: readonly RatedInteraction[], queryEmbeddi
 }
 
 /** β·a_m for each candidate, in candidate order; all zeros without evidence. */
-export function onlineAdjustments(evidence: PreferenceEvidence | null, query: Float32Array, candidateIds: readonly string[], options: OnlinePreferenceOptions): number[] {
+export function onlineAdjustments(
+  evidence: PreferenceEvidence | null,
+  query: Float32Array,
+  candidateIds: readonly string[],
+  options: OnlinePreferenceOptions,
+): number[] {
   const adjustments = candidateIds.map(() => 0);
   if (!evidence || evidence.ratings.length === 0 || options.beta === 0) return adjustments;
   let norm = 0;

@@ -18,11 +18,11 @@ import {
   type UserGraphTensors,
 } from "./features";
 import type { HistoryStore, RatedInteraction } from "./history-store";
-import { loadManifest, readModelJson, type Manifest } from "./manifest";
-import { buildEvidence, ONLINE_PREFERENCE_OFF, onlineAdjustments, type OnlinePreferenceOptions } from "./online-preference";
+import { loadManifest, type Manifest, readModelJson } from "./manifest";
+import { buildEvidence, ONLINE_PREFERENCE_OFF, type OnlinePreferenceOptions, onlineAdjustments } from "./online-preference";
 import { parseParityFile, verifyParity } from "./parity";
-import type { Candidate, RouteDecision, Router, RouteRequest } from "./router";
-import { ModelRuntime, silentLogger, type DeviceOption, type ExecutionProviderName, type RouterLogger } from "./session";
+import type { Candidate, RouteDecision, RouteRequest, Router } from "./router";
+import { type DeviceOption, type ExecutionProviderName, ModelRuntime, type RouterLogger, silentLogger } from "./session";
 import { UserVectorCache } from "./user-vector-cache";
 
 export interface OnnxRouterOptions {
@@ -153,7 +153,8 @@ export class OnnxRouter implements Router {
         await verifyParity(runtime, parity, modelDir, file);
       }
       const coldStart = await runtime.encodeUser(emptyUserGraph(manifest.dims.embedding, manifest.features.responseText));
-      const embedder = options.embedder instanceof CachedEmbedder ? options.embedder : new CachedEmbedder(options.embedder, { maxEntries: options.embeddingCacheSize });
+      const embedder =
+        options.embedder instanceof CachedEmbedder ? options.embedder : new CachedEmbedder(options.embedder, { maxEntries: options.embeddingCacheSize });
       const router = new OnnxRouter({
         manifest,
         runtime,
@@ -218,7 +219,12 @@ export class OnnxRouter implements Router {
     const llmX = new Float32Array(M * D);
     for (const [i, c] of request.candidates.entries()) llmX.set(this.#catalogEmbeddings.get(c.id) ?? query.unseen.get(c.id)!, i * D);
     const raw = await this.#runtime.score({ userVec: user.vector, queryX: query.embedding, llmX, B: 1, M });
-    const adjustments = onlineAdjustments(user.evidence, query.embedding, request.candidates.map((c) => c.id), this.#online);
+    const adjustments = onlineAdjustments(
+      user.evidence,
+      query.embedding,
+      request.candidates.map((c) => c.id),
+      this.#online,
+    );
     const scores = Array.from(raw, (s, i) => s + adjustments[i]);
     const probabilities = softmax(scores);
     const winRates = meanPairwiseWinRates(scores);
@@ -294,7 +300,10 @@ export class OnnxRouter implements Router {
     const history = await this.#store.getRatedHistory({ userId: request.userId, limit: this.#historyLimit, embeddingKey: this.embeddingKey });
     const usable = history.filter(isUsableInteraction);
     if (usable.length < history.length) {
-      this.#logger.warn("router-core: skipped stored interactions with an invalid rating or turn", { userId: request.userId, skipped: history.length - usable.length });
+      this.#logger.warn("router-core: skipped stored interactions with an invalid rating or turn", {
+        userId: request.userId,
+        skipped: history.length - usable.length,
+      });
     }
     const ordered = selectRecentHistory(usable, this.#historyLimit);
     const built = ordered.length === 0 ? null : await this.#buildGraph(ordered, request.candidates);
@@ -308,7 +317,10 @@ export class OnnxRouter implements Router {
     return { ...value, cache: "miss" as const, historyLoadMs, encodeMs };
   }
 
-  async #buildGraph(ordered: readonly RatedInteraction[], candidates: readonly Candidate[]): Promise<{ graph: UserGraphTensors; queryEmbeddings: Float32Array[] }> {
+  async #buildGraph(
+    ordered: readonly RatedInteraction[],
+    candidates: readonly Candidate[],
+  ): Promise<{ graph: UserGraphTensors; queryEmbeddings: Float32Array[] }> {
     const D = this.#runtime.D;
     const missing = ordered.filter((it) => !it.queryEmbedding || it.queryEmbedding.length !== D);
     const texts = await this.#queryTexts(missing.map((it) => ({ message: it.queryText, earlier: it.context ?? [] })));
@@ -364,7 +376,10 @@ function isUsableInteraction(it: RatedInteraction): boolean {
 function validateRequest(request: RouteRequest): void {
   if (typeof request.userId !== "string" || request.userId === "") throw new InvalidInputError({ field: "userId", message: "must be a non-empty string" });
   if (typeof request.message !== "string") throw new InvalidInputError({ field: "message", message: "must be a string" });
-  if (request.earlierUserMessages !== undefined && (!Array.isArray(request.earlierUserMessages) || !request.earlierUserMessages.every((m) => typeof m === "string"))) {
+  if (
+    request.earlierUserMessages !== undefined &&
+    (!Array.isArray(request.earlierUserMessages) || !request.earlierUserMessages.every((m) => typeof m === "string"))
+  ) {
     throw new InvalidInputError({ field: "earlierUserMessages", message: "must be an array of strings" });
   }
   if (!Array.isArray(request.candidates) || request.candidates.length === 0) throw new NoEligibleModelError({ candidateIds: [] });

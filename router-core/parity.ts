@@ -12,17 +12,21 @@ const tensorSchema = z.object({ dims: z.array(z.number().int().nonnegative()), d
 type JsonTensor = z.infer<typeof tensorSchema>;
 const tensorsSchema = z.record(z.string(), tensorSchema);
 
-export const parityFileSchema = z.object({
-  cases: z
-    .array(
-      z.object({
-        name: z.string(),
-        userEncoder: z.object({ inputs: tensorsSchema, expected: z.object({ user_vec: tensorSchema }).loose() }).loose(),
-        scorer: z.object({ inputs: tensorsSchema, expected: z.object({ scores: tensorSchema }).loose() }).loose(),
-      }).loose(),
-    )
-    .min(1),
-}).loose();
+export const parityFileSchema = z
+  .object({
+    cases: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            userEncoder: z.object({ inputs: tensorsSchema, expected: z.object({ user_vec: tensorSchema }).loose() }).loose(),
+            scorer: z.object({ inputs: tensorsSchema, expected: z.object({ scores: tensorSchema }).loose() }).loose(),
+          })
+          .loose(),
+      )
+      .min(1),
+  })
+  .loose();
 export type ParityFile = z.infer<typeof parityFileSchema>;
 export type ParityCase = ParityFile["cases"][number];
 

@@ -12,8 +12,8 @@
  * rethrown, never masked.
  */
 import { InvalidInputError, NoEligibleModelError, RouterError } from "./errors";
-import { REQUEST_FIELDS, type RouteDecision, type Router, type RouteRequest } from "./router";
-import { silentLogger, type RouterLogger } from "./session";
+import { REQUEST_FIELDS, type RouteDecision, type RouteRequest, type Router } from "./router";
+import { type RouterLogger, silentLogger } from "./session";
 import { UserVectorCache } from "./user-vector-cache";
 
 export type RegistryState =
@@ -131,7 +131,12 @@ export class RouterRegistry {
       // the caller's mistakes are rethrown; anything else (store down, bad stored data, runtime) falls back
       if (NoEligibleModelError.isInstance(err) || (InvalidInputError.isInstance(err) && REQUEST_FIELDS.has(err.field))) throw err;
       const { error, errorName } = describe(err);
-      this.#logger.warn("router-core: route failed, using fallback", { error, errorName, routerVersion: slot.router.version, routerError: RouterError.isInstance(err) });
+      this.#logger.warn("router-core: route failed, using fallback", {
+        error,
+        errorName,
+        routerVersion: slot.router.version,
+        routerError: RouterError.isInstance(err),
+      });
       return fallbackDecision(request, `${errorName}: ${error}`, this.#fallbackModelId);
     } finally {
       slot.inFlight--;

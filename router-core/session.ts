@@ -118,7 +118,11 @@ export function validateScoreInputs(x: ScoreInputs, D: number, H: number): void 
 
 function describeGraphMismatch(session: ort.InferenceSession, spec: GraphFileSpec, dims: Record<string, number>, responseText: boolean): string | null {
   const expectedInputs = spec.inputs.filter((i) => !i.optional || (i.name === "response_x" && responseText));
-  const names = (list: readonly { name: string }[]) => list.map((x) => x.name).sort().join(", ");
+  const names = (list: readonly { name: string }[]) =>
+    list
+      .map((x) => x.name)
+      .sort()
+      .join(", ");
   if (names(expectedInputs) !== [...session.inputNames].sort().join(", ")) {
     return `inputs are [${[...session.inputNames].join(", ")}], contract expects [${names(expectedInputs)}]`;
   }
@@ -153,7 +157,14 @@ export class ModelRuntime {
   readonly #scorer: ort.InferenceSession;
   #released = false;
 
-  private constructor(args: { encoder: ort.InferenceSession; scorer: ort.InferenceSession; provider: ExecutionProviderName; D: number; H: number; responseText: boolean }) {
+  private constructor(args: {
+    encoder: ort.InferenceSession;
+    scorer: ort.InferenceSession;
+    provider: ExecutionProviderName;
+    D: number;
+    H: number;
+    responseText: boolean;
+  }) {
     this.#encoder = args.encoder;
     this.#scorer = args.scorer;
     this.provider = args.provider;
@@ -268,7 +279,11 @@ export class ModelRuntime {
     if (this.responseText) feeds.response_x = new ort.Tensor("float32", t.responseX!, [t.S, this.D]);
     const out = (await this.#encoder.run(feeds)).user_vec;
     if (out?.dims.length !== 2 || out.dims[0] !== 1 || out.dims[1] !== this.H) {
-      throw new ModelLoadError({ reason: "contract-mismatch", modelDir: "(loaded)", message: `user_vec has dims [${out?.dims.join(", ")}], expected [1, ${this.H}]` });
+      throw new ModelLoadError({
+        reason: "contract-mismatch",
+        modelDir: "(loaded)",
+        message: `user_vec has dims [${out?.dims.join(", ")}], expected [1, ${this.H}]`,
+      });
     }
     return out.data as Float32Array;
   }
@@ -285,7 +300,11 @@ export class ModelRuntime {
       })
     ).scores;
     if (out?.dims.length !== 2 || out.dims[0] !== x.B || out.dims[1] !== x.M) {
-      throw new ModelLoadError({ reason: "contract-mismatch", modelDir: "(loaded)", message: `scores has dims [${out?.dims.join(", ")}], expected [${x.B}, ${x.M}]` });
+      throw new ModelLoadError({
+        reason: "contract-mismatch",
+        modelDir: "(loaded)",
+        message: `scores has dims [${out?.dims.join(", ")}], expected [${x.B}, ${x.M}]`,
+      });
     }
     return out.data as Float32Array;
   }

@@ -3,7 +3,7 @@
  * real default model.
  */
 import { NoEligibleModelError } from "./errors";
-import type { RouteDecision, Router, RouteRequest } from "./router";
+import type { RouteDecision, RouteRequest, Router } from "./router";
 
 export interface MockRouterOptions {
   readonly version?: string;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { text } from "@/lib/validation/text";
 import { emailSchema, passwordSchema } from "@/lib/auth/password";
+import { text } from "@/lib/validation/text";
 
 export const registerBody = z.object({
   email: emailSchema,

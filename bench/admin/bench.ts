@@ -7,7 +7,7 @@
  *        [--base-url http://127.0.0.1:3000]   (reuse a running server instead of starting `next start`)
  * Needs `npx next build` first and a database filled by bench/synthetic/generate.ts.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { freePort, waitForHttp } from "../../test/support/net";
@@ -29,9 +29,16 @@ async function startServer(databaseUrl: string): Promise<{ baseUrl: string; app:
 }
 
 async function signIn(baseUrl: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(SYNTHETIC_ADMIN) });
+  const response = await fetch(`${baseUrl}/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(SYNTHETIC_ADMIN),
+  });
   if (!response.ok) throw new Error(`admin sign-in failed: ${response.status} ${await response.text()}`);
-  return response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 async function timePage(url: string, cookie: string | null): Promise<number> {
@@ -50,7 +57,11 @@ async function main() {
   if (!values.url) throw new Error("--url (the synthetic database) is required");
   const db = new pg.Client({ connectionString: values.url });
   await db.connect();
-  const scale = (await db.query<{ users: number; turns: number; decisions: number }>(`SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM turns WHERE role = 'assistant')::int AS turns, (SELECT count(*) FROM routing_decisions)::int AS decisions`)).rows[0];
+  const scale = (
+    await db.query<{ users: number; turns: number; decisions: number }>(
+      `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM turns WHERE role = 'assistant')::int AS turns, (SELECT count(*) FROM routing_decisions)::int AS decisions`,
+    )
+  ).rows[0];
   const { id: userId } = (await db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'user2@synthetic.test'`)).rows[0];
   await db.end();
 
@@ -80,7 +91,8 @@ async function main() {
     }
     const baseline = results[0].p50;
     console.log(`${"page".padEnd(26)} ${"p50 ms".padStart(9)} ${"max ms".padStart(9)} ${"× baseline".padStart(11)}`);
-    for (const r of results) console.log(`${r.name.padEnd(26)} ${r.p50.toFixed(0).padStart(9)} ${r.max.toFixed(0).padStart(9)} ${(r.p50 / baseline).toFixed(1).padStart(11)}`);
+    for (const r of results)
+      console.log(`${r.name.padEnd(26)} ${r.p50.toFixed(0).padStart(9)} ${r.max.toFixed(0).padStart(9)} ${(r.p50 / baseline).toFixed(1).padStart(11)}`);
     const slow = results.slice(1).filter((r) => r.p50 >= 1000);
     console.log(slow.length === 0 ? "every admin page under 1 s (p50)" : `over 1 s: ${slow.map((r) => r.name).join(", ")}`);
   } finally {

@@ -11,7 +11,9 @@
  */
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { url: { type: "string" }, iterations: { type: "string", default: "100" }, "ttft-turns": { type: "string", default: "200" } } });
+const { values } = parseArgs({
+  options: { url: { type: "string" }, iterations: { type: "string", default: "100" }, "ttft-turns": { type: "string", default: "200" } },
+});
 if (!values.url) throw new Error("--url is required (a database filled by bench/synthetic/generate.ts)");
 process.env.DATABASE_URL = values.url;
 const ITERATIONS = Number(values.iterations);
@@ -61,16 +63,31 @@ async function main() {
     users.push({ history, id });
   }
 
-  const route = (userId: string, i: number, tag = "warm-up") => router.routeQuery({ userId, message: `New bench question ${i} (${tag}): how should I structure a report on topic ${i}?`, earlierUserMessages: [], candidates });
+  const route = (userId: string, i: number, tag = "warm-up") =>
+    router.routeQuery({
+      userId,
+      message: `New bench question ${i} (${tag}): how should I structure a report on topic ${i}?`,
+      earlierUserMessages: [],
+      candidates,
+    });
   // One cold encode per user embeds and stores its history's queries, as routing does in the app over time.
   for (const u of users) await route(u.id, -1);
 
   const state = router.getRouterState();
-  console.log(`database: ${turns} stored turns; router ${"routerVersion" in state ? state.routerVersion : state.status} (${state.modelDir}); ${ITERATIONS} iterations; ms p50 / p99`);
+  console.log(
+    `database: ${turns} stored turns; router ${"routerVersion" in state ? state.routerVersion : state.status} (${state.modelDir}); ${ITERATIONS} iterations; ms p50 / p99`,
+  );
   console.log(`${"scenario".padEnd(18)}${["embed", "historyLoad", "userEncode", "score", "overhead", "total"].map((h) => h.padStart(18)).join("")}`);
   for (const u of users) {
     for (const cache of ["warm", "cold"] as const) {
-      const t = { embed: [] as number[], historyLoad: [] as number[], userEncode: [] as number[], score: [] as number[], overhead: [] as number[], total: [] as number[] };
+      const t = {
+        embed: [] as number[],
+        historyLoad: [] as number[],
+        userEncode: [] as number[],
+        score: [] as number[],
+        overhead: [] as number[],
+        total: [] as number[],
+      };
       for (let i = 0; i < ITERATIONS; i++) {
         if (cache === "cold") router.invalidateUserVector(u.id);
         const started = performance.now();
@@ -83,12 +100,18 @@ async function main() {
         t.total.push(total);
         t.overhead.push(total - d.timings.embedMs);
       }
-      console.log(`${`${u.history} rated, ${cache}`.padEnd(18)}${Object.values(t).map((xs) => fmt(xs).padStart(18)).join("")}`);
+      console.log(
+        `${`${u.history} rated, ${cache}`.padEnd(18)}${Object.values(t)
+          .map((xs) => fmt(xs).padStart(18))
+          .join("")}`,
+      );
     }
   }
 
   const user = users.find((u) => u.history === 100)!;
-  const [{ session }] = await prisma.$queryRaw<{ session: string }[]>`INSERT INTO chat_sessions (id, user_id, title) VALUES (gen_random_uuid(), ${user.id}::uuid, 'ttft') RETURNING id::text AS session`;
+  const [{ session }] = await prisma.$queryRaw<
+    { session: string }[]
+  >`INSERT INTO chat_sessions (id, user_id, title) VALUES (gen_random_uuid(), ${user.id}::uuid, 'ttft') RETURNING id::text AS session`;
   const direct: number[] = [];
   const routed: number[] = [];
   const endpoint = { id: BENCH_MODEL, baseUrl: demo.url, apiKeyEnv: null, providerModelId: BENCH_MODEL };
@@ -99,7 +122,10 @@ async function main() {
       break;
     }
     started = performance.now();
-    const response = await streamChatReply({ userId: user.id, chatSessionId: session, trigger: "submit-message", text: `Routed question ${i}` }, new AbortController().signal);
+    const response = await streamChatReply(
+      { userId: user.id, chatSessionId: session, trigger: "submit-message", text: `Routed question ${i}` },
+      new AbortController().signal,
+    );
     const reader = response.body!.getReader();
     let buffered = "";
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {

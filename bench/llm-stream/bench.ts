@@ -15,7 +15,9 @@ import { freePort } from "../../test/support/net";
 import { percentile } from "../load/client";
 import { killGroup, spawnDemoLlm } from "../load/stack";
 
-const { values } = parseArgs({ options: { calls: { type: "string", default: "300" }, concurrency: { type: "string", default: "20" }, model: { type: "string", default: "demo-detailed" } } });
+const { values } = parseArgs({
+  options: { calls: { type: "string", default: "300" }, concurrency: { type: "string", default: "20" }, model: { type: "string", default: "demo-detailed" } },
+});
 const CALLS = Number(values.calls);
 const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = 3;
@@ -28,11 +30,25 @@ async function main() {
   try {
     const [{ openReply }, { languageModelFor }] = await Promise.all([import("@/lib/llm/reply-stream"), import("@/lib/llm/providers")]);
     const model = values.model!;
-    const row: LlmModelRow = { id: model, displayName: model, description: "", baseUrl, apiKeyEnv: null, providerModelId: model, inputPricePerM: 0, outputPricePerM: 0, enabled: true };
+    const row: LlmModelRow = {
+      id: model,
+      displayName: model,
+      description: "",
+      baseUrl,
+      apiKeyEnv: null,
+      providerModelId: model,
+      inputPricePerM: 0,
+      outputPricePerM: 0,
+      enabled: true,
+    };
     const messages = [{ role: "user" as const, content: PROMPT }];
     const readers: Record<string, () => Promise<number>> = {
       "raw bytes (fetch)": async () => {
-        const response = await fetch(`${baseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, stream: true, messages }) });
+        const response = await fetch(`${baseUrl}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model, stream: true, messages }),
+        });
         return (await response.text()).split("\n\n").filter((e) => e.startsWith("data: {")).length;
       },
       "app: openReply (provider stream)": async () => {
@@ -64,13 +80,19 @@ async function main() {
         results.set(name, entry);
       }
     }
-    const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+    const median = (xs: number[]) =>
+      percentile(
+        [...xs].sort((a, b) => a - b),
+        50,
+      );
     const baseline = median(results.get("streamText fullStream (baseline)")!.cpuMs);
     console.log(`${model}, ${CALLS} calls x ${ROUNDS} rounds at concurrency ${CONCURRENCY}; CPU of this process, median of rounds`);
     console.log("reader                              chunks  ms/call   us/chunk  vs streamText");
     for (const [name, { cpuMs, chunks }] of results) {
       const ms = median(cpuMs);
-      console.log(`${name.padEnd(35)} ${String(chunks).padStart(6)} ${ms.toFixed(2).padStart(8)} ${((1000 * ms) / chunks).toFixed(0).padStart(10)} ${(ms / baseline).toFixed(2).padStart(14)}`);
+      console.log(
+        `${name.padEnd(35)} ${String(chunks).padStart(6)} ${ms.toFixed(2).padStart(8)} ${((1000 * ms) / chunks).toFixed(0).padStart(10)} ${(ms / baseline).toFixed(2).padStart(14)}`,
+      );
     }
   } finally {
     killGroup(demo, "SIGTERM");

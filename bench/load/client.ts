@@ -60,14 +60,30 @@ export class LoadClient {
     try {
       response = await this.request("/api/chat", { method: "POST", json: { trigger: "submit-message", chatSessionId, text, ...extra } });
     } catch (err) {
-      return { status: 0, turnId: null, modelId: null, completed: false, error: `network: ${(err as Error).message}`, retryAfter: null, ms: performance.now() - started };
+      return {
+        status: 0,
+        turnId: null,
+        modelId: null,
+        completed: false,
+        error: `network: ${(err as Error).message}`,
+        retryAfter: null,
+        ms: performance.now() - started,
+      };
     }
     const retryAfter = response.headers.get("retry-after");
     let body = "";
     try {
       body = await response.text();
     } catch (err) {
-      return { status: response.status, turnId: null, modelId: null, completed: false, error: `stream: ${(err as Error).message}`, retryAfter, ms: performance.now() - started };
+      return {
+        status: response.status,
+        turnId: null,
+        modelId: null,
+        completed: false,
+        error: `stream: ${(err as Error).message}`,
+        retryAfter,
+        ms: performance.now() - started,
+      };
     }
     const ms = performance.now() - started;
     if (response.status !== 200) return { status: response.status, turnId: null, modelId: null, completed: false, error: body.slice(0, 300), retryAfter, ms };
@@ -94,7 +110,12 @@ export class LoadClient {
     try {
       const response = await this.request("/api/ratings", { method: "PUT", json: { turnId, stars } });
       const body = await response.text();
-      return { status: response.status, error: response.ok ? null : body.slice(0, 300), retryAfter: response.headers.get("retry-after"), ms: performance.now() - started };
+      return {
+        status: response.status,
+        error: response.ok ? null : body.slice(0, 300),
+        retryAfter: response.headers.get("retry-after"),
+        ms: performance.now() - started,
+      };
     } catch (err) {
       return { status: 0, error: `network: ${(err as Error).message}`, retryAfter: null, ms: performance.now() - started };
     }

@@ -32,7 +32,13 @@ function processes(): ProcStat[] {
     .filter((p): p is ProcStat => p !== null);
 }
 
-export type CpuSnapshot = { groups: Map<number, number>; commands: Map<string, number>; selfSeconds: number; machineBusySeconds: number; machineSeconds: number };
+export type CpuSnapshot = {
+  groups: Map<number, number>;
+  commands: Map<string, number>;
+  selfSeconds: number;
+  machineBusySeconds: number;
+  machineSeconds: number;
+};
 
 export function cpuSnapshot(): CpuSnapshot {
   const groups = new Map<number, number>();
@@ -46,7 +52,13 @@ export function cpuSnapshot(): CpuSnapshot {
   const idle = ticks[3] + ticks[4];
   const all = ticks.reduce((a, b) => a + b, 0);
   const self = process.cpuUsage();
-  return { groups, commands, selfSeconds: (self.user + self.system) / 1e6, machineBusySeconds: (all - idle) / TICKS_PER_SECOND, machineSeconds: all / TICKS_PER_SECOND };
+  return {
+    groups,
+    commands,
+    selfSeconds: (self.user + self.system) / 1e6,
+    machineBusySeconds: (all - idle) / TICKS_PER_SECOND,
+    machineSeconds: all / TICKS_PER_SECOND,
+  };
 }
 
 /**
@@ -55,7 +67,11 @@ export function cpuSnapshot(): CpuSnapshot {
  * A process that ended between the snapshots is missing from the second, so
  * take both while the measured processes run.
  */
-export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, { groups, commands }: { groups: Record<string, number[]>; commands: Record<string, string> }) {
+export function cpuBetween(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  { groups, commands }: { groups: Record<string, number[]>; commands: Record<string, string> },
+) {
   const delta = <K>(a: Map<K, number>, b: Map<K, number>, key: K) => (b.get(key) ?? 0) - (a.get(key) ?? 0);
   const seconds: Record<string, number> = {};
   for (const [name, pgids] of Object.entries(groups)) seconds[name] = pgids.reduce((sum, g) => sum + delta(before.groups, after.groups, g), 0);

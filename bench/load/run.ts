@@ -15,9 +15,9 @@
  */
 import { existsSync } from "node:fs";
 import pg from "pg";
-import { LoadClient, percentile, type ChatResult } from "./client";
+import { type ChatResult, LoadClient, percentile } from "./client";
 import { cpuBetween, cpuSnapshot } from "./cpu";
-import { PASSWORD, startStack, type Stack } from "./stack";
+import { PASSWORD, type Stack, startStack } from "./stack";
 
 function arg(name: string, fallback: number, max: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -107,14 +107,22 @@ async function verify(dbUrl: string, stats: Stats) {
   await client.connect();
   try {
     const turns = await client.query<{ id: string }>(`SELECT id FROM turns WHERE id = ANY($1::uuid[]) AND status = 'completed' AND content <> ''`, [acked]);
-    const stored = await client.query<{ turn_id: string; stars: number }>(`SELECT turn_id, stars FROM ratings WHERE turn_id = ANY($1::uuid[])`, [ratings.map((r) => r.turnId)]);
+    const stored = await client.query<{ turn_id: string; stars: number }>(`SELECT turn_id, stars FROM ratings WHERE turn_id = ANY($1::uuid[])`, [
+      ratings.map((r) => r.turnId),
+    ]);
     const starsByTurn = new Map(stored.rows.map((r) => [r.turn_id, r.stars]));
     // Whether turns were really routed by the ONNX router or by its fallback to the default model.
     const routers = await client.query<{ router_version: string; fallback: boolean; n: string; p50: number; p99: number }>(
       `SELECT router_version, fallback, count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY total_ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY total_ms) AS p99 FROM routing_decisions GROUP BY 1, 2`,
     );
     return {
-      decisions: routers.rows.map((r) => ({ routerVersion: r.router_version, fallback: r.fallback, count: Number(r.n), routingP50Ms: r.p50, routingP99Ms: r.p99 })),
+      decisions: routers.rows.map((r) => ({
+        routerVersion: r.router_version,
+        fallback: r.fallback,
+        count: Number(r.n),
+        routingP50Ms: r.p50,
+        routingP99Ms: r.p99,
+      })),
       ackedTurns: acked.length,
       lostTurns: acked.length - turns.rowCount!,
       ackedRatings: ratings.length,
@@ -129,14 +137,30 @@ function summarize(stats: Stats & { elapsedS: number }) {
   const latencies = stats.chats.map((c) => c.ms).sort((a, b) => a - b);
   const ratingMs = stats.ratings.map((r) => r.ms).sort((a, b) => a - b);
   const byKind = new Map<string, number>();
-  for (const c of stats.chats) if (!c.completed) byKind.set(c.status === 200 ? `stream: ${c.error}` : `HTTP ${c.status}`, (byKind.get(c.status === 200 ? `stream: ${c.error}` : `HTTP ${c.status}`) ?? 0) + 1);
+  for (const c of stats.chats)
+    if (!c.completed)
+      byKind.set(
+        c.status === 200 ? `stream: ${c.error}` : `HTTP ${c.status}`,
+        (byKind.get(c.status === 200 ? `stream: ${c.error}` : `HTTP ${c.status}`) ?? 0) + 1,
+      );
   for (const r of stats.ratings) if (r.status !== 200) byKind.set(`rating HTTP ${r.status}`, (byKind.get(`rating HTTP ${r.status}`) ?? 0) + 1);
   const completed = stats.chats.filter((c) => c.completed).length;
   // The demo models pace their streams differently (first token 20-120 ms, 5-12 ms a chunk), so which
   // ones the router picked sets how long a session waits per turn even on an idle machine.
   const msByModel = new Map<string, number[]>();
   for (const c of stats.chats) if (c.completed && c.modelId) msByModel.set(c.modelId, [...(msByModel.get(c.modelId) ?? []), c.ms]);
-  const byModel = Object.fromEntries([...msByModel].map(([model, ms]) => [model, { turns: ms.length, turnP50Ms: percentile(ms.sort((a, b) => a - b), 50) }]));
+  const byModel = Object.fromEntries(
+    [...msByModel].map(([model, ms]) => [
+      model,
+      {
+        turns: ms.length,
+        turnP50Ms: percentile(
+          ms.sort((a, b) => a - b),
+          50,
+        ),
+      },
+    ]),
+  );
   return {
     turns: stats.chats.length,
     completedTurns: completed,
@@ -154,15 +178,26 @@ function summarize(stats: Stats & { elapsedS: number }) {
 
 async function main() {
   let stack: Stack | null = null;
-  const watchdog = setTimeout(async () => {
-    console.error("watchdog: the run took too long, stopping");
-    await stack?.close();
-    process.exit(2);
-  }, (SECONDS + BASELINE_SECONDS + 240) * 1000);
+  const watchdog = setTimeout(
+    async () => {
+      console.error("watchdog: the run took too long, stopping");
+      await stack?.close();
+      process.exit(2);
+    },
+    (SECONDS + BASELINE_SECONDS + 240) * 1000,
+  );
   try {
-    stack = await startStack({ env: LOAD_ENV, tag: "load", instances: INSTANCES, nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
+    stack = await startStack({
+      env: LOAD_ENV,
+      tag: "load",
+      instances: INSTANCES,
+      nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    });
     console.error(`app on ${stack.baseUrls.join(", ")}; registering ${SESSIONS} users`);
-    const clients = Array.from({ length: SESSIONS }, (_, i) => new LoadClient(stack!.baseUrls[i % INSTANCES], `load-${i}-${Date.now().toString(36)}@example.test`, `10.${(i >> 8) & 255}.${i & 255}.1`));
+    const clients = Array.from(
+      { length: SESSIONS },
+      (_, i) => new LoadClient(stack!.baseUrls[i % INSTANCES], `load-${i}-${Date.now().toString(36)}@example.test`, `10.${(i >> 8) & 255}.${i & 255}.1`),
+    );
     const sessions: string[] = [];
     await inBatches(clients, 8, (c) => c.register(PASSWORD));
     for (const c of clients) sessions.push(await c.createSession());
@@ -178,7 +213,18 @@ async function main() {
     const writes = await verify(stack.db.url, stats);
     console.error(`baseline: demo LLM directly, ${SESSIONS} concurrent for ${BASELINE_SECONDS} s`);
     const direct = await baseline(stack.demoUrl, SESSIONS, BASELINE_SECONDS);
-    const result = { sessions: SESSIONS, seconds: SECONDS, instances: INSTANCES, routerModelDir: ROUTER_MODEL_DIR, cpus: (await import("node:os")).cpus().length, load, cpu: { perTurnMs: cpuPerTurnMs, machineBusyPercent: cpu.machineBusyPercent }, writes, baseline: direct, ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond };
+    const result = {
+      sessions: SESSIONS,
+      seconds: SECONDS,
+      instances: INSTANCES,
+      routerModelDir: ROUTER_MODEL_DIR,
+      cpus: (await import("node:os")).cpus().length,
+      load,
+      cpu: { perTurnMs: cpuPerTurnMs, machineBusyPercent: cpu.machineBusyPercent },
+      writes,
+      baseline: direct,
+      ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond,
+    };
     console.log(JSON.stringify(result, null, 2));
     process.exitCode = writes.lostTurns === 0 && writes.lostRatings === 0 && load.http5xx === 0 ? 0 : 1;
   } finally {

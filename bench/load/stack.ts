@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import { freePort, waitForHttp } from "../../test/support/net";
@@ -61,7 +61,12 @@ export async function startStack({
   tag = "load",
   nodeArgs = [],
   instances = 1,
-}: { env?: Record<string, string>; tag?: string; nodeArgs?: string[]; instances?: number } = {}): Promise<Stack> {
+}: {
+  env?: Record<string, string>;
+  tag?: string;
+  nodeArgs?: string[];
+  instances?: number;
+} = {}): Promise<Stack> {
   if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npx next build` first.");
   const db = await createTestDatabase(`sb_${tag}`);
   const demoPort = await freePort();
@@ -84,7 +89,10 @@ export async function startStack({
   };
   await startDemo();
 
-  for (const command of [["db", "migrate"], ["models", "sync"]]) {
+  for (const command of [
+    ["db", "migrate"],
+    ["models", "sync"],
+  ]) {
     const seeded = spawnSync("npx", ["switchboard", ...command], { env, encoding: "utf8" });
     if (seeded.status !== 0) throw new Error(`switchboard ${command.join(" ")} failed: ${seeded.stderr}`);
   }
@@ -95,7 +103,11 @@ export async function startStack({
   const baseUrls: string[] = [];
   for (let i = 0; i < instances; i++) {
     const port = await freePort();
-    const app = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const app = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     app.stdout!.pipe(log, { end: false });
     app.stderr!.pipe(log, { end: false });
     apps.push(app);
@@ -116,7 +128,10 @@ export async function startStack({
     close: async () => {
       for (const app of apps) killGroup(app, "SIGTERM");
       killGroup(demo, "SIGTERM");
-      await Promise.race([Promise.all(apps.map((app) => new Promise((r) => (app.exitCode !== null ? r(null) : app.once("exit", r))))), new Promise((r) => setTimeout(r, 5_000))]);
+      await Promise.race([
+        Promise.all(apps.map((app) => new Promise((r) => (app.exitCode !== null ? r(null) : app.once("exit", r))))),
+        new Promise((r) => setTimeout(r, 5_000)),
+      ]);
       for (const app of apps) killGroup(app, "SIGKILL");
       log.end();
       await db.drop();

@@ -14,7 +14,10 @@ const { values } = parseArgs({ options: { loops: { type: "string", default: "6" 
 const LOOPS = Number(values.loops);
 const SECONDS = Number(values.seconds);
 
-const stack = await startStack({ tag: "loginload", env: { RATE_LIMIT_LOGIN_PER_IP: "0", RATE_LIMIT_LOGIN_PER_ACCOUNT: "0", RATE_LIMIT_CHAT_PER_USER: "0", LOG_LEVEL: "warn" } });
+const stack = await startStack({
+  tag: "loginload",
+  env: { RATE_LIMIT_LOGIN_PER_IP: "0", RATE_LIMIT_LOGIN_PER_ACCOUNT: "0", RATE_LIMIT_CHAT_PER_USER: "0", LOG_LEVEL: "warn" },
+});
 try {
   const user = new LoadClient(stack.baseUrl, `bench-${Date.now()}@example.test`, "10.5.0.1");
   await user.register(PASSWORD);
@@ -53,7 +56,9 @@ try {
   await Promise.all(loops);
 
   const row = (name: string, a: number[], b: number[]) =>
-    console.log(`${name.padEnd(10)} alone p50 ${median(a).toFixed(0)} ms max ${Math.max(...a).toFixed(0)} ms | with ${LOOPS} login loops p50 ${median(b).toFixed(0)} ms max ${Math.max(...b).toFixed(0)} ms | ratio p50 ${(median(b) / median(a)).toFixed(1)}`);
+    console.log(
+      `${name.padEnd(10)} alone p50 ${median(a).toFixed(0)} ms max ${Math.max(...a).toFixed(0)} ms | with ${LOOPS} login loops p50 ${median(b).toFixed(0)} ms max ${Math.max(...b).toFixed(0)} ms | ratio p50 ${(median(b) / median(a)).toFixed(1)}`,
+    );
   row("health", alone.health, loaded.health);
   row("chat turn", alone.turns, loaded.turns);
   console.log(`login attempts during load: ${attempts} (${(attempts / SECONDS).toFixed(0)}/s)`);

@@ -19,7 +19,7 @@ import { UseLiteOnnxEmbedder } from "../../router-core/embedder/use-lite-onnx";
 import { InMemoryHistoryStore } from "../../router-core/memory-history-store";
 import { OnnxRouter } from "../../router-core/onnx-router";
 import type { RouteDecision } from "../../router-core/router";
-import { benchQueries, compareEncoders, formatEncoderComparison, percentile as pct, type EncoderComparison } from "./encoder";
+import { benchQueries, compareEncoders, type EncoderComparison, formatEncoderComparison, percentile as pct } from "./encoder";
 
 const { values } = parseArgs({
   options: {
@@ -129,7 +129,11 @@ async function main() {
   const f = (x: number) => x.toFixed(2).padStart(7);
   const cols = ["embed", "historyLoad", "userEncode", "score", "onnx", "overhead", "total"];
   console.log(`model ${router.version} (${modelDir}), provider ${router.executionProvider}, ${cpus().length} CPUs, node ${process.version}, ${N} iterations`);
-  console.log(`embedder ${use.id} (onnxruntime-node), stages ${values.overlap ? "overlapped" : "sequential"}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `embedder ${use.id} (onnxruntime-node), stages ${values.overlap ? "overlapped" : "sequential"}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   if (encoders) console.log(["", ...formatEncoderComparison(encoders), ""].join("\n"));
   console.log(`baseline (USE-lite embed of one new text): p50 ${b50.toFixed(2)} ms, p99 ${b99.toFixed(2)} ms`);
   console.log("overhead = total - embed (what routing adds to the embedder); onnx = userEncode + score; ms, p50 / p99\n");
@@ -143,9 +147,15 @@ async function main() {
   const target = rows.filter((r) => r.scenario.startsWith("1000"));
   console.log("\ntargets at 1,000 rated turns (overhead p50 <= 10 ms, p99 <= 25 ms, ONNX p50 <= 2 ms on a warm cache):");
   for (const r of target) {
-    console.log(`  ${r.scenario}: overhead p50 ${r.stats.overhead.p50.toFixed(2)} p99 ${r.stats.overhead.p99.toFixed(2)}, onnx p50 ${r.stats.onnx.p50.toFixed(2)}`);
+    console.log(
+      `  ${r.scenario}: overhead p50 ${r.stats.overhead.p50.toFixed(2)} p99 ${r.stats.overhead.p99.toFixed(2)}, onnx p50 ${r.stats.onnx.p50.toFixed(2)}`,
+    );
   }
-  if (values.json) writeFileSync(values.json, JSON.stringify({ modelDir, routerVersion: router.version, cpus: cpus().length, encoders, baseline: { p50: b50, p99: b99 }, rows, refresh }, null, 1));
+  if (values.json)
+    writeFileSync(
+      values.json,
+      JSON.stringify({ modelDir, routerVersion: router.version, cpus: cpus().length, encoders, baseline: { p50: b50, p99: b99 }, rows, refresh }, null, 1),
+    );
   await router.close();
   await use.close();
 }

@@ -96,7 +96,8 @@ export async function compareEncoders(onnx: Embedder, queries: readonly string[]
 
 export function formatEncoderComparison(c: EncoderComparison): string[] {
   const f = (x: number) => x.toFixed(2).padStart(7);
-  const row = (name: string, s: EncoderStats) => `${name.padEnd(22)}${`${f(s.single.p50)} /${f(s.single.p99)}`.padStart(20)}${`${f(s.batchPerText.p50)} /${f(s.batchPerText.p99)}`.padStart(26)}${f(s.cpuPerTextMs).padStart(14)}`;
+  const row = (name: string, s: EncoderStats) =>
+    `${name.padEnd(22)}${`${f(s.single.p50)} /${f(s.single.p99)}`.padStart(20)}${`${f(s.batchPerText.p50)} /${f(s.batchPerText.p99)}`.padStart(26)}${f(s.cpuPerTextMs).padStart(14)}`;
   const ratio = (a: number, b: number) => `${(b / a).toFixed(1)}x`;
   return [
     `sentence encoder, ${c.texts} queries (mean ${c.meanTokens.toFixed(1)} tokens), ms p50 / p99:`,

@@ -28,7 +28,13 @@ async function main() {
   await applyMigrations(values.url);
   await generateSyntheticData({
     url: values.url,
-    scale: { users: Number(values.users), turns: Number(values.turns), days: Number(values.days), sessionsPerUser: Number(values["sessions-per-user"]), comparisonEvery: Number(values["comparison-every"]) },
+    scale: {
+      users: Number(values.users),
+      turns: Number(values.turns),
+      days: Number(values.days),
+      sessionsPerUser: Number(values["sessions-per-user"]),
+      comparisonEvery: Number(values["comparison-every"]),
+    },
     log: (line) => console.log(line),
   });
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; admin: ${SYNTHETIC_ADMIN.email} / ${SYNTHETIC_ADMIN.password}`);

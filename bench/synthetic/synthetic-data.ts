@@ -54,7 +54,9 @@ export async function generateSyntheticData({ url, scale, log = () => {} }: { ur
     const adminHash = await bcrypt.hash(SYNTHETIC_ADMIN.password, 10);
 
     // md5 gives stable ids from row numbers; setting the version and variant nibbles makes them RFC 4122 UUIDs that the app's validators accept.
-    await client.query(`CREATE FUNCTION pg_temp.syn_uuid(text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$ SELECT overlay(overlay(md5($1) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid $$`);
+    await client.query(
+      `CREATE FUNCTION pg_temp.syn_uuid(text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$ SELECT overlay(overlay(md5($1) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid $$`,
+    );
     await client.query("BEGIN");
     // Foreign keys hold by construction; skipping their per-row triggers makes the load several times faster.
     await client.query("SET LOCAL session_replication_role = replica");

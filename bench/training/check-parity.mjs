@@ -22,16 +22,20 @@ for (const c of parity.cases) {
   for (const sec of ["userEncoder", "scorer"]) {
     const feeds = {};
     for (const [name, t] of Object.entries(c[sec].inputs)) {
-      feeds[name] = dtypes[`${sec}.${name}`] === "int64"
-        ? new ort.Tensor("int64", BigInt64Array.from(t.data.map(BigInt)), t.dims)
-        : new ort.Tensor("float32", Float32Array.from(t.data), t.dims);
+      feeds[name] =
+        dtypes[`${sec}.${name}`] === "int64"
+          ? new ort.Tensor("int64", BigInt64Array.from(t.data.map(BigInt)), t.dims)
+          : new ort.Tensor("float32", Float32Array.from(t.data), t.dims);
     }
     const out = await sessions[sec].run(feeds);
     for (const [name, exp] of Object.entries(c[sec].expected)) {
       const got = out[name];
       if (JSON.stringify(got.dims) !== JSON.stringify(exp.dims)) throw new Error(`${c.name} ${sec}.${name}: dims ${got.dims} != ${exp.dims}`);
       let d = 0;
-      exp.data.forEach((v, i) => { d = Math.max(d, Math.abs(v - got.data[i])); if (!Number.isFinite(got.data[i])) d = Infinity; });
+      exp.data.forEach((v, i) => {
+        d = Math.max(d, Math.abs(v - got.data[i]));
+        if (!Number.isFinite(got.data[i])) d = Infinity;
+      });
       worst = Math.max(worst, d);
       line.push(`${sec}.${name} maxdiff=${d.toExponential(2)}`);
     }

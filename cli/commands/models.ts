@@ -10,7 +10,8 @@ export function registerModels(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const { listCatalog } = await import("@/lib/db/queries/admin/models");
       for (const m of await listCatalog()) {
-        if (opts.json) console.log(JSON.stringify({ id: m.id, displayName: m.displayName, enabled: m.enabled, baseUrl: m.baseUrl, providerModelId: m.providerModelId }));
+        if (opts.json)
+          console.log(JSON.stringify({ id: m.id, displayName: m.displayName, enabled: m.enabled, baseUrl: m.baseUrl, providerModelId: m.providerModelId }));
         else console.log(`${m.enabled ? "*" : " "} ${m.id.padEnd(24)} ${m.displayName.padEnd(28)} ${m.baseUrl}`);
       }
     });

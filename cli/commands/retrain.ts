@@ -34,7 +34,9 @@ export function registerRetrain(program: Command): void {
   const retrain = program
     .command("retrain")
     .summary("retrain the router from the app's ratings; list, activate router versions")
-    .description("retrain the router from the app's own ratings and manage router versions (running app instances pick up an activation within ROUTER_VERSION_CHECK_MS)");
+    .description(
+      "retrain the router from the app's own ratings and manage router versions (running app instances pick up an activation within ROUTER_VERSION_CHECK_MS)",
+    );
 
   retrain
     .command("run", { isDefault: true })

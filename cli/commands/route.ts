@@ -53,7 +53,12 @@ export function registerRoute(program: Command): void {
     )
     .requiredOption("--user <email>", "the user to route for (their ratings personalize the choice)")
     .addOption(new Option("--query <text>", "one query").conflicts("input"))
-    .addOption(new Option("--input <file>", 'queries: .txt one per line, .json an array, .jsonl one per line; an item is a string or {"query_text", "conversation_history"?}').argParser(pathArgument))
+    .addOption(
+      new Option(
+        "--input <file>",
+        'queries: .txt one per line, .json an array, .jsonl one per line; an item is a string or {"query_text", "conversation_history"?}',
+      ).argParser(pathArgument),
+    )
     .option("--out <file>", "write the results here (.json: one array, else JSON lines) instead of stdout", pathArgument)
     .option("--route-only", "only choose the model; do not call it")
     .option("--no-personalization", "use the population preference instead of the user's ratings")

@@ -3,10 +3,30 @@ import type { Command } from "commander";
 
 /** The trainer's own commands: `switchboard <verb> ...` runs `python -m training <module verb> ...` with every argument passed through. */
 const VERBS = [
-  { verb: "import", trainer: "import", summary: "convert a data source into a training dataset (trainer)", description: "convert MT-Bench human judgments, a GMTRouter JSONL file or an app export (`switchboard export`) into a training dataset" },
-  { verb: "train", trainer: "train", summary: "train a GMTRouter checkpoint (trainer)", description: "train a GMTRouter model on datasets and write a checkpoint" },
-  { verb: "evaluate", trainer: "evaluate", summary: "evaluate GMTRouter and baselines on MT-Bench (trainer)", description: "evaluate GMTRouter against the baselines on the MT-Bench human judgments (splits x seeds, confidence intervals)" },
-  { verb: "export-onnx", trainer: "export", summary: "export a checkpoint as the app's ONNX model (trainer)", description: "export a checkpoint as the ONNX model folder the app serves (user_encoder.onnx, scorer.onnx, manifest.json, parity.json)" },
+  {
+    verb: "import",
+    trainer: "import",
+    summary: "convert a data source into a training dataset (trainer)",
+    description: "convert MT-Bench human judgments, a GMTRouter JSONL file or an app export (`switchboard export`) into a training dataset",
+  },
+  {
+    verb: "train",
+    trainer: "train",
+    summary: "train a GMTRouter checkpoint (trainer)",
+    description: "train a GMTRouter model on datasets and write a checkpoint",
+  },
+  {
+    verb: "evaluate",
+    trainer: "evaluate",
+    summary: "evaluate GMTRouter and baselines on MT-Bench (trainer)",
+    description: "evaluate GMTRouter against the baselines on the MT-Bench human judgments (splits x seeds, confidence intervals)",
+  },
+  {
+    verb: "export-onnx",
+    trainer: "export",
+    summary: "export a checkpoint as the app's ONNX model (trainer)",
+    description: "export a checkpoint as the ONNX model folder the app serves (user_encoder.onnx, scorer.onnx, manifest.json, parity.json)",
+  },
 ] as const;
 
 async function runTrainer(trainerVerb: string, args: readonly string[]): Promise<void> {

@@ -38,7 +38,8 @@ export function registerUsers(program: Command): void {
       const { password, generated } = await newPassword(opts);
       const { hashPassword } = await import("@/lib/auth/password");
       const { createUser, getUserByEmail } = await import("@/lib/db/queries/users");
-      if (await getUserByEmail({ email })) throw new CliError(`--email: an account with ${email} already exists (reset its password with \`users reset-password\`)`);
+      if (await getUserByEmail({ email }))
+        throw new CliError(`--email: an account with ${email} already exists (reset its password with \`users reset-password\`)`);
       // Naming the email as the admin email makes this account an admin whatever ADMIN_EMAIL says.
       const user = await createUser({ email, passwordHash: await hashPassword(password), name: opts.name ?? null, adminEmail: email });
       console.log(`created ${user.role} ${user.email} (${user.id})`);

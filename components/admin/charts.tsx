@@ -10,7 +10,17 @@ const color = (i: number) => PALETTE[i % PALETTE.length];
 export type SeriesPoint = { day: string } & Record<string, number | string>;
 
 /** What every daily chart shares: its box, the day axis, grid, tooltip and legend; `children` are the series. */
-function DailyChartFrame({ chart: Chart, data, testId, children }: { chart: typeof AreaChart | typeof BarChart; data: SeriesPoint[]; testId: string; children: ReactNode }) {
+function DailyChartFrame({
+  chart: Chart,
+  data,
+  testId,
+  children,
+}: {
+  chart: typeof AreaChart | typeof BarChart;
+  data: SeriesPoint[];
+  testId: string;
+  children: ReactNode;
+}) {
   return (
     <div className="h-64 w-full text-zinc-600" data-testid={testId} data-chart={Chart === BarChart ? "bar" : "area"}>
       <ResponsiveContainer width="100%" height="100%">
@@ -44,7 +54,19 @@ export function StackedAreaChart({ data, series, testId, barsBelow = 0 }: { data
 }
 
 /** One or more daily series as bars; `stacked` stacks them; `colors` fixes a series' colour (failed is red). */
-export function DailyBarChart({ data, series, testId, stacked = false, colors = {} }: { data: SeriesPoint[]; series: string[]; testId: string; stacked?: boolean; colors?: Record<string, string> }) {
+export function DailyBarChart({
+  data,
+  series,
+  testId,
+  stacked = false,
+  colors = {},
+}: {
+  data: SeriesPoint[];
+  series: string[];
+  testId: string;
+  stacked?: boolean;
+  colors?: Record<string, string>;
+}) {
   return (
     <DailyChartFrame chart={BarChart} data={data} testId={testId}>
       {series.map((s, i) => (

@@ -1,5 +1,15 @@
 /** A plain table: rows are pre-formatted cells; the caller keys rows and gives each a test id. */
-export function DataTable({ headers, rows, testId, empty = "No data yet." }: { headers: React.ReactNode[]; rows: { key: string; cells: React.ReactNode[] }[]; testId: string; empty?: string }) {
+export function DataTable({
+  headers,
+  rows,
+  testId,
+  empty = "No data yet.",
+}: {
+  headers: React.ReactNode[];
+  rows: { key: string; cells: React.ReactNode[] }[];
+  testId: string;
+  empty?: string;
+}) {
   if (rows.length === 0) {
     return (
       <p className="text-sm text-zinc-500" data-testid={`${testId}-empty`}>
@@ -9,7 +19,8 @@ export function DataTable({ headers, rows, testId, empty = "No data yet." }: { h
   }
   return (
     // Wide tables scroll inside their box on small screens; focusable so the keyboard can scroll them too.
-    <div className="overflow-x-auto rounded-lg border" tabIndex={0} role="region" aria-label={`${testId.replace(/-/g, " ")} table`}>
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable (axe scrollable-region-focusable).
+    <section className="overflow-x-auto rounded-lg border" tabIndex={0} aria-label={`${testId.replace(/-/g, " ")} table`}>
       <table className="w-full text-left text-sm" data-testid={testId}>
         <thead className="bg-zinc-50 text-xs uppercase text-zinc-600">
           <tr>
@@ -34,6 +45,6 @@ export function DataTable({ headers, rows, testId, empty = "No data yet." }: { h
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

@@ -5,7 +5,14 @@ export function DecisionFilters({ values, models }: { values: Values; models: st
   const field = "rounded border px-2 py-1";
   return (
     <form method="GET" action="/admin/decisions" className="flex flex-wrap items-end gap-2 text-sm" data-testid="decision-filters">
-      <input name="user" aria-label="User email or id" defaultValue={values.user ?? ""} placeholder="User email or id" className={field} data-testid="filter-user" />
+      <input
+        name="user"
+        aria-label="User email or id"
+        defaultValue={values.user ?? ""}
+        placeholder="User email or id"
+        className={field}
+        data-testid="filter-user"
+      />
       <select name="model" aria-label="Model" defaultValue={values.model ?? ""} className={field} data-testid="filter-model">
         <option value="">Any model</option>
         {models.map((m) => (

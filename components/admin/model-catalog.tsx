@@ -3,9 +3,29 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-export type CatalogEntry = { id: string; displayName: string; baseUrl: string; apiKeyEnv: string | null; providerModelId: string; description: string; inputPricePerM: number; outputPricePerM: number; enabled: boolean };
+export type CatalogEntry = {
+  id: string;
+  displayName: string;
+  baseUrl: string;
+  apiKeyEnv: string | null;
+  providerModelId: string;
+  description: string;
+  inputPricePerM: number;
+  outputPricePerM: number;
+  enabled: boolean;
+};
 
-const EMPTY: CatalogEntry = { id: "", displayName: "", baseUrl: "", apiKeyEnv: null, providerModelId: "", description: "", inputPricePerM: 0, outputPricePerM: 0, enabled: true };
+const EMPTY: CatalogEntry = {
+  id: "",
+  displayName: "",
+  baseUrl: "",
+  apiKeyEnv: null,
+  providerModelId: "",
+  description: "",
+  inputPricePerM: 0,
+  outputPricePerM: 0,
+  enabled: true,
+};
 
 async function send(url: string, method: string, body: unknown): Promise<string | null> {
   const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -31,20 +51,69 @@ function ModelForm({ initial, isNew, onDone }: { initial: CatalogEntry; isNew: b
   const field = "w-full rounded border px-2 py-1";
   return (
     <form onSubmit={submit} className="grid grid-cols-2 gap-2 rounded border bg-zinc-50 p-3 text-sm" data-testid="model-form">
-      {isNew ? <input className={field} placeholder="id (e.g. gpt-4o-mini)" value={draft.id} onChange={(e) => set("id", e.target.value)} data-testid="model-form-id" /> : null}
-      <input className={field} placeholder="Display name" value={draft.displayName} onChange={(e) => set("displayName", e.target.value)} data-testid="model-form-name" />
-      <input className={field} placeholder="Base URL" value={draft.baseUrl} onChange={(e) => set("baseUrl", e.target.value)} data-testid="model-form-base-url" />
-      <input className={field} placeholder="Provider model id" value={draft.providerModelId} onChange={(e) => set("providerModelId", e.target.value)} data-testid="model-form-provider-id" />
-      <input className={field} placeholder="API key env var (optional)" value={draft.apiKeyEnv ?? ""} onChange={(e) => set("apiKeyEnv", e.target.value)} data-testid="model-form-api-key-env" />
+      {isNew ? (
+        <input className={field} placeholder="id (e.g. gpt-4o-mini)" value={draft.id} onChange={(e) => set("id", e.target.value)} data-testid="model-form-id" />
+      ) : null}
+      <input
+        className={field}
+        placeholder="Display name"
+        value={draft.displayName}
+        onChange={(e) => set("displayName", e.target.value)}
+        data-testid="model-form-name"
+      />
+      <input
+        className={field}
+        placeholder="Base URL"
+        value={draft.baseUrl}
+        onChange={(e) => set("baseUrl", e.target.value)}
+        data-testid="model-form-base-url"
+      />
+      <input
+        className={field}
+        placeholder="Provider model id"
+        value={draft.providerModelId}
+        onChange={(e) => set("providerModelId", e.target.value)}
+        data-testid="model-form-provider-id"
+      />
+      <input
+        className={field}
+        placeholder="API key env var (optional)"
+        value={draft.apiKeyEnv ?? ""}
+        onChange={(e) => set("apiKeyEnv", e.target.value)}
+        data-testid="model-form-api-key-env"
+      />
       <label className="flex items-center gap-1">
         $/1M in
-        <input className={field} type="number" step="any" min="0" value={draft.inputPricePerM} onChange={(e) => set("inputPricePerM", Number(e.target.value))} data-testid="model-form-input-price" />
+        <input
+          className={field}
+          type="number"
+          step="any"
+          min="0"
+          value={draft.inputPricePerM}
+          onChange={(e) => set("inputPricePerM", Number(e.target.value))}
+          data-testid="model-form-input-price"
+        />
       </label>
       <label className="flex items-center gap-1">
         $/1M out
-        <input className={field} type="number" step="any" min="0" value={draft.outputPricePerM} onChange={(e) => set("outputPricePerM", Number(e.target.value))} data-testid="model-form-output-price" />
+        <input
+          className={field}
+          type="number"
+          step="any"
+          min="0"
+          value={draft.outputPricePerM}
+          onChange={(e) => set("outputPricePerM", Number(e.target.value))}
+          data-testid="model-form-output-price"
+        />
       </label>
-      <textarea className={`${field} col-span-2`} rows={3} placeholder="Description (the router embeds it)" value={draft.description} onChange={(e) => set("description", e.target.value)} data-testid="model-form-description" />
+      <textarea
+        className={`${field} col-span-2`}
+        rows={3}
+        placeholder="Description (the router embeds it)"
+        value={draft.description}
+        onChange={(e) => set("description", e.target.value)}
+        data-testid="model-form-description"
+      />
       {error ? (
         <p className="col-span-2 text-red-700" data-testid="model-form-error">
           {error}

@@ -1,7 +1,21 @@
 import Link from "next/link";
 
 /** Previous/next links that keep the other query parameters. */
-export function Pagination({ basePath, params, page, hasNext, total, pageSize }: { basePath: string; params: Record<string, string | undefined>; page: number; hasNext: boolean; total?: number; pageSize: number }) {
+export function Pagination({
+  basePath,
+  params,
+  page,
+  hasNext,
+  total,
+  pageSize,
+}: {
+  basePath: string;
+  params: Record<string, string | undefined>;
+  page: number;
+  hasNext: boolean;
+  total?: number;
+  pageSize: number;
+}) {
   const href = (p: number) => {
     const query = new URLSearchParams(Object.entries({ ...params, page: String(p) }).filter((e): e is [string, string] => Boolean(e[1])));
     return `${basePath}?${query}`;

@@ -10,7 +10,14 @@ async function post(url: string, body: unknown): Promise<{ error: string | null;
   return { error: response.ok ? null : (json.error ?? `Request failed (${response.status}).`), json };
 }
 
-type Run = { id: string; status: "queued" | "running" | "succeeded" | "failed"; progress: number; stage: string; error: string | null; routerVersionId: string | null };
+type Run = {
+  id: string;
+  status: "queued" | "running" | "succeeded" | "failed";
+  progress: number;
+  stage: string;
+  error: string | null;
+  routerVersionId: string | null;
+};
 
 const POLL_MS = 1_000;
 
@@ -48,7 +55,14 @@ function RunProgress({ runId, onEnd }: { runId: string; onEnd: () => void }) {
         {!ended && <span>{percent}%</span>}
       </div>
       {!ended && (
-        <div className="h-2 rounded bg-zinc-200" role="progressbar" aria-label="Retraining progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+        <div
+          className="h-2 rounded bg-zinc-200"
+          role="progressbar"
+          aria-label="Retraining progress"
+          aria-valuenow={percent}
+          aria-valuemin={0}
+          aria-valuemax={100}
+        >
           <div className="h-2 rounded bg-zinc-800 transition-[width]" style={{ width: `${percent}%` }} />
         </div>
       )}

@@ -1,7 +1,11 @@
 import { formatNumber, formatPercent, signedPoints } from "./format";
 
 type Held = { pairs?: number; pairAccuracy?: number | null; points?: number; pointAuc?: number | null };
-type Metrics = { heldOut?: { candidate?: Held; active?: { metrics?: Held | null }; pairAccuracyGain?: number | null }; train?: Record<string, unknown>; export?: Record<string, unknown> };
+type Metrics = {
+  heldOut?: { candidate?: Held; active?: { metrics?: Held | null }; pairAccuracyGain?: number | null };
+  train?: Record<string, unknown>;
+  export?: Record<string, unknown>;
+};
 
 const asMetrics = (value: unknown): Metrics => (value && typeof value === "object" ? (value as Metrics) : {});
 

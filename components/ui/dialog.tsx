@@ -1,8 +1,8 @@
 "use client";
 
 import * as RadixDialog from "@radix-ui/react-dialog";
-import { X } from "lucide-react";
 import { clsx } from "clsx";
+import { X } from "lucide-react";
 
 export const Dialog = RadixDialog.Root;
 export const DialogTrigger = RadixDialog.Trigger;
@@ -34,7 +34,11 @@ export function DrawerContent({ title, children, testId }: { title: string; chil
   return (
     <RadixDialog.Portal>
       <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-      <RadixDialog.Content data-testid={testId} aria-describedby={undefined} className="fixed inset-y-0 left-0 z-50 flex w-[min(85vw,18rem)] flex-col bg-zinc-50 text-zinc-900 shadow-xl focus:outline-none">
+      <RadixDialog.Content
+        data-testid={testId}
+        aria-describedby={undefined}
+        className="fixed inset-y-0 left-0 z-50 flex w-[min(85vw,18rem)] flex-col bg-zinc-50 text-zinc-900 shadow-xl focus:outline-none"
+      >
         <RadixDialog.Title className="sr-only">{title}</RadixDialog.Title>
         {children}
       </RadixDialog.Content>

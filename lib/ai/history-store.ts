@@ -85,10 +85,29 @@ export class PrismaHistoryStore implements HistoryStore {
       const session = await tx.chatSession.create({ data: { userId, title: `Feedback: ${queryText.slice(0, 50)}` } });
       const query = await tx.turn.create({ data: { chatSessionId: session.id, userId, position: 0, role: "user", content: queryText, queryText } });
       const answer = await tx.turn.create({
-        data: { chatSessionId: session.id, userId, position: 1, role: "assistant", content: responseText ?? "", parentId: query.id, modelId, status: "completed" },
+        data: {
+          chatSessionId: session.id,
+          userId,
+          position: 1,
+          role: "assistant",
+          content: responseText ?? "",
+          parentId: query.id,
+          modelId,
+          status: "completed",
+        },
       });
       const saved = await tx.rating.create({ data: { turnId: answer.id, userId, value: rating, source: "feedback" } });
-      return { interactionId: answer.id, chatSessionId: session.id, turnIndex: 0, queryText, modelId, rating, responseText: responseText ?? null, createdAt: saved.updatedAt, queryEmbedding: null };
+      return {
+        interactionId: answer.id,
+        chatSessionId: session.id,
+        turnIndex: 0,
+        queryText,
+        modelId,
+        rating,
+        responseText: responseText ?? null,
+        createdAt: saved.updatedAt,
+        queryEmbedding: null,
+      };
     });
   }
 }

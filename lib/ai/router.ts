@@ -4,15 +4,15 @@ import { env, readEnvVar } from "@/lib/env";
 import { loadModelsFile } from "@/lib/llm/models-config";
 import {
   CachedEmbedder,
-  OnnxRouter,
-  OpenAICompatibleEmbedder,
-  RouterRegistry,
-  UseLiteOnnxEmbedder,
   type Candidate,
   type Embedder,
+  OnnxRouter,
+  OpenAICompatibleEmbedder,
   type RegistryState,
   type RouteDecision,
   type RouterLogger,
+  RouterRegistry,
+  UseLiteOnnxEmbedder,
 } from "@/router-core";
 import { PrismaHistoryStore } from "./history-store";
 
@@ -45,7 +45,9 @@ function createEmbedder(): Promise<Embedder> {
       throw new Error("EMBEDDER=openai needs EMBEDDINGS_BASE_URL, EMBEDDINGS_MODEL and EMBEDDINGS_DIM");
     }
     const apiKey = env.EMBEDDINGS_API_KEY_ENV ? readEnvVar(env.EMBEDDINGS_API_KEY_ENV) : undefined;
-    return Promise.resolve(new CachedEmbedder(new OpenAICompatibleEmbedder({ baseURL: env.EMBEDDINGS_BASE_URL, model: env.EMBEDDINGS_MODEL, dim: env.EMBEDDINGS_DIM, apiKey })));
+    return Promise.resolve(
+      new CachedEmbedder(new OpenAICompatibleEmbedder({ baseURL: env.EMBEDDINGS_BASE_URL, model: env.EMBEDDINGS_MODEL, dim: env.EMBEDDINGS_DIM, apiKey })),
+    );
   }
   // The encoder runs in a worker thread; only tokenization (well under 1 ms a query) uses the event loop.
   const embedder = UseLiteOnnxEmbedder.create().then((e) => new CachedEmbedder(e));
@@ -123,7 +125,13 @@ async function historyStamp(userId: string): Promise<string> {
   return row.stamp;
 }
 
-export type RouteArgs = { userId: string; message: string; earlierUserMessages: readonly string[]; candidates: readonly Candidate[]; personalization?: boolean };
+export type RouteArgs = {
+  userId: string;
+  message: string;
+  earlierUserMessages: readonly string[];
+  candidates: readonly Candidate[];
+  personalization?: boolean;
+};
 
 /**
  * Whether routing reads the conversation's earlier messages (query modes

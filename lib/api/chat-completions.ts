@@ -6,10 +6,10 @@ import { createChatSession } from "@/lib/db/queries/chat-sessions";
 import { listEnabledModels } from "@/lib/db/queries/models";
 import { appendUserTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
+import { openReply, type Reply, type SamplingSettings } from "@/lib/llm/reply-stream";
 import { getLogger } from "@/lib/log";
 import { withSpan } from "@/lib/observability/tracing";
-import { openReply, type Reply, type SamplingSettings } from "@/lib/llm/reply-stream";
-import { completionBody, openAIEnding, sseChunk, sseError, sseUsageChunk, SSE_DONE, toSwitchboardInfo, type CompletionIdentity } from "./completion-format";
+import { type CompletionIdentity, completionBody, openAIEnding, SSE_DONE, sseChunk, sseError, sseUsageChunk, toSwitchboardInfo } from "./completion-format";
 import { toOpenAIErrorResponse, UpstreamModelError } from "./openai-errors";
 
 /** The model name that asks Switchboard's router to choose. */
@@ -36,7 +36,17 @@ const logger = getLogger("openai-api");
  * chat. The same fallback as chat applies: with `model: "auto"`, a model that
  * fails before its first token hands the turn to the next-ranked one.
  */
-export async function createChatCompletion({ userId, chatSessionId, params, signal }: { userId: string; chatSessionId?: string; params: CompletionParams; signal: AbortSignal }): Promise<Response> {
+export async function createChatCompletion({
+  userId,
+  chatSessionId,
+  params,
+  signal,
+}: {
+  userId: string;
+  chatSessionId?: string;
+  params: CompletionParams;
+  signal: AbortSignal;
+}): Promise<Response> {
   const overrideModelId = params.model === AUTO_MODEL ? undefined : params.model;
   const models = await listEnabledModels();
   if (overrideModelId && !models.some((m) => m.id === overrideModelId)) {
@@ -45,7 +55,10 @@ export async function createChatCompletion({ userId, chatSessionId, params, sign
   const picked = checkModelChoice(models, overrideModelId);
   const lastUser = params.messages.findLastIndex((m) => m.role === "user");
   const queryText = params.messages[lastUser]?.content ?? "";
-  const earlier = params.messages.slice(0, Math.max(lastUser, 0)).filter((m) => m.role === "user").map((m) => m.content);
+  const earlier = params.messages
+    .slice(0, Math.max(lastUser, 0))
+    .filter((m) => m.role === "user")
+    .map((m) => m.content);
 
   const [route, stored] = await Promise.all([
     withSpan("router.route_turn", { "switchboard.override": Boolean(picked) }, async (span) => {
@@ -59,13 +72,29 @@ export async function createChatCompletion({ userId, chatSessionId, params, sign
       return { sessionId, userTurn: await appendUserTurn({ chatSessionId: sessionId, userId, content: queryText, adding: 2 }) };
     }),
   ]);
-  const reply = await openReply({ models: fallbackOrder(route, models), messages: params.messages satisfies ModelMessage[], settings: params.settings, signal, allowSystemInMessages: true });
-  const assistant = beginAssistantTurn({ chatSessionId: stored.sessionId, userId, parentId: stored.userTurn.id, decision: route.decision, query: route.query, reply });
+  const reply = await openReply({
+    models: fallbackOrder(route, models),
+    messages: params.messages satisfies ModelMessage[],
+    settings: params.settings,
+    signal,
+    allowSystemInMessages: true,
+  });
+  const assistant = beginAssistantTurn({
+    chatSessionId: stored.sessionId,
+    userId,
+    parentId: stored.userTurn.id,
+    decision: route.decision,
+    query: route.query,
+    reply,
+  });
 
   const identity: CompletionIdentity = { id: `chatcmpl-${assistant.id}`, created: Math.floor(Date.now() / 1000), model: reply.model.id };
   const switchboard = toSwitchboardInfo({ turnId: assistant.id, chatSessionId: stored.sessionId, decision: route.decision });
   const headers = { "x-switchboard-turn-id": assistant.id, "x-switchboard-chat-session-id": stored.sessionId, "x-switchboard-model": reply.model.id };
-  logger.info({ userId, turnId: assistant.id, model: reply.model.id, routedTo: route.model.id, routerVersion: route.decision.routerVersion, stream: params.stream }, "chat completion");
+  logger.info(
+    { userId, turnId: assistant.id, model: reply.model.id, routedTo: route.model.id, routerVersion: route.decision.routerVersion, stream: params.stream },
+    "chat completion",
+  );
 
   // A model that failed before any token answers with a proper status instead of a broken stream.
   const failedBeforeFirstToken = failureOf(reply);
@@ -116,7 +145,9 @@ export async function createChatCompletion({ userId, chatSessionId, params, sign
       await assistant.finish();
     },
   });
-  return new Response(stream, { headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" } });
+  return new Response(stream, {
+    headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+  });
 }
 function failureOf(reply: Reply): string | null {
   return reply.end?.status === "failed" ? reply.end.error : null;

@@ -17,7 +17,10 @@ function toOpenAIFinishReason(reason: FinishReason): OpenAIFinishReason {
 export function openAIEnding(end: ReplyEnd | null): { finishReason: OpenAIFinishReason; usage: Usage } {
   if (end?.status !== "completed") return { finishReason: "stop", usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } };
   const [prompt, completion] = [end.promptTokens ?? 0, end.completionTokens ?? 0];
-  return { finishReason: toOpenAIFinishReason(end.finishReason), usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } };
+  return {
+    finishReason: toOpenAIFinishReason(end.finishReason),
+    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+  };
 }
 
 /** Switchboard's additions to OpenAI's response body: where the turn is stored and why this model answered. */
@@ -45,7 +48,10 @@ export function toSwitchboardInfo({ turnId, chatSessionId, decision }: { turnId:
 /** The fields every response and chunk of one completion share. */
 export type CompletionIdentity = { id: string; created: number; model: string };
 
-export function completionBody(identity: CompletionIdentity, { content, finishReason, usage, switchboard }: { content: string; finishReason: OpenAIFinishReason; usage: Usage; switchboard: SwitchboardInfo }) {
+export function completionBody(
+  identity: CompletionIdentity,
+  { content, finishReason, usage, switchboard }: { content: string; finishReason: OpenAIFinishReason; usage: Usage; switchboard: SwitchboardInfo },
+) {
   return {
     ...identity,
     object: "chat.completion" as const,
@@ -61,7 +67,12 @@ type Delta = { role?: "assistant"; content?: string };
 /** One `data:` line of OpenAI's stream format. */
 export function sseChunk(
   identity: CompletionIdentity,
-  { delta, finishReason = null, includeUsage, switchboard }: { delta: Delta; finishReason?: OpenAIFinishReason | null; includeUsage: boolean; switchboard?: SwitchboardInfo },
+  {
+    delta,
+    finishReason = null,
+    includeUsage,
+    switchboard,
+  }: { delta: Delta; finishReason?: OpenAIFinishReason | null; includeUsage: boolean; switchboard?: SwitchboardInfo },
 ): string {
   const chunk = {
     ...identity,

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { createApiKey, findActiveApiKeyOwner, type ApiKeySummary } from "@/lib/db/queries/api-keys";
+import { type ApiKeySummary, createApiKey, findActiveApiKeyOwner } from "@/lib/db/queries/api-keys";
 import { AppError } from "@/lib/errors";
 
 const KEY_PREFIX = "sk-sb-";

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
-import bcrypt from "bcrypt";
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
+import bcrypt from "bcrypt";
 import pLimit from "p-limit";
 import { z } from "zod";
 import { text } from "@/lib/validation/text";

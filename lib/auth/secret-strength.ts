@@ -24,6 +24,7 @@ export function authSecretProblem(secret: string | undefined): string | null {
   if (!secret) return `AUTH_SECRET is not set: ${fix}.`;
   if (PLACEHOLDER.test(secret)) return `AUTH_SECRET is a placeholder: ${fix}.`;
   if (secret.length < MIN_SECRET_LENGTH) return `AUTH_SECRET is shorter than ${MIN_SECRET_LENGTH} characters: ${fix}.`;
-  if (estimatedBits(secret) < MIN_SECRET_BITS) return `AUTH_SECRET looks low in entropy (about ${Math.round(estimatedBits(secret))} bits, at least ${MIN_SECRET_BITS} needed): ${fix}.`;
+  if (estimatedBits(secret) < MIN_SECRET_BITS)
+    return `AUTH_SECRET looks low in entropy (about ${Math.round(estimatedBits(secret))} bits, at least ${MIN_SECRET_BITS} needed): ${fix}.`;
   return null;
 }

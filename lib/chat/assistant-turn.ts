@@ -1,8 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { finishAssistantTurn, startAssistantTurn, type TurnOutcome } from "@/lib/db/queries/turns";
-import { getLogger } from "@/lib/log";
 import type { Reply } from "@/lib/llm/reply-stream";
+import { getLogger } from "@/lib/log";
 
 /** Waits between tries to store a turn: 7.5 s in all, longer than a Postgres restart takes. */
 const STORE_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
@@ -28,10 +28,17 @@ export type AssistantTurn = {
  * can name the turn before the write lands), and its outcome is stored before
  * the client sees the end of the stream. Both writes retry through a short outage.
  */
-export function beginAssistantTurn({ reply, decision, ...turn }: Omit<Parameters<typeof startAssistantTurn>[0], "id" | "modelId"> & { reply: Reply }): AssistantTurn {
+export function beginAssistantTurn({
+  reply,
+  decision,
+  ...turn
+}: Omit<Parameters<typeof startAssistantTurn>[0], "id" | "modelId"> & { reply: Reply }): AssistantTurn {
   const id = randomUUID();
   // The turn names the model that answered; the decision keeps the router's pick and, after a fallback, the failures.
-  const recorded = reply.failed.length > 0 ? { ...decision, timings: { ...(decision.timings as object), llmFallback: { failed: reply.failed, answeredBy: reply.model.id } } } : decision;
+  const recorded =
+    reply.failed.length > 0
+      ? { ...decision, timings: { ...(decision.timings as object), llmFallback: { failed: reply.failed, answeredBy: reply.model.id } } }
+      : decision;
   const start = () => startAssistantTurn({ id, ...turn, modelId: reply.model.id, decision: recorded });
   let started = start();
   started.catch(() => {}); // retried, or reported, at finish

@@ -7,11 +7,23 @@ import { embeddingToBytes, type RouteDecision } from "@/router-core";
 
 export type TurnRoute = { model: LlmModelRow; decision: DecisionRecord; query: RoutedQuery };
 
-function toDecisionRecord(decision: RouteDecision, models: readonly LlmModelRow[], chosen: LlmModelRow, { picked, compare }: { picked: boolean; compare: boolean }): DecisionRecord {
+function toDecisionRecord(
+  decision: RouteDecision,
+  models: readonly LlmModelRow[],
+  chosen: LlmModelRow,
+  { picked, compare }: { picked: boolean; compare: boolean },
+): DecisionRecord {
   // A fallback decision carries no scores: record the chosen model as the only ranked candidate.
   const candidates = decision.fallback
     ? models.map((m) => ({ modelId: m.id, score: 0, probability: m.id === chosen.id ? 1 : 0, winRate: 0, unseen: false, adjustment: 0 }))
-    : decision.candidates.map((c) => ({ modelId: c.id, score: c.score, probability: c.probability, winRate: c.winRate, unseen: c.unseen, adjustment: c.adjustment }));
+    : decision.candidates.map((c) => ({
+        modelId: c.id,
+        score: c.score,
+        probability: c.probability,
+        winRate: c.winRate,
+        unseen: c.unseen,
+        adjustment: c.adjustment,
+      }));
   return {
     chosenModelId: chosen.id,
     routerVersion: decision.routerVersion ?? "fallback",
@@ -24,7 +36,12 @@ function toDecisionRecord(decision: RouteDecision, models: readonly LlmModelRow[
     override: picked && !compare,
     fallback: decision.fallback,
     ...(compare ? { compareSide: chosen.id === decision.modelId ? ("router" as const) : ("challenger" as const) } : {}),
-    timings: { ...decision.timings, userCache: decision.userCache, routerPick: decision.modelId, ...(decision.fallbackReason ? { fallbackReason: decision.fallbackReason } : {}) },
+    timings: {
+      ...decision.timings,
+      userCache: decision.userCache,
+      routerPick: decision.modelId,
+      ...(decision.fallbackReason ? { fallbackReason: decision.fallbackReason } : {}),
+    },
     totalMs: decision.timings.totalMs,
   };
 }
@@ -34,7 +51,10 @@ const ROUTER_CONTEXT_MESSAGES = 50;
 
 /** The conversation's earlier user messages, oldest first, as the router reads them. */
 export function earlierUserMessages(context: readonly Pick<TranscriptTurn, "role" | "content">[]): string[] {
-  return context.filter((t) => t.role === "user").slice(-ROUTER_CONTEXT_MESSAGES).map((t) => t.content);
+  return context
+    .filter((t) => t.role === "user")
+    .slice(-ROUTER_CONTEXT_MESSAGES)
+    .map((t) => t.content);
 }
 
 /**
@@ -70,12 +90,21 @@ export async function routeTurn({
   /** The picked model answers one side of a comparison. */
   compare?: boolean;
 }): Promise<TurnRoute> {
-  const decision = await routeQuery({ userId, message: queryText, earlierUserMessages, candidates: models.map((m) => ({ id: m.id, description: m.description })) });
+  const decision = await routeQuery({
+    userId,
+    message: queryText,
+    earlierUserMessages,
+    candidates: models.map((m) => ({ id: m.id, description: m.description })),
+  });
   const chosen = picked ?? models.find((m) => m.id === decision.modelId) ?? models[0];
   return {
     model: chosen,
     decision: toDecisionRecord(decision, models, chosen, { picked: Boolean(picked), compare }),
-    query: { text: decision.queryText, embedding: decision.queryEmbedding ? embeddingToBytes(decision.queryEmbedding) : null, embeddingKey: decision.embeddingKey },
+    query: {
+      text: decision.queryText,
+      embedding: decision.queryEmbedding ? embeddingToBytes(decision.queryEmbedding) : null,
+      embeddingKey: decision.embeddingKey,
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
+import { routingReadsConversation } from "@/lib/ai/router";
 import { listEnabledModels } from "@/lib/db/queries/models";
 import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
-import { routingReadsConversation } from "@/lib/ai/router";
 import { AppError } from "@/lib/errors";
 import { describeLlmError, openReply } from "@/lib/llm/reply-stream";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
@@ -74,20 +74,35 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const thread = visibleThread(turns);
   const previous = regenerate ? thread.findLast((t) => t.role === "user") : undefined;
   if (regenerate && !previous) throw new AppError("bad_request:chat", "There is no message to regenerate an answer for.");
-  if (req.compareUserTurnId && previous?.id !== req.compareUserTurnId) throw new AppError("conflict:chat", "That comparison's message is no longer the latest in this chat.");
+  if (req.compareUserTurnId && previous?.id !== req.compareUserTurnId)
+    throw new AppError("conflict:chat", "That comparison's message is no longer the latest in this chat.");
   const queryText = previous?.content ?? req.text ?? "";
   // A regenerated answer sees the conversation up to its message, not the answer it replaces.
   const context = previous ? thread.slice(0, thread.indexOf(previous)) : thread;
   const messages: ModelMessage[] = [...toModelMessages(context), { role: "user", content: queryText }];
 
   const [route, userTurn] = await Promise.all([
-    earlyRoute ?? routeTurn({ userId: req.userId, queryText, earlierUserMessages: earlierUserMessages(context), models, picked, compare: Boolean(req.compareUserTurnId) }),
+    earlyRoute ??
+      routeTurn({ userId: req.userId, queryText, earlierUserMessages: earlierUserMessages(context), models, picked, compare: Boolean(req.compareUserTurnId) }),
     previous ?? userTurnWrite!,
   ]);
   const reply = await openReply({ models: fallbackOrder(route, models), messages, signal: requestSignal });
   // Written while the first token is on its way to the client, not before it.
-  const assistant = beginAssistantTurn({ chatSessionId: req.chatSessionId, userId: req.userId, parentId: userTurn.id, decision: route.decision, query: route.query, reply });
-  const startMetadata: AssistantMetadata = { turnId: assistant.id, modelId: reply.model.id, modelName: reply.model.displayName, status: "streaming", decision: route.decision };
+  const assistant = beginAssistantTurn({
+    chatSessionId: req.chatSessionId,
+    userId: req.userId,
+    parentId: userTurn.id,
+    decision: route.decision,
+    query: route.query,
+    reply,
+  });
+  const startMetadata: AssistantMetadata = {
+    turnId: assistant.id,
+    modelId: reply.model.id,
+    modelName: reply.model.displayName,
+    status: "streaming",
+    decision: route.decision,
+  };
 
   const stream = createUIMessageStream<ChatMessage>({
     execute: async ({ writer }) => {

@@ -43,7 +43,9 @@ export function toChatMessages(
       t.role === "assistant"
         ? {
             ...assistantMetadata(t, modelNames, ratings),
-            ...(t.answers && t.answers.length > 1 ? { answers: t.answers.map((a) => ({ text: a.content, metadata: assistantMetadata(a, modelNames, ratings) })) } : {}),
+            ...(t.answers && t.answers.length > 1
+              ? { answers: t.answers.map((a) => ({ text: a.content, metadata: assistantMetadata(a, modelNames, ratings) })) }
+              : {}),
           }
         : undefined,
   }));

@@ -58,10 +58,11 @@ export async function applyMigrations(connectionString: string, dir = "prisma/mi
       try {
         const id = randomUUID();
         await client.query(m.sql);
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) VALUES ($1, $2, $3, now(), 1)`,
-          [id, m.checksum, m.name],
-        );
+        await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) VALUES ($1, $2, $3, now(), 1)`, [
+          id,
+          m.checksum,
+          m.name,
+        ]);
         await client.query("COMMIT");
         result.applied.push(m.name);
       } catch (err) {

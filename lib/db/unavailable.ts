@@ -37,7 +37,8 @@ const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "
  * passes them through as they are: the pool's connectionTimeoutMillis
  * expiring, and a connection that died or was closed under a query.
  */
-const UNAVAILABLE_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
+const UNAVAILABLE_MESSAGES =
+  /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
 
 type Details = { code?: unknown; errorCode?: unknown; originalCode?: unknown; kind?: unknown; message?: unknown };
 

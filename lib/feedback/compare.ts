@@ -64,7 +64,8 @@ export async function voteComparison({ userId, vote }: { userId: string; vote: V
     invalidateUserVector(userId);
     return comparison;
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") throw new AppError("conflict:chat", "You already voted on this comparison.");
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")
+      throw new AppError("conflict:chat", "You already voted on this comparison.");
     throw err;
   }
 }

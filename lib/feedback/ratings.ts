@@ -13,7 +13,8 @@ const ratingFields = { turnId: true, thumbsUp: true, stars: true, comment: true,
 async function ratableTurn({ userId, turnId }: { userId: string; turnId: string }) {
   const turn = await prisma.turn.findFirst({ where: { id: turnId, userId, role: "assistant" }, select: { status: true } });
   if (!turn) throw new AppError("not_found:rating", "Message not found.");
-  if (turn.status !== "completed" && turn.status !== "stopped") throw new AppError("bad_request:rating", `Only finished answers can be rated; this answer is ${turn.status}.`);
+  if (turn.status !== "completed" && turn.status !== "stopped")
+    throw new AppError("bad_request:rating", `Only finished answers can be rated; this answer is ${turn.status}.`);
 }
 
 /**
@@ -26,7 +27,12 @@ export async function saveRating({ userId, turnId, input }: { userId: string; tu
   const value = ratingFromSignal({ stars: input.stars, thumbs: input.thumbsUp === null ? null : input.thumbsUp ? "up" : "down" });
   if (value === null) throw new AppError("bad_request:rating", "Give a thumb or 1 to 5 stars.");
   const data = { thumbsUp: input.thumbsUp, stars: input.stars, comment: input.comment, reasons: input.reasons ?? [], value, source: "ui" };
-  const rating = await prisma.rating.upsert({ where: { turnId_userId: { turnId, userId } }, create: { turnId, userId, ...data }, update: data, select: ratingFields });
+  const rating = await prisma.rating.upsert({
+    where: { turnId_userId: { turnId, userId } },
+    create: { turnId, userId, ...data },
+    update: data,
+    select: ratingFields,
+  });
   invalidateUserVector(userId);
   return rating;
 }

@@ -17,7 +17,10 @@ import { z } from "zod";
 type DemoStyle = { words: (prompt: string) => string; chunkDelayMs: number; firstTokenMs: number };
 
 function topic(prompt: string): string {
-  const cleaned = prompt.replace(/\[demo:[a-z]+(@[a-z0-9._-]+)?\]/g, "").trim().replace(/\s+/g, " ");
+  const cleaned = prompt
+    .replace(/\[demo:[a-z]+(@[a-z0-9._-]+)?\]/g, "")
+    .trim()
+    .replace(/\s+/g, " ");
   return cleaned.length > 80 ? `${cleaned.slice(0, 77)}...` : cleaned || "your message";
 }
 
@@ -117,7 +120,8 @@ async function handleChat(req: IncomingMessage, res: ServerResponse) {
   if (!style) return sendJson(res, 404, { error: { message: `model ${parsed.model} not found`, type: "invalid_request_error" } });
 
   const prompt = textOf(parsed.messages[parsed.messages.length - 1].content);
-  if (wants(prompt, "fail", parsed.model)) return sendJson(res, 500, { error: { message: "demo model failure (requested by [demo:fail])", type: "server_error" } });
+  if (wants(prompt, "fail", parsed.model))
+    return sendJson(res, 500, { error: { message: "demo model failure (requested by [demo:fail])", type: "server_error" } });
 
   const text = style.words(prompt);
   const promptTokens = parsed.messages.reduce((n, m) => n + chunk(textOf(m.content)).length, 0);
@@ -143,7 +147,9 @@ async function handleChat(req: IncomingMessage, res: ServerResponse) {
   if (wants(prompt, "stall", parsed.model)) return; // the client's timeout or abort ends it
   const delay = wants(prompt, "slow", parsed.model) ? 200 : style.chunkDelayMs;
   const send = (delta: object, finish: string | null, extra: object = {}) =>
-    res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: parsed.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: parsed.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
+    );
 
   await sleep(style.firstTokenMs);
   send({ role: "assistant", content: "" }, null);

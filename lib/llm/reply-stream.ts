@@ -89,7 +89,12 @@ class Attempt {
     const languageModel = languageModelFor(model);
     // API clients send their own system prompt as a message; it is the caller's prompt, not injected content.
     const standardized = await standardizePrompt({ messages: args.messages, allowSystemInMessages: args.allowSystemInMessages });
-    const prompt = await convertToLanguageModelPrompt({ prompt: standardized, supportedUrls: await languageModel.supportedUrls, download: undefined, abortSignal });
+    const prompt = await convertToLanguageModelPrompt({
+      prompt: standardized,
+      supportedUrls: await languageModel.supportedUrls,
+      download: undefined,
+      abortSignal,
+    });
     const { stream } = await languageModel.doStream({ ...prepareCallSettings(args.settings), prompt, abortSignal });
     return stream.getReader();
   }
@@ -128,7 +133,12 @@ const timeoutMessage = () => `The model sent nothing within ${env.LLM_FIRST_TOKE
 function endOf(part: Part | null, attempt: Attempt, signal: AbortSignal): ReplyEnd | null {
   if (part === null) return { status: "failed", error: "The model stream ended unexpectedly." };
   if (part.type === "finish") {
-    return { status: "completed", finishReason: part.finishReason.unified, promptTokens: part.usage.inputTokens.total ?? null, completionTokens: part.usage.outputTokens.total ?? null };
+    return {
+      status: "completed",
+      finishReason: part.finishReason.unified,
+      promptTokens: part.usage.inputTokens.total ?? null,
+      completionTokens: part.usage.outputTokens.total ?? null,
+    };
   }
   if (part.type !== "error") return null;
   if (signal.aborted) return { status: "stopped" };

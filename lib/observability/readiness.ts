@@ -19,7 +19,9 @@ async function probeDatabase(): Promise<Readiness["database"]> {
   return withSpan("db.ping", {}, async () => {
     let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${DB_PROBE_TIMEOUT_MS} ms`)), DB_PROBE_TIMEOUT_MS)));
+      const timeout = new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${DB_PROBE_TIMEOUT_MS} ms`)), DB_PROBE_TIMEOUT_MS)),
+      );
       await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
       return { status: "ok" as const };
     } catch (err) {

@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace, type Attributes, type Span } from "@opentelemetry/api";
+import { type Attributes, type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 
 /**
  * Spans go through the global OpenTelemetry API. Until instrumentation.ts

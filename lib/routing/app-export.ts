@@ -1,6 +1,6 @@
 import "server-only";
-import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { prisma } from "@/lib/db/client";
 
 /**
@@ -24,7 +24,17 @@ type Ctx = { stream: WriteStream; counts: AppExportCounts };
 
 type QueryFields = { user_id: string; chat_session_id: string; query: string; context: string[] };
 
-type RatingRow = QueryFields & { id: string; turn_id: string; model_id: string; value: number; stars: number | null; thumbs_up: boolean | null; source: string; response: string; updated_at: Date };
+type RatingRow = QueryFields & {
+  id: string;
+  turn_id: string;
+  model_id: string;
+  value: number;
+  stars: number | null;
+  thumbs_up: boolean | null;
+  source: string;
+  response: string;
+  updated_at: Date;
+};
 
 type ComparisonRow = QueryFields & {
   id: string;
@@ -80,7 +90,17 @@ async function writeRatings(ctx: Ctx, batch: number): Promise<void> {
        WHERE a.model_id IS NOT NULL AND r.id > ${after}::uuid
        ORDER BY r.id LIMIT ${batch}`;
     for (const row of rows) {
-      await write(ctx, interaction(row, { id: row.turn_id, modelId: row.model_id, response: row.response, rating: row.value, source: ratingSource(row), createdAt: row.updated_at }));
+      await write(
+        ctx,
+        interaction(row, {
+          id: row.turn_id,
+          modelId: row.model_id,
+          response: row.response,
+          rating: row.value,
+          source: ratingSource(row),
+          createdAt: row.updated_at,
+        }),
+      );
       ctx.counts.interactions++;
     }
     if (rows.length < batch) return;
@@ -114,7 +134,15 @@ async function writeComparisons(ctx: Ctx, batch: number): Promise<void> {
       // Both sides answered by one model say nothing about which model the user prefers.
       if (row.a_model === row.b_model) continue;
       const winner = tie ? null : row.winner === "a" ? row.a_model : row.b_model;
-      await write(ctx, { type: "comparison", id: row.id, userId: row.user_id, interactionIds: sides.map((s) => s.id), winner, tie, createdAt: row.voted_at.toISOString() });
+      await write(ctx, {
+        type: "comparison",
+        id: row.id,
+        userId: row.user_id,
+        interactionIds: sides.map((s) => s.id),
+        winner,
+        tie,
+        createdAt: row.voted_at.toISOString(),
+      });
       ctx.counts.comparisons++;
     }
     if (rows.length < batch) return;
@@ -156,11 +184,22 @@ async function writeSiblings(ctx: Ctx, batch: number): Promise<void> {
       if (!ratings) continue;
       const ids = row.members.map((m) => `${m.turnId}:sib`);
       for (const [i, m] of row.members.entries()) {
-        await write(ctx, interaction(row, { id: ids[i], modelId: m.modelId, response: m.response, rating: ratings[i], source: "sibling", createdAt: row.rated_at }));
+        await write(
+          ctx,
+          interaction(row, { id: ids[i], modelId: m.modelId, response: m.response, rating: ratings[i], source: "sibling", createdAt: row.rated_at }),
+        );
       }
       const tie = ratings.every((r) => r === 0.5);
       const winner = tie ? null : row.members[ratings.indexOf(1)].modelId;
-      await write(ctx, { type: "comparison", id: `${row.parent_id}:sib`, userId: row.user_id, interactionIds: ids, winner, tie, createdAt: row.rated_at.toISOString() });
+      await write(ctx, {
+        type: "comparison",
+        id: `${row.parent_id}:sib`,
+        userId: row.user_id,
+        interactionIds: ids,
+        winner,
+        tie,
+        createdAt: row.rated_at.toISOString(),
+      });
       ctx.counts.interactions += ids.length;
       ctx.counts.comparisons++;
     }

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 // Offline evaluation loads arbitrary model dirs side by side, outside the serving registry that
 // lib/ai/router.ts owns; it shares nothing with the live router (own embedder, in-memory history).
-import { InMemoryHistoryStore, OnnxRouter, UseLiteOnnxEmbedder, type Candidate, type Embedder } from "@/router-core";
+import { type Candidate, type Embedder, InMemoryHistoryStore, OnnxRouter, UseLiteOnnxEmbedder } from "@/router-core";
 
 /**
  * Scores a router model dir on held-out recent app data (holdout.json from
@@ -113,7 +113,15 @@ export type VersionComparison = {
 };
 
 /** The candidate against the active model on the same held-out data and the same embedder. */
-export async function compareWithActive({ holdoutPath, candidateDir, activeDir }: { holdoutPath: string; candidateDir: string; activeDir: string }): Promise<VersionComparison> {
+export async function compareWithActive({
+  holdoutPath,
+  candidateDir,
+  activeDir,
+}: {
+  holdoutPath: string;
+  candidateDir: string;
+  activeDir: string;
+}): Promise<VersionComparison> {
   const holdout = await readHoldout(holdoutPath);
   // onnxruntime runs the encoder off the event loop: inside the web server it does not stall chat requests.
   const embedder = await UseLiteOnnxEmbedder.create();

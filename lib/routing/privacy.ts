@@ -13,7 +13,10 @@ import { prisma } from "@/lib/db/client";
 /** Everything stored about the user's chats and preferences, as one JSON document (no password hash, no key hashes, no embeddings). */
 export async function exportUserData({ userId }: { userId: string }) {
   const [user, chatSessions, turns, ratings, comparisons, routingDecisions] = await Promise.all([
-    prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, name: true, role: true, createdAt: true, preferencesResetAt: true } }),
+    prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { id: true, email: true, name: true, role: true, createdAt: true, preferencesResetAt: true },
+    }),
     prisma.chatSession.findMany({ where: { userId }, orderBy: { createdAt: "asc" } }),
     prisma.turn.findMany({
       where: { userId },

@@ -35,7 +35,8 @@ export const DEFAULT_RETRAIN_OPTIONS: RetrainOptions = { preset: "default", incl
 /** The MT-Bench human judgments (MTBENCH_DIR, the repository's data/mtbench-human by default). */
 function mtBenchDir(): string {
   const dir = resolve(env.MTBENCH_DIR);
-  if (!existsSync(join(dir, "votes.jsonl"))) throw new Error(`MT-Bench human data not found at ${dir}: set MTBENCH_DIR to the folder holding votes.jsonl, questions.jsonl and answers.jsonl`);
+  if (!existsSync(join(dir, "votes.jsonl")))
+    throw new Error(`MT-Bench human data not found at ${dir}: set MTBENCH_DIR to the folder holding votes.jsonl, questions.jsonl and answers.jsonl`);
   return dir;
 }
 
@@ -77,7 +78,10 @@ async function claimRun(startedBy: string | null): Promise<string> {
     ON CONFLICT DO NOTHING RETURNING id::text`;
   if (row) return row.id;
   const running = await prisma.trainingRun.findFirst({ where: { status: { in: ["queued", "running"] } }, select: { id: true } });
-  throw new AppError("conflict:router", `A retraining run is already in progress${running ? ` (run ${running.id})` : ""}; wait for it to finish (if its server died, free it with: npx switchboard retrain abandon <run-id>).`);
+  throw new AppError(
+    "conflict:router",
+    `A retraining run is already in progress${running ? ` (run ${running.id})` : ""}; wait for it to finish (if its server died, free it with: npx switchboard retrain abandon <run-id>).`,
+  );
 }
 
 function versionId(runId: string): string {
@@ -90,7 +94,11 @@ async function activeModelDir(): Promise<string> {
   return active?.path ?? env.ROUTER_MODEL_DIR;
 }
 
-async function pipeline(runId: string, options: RetrainOptions, progress: RunProgress): Promise<{ versionId: string; metrics: Prisma.InputJsonValue; autoActivated: boolean }> {
+async function pipeline(
+  runId: string,
+  options: RetrainOptions,
+  progress: RunProgress,
+): Promise<{ versionId: string; metrics: Prisma.InputJsonValue; autoActivated: boolean }> {
   const work = await mkdtemp(join(tmpdir(), `switchboard-retrain-${runId.slice(0, 8)}-`));
   const id = versionId(runId);
   const modelDir = resolve(env.ROUTER_VERSIONS_DIR, id);
@@ -112,12 +120,25 @@ async function pipeline(runId: string, options: RetrainOptions, progress: RunPro
     await progress.stage("split", [0.1, 0.15]);
     const mtbench = options.includeMtBench ? ["--mtbench", mtBenchDir()] : [];
     const split = JSON.parse(
-      await runLogged(progress, python, [PREPARE_SCRIPT, "--app", appDataset, "--train-out", trainDataset, "--holdout-out", holdout, "--holdout-fraction", String(options.holdoutFraction), ...mtbench]),
+      await runLogged(progress, python, [
+        PREPARE_SCRIPT,
+        "--app",
+        appDataset,
+        "--train-out",
+        trainDataset,
+        "--holdout-out",
+        holdout,
+        "--holdout-fraction",
+        String(options.holdoutFraction),
+        ...mtbench,
+      ]),
     ) as Prisma.InputJsonObject;
 
     await progress.stage("train", [0.15, 0.8]);
     const overrides = options.epochs ? [`train.epochs=${options.epochs}`] : [];
-    const trained = JSON.parse(await runLogged(progress, python, ["-m", "training", "train", "--dataset", trainDataset, "--config", options.preset, "--out", checkpoint, ...overrides])) as Prisma.InputJsonObject;
+    const trained = JSON.parse(
+      await runLogged(progress, python, ["-m", "training", "train", "--dataset", trainDataset, "--config", options.preset, "--out", checkpoint, ...overrides]),
+    ) as Prisma.InputJsonObject;
 
     await progress.stage("export-onnx", [0.8, 0.85]);
     await mkdir(modelDir, { recursive: true });
@@ -154,7 +175,14 @@ async function execute(runId: string, options: RetrainOptions): Promise<Training
     await progress.flush();
     return await prisma.trainingRun.update({
       where: { id: runId },
-      data: { status: "succeeded", progress: 1, stage: result.autoActivated ? "done (activated)" : "done", routerVersionId: result.versionId, metrics: result.metrics, finishedAt: new Date() },
+      data: {
+        status: "succeeded",
+        progress: 1,
+        stage: result.autoActivated ? "done (activated)" : "done",
+        routerVersionId: result.versionId,
+        metrics: result.metrics,
+        finishedAt: new Date(),
+      },
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -168,7 +196,13 @@ async function execute(runId: string, options: RetrainOptions): Promise<Training
  * Starts a run (409 while another runs). `finished` settles when the run ends,
  * as succeeded or failed; it never rejects, the outcome is on the row.
  */
-export async function startRetrain({ startedBy, options }: { startedBy: string | null; options: RetrainOptions }): Promise<{ run: TrainingRunView; finished: Promise<TrainingRunView> }> {
+export async function startRetrain({
+  startedBy,
+  options,
+}: {
+  startedBy: string | null;
+  options: RetrainOptions;
+}): Promise<{ run: TrainingRunView; finished: Promise<TrainingRunView> }> {
   const runId = await claimRun(startedBy);
   const run = await getTrainingRun({ id: runId });
   return { run, finished: execute(runId, options) };

@@ -61,10 +61,12 @@ export class RunProgress {
     this.#timer = null;
     const data = { stage: this.#stage.slice(0, 200), progress: this.#progress, log: this.#log };
     // A failed progress write must not end the run (or, from the timer, the server): the next flush retries.
-    this.#writing = this.#writing.then(() => prisma.trainingRun.update({ where: { id: this.runId }, data })).then(
-      () => undefined,
-      (err: unknown) => logger.warn({ err, runId: this.runId }, "could not record training progress"),
-    );
+    this.#writing = this.#writing
+      .then(() => prisma.trainingRun.update({ where: { id: this.runId }, data }))
+      .then(
+        () => undefined,
+        (err: unknown) => logger.warn({ err, runId: this.runId }, "could not record training progress"),
+      );
     await this.#writing;
   }
 }

@@ -16,7 +16,17 @@ export function listRouterVersions(): Promise<RouterVersionSummary[]> {
   return prisma.routerVersion.findMany({ select: summaryFields, orderBy: { createdAt: "desc" } });
 }
 
-export function registerRouterVersion({ id, path, manifest, metrics }: { id: string; path: string; manifest: Prisma.InputJsonValue; metrics: Prisma.InputJsonValue }) {
+export function registerRouterVersion({
+  id,
+  path,
+  manifest,
+  metrics,
+}: {
+  id: string;
+  path: string;
+  manifest: Prisma.InputJsonValue;
+  metrics: Prisma.InputJsonValue;
+}) {
   return prisma.routerVersion.create({ data: { id, path, manifest, metrics }, select: summaryFields });
 }
 

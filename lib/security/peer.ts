@@ -19,8 +19,12 @@ const KEY = Symbol.for("switchboard.peer-headers");
 const store = globalThis as unknown as { [KEY]?: PeerHeaders; [key: symbol]: unknown };
 
 function peerHeaders(): PeerHeaders {
+  const existing = store[KEY];
+  if (existing) return existing;
   const tag = randomBytes(12).toString("hex");
-  return (store[KEY] ??= { address: `x-switchboard-peer-${tag}`, proto: `x-switchboard-proto-${tag}` });
+  const created = { address: `x-switchboard-peer-${tag}`, proto: `x-switchboard-proto-${tag}` };
+  store[KEY] = created;
+  return created;
 }
 
 export function installPeerStamp(): void {

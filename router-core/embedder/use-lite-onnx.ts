@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { EmbedderLoadError } from "../errors";
 import { SentenceEncoderSession } from "../encoder-session";
+import { EmbedderLoadError } from "../errors";
 import type { Embedder } from "./embedder";
 import { groupBySimilarLength, padTokenBatch } from "./token-batches";
 import { UseLiteTokenizer } from "./use-lite-tokenizer";

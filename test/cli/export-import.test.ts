@@ -30,9 +30,20 @@ describe("switchboard export / import", () => {
     const a = await seedAnswer({ userId, question: "Name a prime", modelId: "cli-export-a" });
     const turnA = await prisma.turn.findUniqueOrThrow({ where: { id: a } });
     const turnB = await prisma.turn.create({
-      data: { chatSessionId: turnA.chatSessionId, userId, position: 2, role: "assistant", content: "7", parentId: turnA.parentId, modelId: "cli-export-b", status: "completed" },
+      data: {
+        chatSessionId: turnA.chatSessionId,
+        userId,
+        position: 2,
+        role: "assistant",
+        content: "7",
+        parentId: turnA.parentId,
+        modelId: "cli-export-b",
+        status: "completed",
+      },
     });
-    const vote = await prisma.comparison.create({ data: { userId, userTurnId: turnA.parentId as string, turnAId: a, turnBId: turnB.id, winner: "b", votedAt: new Date() } });
+    const vote = await prisma.comparison.create({
+      data: { userId, userTurnId: turnA.parentId as string, turnAId: a, turnBId: turnB.id, winner: "b", votedAt: new Date() },
+    });
 
     const exportFile = join(dir, "app.jsonl");
     const exported = await switchboard(["export", "--out", exportFile]);
@@ -43,7 +54,12 @@ describe("switchboard export / import", () => {
     const imported = await switchboard(["import", "app", "--in", exportFile, "--out", datasetFile, "--no-embed"]);
     expect(imported.code, imported.stderr).toBe(0);
     const dataset = JSON.parse(readFileSync(datasetFile, "utf8")) as Dataset;
-    expect(dataset.interactions.find((i) => i.id === rated)).toMatchObject({ user: userId, llm: "cli-export-a", rating: 0.75, query: "How do I reverse a list?" });
+    expect(dataset.interactions.find((i) => i.id === rated)).toMatchObject({
+      user: userId,
+      llm: "cli-export-a",
+      rating: 0.75,
+      query: "How do I reverse a list?",
+    });
     expect(dataset.groups.find((g) => g.id === vote.id)?.interactions).toHaveLength(2);
   });
 

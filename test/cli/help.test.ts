@@ -7,7 +7,27 @@ import { switchboard } from "../support/cli";
 // Every command is a process of its own: seconds each on a busy machine.
 vi.setConfig({ testTimeout: 120_000 });
 
-const COMMANDS = ["up", "route", "feedback", "export", "retrain", "retrain run", "retrain versions", "retrain activate", "retrain abandon", "users", "users list", "users create-admin", "users reset-password", "users delete", "models", "models list", "models sync", "db", "db migrate"];
+const COMMANDS = [
+  "up",
+  "route",
+  "feedback",
+  "export",
+  "retrain",
+  "retrain run",
+  "retrain versions",
+  "retrain activate",
+  "retrain abandon",
+  "users",
+  "users list",
+  "users create-admin",
+  "users reset-password",
+  "users delete",
+  "models",
+  "models list",
+  "models sync",
+  "db",
+  "db migrate",
+];
 const TRAINER = { import: "import", train: "train", evaluate: "evaluate", "export-onnx": "export" };
 
 describe("switchboard --help", () => {

@@ -21,7 +21,10 @@ const model = (id: string, baseUrl: string) => ({ id, displayName: `Model ${id}`
 describe("switchboard models", () => {
   it("sync inserts new models and updates only the wiring of stored ones; list shows them", async () => {
     const file = join(dir, "models.json");
-    writeFileSync(file, JSON.stringify({ defaultModel: "cli-a", models: [model("cli-a", "http://127.0.0.1:5001/v1"), model("cli-b", "http://127.0.0.1:5001/v1")] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ defaultModel: "cli-a", models: [model("cli-a", "http://127.0.0.1:5001/v1"), model("cli-b", "http://127.0.0.1:5001/v1")] }),
+    );
     const first = await switchboard(["models", "sync", "--file", file]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain("models: cli-a, cli-b (default cli-a)");
@@ -29,12 +32,21 @@ describe("switchboard models", () => {
     await prisma.llmModel.update({ where: { id: "cli-a" }, data: { displayName: "Renamed by an admin", enabled: false } });
     writeFileSync(file, JSON.stringify({ defaultModel: "cli-a", models: [model("cli-a", "http://127.0.0.1:5002/v1")] }));
     expect((await switchboard(["models", "sync", "--file", file])).code).toBe(0);
-    expect(await prisma.llmModel.findUniqueOrThrow({ where: { id: "cli-a" } })).toMatchObject({ displayName: "Renamed by an admin", enabled: false, baseUrl: "http://127.0.0.1:5002/v1" });
+    expect(await prisma.llmModel.findUniqueOrThrow({ where: { id: "cli-a" } })).toMatchObject({
+      displayName: "Renamed by an admin",
+      enabled: false,
+      baseUrl: "http://127.0.0.1:5002/v1",
+    });
 
     const listed = await switchboard(["models", "list", "--json"]);
     expect(listed.code).toBe(0);
-    const rows = listed.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; enabled: boolean });
-    expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ id: "cli-a", enabled: false }), expect.objectContaining({ id: "cli-b", enabled: true })]));
+    const rows = listed.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; enabled: boolean });
+    expect(rows).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: "cli-a", enabled: false }), expect.objectContaining({ id: "cli-b", enabled: true })]),
+    );
   });
 
   it("refuses an invalid models file, naming the file and the field, and changes nothing", async () => {

@@ -20,9 +20,24 @@ let demo: DemoLlmServer;
 let email: string;
 let enabledBefore: string[] = [];
 
-type RouteResult = { query_text: string; model_name: string; confidence: number; user_preference: { ratings_used: number; cold_start: boolean; probabilities: Record<string, number> }; scores: Record<string, number>; fallback: boolean; response?: string; answered_by?: string; status?: string; failed_attempts?: { model: string }[] };
+type RouteResult = {
+  query_text: string;
+  model_name: string;
+  confidence: number;
+  user_preference: { ratings_used: number; cold_start: boolean; probabilities: Record<string, number> };
+  scores: Record<string, number>;
+  fallback: boolean;
+  response?: string;
+  answered_by?: string;
+  status?: string;
+  failed_attempts?: { model: string }[];
+};
 
-const lines = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(l) as RouteResult);
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as RouteResult);
 
 beforeAll(async () => {
   demo = await startDemoLlmServer({ port: 0 });
@@ -75,7 +90,12 @@ describe("switchboard route", () => {
       expect(fallback.code, fallback.stderr).toBe(0);
       const [after] = lines(fallback.stdout);
       const runnerUp = Object.entries(after.scores).sort((a, b) => b[1] - a[1])[1][0];
-      expect(after).toMatchObject({ model_name: result.model_name, answered_by: runnerUp, status: "completed", failed_attempts: [{ model: result.model_name }] });
+      expect(after).toMatchObject({
+        model_name: result.model_name,
+        answered_by: runnerUp,
+        status: "completed",
+        failed_attempts: [{ model: result.model_name }],
+      });
     } finally {
       await prisma.llmModel.update({ where: { id: result.model_name }, data: { baseUrl: demo.url } });
     }
@@ -111,7 +131,19 @@ describe("switchboard route", () => {
 
 describe("switchboard feedback", () => {
   it("stores a rating like an in-app one, and the user's next decision uses it", async () => {
-    const recorded = await switchboard(["feedback", "--user", email, "--query", QUESTION, "--model", "demo-coder", "--rating", "4", "--response", "func sort() {}"]);
+    const recorded = await switchboard([
+      "feedback",
+      "--user",
+      email,
+      "--query",
+      QUESTION,
+      "--model",
+      "demo-coder",
+      "--rating",
+      "4",
+      "--response",
+      "func sort() {}",
+    ]);
     expect(recorded.code, recorded.stderr).toBe(0);
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
     const ratings = await prisma.rating.findMany({ where: { userId: user.id }, include: { turn: true } });
@@ -128,7 +160,10 @@ describe("switchboard feedback", () => {
     const unknownModel = await switchboard(["feedback", "--user", email, "--query", QUESTION, "--model", "gpt-nowhere", "--rating", "5"]);
     expect(unknownModel).toMatchObject({ code: 2, stderr: expect.stringContaining('--model: "gpt-nowhere" is not an enabled model') });
     const outOfRange = await switchboard(["feedback", "--user", email, "--query", QUESTION, "--model", "demo-coder", "--rating", "5.5"]);
-    expect(outOfRange).toMatchObject({ code: 2, stderr: expect.stringContaining("option '--rating <0-5>' argument '5.5' is invalid. expected a number from 0 to 5") });
+    expect(outOfRange).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("option '--rating <0-5>' argument '5.5' is invalid. expected a number from 0 to 5"),
+    });
     expect(await prisma.rating.count({ where: { userId: user.id } })).toBe(before);
   });
 });

@@ -16,7 +16,9 @@ const newEmail = () => `cli-${randomUUID().slice(0, 8)}@example.test`;
 describe("switchboard users", () => {
   it("create-admin makes an admin that signs in with the password from stdin, and refuses a taken or invalid email", async () => {
     const email = newEmail();
-    const created = await switchboard(["users", "create-admin", "--email", email.toUpperCase(), "--name", "Ops", "--password-stdin"], { input: "correct horse battery\n" });
+    const created = await switchboard(["users", "create-admin", "--email", email.toUpperCase(), "--name", "Ops", "--password-stdin"], {
+      input: "correct horse battery\n",
+    });
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain(`created admin ${email}`);
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });

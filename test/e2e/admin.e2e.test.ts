@@ -29,11 +29,18 @@ function listAdminRoutes(): AdminRoute[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (/^(page|route)\.(tsx?|jsx?)$/.test(entry.name)) {
-        const segments = path.relative(root, dir).split(path.sep).filter((s) => s && !/^\(.+\)$/.test(s) && !s.startsWith("@"));
+        const segments = path
+          .relative(root, dir)
+          .split(path.sep)
+          .filter((s) => s && !/^\(.+\)$/.test(s) && !s.startsWith("@"));
         const url = `/${segments.map(fillSegment).join("/")}`;
         if (entry.name.startsWith("page")) routes.push({ kind: "page", url, methods: ["GET"], file: full });
         else {
-          const methods = [...readFileSync(full, "utf8").matchAll(/export\s+(?:async\s+)?function\s+(GET|POST|PUT|PATCH|DELETE)\b|export\s+const\s+(GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1] ?? m[2]);
+          const methods = [
+            ...readFileSync(full, "utf8").matchAll(
+              /export\s+(?:async\s+)?function\s+(GET|POST|PUT|PATCH|DELETE)\b|export\s+const\s+(GET|POST|PUT|PATCH|DELETE)\b/g,
+            ),
+          ].map((m) => m[1] ?? m[2]);
           routes.push({ kind: "api", url, methods, file: full });
         }
       }
@@ -66,7 +73,17 @@ describe("admin access control", () => {
 
   it("finds the dashboard's pages and APIs on disk", () => {
     const urls = routes.map((r) => `${r.kind} ${r.url}`);
-    for (const expected of ["page /admin", "page /admin/users", "page /admin/users/00000000-0000-4000-8000-000000000000", "page /admin/models", "page /admin/router", "page /admin/decisions", "api /api/admin/models", "api /api/admin/decisions/export", "api /api/admin/users"]) {
+    for (const expected of [
+      "page /admin",
+      "page /admin/users",
+      "page /admin/users/00000000-0000-4000-8000-000000000000",
+      "page /admin/models",
+      "page /admin/router",
+      "page /admin/decisions",
+      "api /api/admin/models",
+      "api /api/admin/decisions/export",
+      "api /api/admin/users",
+    ]) {
       expect(urls).toContain(expected);
     }
     for (const r of routes) expect(r.methods.length, `${r.file} exports no HTTP method`).toBeGreaterThan(0);
@@ -114,7 +131,11 @@ describe("admin dashboard with data", () => {
       `SELECT t.id, t.user_id FROM turns t WHERE t.chat_session_id = $1 AND t.role = 'assistant' ORDER BY t.position LIMIT 1`,
       [chatSession],
     );
-    await queryRows(`INSERT INTO ratings (id, turn_id, user_id, thumbs_up, stars, value, updated_at) VALUES ($1, $2, $3, true, 5, 1, now())`, [randomUUID(), turn.id, turn.user_id]);
+    await queryRows(`INSERT INTO ratings (id, turn_id, user_id, thumbs_up, stars, value, updated_at) VALUES ($1, $2, $3, true, 5, 1, now())`, [
+      randomUUID(),
+      turn.id,
+      turn.user_id,
+    ]);
     await queryRows(
       `INSERT INTO router_versions (id, path, manifest, metrics, active, activated_at) VALUES ($1, '/models/e2e', '{}', '{"auc": 0.77}', false, NULL) ON CONFLICT DO NOTHING`,
       [`e2e-admin-${randomUUID().slice(0, 8)}`],
@@ -134,7 +155,9 @@ describe("admin dashboard with data", () => {
     const admin_ = new AdminPage(page);
     expect(await admin_.open("")).toBe(200);
     const turns = Number((await admin_.statValue("stat-turns"))!.replace(/,/g, ""));
-    const [{ n }] = await queryRows<{ n: number }>(`SELECT count(*)::int AS n FROM turns WHERE role = 'assistant' AND created_at >= now() - interval '30 days'`);
+    const [{ n }] = await queryRows<{ n: number }>(
+      `SELECT count(*)::int AS n FROM turns WHERE role = 'assistant' AND created_at >= now() - interval '30 days'`,
+    );
     expect(turns).toBeGreaterThanOrEqual(2);
     expect(turns).toBeLessThanOrEqual(n);
     expect(await admin_.statValue("stat-provider")).not.toBe("—");
@@ -162,18 +185,36 @@ describe("admin dashboard with data", () => {
 
   it("edits a model's description and enables it from the catalog", async () => {
     const id = `e2e-${randomUUID().slice(0, 8)}`;
-    const created = await admin.request("/api/admin/models", { method: "POST", json: { id, displayName: "E2E model", baseUrl: "http://127.0.0.1:1/v1", providerModelId: "e2e", description: "first words", inputPricePerM: 1, outputPricePerM: 2, enabled: false } });
+    const created = await admin.request("/api/admin/models", {
+      method: "POST",
+      json: {
+        id,
+        displayName: "E2E model",
+        baseUrl: "http://127.0.0.1:1/v1",
+        providerModelId: "e2e",
+        description: "first words",
+        inputPricePerM: 1,
+        outputPricePerM: 2,
+        enabled: false,
+      },
+    });
     expect(created.status).toBe(201);
     expect((await admin.request("/api/admin/models", { method: "POST", json: { id, displayName: "again" } })).status).toBe(400);
     expect((await admin.request("/api/admin/models/no-such-model", { method: "PATCH", json: { enabled: false } })).status).toBe(404);
-    const crossSite = await admin.request(`/api/admin/models/${id}`, { method: "PATCH", json: { enabled: true }, headers: { origin: "https://elsewhere.example" } });
+    const crossSite = await admin.request(`/api/admin/models/${id}`, {
+      method: "PATCH",
+      json: { enabled: true },
+      headers: { origin: "https://elsewhere.example" },
+    });
     expect(crossSite.status).toBe(403);
 
     const admin_ = new AdminPage(page);
     expect(await admin_.open("/models")).toBe(200);
     await admin_.editDescription(id, "better words for the router");
     await admin_.toggleModel(id);
-    expect(await queryRows(`SELECT description, enabled FROM llm_models WHERE id = $1`, [id])).toEqual([{ description: "better words for the router", enabled: true }]);
+    expect(await queryRows(`SELECT description, enabled FROM llm_models WHERE id = $1`, [id])).toEqual([
+      { description: "better words for the router", enabled: true },
+    ]);
     await admin_.toggleModel(id);
     expect(await queryRows(`SELECT enabled FROM llm_models WHERE id = $1`, [id])).toEqual([{ enabled: false }]);
     expect(await admin_.tableRows("models-health").count()).toBeGreaterThanOrEqual(1);

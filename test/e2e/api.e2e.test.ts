@@ -23,7 +23,10 @@ const asText = async (r: Response) => ({ status: r.status, body: await r.text() 
 
 describe("chat API", () => {
   it("streams a reply as UI message chunks that arrive over time and stores both turns", async () => {
-    const response = await alice.request("/api/chat", { method: "POST", json: { trigger: "submit-message", chatSessionId: sessionId, text: "hello [demo:slow]" } });
+    const response = await alice.request("/api/chat", {
+      method: "POST",
+      json: { trigger: "submit-message", chatSessionId: sessionId, text: "hello [demo:slow]" },
+    });
     expect(response.status).toBe(200);
     const arrivals: number[] = [];
     let body = "";
@@ -57,7 +60,11 @@ describe("chat API", () => {
     await expectRejected(() => alice.chat(randomUUID(), "hello"), 404, /not found/);
     await expectRejected(() => alice.chat("not-a-uuid", "hello"), 400, /chatSessionId must be a UUID/);
     await expectRejected(() => alice.chat(sessionId, "hello", { modelId: "no-such-model" }), 400, /not available/);
-    await expectRejected(() => alice.request("/api/chat", { method: "POST", json: { trigger: "explode", chatSessionId: sessionId } }).then(asText), 400, /trigger/);
+    await expectRejected(
+      () => alice.request("/api/chat", { method: "POST", json: { trigger: "explode", chatSessionId: sessionId } }).then(asText),
+      400,
+      /trigger/,
+    );
   });
 
   it("rejects anonymous requests with 401", async () => {
@@ -90,7 +97,10 @@ describe("chat API", () => {
     const { status, body } = await alice.chat(id, "please answer [demo:drop]", { modelId: "demo-detailed" });
     expect(status).toBe(200);
     expect(body).toContain('"type":"error"');
-    const [assistant] = await queryRows<{ status: string; content: string; error: string }>(`SELECT status, content, error FROM turns WHERE chat_session_id = $1 AND role = 'assistant'`, [id]);
+    const [assistant] = await queryRows<{ status: string; content: string; error: string }>(
+      `SELECT status, content, error FROM turns WHERE chat_session_id = $1 AND role = 'assistant'`,
+      [id],
+    );
     expect(assistant.status).toBe("failed");
     expect(assistant.content.length).toBeGreaterThan(0);
     expect(assistant.error).toMatch(/stream failed|could not be reached|terminated/);
@@ -100,7 +110,10 @@ describe("chat API", () => {
     const id = await alice.createSession();
     const { body } = await alice.chat(id, "are you there [demo:stall]");
     expect(body).toContain('"type":"error"');
-    const [assistant] = await queryRows<{ status: string; error: string }>(`SELECT status, error FROM turns WHERE chat_session_id = $1 AND role = 'assistant'`, [id]);
+    const [assistant] = await queryRows<{ status: string; error: string }>(
+      `SELECT status, error FROM turns WHERE chat_session_id = $1 AND role = 'assistant'`,
+      [id],
+    );
     expect(assistant).toEqual({ status: "failed", error: "The model sent nothing within 3 s." });
   });
 });
@@ -108,11 +121,27 @@ describe("chat API", () => {
 describe("auth API", () => {
   it("rejects duplicate registration, weak passwords, bad emails and wrong passwords with 4xx", async () => {
     const anon = ApiClient.anonymous();
-    await expectRejected(() => anon.request("/api/register", { method: "POST", json: { email: alice.email, password: "another password" } }).then(asText), 409, /already exists/);
-    await expectRejected(() => anon.request("/api/register", { method: "POST", json: { email: "new@example.test", password: "short" } }).then(asText), 400, /at least 8/);
-    await expectRejected(() => anon.request("/api/register", { method: "POST", json: { email: "not-an-email", password: "long enough pw" } }).then(asText), 400, /valid email/);
+    await expectRejected(
+      () => anon.request("/api/register", { method: "POST", json: { email: alice.email, password: "another password" } }).then(asText),
+      409,
+      /already exists/,
+    );
+    await expectRejected(
+      () => anon.request("/api/register", { method: "POST", json: { email: "new@example.test", password: "short" } }).then(asText),
+      400,
+      /at least 8/,
+    );
+    await expectRejected(
+      () => anon.request("/api/register", { method: "POST", json: { email: "not-an-email", password: "long enough pw" } }).then(asText),
+      400,
+      /valid email/,
+    );
     await expectRejected(() => anon.request("/api/register", { method: "POST", body: "[" }).then(asText), 400, /not valid JSON/);
-    await expectRejected(() => anon.request("/api/login", { method: "POST", json: { email: alice.email, password: "wrong password" } }).then(asText), 401, /Wrong email or password/);
+    await expectRejected(
+      () => anon.request("/api/login", { method: "POST", json: { email: alice.email, password: "wrong password" } }).then(asText),
+      401,
+      /Wrong email or password/,
+    );
   });
 
   it("makes the first user admin and later users plain users", async () => {

@@ -79,7 +79,9 @@ describe("session revocation", () => {
     expect(page.status).toBe(307);
     expect(page.headers.get("location")).toMatch(/\/login$/);
     // Signing in again works and starts a new session.
-    expect((await user.request("/api/login", { method: "POST", json: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": ip() } })).status).toBe(200);
+    expect(
+      (await user.request("/api/login", { method: "POST", json: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-for": ip() } })).status,
+    ).toBe(200);
     expect((await user.request("/api/sessions")).status).toBe(200);
   });
 

@@ -44,7 +44,10 @@ const MATRIX: Record<string, Row> = {
   "GET /api/ready": { call: () => ({ method: "GET", path: "/api/ready" }), expect: PUBLIC },
   "GET /api/auth/[...nextauth]": { call: () => ({ method: "GET", path: "/api/auth/session" }), expect: PUBLIC },
   // Without next-auth's CSRF token a sign-out is refused (redirect to the error page), whoever asks.
-  "POST /api/auth/[...nextauth]": { call: () => ({ method: "POST", path: "/api/auth/signout", json: {} }), expect: { anonymous: 302, alice: 302, bob: 302, admin: 302 } },
+  "POST /api/auth/[...nextauth]": {
+    call: () => ({ method: "POST", path: "/api/auth/signout", json: {} }),
+    expect: { anonymous: 302, alice: 302, bob: 302, admin: 302 },
+  },
   "POST /api/login": {
     call: (fx) => ({ method: "POST", path: "/api/login", json: { email: fx.aliceEmail, password: "not alice's password" }, headers: freshIp() }),
     expect: { anonymous: 401, alice: 401, bob: 401, admin: 401 },
@@ -54,24 +57,40 @@ const MATRIX: Record<string, Row> = {
     expect: { anonymous: 409, alice: 409, bob: 409, admin: 409 },
   },
   "POST /api/chat": {
-    call: (fx) => ({ method: "POST", path: "/api/chat", json: { trigger: "submit-message", chatSessionId: fx.session, text: "matrix says hello" }, headers: freshIp() }),
+    call: (fx) => ({
+      method: "POST",
+      path: "/api/chat",
+      json: { trigger: "submit-message", chatSessionId: fx.session, text: "matrix says hello" },
+      headers: freshIp(),
+    }),
     expect: OWNER_ONLY(200),
   },
   "GET /api/models": { call: () => ({ method: "GET", path: "/api/models" }), expect: SIGNED_IN(200) },
   "GET /api/sessions": { call: () => ({ method: "GET", path: "/api/sessions" }), expect: SIGNED_IN(200) },
   "POST /api/sessions": { call: () => ({ method: "POST", path: "/api/sessions", json: {} }), expect: SIGNED_IN(201) },
   "GET /api/sessions/[id]": { call: (fx) => ({ method: "GET", path: `/api/sessions/${fx.session}` }), expect: OWNER_ONLY(200) },
-  "PATCH /api/sessions/[id]": { call: (fx) => ({ method: "PATCH", path: `/api/sessions/${fx.session}`, json: { title: ALICE_TITLE } }), expect: OWNER_ONLY(200) },
+  "PATCH /api/sessions/[id]": {
+    call: (fx) => ({ method: "PATCH", path: `/api/sessions/${fx.session}`, json: { title: ALICE_TITLE } }),
+    expect: OWNER_ONLY(200),
+  },
   "DELETE /api/sessions/[id]": { call: (fx) => ({ method: "DELETE", path: `/api/sessions/${fx.spareSession}` }), expect: OWNER_ONLY(204) },
   "PUT /api/ratings": { call: (fx) => ({ method: "PUT", path: "/api/ratings", json: { turnId: fx.turn, stars: 4 } }), expect: OWNER_ONLY(200) },
   "DELETE /api/ratings": { call: (fx) => ({ method: "DELETE", path: "/api/ratings", json: { turnId: fx.turn } }), expect: OWNER_ONLY(204) },
   "GET /api/api-keys": { call: () => ({ method: "GET", path: "/api/api-keys" }), expect: SIGNED_IN(200) },
   "POST /api/api-keys": { call: () => ({ method: "POST", path: "/api/api-keys", json: { name: "matrix" } }), expect: SIGNED_IN(201) },
   "DELETE /api/api-keys/[id]": { call: (fx) => ({ method: "DELETE", path: `/api/api-keys/${fx.spareKeyId}` }), expect: OWNER_ONLY(204) },
-  "POST /api/compare": { call: (fx) => ({ method: "POST", path: "/api/compare", json: { chatSessionId: fx.session, text: "matrix compares" } }), expect: OWNER_ONLY(201) },
+  "POST /api/compare": {
+    call: (fx) => ({ method: "POST", path: "/api/compare", json: { chatSessionId: fx.session, text: "matrix compares" } }),
+    expect: OWNER_ONLY(201),
+  },
   // Alice's latest message is by now "matrix compares", not the fixture's: her answer to an older one is refused.
   "POST /api/compare/answer": {
-    call: (fx) => ({ method: "POST", path: "/api/compare/answer", json: { chatSessionId: fx.session, userTurnId: fx.comparison.userTurnId, modelId: "demo-concise" }, headers: freshIp() }),
+    call: (fx) => ({
+      method: "POST",
+      path: "/api/compare/answer",
+      json: { chatSessionId: fx.session, userTurnId: fx.comparison.userTurnId, modelId: "demo-concise" },
+      headers: freshIp(),
+    }),
     expect: OWNER_ONLY(409),
   },
   "POST /api/compare/vote": { call: (fx) => ({ method: "POST", path: "/api/compare/vote", json: { ...fx.comparison, winner: "a" } }), expect: OWNER_ONLY(201) },
@@ -83,16 +102,31 @@ const MATRIX: Record<string, Row> = {
     call: () => ({
       method: "POST",
       path: "/api/admin/models",
-      json: { id: `matrix-${randomBytes(3).toString("hex")}`, displayName: "Matrix", baseUrl: "http://127.0.0.1:9/v1", providerModelId: "x", description: "Created by the authorization matrix test.", inputPricePerM: 0, outputPricePerM: 0, enabled: false },
+      json: {
+        id: `matrix-${randomBytes(3).toString("hex")}`,
+        displayName: "Matrix",
+        baseUrl: "http://127.0.0.1:9/v1",
+        providerModelId: "x",
+        description: "Created by the authorization matrix test.",
+        inputPricePerM: 0,
+        outputPricePerM: 0,
+        enabled: false,
+      },
     }),
     expect: ADMIN_ONLY(201),
   },
   "PATCH /api/admin/models/[id]": { call: () => ({ method: "PATCH", path: "/api/admin/models/demo-coder", json: { enabled: true } }), expect: ADMIN_ONLY(200) },
   // A real retraining run would take minutes of CPU: admin gets past authorization to the body check (400).
-  "POST /api/admin/router/retrain": { call: () => ({ method: "POST", path: "/api/admin/router/retrain", json: { preset: "none-such" } }), expect: ADMIN_ONLY(400) },
+  "POST /api/admin/router/retrain": {
+    call: () => ({ method: "POST", path: "/api/admin/router/retrain", json: { preset: "none-such" } }),
+    expect: ADMIN_ONLY(400),
+  },
   "GET /api/admin/router/runs/[id]": { call: () => ({ method: "GET", path: `/api/admin/router/runs/${randomUUID()}` }), expect: ADMIN_ONLY(404) },
   "GET /api/admin/router/versions": { call: () => ({ method: "GET", path: "/api/admin/router/versions" }), expect: ADMIN_ONLY(200) },
-  "POST /api/admin/router/versions/[id]/activate": { call: () => ({ method: "POST", path: "/api/admin/router/versions/no-such-version/activate" }), expect: ADMIN_ONLY(404) },
+  "POST /api/admin/router/versions/[id]/activate": {
+    call: () => ({ method: "POST", path: "/api/admin/router/versions/no-such-version/activate" }),
+    expect: ADMIN_ONLY(404),
+  },
   "GET /api/admin/decisions/export": { call: () => ({ method: "GET", path: "/api/admin/decisions/export" }), expect: ADMIN_ONLY(200) },
   // The OpenAI-compatible API authenticates with the actor's own API key, never with cookies.
   "GET /v1/models": { call: (fx, actor) => ({ method: "GET", path: "/v1/models", headers: bearer(fx, actor) }), expect: SIGNED_IN(200) },
@@ -134,7 +168,9 @@ async function aliceState(): Promise<unknown> {
   const [sessions, turns, ratings, keys, comparisons] = await Promise.all([
     queryRows(`SELECT s.id, s.title FROM chat_sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1 ORDER BY s.id`, [fx.aliceEmail]),
     queryRows(`SELECT t.id, t.status, t.content FROM turns t JOIN users u ON u.id = t.user_id WHERE u.email = $1 ORDER BY t.id`, [fx.aliceEmail]),
-    queryRows(`SELECT r.turn_id, r.stars, r.thumbs_up, r.comment FROM ratings r JOIN users u ON u.id = r.user_id WHERE u.email = $1 ORDER BY r.turn_id`, [fx.aliceEmail]),
+    queryRows(`SELECT r.turn_id, r.stars, r.thumbs_up, r.comment FROM ratings r JOIN users u ON u.id = r.user_id WHERE u.email = $1 ORDER BY r.turn_id`, [
+      fx.aliceEmail,
+    ]),
     queryRows(`SELECT k.id, k.revoked_at FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.email = $1 ORDER BY k.id`, [fx.aliceEmail]),
     queryRows(`SELECT c.id, c.winner FROM comparisons c JOIN users u ON u.id = c.user_id WHERE u.email = $1 ORDER BY c.id`, [fx.aliceEmail]),
   ]);
@@ -184,8 +220,14 @@ afterAll(async () => {
 describe("authorization matrix", () => {
   it("has exactly one row for every route handler method and server action in the app", () => {
     const endpoints = [...listRouteHandlers().flatMap((r) => r.methods.map((m) => routeKey(m, r.pattern))), ...listServerActions().map(actionKey)];
-    expect(endpoints.filter((k) => !(k in MATRIX)), "endpoints without a row in MATRIX").toEqual([]);
-    expect(Object.keys(MATRIX).filter((k) => !endpoints.includes(k)), "rows for endpoints that no longer exist").toEqual([]);
+    expect(
+      endpoints.filter((k) => !(k in MATRIX)),
+      "endpoints without a row in MATRIX",
+    ).toEqual([]);
+    expect(
+      Object.keys(MATRIX).filter((k) => !endpoints.includes(k)),
+      "rows for endpoints that no longer exist",
+    ).toEqual([]);
   });
 
   it("gives every actor the expected status, leaks nothing of alice's to others and lets no one else change her data", async () => {
@@ -196,8 +238,10 @@ describe("authorization matrix", () => {
         const before = actor === "alice" ? null : await aliceState();
         const response = await send(actor, row.call(fx, actor), key);
         const body = await response.text();
-        if (response.status !== row.expect[actor]) mismatches.push(`${key} as ${actor}: ${response.status} (expected ${row.expect[actor]}) ${body.slice(0, 200)}`);
-        if (response.status >= 400 && !response.headers.get("content-type")?.includes("json")) mismatches.push(`${key} as ${actor}: error ${response.status} is not JSON`);
+        if (response.status !== row.expect[actor])
+          mismatches.push(`${key} as ${actor}: ${response.status} (expected ${row.expect[actor]}) ${body.slice(0, 200)}`);
+        if (response.status >= 400 && !response.headers.get("content-type")?.includes("json"))
+          mismatches.push(`${key} as ${actor}: error ${response.status} is not JSON`);
         if (before !== null) {
           if (JSON.stringify(await aliceState()) !== JSON.stringify(before)) mismatches.push(`${key} as ${actor}: changed alice's data`);
           const seesAll = actor === "admin" && key.includes("/api/admin/");

@@ -34,20 +34,49 @@ beforeAll(async () => {
   session = await user.createSession();
 });
 
-const v1 = (body: unknown) => user.request("/v1/chat/completions", { method: "POST", body: JSON.stringify(body), headers: { authorization: `Bearer ${apiKey}` } });
+const v1 = (body: unknown) =>
+  user.request("/v1/chat/completions", { method: "POST", body: JSON.stringify(body), headers: { authorization: `Bearer ${apiKey}` } });
 
 describe("NUL bytes", () => {
   it("are a 400 naming the field on every route that stores text, and nothing is written", async () => {
-    const model = { id: `nul-${randomBytes(3).toString("hex")}`, displayName: "N", baseUrl: "http://127.0.0.1:9/v1", providerModelId: "n", description: "x\u0000y", inputPricePerM: 0, outputPricePerM: 0 };
+    const model = {
+      id: `nul-${randomBytes(3).toString("hex")}`,
+      displayName: "N",
+      baseUrl: "http://127.0.0.1:9/v1",
+      providerModelId: "n",
+      description: "x\u0000y",
+      inputPricePerM: 0,
+      outputPricePerM: 0,
+    };
     const cases: [string, () => Promise<Response>, RegExp][] = [
-      ["register password", () => ApiClient.anonymous().request("/api/register", { method: "POST", json: { email: `nul-${randomBytes(3).toString("hex")}@example.test`, password: "correct horse\u0000battery" } }), /password/],
-      ["register name", () => ApiClient.anonymous().request("/api/register", { method: "POST", json: { email: `nul-${randomBytes(3).toString("hex")}@example.test`, password: "correct horse battery", name: "a\u0000" } }), /name/],
+      [
+        "register password",
+        () =>
+          ApiClient.anonymous().request("/api/register", {
+            method: "POST",
+            json: { email: `nul-${randomBytes(3).toString("hex")}@example.test`, password: "correct horse\u0000battery" },
+          }),
+        /password/,
+      ],
+      [
+        "register name",
+        () =>
+          ApiClient.anonymous().request("/api/register", {
+            method: "POST",
+            json: { email: `nul-${randomBytes(3).toString("hex")}@example.test`, password: "correct horse battery", name: "a\u0000" },
+          }),
+        /name/,
+      ],
       ["login email", () => ApiClient.anonymous().request("/api/login", { method: "POST", json: { email: "a\u0000@example.test", password: "x" } }), /email/],
       ["session title", () => user.request("/api/sessions", { method: "POST", json: { title: "a\u0000b" } }), /title/],
       ["rename", () => user.request(`/api/sessions/${session}`, { method: "PATCH", json: { title: "a\u0000b" } }), /title/],
       ["api key name", () => user.request("/api/api-keys", { method: "POST", json: { name: "k\u0000" } }), /name/],
       ["rating comment", () => user.request("/api/ratings", { method: "PUT", json: { turnId: crypto.randomUUID(), stars: 3, comment: "x\u0000" } }), /comment/],
-      ["chat text", () => user.request("/api/chat", { method: "POST", json: { trigger: "submit-message", chatSessionId: session, text: "hi\u0000there" } }), /text/],
+      [
+        "chat text",
+        () => user.request("/api/chat", { method: "POST", json: { trigger: "submit-message", chatSessionId: session, text: "hi\u0000there" } }),
+        /text/,
+      ],
       ["compare text", () => user.request("/api/compare", { method: "POST", json: { chatSessionId: session, text: "hi\u0000there" } }), /text/],
       ["/v1 message", () => v1({ model: "auto", messages: [{ role: "user", content: "hi\u0000there" }] }), /messages\.0\.content/],
       ["admin model", () => admin.request("/api/admin/models", { method: "POST", json: model }), /description/],
@@ -83,7 +112,16 @@ describe("dates that are none", () => {
 });
 
 describe("model wiring", () => {
-  const model = (over: Record<string, unknown>) => ({ id: `wire-${randomBytes(3).toString("hex")}`, displayName: "W", baseUrl: "http://127.0.0.1:9/v1", providerModelId: "w", description: "a model", inputPricePerM: 0, outputPricePerM: 0, ...over });
+  const model = (over: Record<string, unknown>) => ({
+    id: `wire-${randomBytes(3).toString("hex")}`,
+    displayName: "W",
+    baseUrl: "http://127.0.0.1:9/v1",
+    providerModelId: "w",
+    description: "a model",
+    inputPricePerM: 0,
+    outputPricePerM: 0,
+    ...over,
+  });
 
   it("refuses an apiKeyEnv that is not an *_API_KEY variable or names the app's secrets, and a base URL that is not http(s)", async () => {
     const before = await counts();
@@ -100,7 +138,10 @@ describe("model wiring", () => {
     const [existing] = await queryRows<{ id: string }>(`SELECT id FROM llm_models ORDER BY id LIMIT 1`);
     expect((await admin.request(`/api/admin/models/${existing.id}`, { method: "PATCH", json: { apiKeyEnv: "AUTH_SECRET" } })).status).toBe(400);
     expect(await counts()).toEqual(before);
-    const ok = await admin.request("/api/admin/models", { method: "POST", json: model({ apiKeyEnv: "OLLAMA_API_KEY", baseUrl: "https://llm.internal:8443/v1", enabled: false }) });
+    const ok = await admin.request("/api/admin/models", {
+      method: "POST",
+      json: model({ apiKeyEnv: "OLLAMA_API_KEY", baseUrl: "https://llm.internal:8443/v1", enabled: false }),
+    });
     expect(ok.status).toBe(201);
   });
 });

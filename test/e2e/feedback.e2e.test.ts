@@ -15,7 +15,10 @@ let alice: ApiClient;
 let sessionId: string;
 
 async function answerTurnId(chatSessionId: string, status = "completed"): Promise<string> {
-  const rows = await queryRows<{ id: string }>(`SELECT id FROM turns WHERE chat_session_id = $1 AND role = 'assistant' AND status = $2 ORDER BY position DESC LIMIT 1`, [chatSessionId, status]);
+  const rows = await queryRows<{ id: string }>(
+    `SELECT id FROM turns WHERE chat_session_id = $1 AND role = 'assistant' AND status = $2 ORDER BY position DESC LIMIT 1`,
+    [chatSessionId, status],
+  );
   return rows[0].id;
 }
 
@@ -40,7 +43,10 @@ describe("ratings API", () => {
     expect((await put({ thumbsUp: true })).status).toBe(200);
     const concurrent = await Promise.all([put({ stars: 4 }), put({ stars: 4 }), put({ stars: 4 }), put({ stars: 4, comment: "good" })]);
     expect(concurrent.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    const rows = await queryRows<{ stars: number; thumbs_up: boolean; value: number; source: string }>(`SELECT stars, thumbs_up, value, source FROM ratings WHERE turn_id = $1`, [turnId]);
+    const rows = await queryRows<{ stars: number; thumbs_up: boolean; value: number; source: string }>(
+      `SELECT stars, thumbs_up, value, source FROM ratings WHERE turn_id = $1`,
+      [turnId],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ stars: 4, value: 0.75, source: "ui" });
 
@@ -80,12 +86,17 @@ describe("compare mode API", () => {
     const { userTurnId, modelIds } = (await start.json()) as { userTurnId: string; modelIds: [string, string] };
     expect(new Set(modelIds).size).toBe(2);
 
-    const answers = await Promise.all(modelIds.map((modelId) => alice.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId } }).then((r) => r.text())));
+    const answers = await Promise.all(
+      modelIds.map((modelId) => alice.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId } }).then((r) => r.text())),
+    );
     expect(answers.every((a) => a.includes('"type":"finish"'))).toBe(true);
     const siblings = await queryRows<{ id: string; model_id: string }>(`SELECT id, model_id FROM turns WHERE parent_id = $1 ORDER BY position`, [userTurnId]);
     expect(siblings.map((s) => s.model_id).sort()).toEqual([...modelIds].sort());
     // Compare sides are no user overrides: one is the router's own pick, the other its challenger.
-    const sides = await queryRows<{ override: boolean; compare_side: string }>(`SELECT d.override, d.compare_side FROM routing_decisions d JOIN turns t ON t.id = d.turn_id WHERE t.parent_id = $1 ORDER BY d.compare_side`, [userTurnId]);
+    const sides = await queryRows<{ override: boolean; compare_side: string }>(
+      `SELECT d.override, d.compare_side FROM routing_decisions d JOIN turns t ON t.id = d.turn_id WHERE t.parent_id = $1 ORDER BY d.compare_side`,
+      [userTurnId],
+    );
     expect(sides).toEqual([
       { override: false, compare_side: "challenger" },
       { override: false, compare_side: "router" },
@@ -100,13 +111,27 @@ describe("compare mode API", () => {
 
   it("rejects votes on answers of another message, of another user, or identical answers", async () => {
     const chatSessionId = await alice.createSession();
-    const { userTurnId } = (await (await alice.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Name a prime" } })).json()) as { userTurnId: string };
+    const { userTurnId } = (await (await alice.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Name a prime" } })).json()) as {
+      userTurnId: string;
+    };
     await alice.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId: "demo-concise" } }).then((r) => r.text());
     const mine = await answerTurnId(chatSessionId);
     const foreign = await answerTurnId(sessionId);
-    await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: foreign, winner: "tie" } }), 404, /belong to that message/);
-    await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: mine, winner: "tie" } }), 400, /two different answers/);
-    await expectRejected(() => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: foreign, winner: "both" } }), 400, /winner must be a, b, tie or both_bad/);
+    await expectRejected(
+      () => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: foreign, winner: "tie" } }),
+      404,
+      /belong to that message/,
+    );
+    await expectRejected(
+      () => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: mine, winner: "tie" } }),
+      400,
+      /two different answers/,
+    );
+    await expectRejected(
+      () => alice.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: mine, turnBId: foreign, winner: "both" } }),
+      400,
+      /winner must be a, b, tie or both_bad/,
+    );
   });
 });
 
@@ -126,7 +151,17 @@ describe("feedback in a real browser", () => {
     await chat.lastAssistant().getByTestId("star-4").click();
     await chat.lastAssistant().getByTestId("thumb-up").click();
     const id = await chat.sessionId();
-    await expect.poll(async () => (await queryRows<{ stars: number; thumbs_up: boolean }>(`SELECT r.stars, r.thumbs_up FROM ratings r JOIN turns t ON t.id = r.turn_id WHERE t.chat_session_id = $1`, [id]))[0]).toEqual({ stars: 4, thumbs_up: true });
+    await expect
+      .poll(
+        async () =>
+          (
+            await queryRows<{ stars: number; thumbs_up: boolean }>(
+              `SELECT r.stars, r.thumbs_up FROM ratings r JOIN turns t ON t.id = r.turn_id WHERE t.chat_session_id = $1`,
+              [id],
+            )
+          )[0],
+      )
+      .toEqual({ stars: 4, thumbs_up: true });
     await page.reload();
     await expect.poll(() => chat.lastAssistant().getByTestId("star-4").getAttribute("aria-checked")).toBe("true");
     expect(await chat.lastAssistant().getByTestId("thumb-up").getAttribute("aria-pressed")).toBe("true");
@@ -141,10 +176,17 @@ describe("feedback in a real browser", () => {
     const before = await chat.lastRoutedModel();
     const other = ["demo-concise", "demo-detailed", "demo-coder"].find((m) => m !== before)!;
 
-    const questions = ["Write a Python function that reverses a string.", "Write a Python function that removes duplicates from a list.", "Write a Python function that counts words in a text."];
+    const questions = [
+      "Write a Python function that reverses a string.",
+      "Write a Python function that removes duplicates from a list.",
+      "Write a Python function that counts words in a text.",
+    ];
     let answers = 1;
     for (const question of questions) {
-      for (const [model, stars] of [[before, 1], [other, 5]] as const) {
+      for (const [model, stars] of [
+        [before, 1],
+        [other, 5],
+      ] as const) {
         await chat.pickModel(model);
         await chat.send(question);
         await chat.waitForLastAssistant("completed", ++answers);
@@ -174,7 +216,10 @@ describe("feedback in a real browser", () => {
     await page.getByTestId("compare-result").waitFor();
     const [left, right] = await Promise.all([page.getByTestId("compare-a-model").textContent(), page.getByTestId("compare-b-model").textContent()]);
     expect(left).not.toBe(right);
-    const votes = await queryRows<{ id: string; winner: string }>(`SELECT c.id, c.winner FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`, [id]);
+    const votes = await queryRows<{ id: string; winner: string }>(
+      `SELECT c.id, c.winner FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`,
+      [id],
+    );
     expect(votes.map((v) => v.winner)).toEqual(["a"]);
 
     // The vote reaches training: the app export, read by the trainer's importer, holds it as a comparison group.
@@ -184,7 +229,9 @@ describe("feedback in a real browser", () => {
       encoding: "utf8",
     });
     expect(exported.status, exported.stderr).toBe(0);
-    const imported = spawnSync("npx", ["switchboard", "import", "app", "--in", join(dir, "app.jsonl"), "--out", join(dir, "app.dataset.json"), "--no-embed"], { encoding: "utf8" });
+    const imported = spawnSync("npx", ["switchboard", "import", "app", "--in", join(dir, "app.jsonl"), "--out", join(dir, "app.dataset.json"), "--no-embed"], {
+      encoding: "utf8",
+    });
     expect(imported.status, imported.stderr).toBe(0);
     const dataset = JSON.parse(readFileSync(join(dir, "app.dataset.json"), "utf8")) as { groups: { id: string; interactions: string[] }[] };
     expect(dataset.groups.find((g) => g.id === votes[0].id)?.interactions).toHaveLength(2);

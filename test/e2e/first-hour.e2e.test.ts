@@ -23,7 +23,8 @@ afterAll(async () => {
   await browser?.close();
 });
 afterEach(async ({ task }) => {
-  if (task.result?.state === "fail" && current) await current.screenshot({ path: `test-results/${task.name.slice(0, 40).replace(/\W+/g, "-")}.png` }).catch(() => {});
+  if (task.result?.state === "fail" && current)
+    await current.screenshot({ path: `test-results/${task.name.slice(0, 40).replace(/\W+/g, "-")}.png` }).catch(() => {});
 });
 
 const PASSWORD = "correct horse battery";
@@ -85,7 +86,9 @@ describe("a new user's first hour", () => {
     await chat.send("Explain recursion to a child");
     const id = await chat.sessionId();
     for (const side of ["a", "b"]) {
-      await expect.poll(() => page.getByTestId(`compare-${side}`).getByTestId("message-assistant").getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
+      await expect
+        .poll(() => page.getByTestId(`compare-${side}`).getByTestId("message-assistant").getAttribute("data-status"), { timeout: 20_000 })
+        .toBe("completed");
     }
     // Before the vote: no model name anywhere in the comparison, and four choices.
     const before = (await page.getByTestId("compare-view").textContent()) ?? "";
@@ -102,7 +105,9 @@ describe("a new user's first hour", () => {
     expect(await page.getByTestId("compare-b-winner").isVisible()).toBe(true);
 
     // Exactly one learning signal: the vote. No override, no rating.
-    const votes = await queryRows<{ winner: string }>(`SELECT c.winner FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`, [id]);
+    const votes = await queryRows<{ winner: string }>(`SELECT c.winner FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`, [
+      id,
+    ]);
     expect(votes).toEqual([{ winner: "b" }]);
     const decisions = await queryRows<{ override: boolean; compare_side: string | null }>(
       `SELECT d.override, d.compare_side FROM routing_decisions d JOIN turns t ON t.id = d.turn_id WHERE t.chat_session_id = $1 ORDER BY d.compare_side`,
@@ -142,11 +147,18 @@ describe("a new user's first hour", () => {
     const signIn = await admin.request("/api/login", { method: "POST", json: { email: admin.email, password: PASSWORD } });
     expect(signIn.status).toBe(200);
     const chatSessionId = await admin.createSession();
-    const { userTurnId, modelIds } = (await (await admin.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Which database should I use?" } })).json()) as { userTurnId: string; modelIds: [string, string] };
+    const { userTurnId, modelIds } = (await (
+      await admin.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Which database should I use?" } })
+    ).json()) as { userTurnId: string; modelIds: [string, string] };
     for (const modelId of modelIds) await (await admin.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId } })).text();
     const [a, b] = await queryRows<{ id: string }>(`SELECT id FROM turns WHERE parent_id = $1 ORDER BY position`, [userTurnId]);
-    const routerSide = (await queryRows<{ compare_side: string }>(`SELECT compare_side FROM routing_decisions WHERE turn_id = $1`, [a.id]))[0].compare_side === "router" ? "a" : "b";
-    expect((await admin.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: a.id, turnBId: b.id, winner: routerSide } })).status).toBe(201);
+    const routerSide =
+      (await queryRows<{ compare_side: string }>(`SELECT compare_side FROM routing_decisions WHERE turn_id = $1`, [a.id]))[0].compare_side === "router"
+        ? "a"
+        : "b";
+    expect((await admin.request("/api/compare/vote", { method: "POST", json: { userTurnId, turnAId: a.id, turnBId: b.id, winner: routerSide } })).status).toBe(
+      201,
+    );
 
     const routerPage = await admin.request("/admin/router?days=1");
     expect(routerPage.status).toBe(200);
@@ -176,7 +188,7 @@ describe("a new user's first hour", () => {
 
   it("6: an 18,000-character message is refused in place: error in view, text kept, counter shown, no session created", async () => {
     const { page, email } = await newUser("longmsg");
-    const text = "a".repeat(17_990) + " end words";
+    const text = `${"a".repeat(17_990)} end words`;
     await page.getByTestId("composer-input").fill(text);
     expect(await page.getByTestId("char-count").textContent()).toBe("18,000 / 16,000");
     expect(await page.getByTestId("send").isDisabled()).toBe(true);
@@ -207,7 +219,9 @@ describe("a new user's first hour", () => {
     const text = (await popover.textContent()) ?? "";
     expect(text).not.toMatch(/[+-]?\d+\.\d+ from your ratings/);
     expect(text).toMatch(/Personalised with 1 of your ratings/);
-    expect(await popover.getByTestId("why-adjustment").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Your ratings of similar answers (strongly |slightly )?(favour it|count against it)\.$/)]));
+    expect(await popover.getByTestId("why-adjustment").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Your ratings of similar answers (strongly |slightly )?(favour it|count against it)\.$/)]),
+    );
 
     await page.keyboard.press("Escape");
     await popover.waitFor({ state: "detached" });
@@ -261,7 +275,9 @@ describe("a new user's first hour", () => {
     const { page, chat } = await newUser("thumbs");
     await chat.send("Tell me a long story about the sea [demo:slow]");
     const id = await chat.sessionId();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="message-assistant"] [data-testid="message-content"]')?.textContent?.length ?? 0) > 20);
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="message-assistant"] [data-testid="message-content"]')?.textContent?.length ?? 0) > 20,
+    );
     await chat.stop();
     await chat.waitForLastAssistant("stopped", 1);
     const bar = chat.lastAssistant().getByTestId("rating-bar");
@@ -271,7 +287,12 @@ describe("a new user's first hour", () => {
     await bar.getByTestId("reason-too-long").click();
     await expect.poll(() => bar.getByTestId("reason-too-long").getAttribute("aria-pressed")).toBe("true");
     await expect
-      .poll(() => queryRows<{ thumbs_up: boolean; reasons: string[] }>(`SELECT r.thumbs_up, r.reasons FROM ratings r JOIN turns t ON t.id = r.turn_id WHERE t.chat_session_id = $1`, [id]))
+      .poll(() =>
+        queryRows<{ thumbs_up: boolean; reasons: string[] }>(
+          `SELECT r.thumbs_up, r.reasons FROM ratings r JOIN turns t ON t.id = r.turn_id WHERE t.chat_session_id = $1`,
+          [id],
+        ),
+      )
       .toEqual([{ thumbs_up: false, reasons: ["too long"] }]);
   });
 
@@ -352,8 +373,14 @@ describe("admin pages a new admin meets", () => {
     // The role is read into the session at sign-in.
     await page.context().clearCookies();
     await new AuthPage(page).login(email, PASSWORD);
-    const metrics = { heldOut: { candidate: { pairs: 0, pairAccuracy: null, points: 0, pointAuc: null }, active: { metrics: null }, pairAccuracyGain: null }, train: { valAuc: -1, epochs: 2 } };
-    await queryRows(`INSERT INTO router_versions (id, path, manifest, metrics, active) VALUES ($1, '/models/zero', '{}', $2, false)`, [versionId, JSON.stringify(metrics)]);
+    const metrics = {
+      heldOut: { candidate: { pairs: 0, pairAccuracy: null, points: 0, pointAuc: null }, active: { metrics: null }, pairAccuracyGain: null },
+      train: { valAuc: -1, epochs: 2 },
+    };
+    await queryRows(`INSERT INTO router_versions (id, path, manifest, metrics, active) VALUES ($1, '/models/zero', '{}', $2, false)`, [
+      versionId,
+      JSON.stringify(metrics),
+    ]);
   });
 
   it("10: retraining asks first, a version evaluated on 0 held-out pairs cannot be activated, metrics read as a table", async () => {
@@ -369,7 +396,7 @@ describe("admin pages a new admin meets", () => {
     const row = page.getByTestId("router-versions-row").filter({ hasText: versionId });
     expect(await row.getByTestId("router-activate").count()).toBe(0);
     expect(await row.getByTestId("router-not-activatable").textContent()).toContain("0 held-out pairs");
-    const table = (await row.getByTestId("version-metrics").locator("dl").innerText()).replace(/\s+/g, " ");
+    const table = (await row.getByTestId("version-metrics").locator("dl").textContent()).replace(/\s+/g, " ");
     expect(table).toContain("Held-out pairs 0");
     expect(table).toContain("Training valAuc not computed");
     expect(table).not.toContain("-1");
@@ -377,12 +404,17 @@ describe("admin pages a new admin meets", () => {
 
   it("10: a running retrain shows its progress live, without a reload", async () => {
     current = page;
-    const [run] = await queryRows<{ id: string }>(`INSERT INTO training_runs (id, status, progress, stage) VALUES (gen_random_uuid(), 'running', 0.4, 'train') RETURNING id::text`);
+    const [run] = await queryRows<{ id: string }>(
+      `INSERT INTO training_runs (id, status, progress, stage) VALUES (gen_random_uuid(), 'running', 0.4, 'train') RETURNING id::text`,
+    );
     try {
       await page.goto(`${baseUrl()}/admin/router`);
       await expect.poll(() => page.getByTestId("retrain-progress").textContent()).toContain("Retraining: train");
       expect(await page.getByTestId("retrain-progress").textContent()).toContain("40%");
-      await queryRows(`UPDATE training_runs SET status = 'succeeded', progress = 1, stage = 'done', router_version_id = $2, finished_at = now() WHERE id = $1`, [run.id, versionId]);
+      await queryRows(
+        `UPDATE training_runs SET status = 'succeeded', progress = 1, stage = 'done', router_version_id = $2, finished_at = now() WHERE id = $1`,
+        [run.id, versionId],
+      );
       await expect.poll(() => page.getByTestId("retrain-progress").getAttribute("data-status"), { timeout: 10_000 }).toBe("succeeded");
       expect(await page.getByTestId("retrain-progress").textContent()).toContain(`version ${versionId} registered`);
     } finally {
@@ -395,7 +427,9 @@ describe("admin pages a new admin meets", () => {
     await page.goto(`${baseUrl()}/admin`);
     const turns = page.getByTestId("chart-turns-per-day");
     await turns.locator("svg").first().waitFor();
-    const legend = await turns.locator(".recharts-legend-item").evaluateAll((items) => items.map((i) => [i.textContent, i.querySelector("path")?.getAttribute("fill")]));
+    const legend = await turns
+      .locator(".recharts-legend-item")
+      .evaluateAll((items) => items.map((i) => [i.textContent, i.querySelector("path")?.getAttribute("fill")]));
     expect(legend).toEqual(expect.arrayContaining([["failed", "#dc2626"]]));
     expect(legend.find(([name]) => name === "answered")?.[1]).not.toMatch(/#16a34a|#dc2626/);
     const days = await queryRows<{ n: number }>(`SELECT count(DISTINCT date_trunc('day', created_at))::int AS n FROM turns WHERE role = 'assistant'`);

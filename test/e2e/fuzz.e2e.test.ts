@@ -35,10 +35,13 @@ const badBody = fc.oneof(
       return true;
     }
   }),
-  fc.jsonValue({ maxDepth: 3 }).filter((v) => typeof v !== "object" || v === null || Array.isArray(v)).map((v) => JSON.stringify(v)),
+  fc
+    .jsonValue({ maxDepth: 3 })
+    .filter((v) => typeof v !== "object" || v === null || Array.isArray(v))
+    .map((v) => JSON.stringify(v)),
   fc.integer({ min: 300_000, max: 1_200_000 }).map((n) => JSON.stringify({ text: "x".repeat(n), title: "x".repeat(n), name: "x".repeat(n) })),
   fc.integer({ min: 1_000, max: 50_000 }).map((n) => "[".repeat(n) + "]".repeat(n)),
-  fc.integer({ min: 65, max: 20_000 }).map((n) => '{"a":'.repeat(n) + "1" + "}".repeat(n)),
+  fc.integer({ min: 65, max: 20_000 }).map((n) => `${'{"a":'.repeat(n)}1${"}".repeat(n)}`),
   fc.constant('{"__proto__":{"admin":true},"constructor":{"prototype":{"role":"admin"}}'),
   fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString("latin1")),
 );
@@ -74,11 +77,22 @@ const wrongFields = fc
     }),
   );
 
-const badParam = fc.oneof(fc.string({ maxLength: 80 }), fc.constant(randomUUID()), fc.constant("../../etc/passwd"), fc.constant("%00"), fc.constant("'; DROP TABLE users; --"));
+const badParam = fc.oneof(
+  fc.string({ maxLength: 80 }),
+  fc.constant(randomUUID()),
+  fc.constant("../../etc/passwd"),
+  fc.constant("%00"),
+  fc.constant("'; DROP TABLE users; --"),
+);
 const badQuery = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 300 }), { maxKeys: 5 }),
   // Dates that match YYYY-MM-DD but are none, and NUL in filters.
-  fc.record({ from: fc.constantFrom("2026-13-45", "2026-02-30", "0000-00-00", "2026-01-01\u0000"), to: fc.constantFrom("9999-99-99", "2026-04-31"), user: fc.constant("a\u0000b"), q: fc.constant("\u0000") }),
+  fc.record({
+    from: fc.constantFrom("2026-13-45", "2026-02-30", "0000-00-00", "2026-01-01\u0000"),
+    to: fc.constantFrom("9999-99-99", "2026-04-31"),
+    user: fc.constant("a\u0000b"),
+    q: fc.constant("\u0000"),
+  }),
 );
 
 let client: ApiClient;
@@ -90,7 +104,11 @@ beforeAll(async () => {
   apiKey = ((await response.json()) as { key: string }).key;
   // Admin, so that admin routes get past authorization and their parsing is fuzzed too.
   await queryRows(`UPDATE users SET role = 'admin' WHERE email = $1`, [client.email]);
-  await client.request("/api/login", { method: "POST", json: { email: client.email, password: "correct horse battery" }, headers: { "x-forwarded-for": "198.19.0.1" } });
+  await client.request("/api/login", {
+    method: "POST",
+    json: { email: client.email, password: "correct horse battery" },
+    headers: { "x-forwarded-for": "198.19.0.1" },
+  });
 });
 
 function hasErrorMessage(text: string): boolean {
@@ -119,26 +137,28 @@ describe("fuzzed input to every API route", () => {
     it(`${key}: 4xx with a JSON message (never 5xx) and no rows written`, async () => {
       const before = await countAll();
       const failures: string[] = [];
-      await fc.assert(
-        fc.asyncProperty(badBody, wrongFields, badParam, badQuery, fc.boolean(), async (body, fields, param, query, useFields) => {
-          const search = new URLSearchParams(query).toString();
-          const path = fillPattern(pattern, param) + (search ? `?${search}` : "");
-          const hasBody = method !== "GET" && method !== "HEAD";
-          const response = await client.request(path, {
-            method,
-            body: hasBody ? (useFields ? fields : body) : undefined,
-            headers: { authorization: `Bearer ${apiKey}`, "x-forwarded-for": `198.19.${randomBytes(1)[0]}.${randomBytes(1)[0]}` },
-          });
-          const text = await response.text();
-          const ok = NOT_OURS.has(key)
-            ? response.status < 500
-            : // A handler that reads no body may ignore it (and a junk query string); anything that fails must fail with 4xx and a JSON message.
-              (!readsBody && response.status < 300) || (response.status >= 400 && response.status < 500 && hasErrorMessage(text));
-          if (!ok) failures.push(`${method} ${path.slice(0, 120)} → ${response.status} ${text.slice(0, 160)}`);
-          return ok;
-        }),
-        { numRuns: RUNS_PER_ROUTE },
-      ).catch(() => undefined);
+      await fc
+        .assert(
+          fc.asyncProperty(badBody, wrongFields, badParam, badQuery, fc.boolean(), async (body, fields, param, query, useFields) => {
+            const search = new URLSearchParams(query).toString();
+            const path = fillPattern(pattern, param) + (search ? `?${search}` : "");
+            const hasBody = method !== "GET" && method !== "HEAD";
+            const response = await client.request(path, {
+              method,
+              body: hasBody ? (useFields ? fields : body) : undefined,
+              headers: { authorization: `Bearer ${apiKey}`, "x-forwarded-for": `198.19.${randomBytes(1)[0]}.${randomBytes(1)[0]}` },
+            });
+            const text = await response.text();
+            const ok = NOT_OURS.has(key)
+              ? response.status < 500
+              : // A handler that reads no body may ignore it (and a junk query string); anything that fails must fail with 4xx and a JSON message.
+                (!readsBody && response.status < 300) || (response.status >= 400 && response.status < 500 && hasErrorMessage(text));
+            if (!ok) failures.push(`${method} ${path.slice(0, 120)} → ${response.status} ${text.slice(0, 160)}`);
+            return ok;
+          }),
+          { numRuns: RUNS_PER_ROUTE },
+        )
+        .catch(() => undefined);
       expect(failures.slice(0, 5)).toEqual([]);
       expect(await countAll()).toEqual(before);
     });
@@ -155,7 +175,13 @@ describe("fuzzed input to every API route", () => {
       const request = http.request(new URL(path, process.env.E2E_BASE_URL), {
         method,
         agent: false,
-        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, origin: process.env.E2E_BASE_URL!, cookie: client.cookieHeader(), ...(declared ? { "content-length": String(body.length) } : {}) },
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${apiKey}`,
+          origin: process.env.E2E_BASE_URL!,
+          cookie: client.cookieHeader(),
+          ...(declared ? { "content-length": String(body.length) } : {}),
+        },
       });
       let answered = false;
       request.on("response", (response) => {

@@ -26,7 +26,16 @@ function openai(key: string): OpenAI {
   return new OpenAI({ apiKey: key, baseURL: `${baseUrl()}/v1`, maxRetries: 0 });
 }
 
-type StoredAnswer = { status: string; model_id: string; content: string; user_id: string; chat_session_id: string; chosen_model_id: string; override: boolean; router_version: string };
+type StoredAnswer = {
+  status: string;
+  model_id: string;
+  content: string;
+  user_id: string;
+  chat_session_id: string;
+  chosen_model_id: string;
+  override: boolean;
+  router_version: string;
+};
 
 async function storedAnswer(turnId: string): Promise<StoredAnswer> {
   const rows = await queryRows<StoredAnswer>(
@@ -57,7 +66,15 @@ describe("OpenAI-compatible API with the official client", () => {
   });
 
   it("answers a non-streaming auto call with the routed model and records turn and decision", async () => {
-    const { data, response } = await client.chat.completions.create({ model: "auto", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "What is the capital of France?" }] }).withResponse();
+    const { data, response } = await client.chat.completions
+      .create({
+        model: "auto",
+        messages: [
+          { role: "system", content: "Be brief." },
+          { role: "user", content: "What is the capital of France?" },
+        ],
+      })
+      .withResponse();
     expect(DEMO_MODELS).toContain(data.model);
     expect(data.object).toBe("chat.completion");
     expect(data.choices[0].finish_reason).toBe("stop");
@@ -69,7 +86,14 @@ describe("OpenAI-compatible API with the official client", () => {
     expect(data.id).toBe(`chatcmpl-${turnId}`);
     expect((data as unknown as { switchboard: { turn_id: string } }).switchboard.turn_id).toBe(turnId);
     const stored = await storedAnswer(turnId);
-    expect(stored).toMatchObject({ status: "completed", model_id: data.model, chosen_model_id: data.model, content, override: false, user_id: await userIdOf(owner.email) });
+    expect(stored).toMatchObject({
+      status: "completed",
+      model_id: data.model,
+      chosen_model_id: data.model,
+      content,
+      override: false,
+      user_id: await userIdOf(owner.email),
+    });
     expect(stored.chat_session_id).toBe(response.headers.get("x-switchboard-chat-session-id"));
     const userTurns = await queryRows<{ content: string }>(`SELECT content FROM turns WHERE chat_session_id = $1 AND role = 'user'`, [stored.chat_session_id]);
     expect(userTurns).toEqual([{ content: "What is the capital of France?" }]);
@@ -105,26 +129,49 @@ describe("OpenAI-compatible API with the official client", () => {
   });
 
   it("sends a concrete model id past the router and records the override", async () => {
-    const { data, response } = await client.chat.completions.create({ model: "demo-coder", messages: [{ role: "user", content: "Write a hello world in C" }] }).withResponse();
+    const { data, response } = await client.chat.completions
+      .create({ model: "demo-coder", messages: [{ role: "user", content: "Write a hello world in C" }] })
+      .withResponse();
     expect(data.model).toBe("demo-coder");
-    expect(await storedAnswer(response.headers.get("x-switchboard-turn-id")!)).toMatchObject({ model_id: "demo-coder", chosen_model_id: "demo-coder", override: true });
+    expect(await storedAnswer(response.headers.get("x-switchboard-turn-id")!)).toMatchObject({
+      model_id: "demo-coder",
+      chosen_model_id: "demo-coder",
+      override: true,
+    });
   });
 
   it("groups calls into one chat session when the client names it", async () => {
     const first = await client.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "first" }] }).withResponse();
     const sessionId = first.response.headers.get("x-switchboard-chat-session-id")!;
     const second = await client.chat.completions
-      .create({ model: "auto", messages: [{ role: "user", content: "first" }, { role: "assistant", content: first.data.choices[0].message.content ?? "" }, { role: "user", content: "second" }] }, { headers: { "x-switchboard-chat-session-id": sessionId } })
+      .create(
+        {
+          model: "auto",
+          messages: [
+            { role: "user", content: "first" },
+            { role: "assistant", content: first.data.choices[0].message.content ?? "" },
+            { role: "user", content: "second" },
+          ],
+        },
+        { headers: { "x-switchboard-chat-session-id": sessionId } },
+      )
       .withResponse();
     expect(second.response.headers.get("x-switchboard-chat-session-id")).toBe(sessionId);
-    const turns = await queryRows<{ role: string; content: string }>(`SELECT role, content FROM turns WHERE chat_session_id = $1 ORDER BY position`, [sessionId]);
+    const turns = await queryRows<{ role: string; content: string }>(`SELECT role, content FROM turns WHERE chat_session_id = $1 ORDER BY position`, [
+      sessionId,
+    ]);
     expect(turns.map((t) => t.role)).toEqual(["user", "assistant", "user", "assistant"]);
     expect(turns[2].content).toBe("second");
 
     const stranger = await ApiClient.register("api-stranger");
     const strangerClient = openai((await createKey(stranger, "other")).key);
     const before = await countRows();
-    await expect(strangerClient.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi" }] }, { headers: { "x-switchboard-chat-session-id": sessionId } })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(
+      strangerClient.chat.completions.create(
+        { model: "auto", messages: [{ role: "user", content: "hi" }] },
+        { headers: { "x-switchboard-chat-session-id": sessionId } },
+      ),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     expect(await countRows()).toEqual(before);
   });
 
@@ -138,14 +185,20 @@ describe("OpenAI-compatible API with the official client", () => {
     expect((empty as InstanceType<typeof OpenAI.BadRequestError>).type).toBe("invalid_request_error");
     const lastNotUser = await client.chat.completions.create({ model: "auto", messages: [{ role: "assistant", content: "hi" }] }).catch((e: unknown) => e);
     expect(lastNotUser).toBeInstanceOf(OpenAI.BadRequestError);
-    const raw = await fetch(`${baseUrl()}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" }, body: "{not json" });
+    const raw = await fetch(`${baseUrl()}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: "{not json",
+    });
     expect(raw.status).toBe(400);
     expect(await raw.json()).toEqual({ error: { message: "Request body is not valid JSON.", type: "invalid_request_error", param: null, code: null } });
     expect(await countRows()).toEqual(before);
   });
 
   it("reports a failing upstream model as 502 and stores the turn as failed", async () => {
-    const failed = await client.chat.completions.create({ model: "demo-concise", messages: [{ role: "user", content: "hi [demo:fail]" }] }).catch((e: unknown) => e);
+    const failed = await client.chat.completions
+      .create({ model: "demo-concise", messages: [{ role: "user", content: "hi [demo:fail]" }] })
+      .catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(OpenAI.APIError);
     const error = failed as InstanceType<typeof OpenAI.APIError>;
     expect(error.status).toBe(502);
@@ -155,12 +208,16 @@ describe("OpenAI-compatible API with the official client", () => {
   });
 
   it("fails a streaming call whose model sends nothing before the first-token timeout with 502", async () => {
-    const stalled = await client.chat.completions.create({ model: "demo-concise", stream: true, messages: [{ role: "user", content: "hi [demo:stall]" }] }).catch((e: unknown) => e);
+    const stalled = await client.chat.completions
+      .create({ model: "demo-concise", stream: true, messages: [{ role: "user", content: "hi [demo:stall]" }] })
+      .catch((e: unknown) => e);
     expect(stalled).toBeInstanceOf(OpenAI.APIError);
     const error = stalled as InstanceType<typeof OpenAI.APIError>;
     expect(error.status).toBe(502);
     expect(error.message).toMatch(/sent nothing within 3 s/);
-    const [turn] = await queryRows<{ status: string; error: string }>(`SELECT status, error FROM turns WHERE id = $1`, [error.headers?.get("x-switchboard-turn-id")]);
+    const [turn] = await queryRows<{ status: string; error: string }>(`SELECT status, error FROM turns WHERE id = $1`, [
+      error.headers?.get("x-switchboard-turn-id"),
+    ]);
     expect(turn).toEqual({ status: "failed", error: "The model sent nothing within 3 s." });
   });
 
@@ -177,7 +234,12 @@ describe("OpenAI-compatible API with the official client", () => {
       const turnId = response.headers.get("x-switchboard-turn-id")!;
       const stored = await storedAnswer(turnId);
       // The router's pick must be one of the failing models, or this test would not exercise the fallback.
-      expect(stored).toMatchObject({ status: "completed", model_id: "demo-coder", content, chosen_model_id: expect.stringMatching(/^demo-(concise|detailed)$/) });
+      expect(stored).toMatchObject({
+        status: "completed",
+        model_id: "demo-coder",
+        content,
+        chosen_model_id: expect.stringMatching(/^demo-(concise|detailed)$/),
+      });
       const [{ fallback }] = await queryRows<{ fallback: { answeredBy: string; failed: { modelId: string; error: string }[] } }>(
         `SELECT timings->'llmFallback' AS fallback FROM routing_decisions WHERE turn_id = $1`,
         [turnId],
@@ -202,7 +264,9 @@ describe("OpenAI-compatible API with the official client", () => {
 
     expect((await user.request(`/api/api-keys/${id}`, { method: "DELETE" })).status).toBe(204);
     const before = await countRows();
-    await expect(revokable.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi" }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await expect(revokable.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi" }] })).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
     await expect(revokable.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     expect(await countRows()).toEqual(before);
     const keyRow = await queryRows<{ revoked_at: Date | null; key_hash: string }>(`SELECT revoked_at, key_hash FROM api_keys WHERE id = $1`, [id]);
@@ -260,7 +324,9 @@ describe("API keys in the settings page", () => {
     expect(key).toMatch(/^sk-sb-/);
     expect(await settings.row("notebook").textContent()).toContain(key.slice(0, 12));
     expect(await settings.row("notebook").textContent()).not.toContain(key);
-    const { data } = await openai(key).chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi from the settings test" }] }).withResponse();
+    const { data } = await openai(key)
+      .chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi from the settings test" }] })
+      .withResponse();
     expect(DEMO_MODELS).toContain(data.model);
 
     await page.reload();

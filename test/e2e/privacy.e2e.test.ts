@@ -15,10 +15,15 @@ let other: ApiClient;
 async function chat(text: string): Promise<string> {
   const created = await page.request.post(`${baseUrl()}/api/sessions`, { data: {}, headers: { origin: baseUrl() } });
   const sessionId = ((await created.json()) as { session: { id: string } }).session.id;
-  const res = await page.request.post(`${baseUrl()}/api/chat`, { data: { trigger: "submit-message", chatSessionId: sessionId, text }, headers: { origin: baseUrl() } });
+  const res = await page.request.post(`${baseUrl()}/api/chat`, {
+    data: { trigger: "submit-message", chatSessionId: sessionId, text },
+    headers: { origin: baseUrl() },
+  });
   expect(res.status()).toBe(200);
   await res.body();
-  const [turn] = await queryRows<{ id: string }>(`SELECT id FROM turns WHERE chat_session_id = $1 AND role = 'assistant' ORDER BY position DESC LIMIT 1`, [sessionId]);
+  const [turn] = await queryRows<{ id: string }>(`SELECT id FROM turns WHERE chat_session_id = $1 AND role = 'assistant' ORDER BY position DESC LIMIT 1`, [
+    sessionId,
+  ]);
   return turn.id;
 }
 
@@ -33,7 +38,12 @@ beforeAll(async () => {
 
   for (const [i, thumbs] of [true, false, true].entries()) {
     const turnId = await chat(`My question number ${i} about tides`);
-    await queryRows(`INSERT INTO ratings (id, turn_id, user_id, thumbs_up, value, updated_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, now())`, [turnId, userId, thumbs, thumbs ? 1 : 0]);
+    await queryRows(`INSERT INTO ratings (id, turn_id, user_id, thumbs_up, value, updated_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, now())`, [
+      turnId,
+      userId,
+      thumbs,
+      thumbs ? 1 : 0,
+    ]);
   }
 }, 120_000);
 
@@ -57,7 +67,8 @@ describe("privacy page", () => {
   });
 
   it("forgets the preferences after a confirmation; the next chat is routed cold-start", async () => {
-    const decision = (turnId: string) => queryRows<{ ratings_used: number; fallback: boolean }>(`SELECT ratings_used, fallback FROM routing_decisions WHERE turn_id = $1`, [turnId]);
+    const decision = (turnId: string) =>
+      queryRows<{ ratings_used: number; fallback: boolean }>(`SELECT ratings_used, fallback FROM routing_decisions WHERE turn_id = $1`, [turnId]);
     const [before] = await decision(await chat("A question while my ratings count"));
     // Without a servable router model every decision is a fallback that reads no history.
     if (!before.fallback) expect(before.ratings_used).toBe(3);

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "./support/api-client";
 import { freePort } from "../support/net";
+import { ApiClient } from "./support/api-client";
 import { queryRows } from "./support/db";
 
 /**
@@ -20,7 +20,11 @@ const servers: Server[] = [];
 let demoUrl: string;
 let apiKey: string;
 
-async function startServer(command: string, args: (port: number) => string[], extraEnv: (port: number) => Record<string, string> = () => ({})): Promise<Server> {
+async function startServer(
+  command: string,
+  args: (port: number) => string[],
+  extraEnv: (port: number) => Record<string, string> = () => ({}),
+): Promise<Server> {
   const port = await freePort();
   let output = "";
   const child = spawn(command, args(port), {
@@ -177,7 +181,11 @@ describe("AUTH_SECRET in production", () => {
   ];
   for (const [what, secret, reason] of weak) {
     it(`refuses to start with ${what}`, async () => {
-      const server = await startServer("node", () => [".next/standalone/server.js"], (port) => ({ PORT: String(port), HOSTNAME: "127.0.0.1", AUTH_SECRET: secret, LOG_LEVEL: "info" }));
+      const server = await startServer(
+        "node",
+        () => [".next/standalone/server.js"],
+        (port) => ({ PORT: String(port), HOSTNAME: "127.0.0.1", AUTH_SECRET: secret, LOG_LEVEL: "info" }),
+      );
       expect(await waitForExit(server)).not.toBe(0);
       expect(server.output()).toMatch(/AUTH_SECRET/);
       expect(server.output()).toMatch(reason);
@@ -188,17 +196,22 @@ describe("AUTH_SECRET in production", () => {
 describe("standalone server (what the Docker image runs)", () => {
   it("holds only what the server runs: no tests, benchmarks, trainer, docs or command line", () => {
     expect(existsSync(".next/standalone/server.js")).toBe(true);
-    for (const folder of ["test", "bench", "training", "docs", "cli", "scripts", "components"]) expect(existsSync(`.next/standalone/${folder}`), folder).toBe(false);
+    for (const folder of ["test", "bench", "training", "docs", "cli", "scripts", "components"])
+      expect(existsSync(`.next/standalone/${folder}`), folder).toBe(false);
   });
 
   it("serves health, readiness and an API call from .next/standalone", async () => {
     // server.js changes into its own folder, so files the app reads at run time are named absolutely (the image copies them beside it).
-    const server = await startServer("node", () => [".next/standalone/server.js"], (port) => ({
-      PORT: String(port),
-      HOSTNAME: "127.0.0.1",
-      MODELS_FILE: path.resolve("models.json"),
-      ROUTER_MODEL_DIR: path.resolve("router-core/models/default"),
-    }));
+    const server = await startServer(
+      "node",
+      () => [".next/standalone/server.js"],
+      (port) => ({
+        PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        MODELS_FILE: path.resolve("models.json"),
+        ROUTER_MODEL_DIR: path.resolve("router-core/models/default"),
+      }),
+    );
     await waitForHealth(server);
     await expectReady(server);
     const response = await fetch(`${server.url}/v1/chat/completions`, {

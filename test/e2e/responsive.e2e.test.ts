@@ -89,7 +89,8 @@ describe.each([
         const overflow = await sidewaysOverflow(page);
         if (overflow > 0) problems.push(`${screen.name}: scrolls sideways by ${overflow}px`);
         if (screen.composer) {
-          for (const id of ["composer-input", "send", "model-picker"]) if (!(await fullyInViewport(page, id))) problems.push(`${screen.name}: ${id} not fully visible`);
+          for (const id of ["composer-input", "send", "model-picker"])
+            if (!(await fullyInViewport(page, id))) problems.push(`${screen.name}: ${id} not fully visible`);
           const box = await page.getByTestId("composer-input").boundingBox();
           if (size === "phone" && box && box.width < viewport.width * 0.8) problems.push(`${screen.name}: composer only ${box.width}px wide`);
         }

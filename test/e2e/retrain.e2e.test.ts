@@ -111,9 +111,14 @@ describe("admin router API over HTTP", () => {
 
     expect(statuses.length).toBeGreaterThan(3);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    const failed = await queryRows(`SELECT t.id FROM turns t WHERE t.chat_session_id = ANY($1::uuid[]) AND t.role = 'assistant' AND t.status <> 'completed'`, [sessions]);
+    const failed = await queryRows(`SELECT t.id FROM turns t WHERE t.chat_session_id = ANY($1::uuid[]) AND t.role = 'assistant' AND t.status <> 'completed'`, [
+      sessions,
+    ]);
     expect(failed).toEqual([]);
-    const served = await queryRows<{ router_version: string }>(`SELECT DISTINCT d.router_version FROM routing_decisions d JOIN turns t ON t.id = d.turn_id WHERE t.chat_session_id = ANY($1::uuid[])`, [sessions]);
+    const served = await queryRows<{ router_version: string }>(
+      `SELECT DISTINCT d.router_version FROM routing_decisions d JOIN turns t ON t.id = d.turn_id WHERE t.chat_session_id = ANY($1::uuid[])`,
+      [sessions],
+    );
     expect(served.length).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoadClient } from "../../bench/load/client";
-import { PASSWORD, startStack, type Stack } from "../../bench/load/stack";
+import { PASSWORD, type Stack, startStack } from "../../bench/load/stack";
 import { newClient, sql } from "./support";
 
 /** Abuse limits through the real app, with limits set low through the environment. */
@@ -8,7 +8,14 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
     tag: "abuse",
-    env: { RATE_LIMIT_LOGIN_PER_ACCOUNT: "3", RATE_LIMIT_LOGIN_PER_IP: "5", RATE_LIMIT_REGISTER_PER_IP: "3", RATE_LIMIT_CHAT_PER_USER: "4", RATE_LIMIT_SESSIONS_PER_USER: "3", MAX_SESSION_TURNS: "4" },
+    env: {
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: "3",
+      RATE_LIMIT_LOGIN_PER_IP: "5",
+      RATE_LIMIT_REGISTER_PER_IP: "3",
+      RATE_LIMIT_CHAT_PER_USER: "4",
+      RATE_LIMIT_SESSIONS_PER_USER: "3",
+      MAX_SESSION_TURNS: "4",
+    },
   });
 });
 afterAll(() => stack?.close());
@@ -26,26 +33,40 @@ describe("rate limits", () => {
   it("limits login attempts per account and IP, even with the right password once over, without locking the owner out", async () => {
     const victim = await newClient(stack, "victim");
     const attacker = new LoadClient(stack.baseUrl, victim.email, "10.1.0.1");
-    for (let i = 0; i < 3; i++) expect((await attacker.request("/api/login", { method: "POST", json: { email: victim.email, password: `guess-${i}` } })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await attacker.request("/api/login", { method: "POST", json: { email: victim.email, password: `guess-${i}` } })).status).toBe(401);
     await expect429(await attacker.request("/api/login", { method: "POST", json: { email: victim.email, password: PASSWORD } }));
     // Strangers rotating addresses spend their own budgets: the owner, from theirs, still signs in.
     for (let i = 0; i < 6; i++) {
       const rotating = new LoadClient(stack.baseUrl, victim.email, `10.1.1.${i}`);
       expect((await rotating.request("/api/login", { method: "POST", json: { email: victim.email, password: `guess-${i}` } })).status).toBe(401);
     }
-    expect((await new LoadClient(stack.baseUrl, victim.email, "10.1.0.99").request("/api/login", { method: "POST", json: { email: victim.email, password: PASSWORD } })).status).toBe(200);
+    expect(
+      (
+        await new LoadClient(stack.baseUrl, victim.email, "10.1.0.99").request("/api/login", {
+          method: "POST",
+          json: { email: victim.email, password: PASSWORD },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("limits login attempts per IP across accounts", async () => {
     const attacker = new LoadClient(stack.baseUrl, "", "10.2.0.1");
-    for (let i = 0; i < 5; i++) expect((await attacker.request("/api/login", { method: "POST", json: { email: `someone-${i}@example.test`, password: "guess" } })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await attacker.request("/api/login", { method: "POST", json: { email: `someone-${i}@example.test`, password: "guess" } })).status).toBe(401);
     await expect429(await attacker.request("/api/login", { method: "POST", json: { email: "someone-else@example.test", password: "guess" } }));
   });
 
   it("limits registrations per IP, creating no user once over", async () => {
     for (let i = 0; i < 3; i++) await new LoadClient(stack.baseUrl, `reg-${i}-${Date.now()}@example.test`, "10.3.0.1").register(PASSWORD);
     const users = await sql(stack, "SELECT id FROM users");
-    await expect429(await new LoadClient(stack.baseUrl, "", "10.3.0.1").request("/api/register", { method: "POST", json: { email: `reg-x-${Date.now()}@example.test`, password: PASSWORD } }));
+    await expect429(
+      await new LoadClient(stack.baseUrl, "", "10.3.0.1").request("/api/register", {
+        method: "POST",
+        json: { email: `reg-x-${Date.now()}@example.test`, password: PASSWORD },
+      }),
+    );
     expect(await sql(stack, "SELECT id FROM users")).toHaveLength(users.length);
   });
 
@@ -65,7 +86,8 @@ describe("compare mode and new sessions", () => {
     const client = await newClient(stack, "comparer");
     // Sessions hold 4 turns here (MAX_SESSION_TURNS), and a comparison takes a session's room for three.
     const [a, b, c] = [await client.createSession(), await client.createSession(), await client.createSession()];
-    for (const session of [a, b]) expect((await client.request("/api/compare", { method: "POST", json: { chatSessionId: session, text: "compare" } })).status).toBe(201);
+    for (const session of [a, b])
+      expect((await client.request("/api/compare", { method: "POST", json: { chatSessionId: session, text: "compare" } })).status).toBe(201);
     for (let i = 0; i < 2; i++) expect((await client.chat(c, `turn ${i}`)).completed).toBe(true);
     const session = a;
     const before = await countTurns();
@@ -102,11 +124,19 @@ describe("CSRF and headers", () => {
   it("refuses a state-changing request from another site with 403 and accepts the same origin", async () => {
     const client = await newClient(stack, "csrf");
     const sessions = await sql(stack, "SELECT id FROM chat_sessions");
-    const cross = await fetch(`${stack.baseUrl}/api/sessions`, { method: "POST", headers: { origin: "https://evil.example", "content-type": "application/json", cookie: client.cookieHeader() }, body: "{}" });
+    const cross = await fetch(`${stack.baseUrl}/api/sessions`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "application/json", cookie: client.cookieHeader() },
+      body: "{}",
+    });
     expect(cross.status).toBe(403);
     expect(((await cross.json()) as { error: string }).error).toMatch(/Cross-site/);
     expect(await sql(stack, "SELECT id FROM chat_sessions")).toHaveLength(sessions.length);
-    const same = await fetch(`${stack.baseUrl}/api/sessions`, { method: "POST", headers: { origin: stack.baseUrl, "content-type": "application/json", cookie: client.cookieHeader() }, body: "{}" });
+    const same = await fetch(`${stack.baseUrl}/api/sessions`, {
+      method: "POST",
+      headers: { origin: stack.baseUrl, "content-type": "application/json", cookie: client.cookieHeader() },
+      body: "{}",
+    });
     expect(same.status).toBe(201);
   });
 

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoadClient } from "../../bench/load/client";
-import { PASSWORD, startStack, type Stack } from "../../bench/load/stack";
+import { PASSWORD, type Stack, startStack } from "../../bench/load/stack";
 
 /**
  * Oversized bodies are refused while they stream in, not after they were
@@ -23,14 +23,22 @@ afterAll(() => stack?.close());
 function appRssMb(): number {
   const [pgid] = stack.processGroups().apps;
   const out = execFileSync("ps", ["-o", "rss=", "-g", String(pgid)], { encoding: "utf8" });
-  return out.split("\n").filter(Boolean).reduce((sum, kb) => sum + Number(kb), 0) / 1024;
+  return (
+    out
+      .split("\n")
+      .filter(Boolean)
+      .reduce((sum, kb) => sum + Number(kb), 0) / 1024
+  );
 }
 
 /** Streams up to 100 MB of a JSON string at the endpoint, with or without a Content-Length, until the server answers. */
 function upload(path: string, declared: boolean): Promise<number> {
   const url = new URL(path, stack.baseUrl);
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: "POST", headers: { "content-type": "application/json", ...(declared ? { "content-length": String(BODY_BYTES + 2) } : {}) } });
+    const request = http.request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(declared ? { "content-length": String(BODY_BYTES + 2) } : {}) },
+    });
     let sent = 0;
     let answered = false;
     request.on("response", (response) => {
@@ -59,7 +67,9 @@ async function measure(label: string, declared: boolean, path: string) {
   const statuses = await Promise.all(Array.from({ length: 10 }, () => upload(path, declared)));
   clearInterval(sampler);
   peak = Math.max(peak, appRssMb());
-  console.log(`${label}: idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (+${(peak - idle).toFixed(1)} MB) during 10 × 100 MB to ${path}, all answered in ${(performance.now() - started).toFixed(0)} ms: ${[...new Set(statuses)].join(",")}`);
+  console.log(
+    `${label}: idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (+${(peak - idle).toFixed(1)} MB) during 10 × 100 MB to ${path}, all answered in ${(performance.now() - started).toFixed(0)} ms: ${[...new Set(statuses)].join(",")}`,
+  );
   return { idle, peak, statuses };
 }
 

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { percentile, type ChatResult, type LoadClient, type RateResult } from "../../bench/load/client";
-import { startStack, type Stack } from "../../bench/load/stack";
+import { type ChatResult, type LoadClient, percentile, type RateResult } from "../../bench/load/client";
+import { type Stack, startStack } from "../../bench/load/stack";
 import { isDatabaseUnavailableAnswer, lostRatings, lostTurns, newClient } from "./support";
 
 const POOL = 3;
@@ -26,7 +26,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function chatAndRate(client: LoadClient, session: string, text: string, ratings: ({ turnId: string; stars: number } & RateResult)[]): Promise<ChatResult> {
+async function chatAndRate(
+  client: LoadClient,
+  session: string,
+  text: string,
+  ratings: ({ turnId: string; stars: number } & RateResult)[],
+): Promise<ChatResult> {
   const chat = await client.chat(session, text);
   if (chat.completed && chat.turnId) ratings.push({ turnId: chat.turnId, stars: 4, ...(await client.rate(chat.turnId, 4)) });
   return chat;
@@ -34,14 +39,22 @@ async function chatAndRate(client: LoadClient, session: string, text: string, ra
 
 const summary = (results: { status: number; ms: number; completed?: boolean }[]) => {
   const ms = results.map((r) => r.ms).sort((a, b) => a - b);
-  return { completed: results.filter((r) => r.completed ?? r.status === 200).length, of: results.length, statuses: [...new Set(results.map((r) => r.status))], p50Ms: Math.round(percentile(ms, 50)), maxMs: Math.round(ms[ms.length - 1]) };
+  return {
+    completed: results.filter((r) => r.completed ?? r.status === 200).length,
+    of: results.length,
+    statuses: [...new Set(results.map((r) => r.status))],
+    p50Ms: Math.round(percentile(ms, 50)),
+    maxMs: Math.round(ms[ms.length - 1]),
+  };
 };
 
 /** Polls until no backend of this database waits on a lock; returns how long that took. */
 async function waitUntilNoneWaitsOnLocks(admin: pg.Client, timeoutMs: number): Promise<number> {
   const started = performance.now();
   for (;;) {
-    const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    const { rows } = await admin.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
     if (rows[0].n === 0) return performance.now() - started;
     if (performance.now() - started > timeoutMs) throw new Error(`${rows[0].n} statements still wait on a lock after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../../bench/load/stack";
+import { type Stack, startStack } from "../../bench/load/stack";
 import { isClearError, lostTurns, newClient, sql } from "./support";
 
 let stack: Stack;
@@ -19,7 +19,9 @@ describe("the LLM server dies mid-stream", () => {
     const cut = await Promise.all(streaming);
     expect(cut.map((c) => c.completed)).toEqual(sessions.map(() => false));
     expect(cut.filter((c) => !isClearError(c))).toEqual([]);
-    const stored = await sql<{ status: string; content: string; error: string }>(stack, `SELECT status, content, error FROM turns WHERE id = ANY($1::uuid[])`, [cut.map((c) => c.turnId)]);
+    const stored = await sql<{ status: string; content: string; error: string }>(stack, `SELECT status, content, error FROM turns WHERE id = ANY($1::uuid[])`, [
+      cut.map((c) => c.turnId),
+    ]);
     expect(stored).toHaveLength(sessions.length);
     for (const turn of stored) {
       expect(turn.status).toBe("failed");
@@ -31,7 +33,9 @@ describe("the LLM server dies mid-stream", () => {
     const down = await client.chat(sessions[0], "anyone there?");
     expect(down.completed).toBe(false);
     expect(down.error).toMatch(/could not be reached|failed/);
-    console.log(JSON.stringify({ fault: "LLM killed mid-stream", cutStreams: cut.length, partialKept: stored.every((t) => t.content.length > 0), whileDown: down.error }));
+    console.log(
+      JSON.stringify({ fault: "LLM killed mid-stream", cutStreams: cut.length, partialKept: stored.every((t) => t.content.length > 0), whileDown: down.error }),
+    );
 
     await stack.startDemo();
     const back = await client.chat(sessions[0], "and now?");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadClient } from "../../bench/load/client";
-import { PASSWORD, startStack, type Stack } from "../../bench/load/stack";
+import { PASSWORD, type Stack, startStack } from "../../bench/load/stack";
 import { AuthPage } from "../e2e/pages/auth-page";
 import { ChatPage } from "../e2e/pages/chat-page";
 import { launchBrowser } from "../e2e/support/browser";
@@ -17,7 +17,15 @@ afterAll(() => stack?.close());
 type Fallback = { failed: { modelId: string; error: string; elapsedMs: number }[]; answeredBy: string };
 
 async function stored(turnId: string | null) {
-  const [row] = await sql<{ status: string; content: string; error: string | null; model_id: string; chosen_model_id: string; fallback: boolean; llm_fallback: Fallback | null }>(
+  const [row] = await sql<{
+    status: string;
+    content: string;
+    error: string | null;
+    model_id: string;
+    chosen_model_id: string;
+    fallback: boolean;
+    llm_fallback: Fallback | null;
+  }>(
     stack,
     `SELECT t.status, t.content, t.error, t.model_id, d.chosen_model_id, d.fallback, d.timings->'llmFallback' AS llm_fallback FROM turns t JOIN routing_decisions d ON d.turn_id = t.id WHERE t.id = $1`,
     [turnId],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoadClient, type ChatResult, type RateResult } from "../../bench/load/client";
-import { PASSWORD, startStack, type Stack } from "../../bench/load/stack";
+import { type ChatResult, LoadClient, type RateResult } from "../../bench/load/client";
+import { PASSWORD, type Stack, startStack } from "../../bench/load/stack";
 import { ensurePostgresRunning, isDatabaseUnavailableAnswer, lostRatings, lostTurns, newClient, restartPostgres, stopPostgres } from "./support";
 
 const CLIENTS = 20;
@@ -9,7 +9,10 @@ const ADMIN_EMAIL = `pg-admin-${Date.now().toString(36)}@example.test`;
 let stack: Stack;
 beforeAll(async () => {
   ensurePostgresRunning();
-  stack = await startStack({ tag: "fault_pg", env: { RATE_LIMIT_CHAT_PER_USER: "100000", RATE_LIMIT_CHAT_PER_IP: "100000", DATABASE_POOL_TIMEOUT_MS: "3000", ADMIN_EMAIL } });
+  stack = await startStack({
+    tag: "fault_pg",
+    env: { RATE_LIMIT_CHAT_PER_USER: "100000", RATE_LIMIT_CHAT_PER_IP: "100000", DATABASE_POOL_TIMEOUT_MS: "3000", ADMIN_EMAIL },
+  });
 });
 afterAll(async () => {
   ensurePostgresRunning();
@@ -17,7 +20,11 @@ afterAll(async () => {
 });
 
 /** Requests the app answered 500, found in what it logged. */
-const unhandledErrors = () => stack.logs().split("\n").filter((line) => line.includes('"msg":"unhandled error"'));
+const unhandledErrors = () =>
+  stack
+    .logs()
+    .split("\n")
+    .filter((line) => line.includes('"msg":"unhandled error"'));
 
 async function waitUntilReady(timeoutMs = 30_000): Promise<number> {
   const started = Date.now();
@@ -116,7 +123,9 @@ describe("Postgres restarts during a load run", () => {
         "GET /api/admin/models": await answer(await admin.request("/api/admin/models")),
         "GET /api/admin/decisions/export": await answer(await admin.request("/api/admin/decisions/export")),
         "GET /v1/models": await answer(await v1("/v1/models")),
-        "POST /v1/chat/completions": await answer(await v1("/v1/chat/completions", { method: "POST", body: JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hi" }] }) })),
+        "POST /v1/chat/completions": await answer(
+          await v1("/v1/chat/completions", { method: "POST", body: JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hi" }] }) }),
+        ),
       };
       const ready = await fetch(`${stack.baseUrl}/api/ready`);
       expect({ status: ready.status, retryAfter: ready.headers.get("retry-after") }).toEqual({ status: 503, retryAfter: "5" });
@@ -128,7 +137,12 @@ describe("Postgres restarts during a load run", () => {
     } finally {
       ensurePostgresRunning();
     }
-    console.log(JSON.stringify({ fault: "postgres down", answers: Object.fromEntries(Object.entries(down).map(([route, a]) => [route, `${a.status} Retry-After ${a.retryAfter}`])) }));
+    console.log(
+      JSON.stringify({
+        fault: "postgres down",
+        answers: Object.fromEntries(Object.entries(down).map(([route, a]) => [route, `${a.status} Retry-After ${a.retryAfter}`])),
+      }),
+    );
     expect(Object.entries(down).filter(([, a]) => !isDatabaseUnavailableAnswer(a))).toEqual([]);
     expect(JSON.parse(down["GET /v1/models"].error!)).toMatchObject({ error: { type: "server_error", code: "service_unavailable" } });
     expect(unhandledErrors()).toEqual([]);

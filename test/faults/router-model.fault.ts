@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../../bench/load/stack";
+import { type Stack, startStack } from "../../bench/load/stack";
 import { newClient, sql } from "./support";
 
 let stack: Stack;
@@ -26,7 +26,11 @@ describe("the router model is unreadable", () => {
     const results = [];
     for (let i = 0; i < 3; i++) results.push(await client.chat(session, `question ${i}`));
     expect(results.map((r) => [r.completed, r.modelId])).toEqual(results.map(() => [true, "demo-concise"]));
-    const decisions = await sql<{ fallback: boolean; router_version: string }>(stack, `SELECT fallback, router_version FROM routing_decisions WHERE turn_id = ANY($1::uuid[])`, [results.map((r) => r.turnId)]);
+    const decisions = await sql<{ fallback: boolean; router_version: string }>(
+      stack,
+      `SELECT fallback, router_version FROM routing_decisions WHERE turn_id = ANY($1::uuid[])`,
+      [results.map((r) => r.turnId)],
+    );
     expect(decisions).toHaveLength(3);
     expect(decisions.every((d) => d.fallback)).toBe(true);
     console.log(JSON.stringify({ fault: "corrupt router model", served: results.length, decisions }));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUTH_SECRET, PASSWORD, startStack, type Stack } from "../../bench/load/stack";
+import { AUTH_SECRET, PASSWORD, type Stack, startStack } from "../../bench/load/stack";
 import { newClient } from "./support";
 
 let stack: Stack;
@@ -21,8 +21,16 @@ describe("server logs", () => {
     await client.request("/api/login", { method: "POST", json: { email: "nobody@example.test", password: wrong } });
     await client.request("/api/register", { method: "POST", json: { email: client.email, password: PASSWORD } });
     await client.request("/api/register", { method: "POST", json: { email: "short@example.test", password: "short" } });
-    await fetch(`${stack.baseUrl}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"email":"${client.email}","password":"${wrong}"` });
-    await fetch(`${stack.baseUrl}/api/auth/callback/credentials`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `email=${encodeURIComponent(client.email)}&password=${wrong}` });
+    await fetch(`${stack.baseUrl}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"email":"${client.email}","password":"${wrong}"`,
+    });
+    await fetch(`${stack.baseUrl}/api/auth/callback/credentials`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `email=${encodeURIComponent(client.email)}&password=${wrong}`,
+    });
     await new Promise((r) => setTimeout(r, 500));
 
     const logs = stack.logs();

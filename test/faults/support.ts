@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import pg from "pg";
-import { LoadClient, type ChatResult } from "../../bench/load/client";
+import { type ChatResult, LoadClient } from "../../bench/load/client";
 import { PASSWORD, type Stack } from "../../bench/load/stack";
 
 export async function sql<T extends pg.QueryResultRow>(stack: Stack, text: string, params: unknown[] = []): Promise<T[]> {
@@ -81,7 +81,9 @@ export async function lostTurns(stack: Stack, results: ChatResult[]): Promise<st
 /** Acknowledged ratings (HTTP 200) whose stored stars differ. */
 export async function lostRatings(stack: Stack, ratings: { turnId: string; stars: number; status: number }[]): Promise<string[]> {
   const acked = ratings.filter((r) => r.status === 200);
-  const stored = await sql<{ turn_id: string; stars: number }>(stack, `SELECT turn_id, stars FROM ratings WHERE turn_id = ANY($1::uuid[])`, [acked.map((r) => r.turnId)]);
+  const stored = await sql<{ turn_id: string; stars: number }>(stack, `SELECT turn_id, stars FROM ratings WHERE turn_id = ANY($1::uuid[])`, [
+    acked.map((r) => r.turnId),
+  ]);
   const stars = new Map(stored.map((r) => [r.turn_id, r.stars]));
   return acked.filter((r) => stars.get(r.turnId) !== r.stars).map((r) => r.turnId);
 }

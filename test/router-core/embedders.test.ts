@@ -81,7 +81,10 @@ describe("OpenAICompatibleEmbedder against a local /v1/embeddings server", () =>
     const e = new OpenAICompatibleEmbedder({ baseURL, apiKey: "sk-test", model: "emb-small", dim: 4 });
     expect(e.id).toBe("openai:emb-small@4");
     const out = await e.embed(["a", "abc"]);
-    expect(out.map((v) => Array.from(v))).toEqual([[1, 2, 3, 4], [3, 4, 5, 6]]);
+    expect(out.map((v) => Array.from(v))).toEqual([
+      [1, 2, 3, 4],
+      [3, 4, 5, 6],
+    ]);
     expect(requests.at(-1)).toEqual({ model: "emb-small", input: ["a", "abc"], auth: "Bearer sk-test" });
     expect(await e.embed([])).toEqual([]);
   });

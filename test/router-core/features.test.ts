@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CONTRACT } from "@/router-core/contract";
 import {
   argmax,
   buildChainEdges,
@@ -10,7 +11,6 @@ import {
   softmax,
 } from "@/router-core/features";
 import type { RatedInteraction } from "@/router-core/history-store";
-import { CONTRACT } from "@/router-core/contract";
 
 const D = 4;
 function vec(seed: number): Float32Array {
@@ -60,7 +60,11 @@ describe("buildUserGraph", () => {
     D,
     queryEmbeddings: ordered.map((_, i) => vec(i)),
     responseEmbeddings: null,
-    llmEmbeddings: new Map([["m1", vec(101)], ["m2", vec(102)], ["m3", vec(103)]]),
+    llmEmbeddings: new Map([
+      ["m1", vec(101)],
+      ["m2", vec(102)],
+      ["m3", vec(103)],
+    ]),
   };
 
   it("numbers llm nodes by first reference and fills every tensor", () => {

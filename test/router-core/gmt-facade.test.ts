@@ -1,12 +1,12 @@
 /** The GMTRouter/LLMRouter-compatible facade over a real ONNX router. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UseLiteOnnxEmbedder } from "@/router-core/embedder/use-lite-onnx";
 import { InvalidInputError } from "@/router-core/errors";
 import { GmtRouterFacade } from "@/router-core/gmt-facade";
 import { InMemoryHistoryStore } from "@/router-core/memory-history-store";
 import { OnnxRouter } from "@/router-core/onnx-router";
 import { RouterRegistry } from "@/router-core/registry";
-import { UseLiteOnnxEmbedder } from "@/router-core/embedder/use-lite-onnx";
-import { hasModel, HashEmbedder, TINY_MODEL, TOY_MODEL } from "./helpers";
+import { HashEmbedder, hasModel, TINY_MODEL, TOY_MODEL } from "./helpers";
 
 describe("GmtRouterFacade", () => {
   let store: InMemoryHistoryStore;
@@ -65,7 +65,14 @@ describe("GmtRouterFacade", () => {
   it("routeBatch answers each query in order; conversation_history feeds the query text", async () => {
     const results = await facade.routeBatch([
       { query_text: "a", user_id: "bob" },
-      { query_text: "b", user_id: "alice", conversation_history: [{ role: "user", content: "earlier" }, { role: "assistant", content: "reply" }] },
+      {
+        query_text: "b",
+        user_id: "alice",
+        conversation_history: [
+          { role: "user", content: "earlier" },
+          { role: "assistant", content: "reply" },
+        ],
+      },
     ]);
     expect(results).toHaveLength(2);
     expect(results[0].user_preference.ratings_used).toBe(6);
@@ -90,7 +97,12 @@ describe.skipIf(!hasModel(TINY_MODEL))("tiny training fixture with the real USE-
       const ids = router.catalog.map((c) => c.id);
       store.add("u", { chatSessionId: "s", turnIndex: 0, queryText: "Write a poem about the sea", modelId: ids[0], rating: 1 });
       store.add("u", { chatSessionId: "s", turnIndex: 1, queryText: "Now make it rhyme", modelId: ids[1], rating: 0 });
-      const d = await router.route({ userId: "u", message: "Make it shorter", earlierUserMessages: ["Write a poem about the sea", "Now make it rhyme"], candidates: router.catalog });
+      const d = await router.route({
+        userId: "u",
+        message: "Make it shorter",
+        earlierUserMessages: ["Write a poem about the sea", "Now make it rhyme"],
+        candidates: router.catalog,
+      });
       expect(ids).toContain(d.modelId);
       expect(d.coldStart.ratingsUsed).toBe(2);
       expect(d.queryEmbedding).toHaveLength(512);

@@ -26,7 +26,10 @@ export function readManifest(dir: string): Record<string, unknown> & { embedder:
 export class HashEmbedder implements Embedder {
   calls = 0;
   texts = 0;
-  constructor(readonly id: string, readonly dim: number) {}
+  constructor(
+    readonly id: string,
+    readonly dim: number,
+  ) {}
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     this.calls++;
     this.texts += texts.length;

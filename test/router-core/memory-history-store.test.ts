@@ -32,7 +32,9 @@ describe("InMemoryHistoryStore", () => {
     const c = await store.recordRating({ userId: "u", queryText: "q3", modelId: "m", rating: 0.5, source: "feedback" });
     expect([a.turnIndex, b.turnIndex]).toEqual([0, 1]);
     expect(c.chatSessionId).not.toBe("c");
-    await expect(store.recordRating({ userId: "u", queryText: "q", modelId: "m", rating: 2, source: "feedback" })).rejects.toSatisfy(InvalidInputError.isInstance);
+    await expect(store.recordRating({ userId: "u", queryText: "q", modelId: "m", rating: 2, source: "feedback" })).rejects.toSatisfy(
+      InvalidInputError.isInstance,
+    );
   });
 });
 

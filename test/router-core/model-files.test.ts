@@ -12,7 +12,7 @@ import { InMemoryHistoryStore } from "@/router-core/memory-history-store";
 import { OnnxRouter } from "@/router-core/onnx-router";
 import { parseParityFile, runParity } from "@/router-core/parity";
 import { ModelRuntime } from "@/router-core/session";
-import { copyModel, DEFAULT_MODEL, embedderFor, hasModel, HashEmbedder, TINY_MODEL, TOY_BAD_INPUT, TOY_MODEL } from "./helpers";
+import { copyModel, DEFAULT_MODEL, embedderFor, HashEmbedder, hasModel, TINY_MODEL, TOY_BAD_INPUT, TOY_MODEL } from "./helpers";
 
 const temps: string[] = [];
 const tmpCopy = (dir: string, edit?: (m: Record<string, unknown>) => void) => {
@@ -76,15 +76,35 @@ describe.each(models)("$name", ({ dir }) => {
       const D = m.dims.embedding;
       const empty = new Float32Array(0);
       const cold = await runtime.encodeUser({
-        S: 0, M: 0, C: 0, D, queryX: empty, rating: empty, responseX: m.features.responseText ? empty : null, llmX: empty,
-        sessionLlm: new BigInt64Array(0), chainSrc: new BigInt64Array(0), chainDst: new BigInt64Array(0), llmIds: [], interactionIds: [],
+        S: 0,
+        M: 0,
+        C: 0,
+        D,
+        queryX: empty,
+        rating: empty,
+        responseX: m.features.responseText ? empty : null,
+        llmX: empty,
+        sessionLlm: new BigInt64Array(0),
+        chainSrc: new BigInt64Array(0),
+        chainDst: new BigInt64Array(0),
+        llmIds: [],
+        interactionIds: [],
       });
       const want = noHistory!.userEncoder.expected.user_vec.data;
       expect(Math.max(...Array.from(cold, (v, i) => Math.abs(v - want[i])))).toBeLessThanOrEqual(CONTRACT.parity.tolerance);
       // the contract requires these situations among the cases
-      expect(results.some((r) => r.S === 0), "a user with no history").toBe(true);
-      expect(results.some((r) => r.S > 0 && r.C === 0), "an empty relation (no follows edges)").toBe(true);
-      expect(results.some((r) => r.C > 0), "a multi-turn chain").toBe(true);
+      expect(
+        results.some((r) => r.S === 0),
+        "a user with no history",
+      ).toBe(true);
+      expect(
+        results.some((r) => r.S > 0 && r.C === 0),
+        "an empty relation (no follows edges)",
+      ).toBe(true);
+      expect(
+        results.some((r) => r.C > 0),
+        "a multi-turn chain",
+      ).toBe(true);
     } finally {
       await runtime.release();
     }

@@ -27,7 +27,12 @@ describe("online preference layer", () => {
 
   it("moves scores in the direction of the user's own ratings, more with more evidence", () => {
     const q = v(1, 0, 0);
-    const likesA = (n: number) => buildEvidence([...Array(n)].flatMap(() => [interaction("a", 1), interaction("b", 0)]), [...Array(2 * n)].map(() => q), 3);
+    const likesA = (n: number) =>
+      buildEvidence(
+        [...Array(n)].flatMap(() => [interaction("a", 1), interaction("b", 0)]),
+        [...Array(2 * n)].map(() => q),
+        3,
+      );
     const likesB = buildEvidence([interaction("a", 0), interaction("b", 1)], [q, q], 3);
     const gap = (e: ReturnType<typeof buildEvidence>) => {
       const [a, b] = onlineAdjustments(e, q, ["a", "b"], { beta: 4, kappa: 1 });
@@ -48,7 +53,11 @@ describe("online preference layer", () => {
 
   it("keeps the most recent 100 interactions, quantised without losing the cosine", () => {
     const history = [...Array(150)].map((_, i) => interaction(i < 50 ? "old" : "new", 1));
-    const evidence = buildEvidence(history, history.map(() => v(0.3, -0.4, 0.5)), 3);
+    const evidence = buildEvidence(
+      history,
+      history.map(() => v(0.3, -0.4, 0.5)),
+      3,
+    );
     expect(evidence.modelIds).toHaveLength(100);
     expect(evidence.modelIds.every((id) => id === "new")).toBe(true);
     const [adj] = onlineAdjustments(evidence, v(0.3, -0.4, 0.5), ["new"], { beta: 4, kappa: 1 });

@@ -1,12 +1,12 @@
 /** OnnxRouter behaviour on the toy fixture: decisions, user-vector cache, query modes, hot-swap. */
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CONTRACT } from "@/router-core/contract";
 import { InvalidInputError, NoEligibleModelError, RouterClosedError } from "@/router-core/errors";
 import { InMemoryHistoryStore } from "@/router-core/memory-history-store";
 import { OnnxRouter } from "@/router-core/onnx-router";
 import { RouterRegistry } from "@/router-core/registry";
 import type { RouteRequest } from "@/router-core/router";
-import { CONTRACT } from "@/router-core/contract";
 import { copyModel, HashEmbedder, TOY_MODEL } from "./helpers";
 
 const candidates = [
@@ -127,7 +127,8 @@ describe("OnnxRouter", () => {
 
   it("embeds stored turns once and persists their embeddings through the store", async () => {
     const user = "embed-once";
-    for (let i = 0; i < 5; i++) store.add(user, { chatSessionId: "s", turnIndex: i, queryText: `unique stored query ${i} for embed-once`, modelId: "model-b", rating: 0.5 });
+    for (let i = 0; i < 5; i++)
+      store.add(user, { chatSessionId: "s", turnIndex: i, queryText: `unique stored query ${i} for embed-once`, modelId: "model-b", rating: 0.5 });
     const savesBefore = store.saveCalls;
     await router.route({ userId: user, message: "q", candidates });
     expect(store.saveCalls).toBe(savesBefore + 1);
@@ -144,7 +145,12 @@ describe("OnnxRouter", () => {
     const list = await store.getRatedHistory({ userId: user, limit: 1, embeddingKey: "x" });
     // bypass add()'s own validation to simulate bad rows from a database
     const bad = { ...list[0], interactionId: "bad-1", rating: 4, createdAt: new Date(list[0].createdAt.getTime() + 1) };
-    const dirtyStore = { ...store, getRatedHistory: async () => [...list, bad], saveQueryEmbeddings: async () => {}, recordRating: store.recordRating.bind(store) };
+    const dirtyStore = {
+      ...store,
+      getRatedHistory: async () => [...list, bad],
+      saveQueryEmbeddings: async () => {},
+      recordRating: store.recordRating.bind(store),
+    };
     const r = await OnnxRouter.create({ modelDir: TOY_MODEL, embedder, historyStore: dirtyStore, device: "cpu" });
     const d = await r.route({ userId: user, message: "q", candidates });
     expect(d.coldStart.ratingsUsed).toBe(1);
@@ -153,7 +159,8 @@ describe("OnnxRouter", () => {
 
   it("uses at most historyLimit ratings", async () => {
     const user = "heavy";
-    for (let i = 0; i < 70; i++) store.add(user, { chatSessionId: `s${i % 7}`, turnIndex: Math.floor(i / 7), queryText: `h${i}`, modelId: candidates[i % 3].id, rating: (i % 5) / 4 });
+    for (let i = 0; i < 70; i++)
+      store.add(user, { chatSessionId: `s${i % 7}`, turnIndex: Math.floor(i / 7), queryText: `h${i}`, modelId: candidates[i % 3].id, rating: (i % 5) / 4 });
     const d = await router.route({ userId: user, message: "q", candidates });
     expect(d.coldStart.ratingsUsed).toBe(50);
   });
@@ -175,7 +182,13 @@ describe("query text modes", () => {
   const sep = CONTRACT.queryText.separator;
 
   it("full_context joins the conversation's user messages", async () => {
-    const r = await OnnxRouter.create({ modelDir: TOY_MODEL, embedder: new HashEmbedder("test-hash-16", 16), historyStore: store, device: "cpu", queryMode: "full_context" });
+    const r = await OnnxRouter.create({
+      modelDir: TOY_MODEL,
+      embedder: new HashEmbedder("test-hash-16", 16),
+      historyStore: store,
+      device: "cpu",
+      queryMode: "full_context",
+    });
     const d = await r.route({ userId: "u", message: "and lifetimes?", earlierUserMessages: earlier, candidates });
     expect(d.queryText).toBe([...earlier, "and lifetimes?"].join(sep));
     await r.close();
@@ -185,7 +198,14 @@ describe("query text modes", () => {
     const embedder = new HashEmbedder("test-hash-16", 16);
     const r = await OnnxRouter.create({ modelDir: TOY_MODEL, embedder, historyStore: store, device: "cpu", queryMode: "full_context" });
     expect(r.embeddingKey).toBe("test-hash-16:full_context");
-    const it1 = store.add("ctx-user", { chatSessionId: "c", turnIndex: 2, queryText: "and lifetimes?", context: earlier.slice(0, 2), modelId: "model-a", rating: 1 });
+    const it1 = store.add("ctx-user", {
+      chatSessionId: "c",
+      turnIndex: 2,
+      queryText: "and lifetimes?",
+      context: earlier.slice(0, 2),
+      modelId: "model-a",
+      rating: 1,
+    });
     await r.route({ userId: "ctx-user", message: "next", candidates });
     const [saved] = await store.getRatedHistory({ userId: "ctx-user", limit: 1, embeddingKey: r.embeddingKey });
     const [expected] = await embedder.embed([[earlier[0], earlier[1], "and lifetimes?"].join(sep)]);
@@ -198,7 +218,14 @@ describe("query text modes", () => {
   });
 
   it("retrieval keeps the top-k most similar earlier messages, oldest first", async () => {
-    const r = await OnnxRouter.create({ modelDir: TOY_MODEL, embedder: new HashEmbedder("test-hash-16", 16), historyStore: store, device: "cpu", queryMode: "retrieval", retrievalTopK: 1 });
+    const r = await OnnxRouter.create({
+      modelDir: TOY_MODEL,
+      embedder: new HashEmbedder("test-hash-16", 16),
+      historyStore: store,
+      device: "cpu",
+      queryMode: "retrieval",
+      retrievalTopK: 1,
+    });
     const d = await r.route({ userId: "u", message: "Rust borrow checker errors again", earlierUserMessages: earlier, candidates });
     expect(d.queryText).toBe(["Rust borrow checker errors", "Rust borrow checker errors again"].join(sep));
     await r.close();
@@ -210,7 +237,14 @@ describe("a reloaded model with the same routerVersion", () => {
     const store = new InMemoryHistoryStore();
     store.add("u", { chatSessionId: "s", turnIndex: 0, queryText: "q", modelId: "model-a", rating: 1 });
     const registry = new RouterRegistry();
-    const make = () => OnnxRouter.create({ modelDir: TOY_MODEL, embedder: new HashEmbedder("test-hash-16", 16), historyStore: store, device: "cpu", userVectorCache: registry.userVectorCache });
+    const make = () =>
+      OnnxRouter.create({
+        modelDir: TOY_MODEL,
+        embedder: new HashEmbedder("test-hash-16", 16),
+        historyStore: store,
+        device: "cpu",
+        userVectorCache: registry.userVectorCache,
+      });
     await registry.load(make);
     expect((await registry.route({ userId: "u", message: "m", candidates })).userCache).toBe("miss");
     expect((await registry.route({ userId: "u", message: "m", candidates })).userCache).toBe("hit");
@@ -231,12 +265,19 @@ describe("hot-swap of real ONNX routers", () => {
 
   it("swaps versions while route() calls are in flight without a failure or fallback", async () => {
     const store = new InMemoryHistoryStore();
-    for (let i = 0; i < 40; i++) store.add("u", { chatSessionId: `s${i % 4}`, turnIndex: Math.floor(i / 4), queryText: `q${i}`, modelId: candidates[i % 3].id, rating: (i % 3) / 2 });
+    for (let i = 0; i < 40; i++)
+      store.add("u", { chatSessionId: `s${i % 4}`, turnIndex: Math.floor(i / 4), queryText: `q${i}`, modelId: candidates[i % 3].id, rating: (i % 3) / 2 });
     const v2dir = copyModel(TOY_MODEL, (m) => (m.routerVersion = "toy-2"));
     dirs.push(v2dir);
     const registry = new RouterRegistry();
     const make = (modelDir: string) => () =>
-      OnnxRouter.create({ modelDir, embedder: new HashEmbedder("test-hash-16", 16), historyStore: store, device: "cpu", userVectorCache: registry.userVectorCache });
+      OnnxRouter.create({
+        modelDir,
+        embedder: new HashEmbedder("test-hash-16", 16),
+        historyStore: store,
+        device: "cpu",
+        userVectorCache: registry.userVectorCache,
+      });
     expect((await registry.load(make(TOY_MODEL))).status).toBe("ready");
     const v1 = registry.active as OnnxRouter;
     const calls: Promise<unknown>[] = [];

@@ -13,7 +13,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A MockRouter whose route() takes `delayMs` and which refuses calls after close(). */
 class SlowRouter extends MockRouter {
-  constructor(version: string, readonly delayMs: number) {
+  constructor(
+    version: string,
+    readonly delayMs: number,
+  ) {
     super({ version, choose: () => (version === "v1" ? "alpha" : "beta") });
   }
   override async route(r: RouteRequest) {

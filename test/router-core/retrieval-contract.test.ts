@@ -13,7 +13,7 @@ import { buildQueryText, selectRetrievalTurns } from "@/router-core/features";
 import { InMemoryHistoryStore } from "@/router-core/memory-history-store";
 import { OnnxRouter } from "@/router-core/onnx-router";
 import type { Candidate } from "@/router-core/router";
-import { copyModel, hasModel, HashEmbedder, REPO, TINY_MODEL, TOY_MODEL } from "./helpers";
+import { copyModel, HashEmbedder, hasModel, REPO, TINY_MODEL, TOY_MODEL } from "./helpers";
 
 interface Conversation {
   name: string;
@@ -71,13 +71,24 @@ async function servedQueryText(router: OnnxRouter, c: Conversation, cands: reado
 
 describe("retrieval query text: cross-language fixture", () => {
   it.each(fixture.vectorCases.map((c) => [c.name, c] as const))("features.ts: %s", (_name, c) => {
-    const retrieved = selectRetrievalTurns(Float32Array.from(c.currentVector), c.earlierVectors.map((v) => Float32Array.from(v)), c.k);
+    const retrieved = selectRetrievalTurns(
+      Float32Array.from(c.currentVector),
+      c.earlierVectors.map((v) => Float32Array.from(v)),
+      c.k,
+    );
     expect(retrieved).toEqual(c.expectedRetrieved);
     expect(buildQueryText({ mode: "retrieval", current: c.current, earlier: c.earlier, retrieved })).toBe(c.expectedText);
   });
 
   it.each(fixture.vectorCases.map((c) => [c.name, c] as const))("OnnxRouter.route: %s", async (_name, c) => {
-    const router = await OnnxRouter.create({ modelDir: TOY_MODEL, embedder: new FixtureEmbedder(c), historyStore: new InMemoryHistoryStore(), device: "cpu", queryMode: "retrieval", retrievalTopK: c.k });
+    const router = await OnnxRouter.create({
+      modelDir: TOY_MODEL,
+      embedder: new FixtureEmbedder(c),
+      historyStore: new InMemoryHistoryStore(),
+      device: "cpu",
+      queryMode: "retrieval",
+      retrievalTopK: c.k,
+    });
     try {
       expect(await servedQueryText(router, c)).toBe(c.expectedText);
     } finally {
@@ -91,7 +102,14 @@ describe("retrieval query text: cross-language fixture", () => {
       const embedder = await UseLiteOnnxEmbedder.create();
       expect(embedder.id).toBe(fixture.embedderId);
       for (const c of fixture.embedderCases) {
-        const router = await OnnxRouter.create({ modelDir: TINY_MODEL, embedder, historyStore: new InMemoryHistoryStore(), device: "cpu", queryMode: "retrieval", retrievalTopK: c.k });
+        const router = await OnnxRouter.create({
+          modelDir: TINY_MODEL,
+          embedder,
+          historyStore: new InMemoryHistoryStore(),
+          device: "cpu",
+          queryMode: "retrieval",
+          retrievalTopK: c.k,
+        });
         try {
           expect(await servedQueryText(router, c, router.catalog), c.name).toBe(c.expectedText);
         } finally {
@@ -110,14 +128,37 @@ describe("manifest.retrievalTopK", () => {
       m.queryMode = "retrieval";
       m.retrievalTopK = k;
     });
-  const texts = (k: number) => buildQueryText({ mode: "retrieval", current: c.current, earlier: c.earlier, retrieved: selectRetrievalTurns(Float32Array.from(c.currentVector), c.earlierVectors.map((v) => Float32Array.from(v)), k) });
+  const texts = (k: number) =>
+    buildQueryText({
+      mode: "retrieval",
+      current: c.current,
+      earlier: c.earlier,
+      retrieved: selectRetrievalTurns(
+        Float32Array.from(c.currentVector),
+        c.earlierVectors.map((v) => Float32Array.from(v)),
+        k,
+      ),
+    });
 
   it("is the k served when no option overrides it, and an override is logged", async () => {
     const warnings: string[] = [];
     const logger = { info: () => {}, warn: (m: string) => void warnings.push(m) };
     const dir = retrievalModel(1);
-    const trained = await OnnxRouter.create({ modelDir: dir, embedder: new FixtureEmbedder(c), historyStore: new InMemoryHistoryStore(), device: "cpu", logger });
-    const overridden = await OnnxRouter.create({ modelDir: dir, embedder: new FixtureEmbedder(c), historyStore: new InMemoryHistoryStore(), device: "cpu", logger, retrievalTopK: 3 });
+    const trained = await OnnxRouter.create({
+      modelDir: dir,
+      embedder: new FixtureEmbedder(c),
+      historyStore: new InMemoryHistoryStore(),
+      device: "cpu",
+      logger,
+    });
+    const overridden = await OnnxRouter.create({
+      modelDir: dir,
+      embedder: new FixtureEmbedder(c),
+      historyStore: new InMemoryHistoryStore(),
+      device: "cpu",
+      logger,
+      retrievalTopK: 3,
+    });
     try {
       expect(await servedQueryText(trained, c)).toBe(texts(1));
       expect(await servedQueryText(overridden, c)).toBe(texts(3));
@@ -128,7 +169,12 @@ describe("manifest.retrievalTopK", () => {
   });
 
   it("must be a positive integer", async () => {
-    const create = OnnxRouter.create({ modelDir: retrievalModel(0), embedder: new FixtureEmbedder(c), historyStore: new InMemoryHistoryStore(), device: "cpu" });
+    const create = OnnxRouter.create({
+      modelDir: retrievalModel(0),
+      embedder: new FixtureEmbedder(c),
+      historyStore: new InMemoryHistoryStore(),
+      device: "cpu",
+    });
     await expect(create).rejects.toSatisfy((e: unknown) => ModelLoadError.isInstance(e) && e.reason === "contract-mismatch" && /retrievalTopK/.test(e.message));
   });
 });

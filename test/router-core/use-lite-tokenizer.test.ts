@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { USE_LITE_MAX_TOKENS, UseLiteTokenizer } from "@/router-core/embedder/use-lite-tokenizer";
 
 /** The package's tokenizer over the whole text: what the tfjs model reads. */
-const packageTokenizer = new EmbeddingsModel({ vocabulary: vocabulary as unknown as EmbeddingsModelData["vocabulary"], model: null as unknown as EmbeddingsModelData["model"] }).tokenizer;
+const packageTokenizer = new EmbeddingsModel({
+  vocabulary: vocabulary as unknown as EmbeddingsModelData["vocabulary"],
+  model: null as unknown as EmbeddingsModelData["model"],
+}).tokenizer;
 
 const words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore".split(" ");
 const pseudoRandomText = (n: number, seed: number) => Array.from({ length: n }, (_, i) => words[(i * 7 + seed * 13 + ((i * i) % 5)) % words.length]).join(" ");

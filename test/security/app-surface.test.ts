@@ -4,7 +4,9 @@ import { bodyReadingMethods, exportedMethods, listRouteHandlers, listServerActio
 describe("app surface enumeration", () => {
   it("finds route handlers with their URL patterns and methods", () => {
     const keys = listRouteHandlers().flatMap((r) => r.methods.map((m) => routeKey(m, r.pattern)));
-    expect(keys).toEqual(expect.arrayContaining(["POST /api/chat", "GET /api/sessions/[id]", "DELETE /api/sessions/[id]", "GET /api/auth/[...nextauth]", "POST /api/register"]));
+    expect(keys).toEqual(
+      expect.arrayContaining(["POST /api/chat", "GET /api/sessions/[id]", "DELETE /api/sessions/[id]", "GET /api/auth/[...nextauth]", "POST /api/register"]),
+    );
     for (const route of listRouteHandlers()) expect(route.methods.length, route.file).toBeGreaterThan(0);
   });
 
@@ -15,7 +17,8 @@ describe("app surface enumeration", () => {
   });
 
   it("tells which handlers read a body", () => {
-    const source = "export async function GET() { return x; }\nexport async function PATCH(request: Request) { await parseJsonBody(request, s); }\nexport async function DELETE() {}";
+    const source =
+      "export async function GET() { return x; }\nexport async function PATCH(request: Request) { await parseJsonBody(request, s); }\nexport async function DELETE() {}";
     expect(bodyReadingMethods(source)).toEqual(["PATCH"]);
     expect(bodyReadingMethods("export const { GET, POST } = handlers;")).toEqual(["GET", "POST"]);
   });

@@ -27,7 +27,14 @@ export function exportedMethods(source: string): string[] {
   for (const m of source.matchAll(/export\s+(?:async\s+)?function\s+([A-Z]+)\b/g)) found.add(m[1]);
   for (const m of source.matchAll(/export\s+const\s+([A-Z]+)\s*=/g)) found.add(m[1]);
   for (const m of source.matchAll(/export\s+(?:const|let)\s*\{([^}]*)\}\s*=/g)) for (const name of m[1].split(",")) found.add(name.split(":").at(-1)!.trim());
-  for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) for (const name of m[1].split(",")) found.add(name.split(/\s+as\s+/).at(-1)!.trim());
+  for (const m of source.matchAll(/export\s*\{([^}]*)\}/g))
+    for (const name of m[1].split(","))
+      found.add(
+        name
+          .split(/\s+as\s+/)
+          .at(-1)!
+          .trim(),
+      );
   return HTTP_METHODS.filter((method) => found.has(method));
 }
 

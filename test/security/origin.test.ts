@@ -16,7 +16,12 @@ describe("assertSameOrigin", () => {
       { origin: "https://app.test" },
       // X-Forwarded-Host counts only from a trusted proxy (test/security/peer.test.ts), never from the client.
       { origin: "https://chat.example", "x-forwarded-host": "chat.example", "x-forwarded-proto": "https" },
-      { origin: "https://evil.example" }, { origin: "null" }, { origin: "::" }, { "sec-fetch-site": "cross-site" }, { origin: "http://app.test.evil.example" }];
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { origin: "::" },
+      { "sec-fetch-site": "cross-site" },
+      { origin: "http://app.test.evil.example" },
+    ];
     for (const headers of foreign) {
       let thrown: unknown;
       try {

@@ -35,7 +35,12 @@ describe("client address and origin", () => {
     const ask = await serve("");
     const plain = await ask({});
     expect(plain.ip).toBe("127.0.0.1");
-    const forged = await ask({ "x-forwarded-for": "203.0.113.9", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", "x-switchboard-peer": "198.51.100.7" });
+    const forged = await ask({
+      "x-forwarded-for": "203.0.113.9",
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      "x-switchboard-peer": "198.51.100.7",
+    });
     expect(forged).toEqual(plain);
     expect(forged.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });

@@ -39,8 +39,17 @@ describe("hitRateLimits", () => {
 
   it("checks every key of a hit and ignores limits set to 0", async () => {
     const [loose, tight, off] = [key(), key(), key()];
-    await hitRateLimits("chat", [{ key: loose, max: 5 }, { key: tight, max: 1 }, { key: off, max: 0 }]);
-    await expect(hitRateLimits("chat", [{ key: loose, max: 5 }, { key: tight, max: 1 }])).rejects.toBeInstanceOf(RateLimitError);
+    await hitRateLimits("chat", [
+      { key: loose, max: 5 },
+      { key: tight, max: 1 },
+      { key: off, max: 0 },
+    ]);
+    await expect(
+      hitRateLimits("chat", [
+        { key: loose, max: 5 },
+        { key: tight, max: 1 },
+      ]),
+    ).rejects.toBeInstanceOf(RateLimitError);
     expect(await prisma.$queryRaw<unknown[]>`SELECT 1 FROM rate_limits WHERE key = ${off}`).toEqual([]);
   });
 });

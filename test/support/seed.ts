@@ -22,7 +22,16 @@ export async function seedAnswer({ userId, question, modelId }: { userId: string
   const session = await prisma.chatSession.create({ data: { userId, title: question.slice(0, 40) } });
   const query = await prisma.turn.create({ data: { chatSessionId: session.id, userId, position: 0, role: "user", content: question } });
   const answer = await prisma.turn.create({
-    data: { chatSessionId: session.id, userId, position: 1, role: "assistant", content: `answer by ${modelId}`, parentId: query.id, modelId, status: "completed" },
+    data: {
+      chatSessionId: session.id,
+      userId,
+      position: 1,
+      role: "assistant",
+      content: `answer by ${modelId}`,
+      parentId: query.id,
+      modelId,
+      status: "completed",
+    },
   });
   return answer.id;
 }

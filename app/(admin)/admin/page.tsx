@@ -16,7 +16,12 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
   const days = daysParam.parse((await searchParams).days);
   const until = new Date();
   const window = { since: new Date(until.getTime() - days * 86_400_000), until };
-  const [activity, ratings, latency, inUse] = await Promise.all([getTurnActivity(window), getRatingsByModel(window), getRoutingLatency(window), getRouterInUse()]);
+  const [activity, ratings, latency, inUse] = await Promise.all([
+    getTurnActivity(window),
+    getRatingsByModel(window),
+    getRoutingLatency(window),
+    getRouterInUse(),
+  ]);
   const models = activity.byModel.map((m) => m.modelId);
 
   return (
@@ -28,11 +33,31 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
         </p>
       </div>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-5">
-        <StatCard testId="stat-turns" label="Assistant turns" value={formatNumber(activity.total.turns)} hint={`${formatNumber(activity.total.failed)} failed`} />
+        <StatCard
+          testId="stat-turns"
+          label="Assistant turns"
+          value={formatNumber(activity.total.turns)}
+          hint={`${formatNumber(activity.total.failed)} failed`}
+        />
         <StatCard testId="stat-spend" label="Spend" value={formatMoney(activity.total.spend)} />
-        <StatCard testId="stat-router" label="Router in use" value={inUse.latest?.routerVersion ?? inUse.active?.id ?? "—"} hint={inUse.active ? `active version ${inUse.active.id}` : "no version marked active"} />
-        <StatCard testId="stat-provider" label="Execution provider" value={inUse.latest?.executionProvider ?? "—"} hint={inUse.latest ? `as of ${formatDateTime(inUse.latest.createdAt)}` : undefined} />
-        <StatCard testId="stat-latency" label="Routing p50 / p99" value={`${formatMs(latency.overall?.p50Ms)} / ${formatMs(latency.overall?.p99Ms)}`} hint={`${formatNumber(latency.overall?.decisions ?? 0)} decisions`} />
+        <StatCard
+          testId="stat-router"
+          label="Router in use"
+          value={inUse.latest?.routerVersion ?? inUse.active?.id ?? "—"}
+          hint={inUse.active ? `active version ${inUse.active.id}` : "no version marked active"}
+        />
+        <StatCard
+          testId="stat-provider"
+          label="Execution provider"
+          value={inUse.latest?.executionProvider ?? "—"}
+          hint={inUse.latest ? `as of ${formatDateTime(inUse.latest.createdAt)}` : undefined}
+        />
+        <StatCard
+          testId="stat-latency"
+          label="Routing p50 / p99"
+          value={`${formatMs(latency.overall?.p50Ms)} / ${formatMs(latency.overall?.p99Ms)}`}
+          hint={`${formatNumber(latency.overall?.decisions ?? 0)} decisions`}
+        />
       </div>
 
       <Section title="Turns per day" testId="section-turns-per-day">
@@ -62,7 +87,17 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
             const r = ratings.find((x) => x.modelId === id);
             return {
               key: id,
-              cells: [id, formatNumber(a.turns), formatNumber(a.promptTokens), formatNumber(a.completionTokens), formatMoney(a.spend), formatNumber(r?.ratings ?? 0), formatNumber(r?.avgStars, 2), formatPercent(r?.thumbsUpRate), formatPercent(r?.satisfaction)],
+              cells: [
+                id,
+                formatNumber(a.turns),
+                formatNumber(a.promptTokens),
+                formatNumber(a.completionTokens),
+                formatMoney(a.spend),
+                formatNumber(r?.ratings ?? 0),
+                formatNumber(r?.avgStars, 2),
+                formatPercent(r?.thumbsUpRate),
+                formatPercent(r?.satisfaction),
+              ],
             };
           })}
         />
@@ -72,7 +107,10 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
         <DataTable
           testId="overview-latency"
           headers={["Router version", "Execution provider", "Decisions", "p50", "p99"]}
-          rows={latency.byVersion.map((v) => ({ key: `${v.routerVersion}/${v.executionProvider}`, cells: [v.routerVersion, v.executionProvider, formatNumber(v.decisions), formatMs(v.p50Ms), formatMs(v.p99Ms)] }))}
+          rows={latency.byVersion.map((v) => ({
+            key: `${v.routerVersion}/${v.executionProvider}`,
+            cells: [v.routerVersion, v.executionProvider, formatNumber(v.decisions), formatMs(v.p50Ms), formatMs(v.p99Ms)],
+          }))}
         />
       </Section>
     </>

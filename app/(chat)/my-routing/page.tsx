@@ -61,7 +61,8 @@ export default async function MyRoutingPage() {
                   <div className="flex flex-wrap justify-between gap-x-3 text-sm">
                     <span className="font-medium">{name(m.modelId)}</span>
                     <span className="text-zinc-700">
-                      {percent(m.userShare)} of your answers ({m.userDecisions}), {comparedWithEveryone(m.userShare, m.populationShare)} ({percent(m.populationShare)})
+                      {percent(m.userShare)} of your answers ({m.userDecisions}), {comparedWithEveryone(m.userShare, m.populationShare)} (
+                      {percent(m.populationShare)})
                     </span>
                   </div>
                   <div className="relative h-2 rounded bg-zinc-200" aria-hidden>
@@ -85,7 +86,11 @@ export default async function MyRoutingPage() {
             <ul className="divide-y rounded-lg border" data-testid="my-strongest-ratings">
               {strongest.map((r) => (
                 <li key={r.turnId} className="flex items-start gap-3 p-3 text-sm">
-                  {r.value >= 0.5 ? <ThumbsUp className="mt-0.5 size-4 shrink-0 text-emerald-700" aria-label="liked" /> : <ThumbsDown className="mt-0.5 size-4 shrink-0 text-red-700" aria-label="disliked" />}
+                  {r.value >= 0.5 ? (
+                    <ThumbsUp className="mt-0.5 size-4 shrink-0 text-emerald-700" aria-label="liked" />
+                  ) : (
+                    <ThumbsDown className="mt-0.5 size-4 shrink-0 text-red-700" aria-label="disliked" />
+                  )}
                   <div className="min-w-0 flex-1">
                     <p className="truncate">{r.question}</p>
                     <p className="text-xs text-zinc-600">
@@ -109,7 +114,11 @@ export default async function MyRoutingPage() {
           <h2 id="time-title" className="font-semibold">
             Your answers over the last {DAYS} days
           </h2>
-          {daily.length === 0 ? <p className="text-sm text-zinc-600">Nothing yet.</p> : <StackedAreaChart testId="my-choices-chart" data={pivotByDay(daily, "turns")} series={series} barsBelow={3} />}
+          {daily.length === 0 ? (
+            <p className="text-sm text-zinc-600">Nothing yet.</p>
+          ) : (
+            <StackedAreaChart testId="my-choices-chart" data={pivotByDay(daily, "turns")} series={series} barsBelow={3} />
+          )}
         </section>
 
         <section aria-labelledby="reset-title">

@@ -13,7 +13,14 @@ export default async function SettingsPage() {
     <div className="mx-auto w-full max-w-3xl min-w-0 overflow-y-auto p-4 sm:p-6">
       <h1 className="text-xl font-semibold">Settings</h1>
       <ApiKeys
-        initialKeys={keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.createdAt.toISOString(), lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null }))}
+        initialKeys={keys.map((k) => ({
+          id: k.id,
+          name: k.name,
+          prefix: k.prefix,
+          createdAt: k.createdAt.toISOString(),
+          lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+          revokedAt: k.revokedAt?.toISOString() ?? null,
+        }))}
       />
     </div>
   );

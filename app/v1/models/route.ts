@@ -1,5 +1,5 @@
-import { listApiModels } from "@/lib/api/models";
 import { authenticateApiKey } from "@/lib/api/keys";
+import { listApiModels } from "@/lib/api/models";
 import { toOpenAIErrorResponse } from "@/lib/api/openai-errors";
 
 export const runtime = "nodejs";

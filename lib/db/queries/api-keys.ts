@@ -16,7 +16,17 @@ export function listApiKeys({ userId }: { userId: string }) {
 
 export type ApiKeySummary = Awaited<ReturnType<typeof listApiKeys>>[number];
 
-export async function createApiKey({ userId, name, prefix, keyHash }: { userId: string; name: string; prefix: string; keyHash: string }): Promise<ApiKeySummary> {
+export async function createApiKey({
+  userId,
+  name,
+  prefix,
+  keyHash,
+}: {
+  userId: string;
+  name: string;
+  prefix: string;
+  keyHash: string;
+}): Promise<ApiKeySummary> {
   const active = await prisma.apiKey.count({ where: { userId, revokedAt: null } });
   if (active >= MAX_ACTIVE_KEYS) throw new AppError("conflict:api", `You already have ${MAX_ACTIVE_KEYS} active API keys. Revoke one first.`);
   return prisma.apiKey.create({ data: { userId, name, prefix, keyHash }, select: keyFields });

@@ -2,7 +2,17 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import type { ModelConfig } from "@/lib/llm/models-config";
 
-const modelFields = { id: true, displayName: true, baseUrl: true, apiKeyEnv: true, providerModelId: true, description: true, inputPricePerM: true, outputPricePerM: true, enabled: true } as const;
+const modelFields = {
+  id: true,
+  displayName: true,
+  baseUrl: true,
+  apiKeyEnv: true,
+  providerModelId: true,
+  description: true,
+  inputPricePerM: true,
+  outputPricePerM: true,
+  enabled: true,
+} as const;
 
 export function listEnabledModels() {
   return prisma.llmModel.findMany({ where: { enabled: true }, orderBy: { id: "asc" }, select: modelFields });

@@ -1,7 +1,16 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
 
-export type StrongRating = { turnId: string; question: string; modelId: string; value: number; stars: number | null; thumbsUp: boolean | null; reasons: string[]; updatedAt: Date };
+export type StrongRating = {
+  turnId: string;
+  question: string;
+  modelId: string;
+  value: number;
+  stars: number | null;
+  thumbsUp: boolean | null;
+  reasons: string[];
+  updatedAt: Date;
+};
 
 /** The user's ratings that pull hardest on routing (furthest from neutral), newest first among equals. */
 export function getStrongestRatings({ userId, limit }: { userId: string; limit: number }) {

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { prisma } from "@/lib/db/client";
-import type { TurnStatus } from "@/lib/db/generated/enums";
-import type { Prisma } from "@/lib/db/generated/client";
 import type { CandidateScore } from "@/lib/chat/ui-message";
+import { prisma } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
+import type { TurnStatus } from "@/lib/db/generated/enums";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
@@ -20,7 +20,21 @@ const turnFields = {
   status: true,
   error: true,
   createdAt: true,
-  decision: { select: { chosenModelId: true, routerVersion: true, executionProvider: true, candidates: true, confidence: true, ratingsUsed: true, coldStart: true, override: true, fallback: true, compareSide: true, totalMs: true } },
+  decision: {
+    select: {
+      chosenModelId: true,
+      routerVersion: true,
+      executionProvider: true,
+      candidates: true,
+      confidence: true,
+      ratingsUsed: true,
+      coldStart: true,
+      override: true,
+      fallback: true,
+      compareSide: true,
+      totalMs: true,
+    },
+  },
   comparisonsAsA: { select: { winner: true } },
   comparisonsAsB: { select: { winner: true } },
 } as const;
@@ -83,7 +97,9 @@ export async function getOwnTranscript({ chatSessionId, userId }: { chatSessionI
      WHERE s.id = ${chatSessionId}::uuid AND s.user_id = ${userId}::uuid
      ORDER BY t.position`;
   if (rows.length === 0) throw new AppError("not_found:session", "Chat session not found.");
-  return rows.flatMap(({ id, role, content, parentId, status, lostVote }) => (id && role && content !== null && status ? [{ id, role, content, parentId, status, lostVote: lostVote === true }] : []));
+  return rows.flatMap(({ id, role, content, parentId, status, lostVote }) =>
+    id && role && content !== null && status ? [{ id, role, content, parentId, status, lostVote: lostVote === true }] : [],
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/db/generated/client";
 import type { Role } from "@/lib/db/generated/enums";
+import { AppError } from "@/lib/errors";
 
 const FIRST_USER_LOCK = 72707370;
 
@@ -11,7 +11,17 @@ export type PublicUser = { id: string; email: string; name: string | null; role:
 const publicFields = { id: true, email: true, name: true, role: true } as const;
 
 /** Creates a user; the first user, or the configured admin email, becomes admin. */
-export async function createUser({ email, passwordHash, name, adminEmail }: { email: string; passwordHash: string | null; name?: string | null; adminEmail?: string }): Promise<PublicUser> {
+export async function createUser({
+  email,
+  passwordHash,
+  name,
+  adminEmail,
+}: {
+  email: string;
+  passwordHash: string | null;
+  name?: string | null;
+  adminEmail?: string;
+}): Promise<PublicUser> {
   try {
     return await prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
@@ -70,13 +80,19 @@ export async function upsertOAuthUser({
   name: string | null;
   adminEmail?: string;
 }): Promise<SessionUser> {
-  const linked = await prisma.account.findUnique({ where: { provider_providerAccountId: { provider, providerAccountId } }, select: { user: { select: { ...publicFields, sessionVersion: true } } } });
+  const linked = await prisma.account.findUnique({
+    where: { provider_providerAccountId: { provider, providerAccountId } },
+    select: { user: { select: { ...publicFields, sessionVersion: true } } },
+  });
   if (linked) return linked.user;
   const existing = await getUserByEmail({ email });
   if (existing && (!emailVerified || existing.passwordHash !== null)) {
     throw new AppError("conflict:auth", "An account with this email already exists. Sign in with its password.");
   }
-  const user = existing ?? { ...(await createUser({ email, passwordHash: null, name, adminEmail: emailVerified ? adminEmail : undefined })), sessionVersion: 0 };
+  const user = existing ?? {
+    ...(await createUser({ email, passwordHash: null, name, adminEmail: emailVerified ? adminEmail : undefined })),
+    sessionVersion: 0,
+  };
   await prisma.account.create({ data: { userId: user.id, provider, providerAccountId } });
   return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }

@@ -49,7 +49,10 @@ export class AdminPage {
     const entry = this.modelEntry(modelId);
     const before = await entry.getByTestId("model-enabled-state").textContent();
     await entry.getByTestId("model-toggle").click();
-    await entry.getByTestId("model-enabled-state").filter({ hasNotText: before ?? "" }).waitFor();
+    await entry
+      .getByTestId("model-enabled-state")
+      .filter({ hasNotText: before ?? "" })
+      .waitFor();
   }
 
   async filterDecisions({ user, override }: { user?: string; override?: "yes" | "no" }) {

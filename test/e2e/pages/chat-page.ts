@@ -35,13 +35,10 @@ export class ChatPage {
 
   async waitForLastAssistant(status: "completed" | "stopped" | "failed", count?: number) {
     if (count !== undefined) await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid="message-assistant"]').length >= n, count);
-    await this.page.waitForFunction(
-      (s) => {
-        const all = document.querySelectorAll('[data-testid="message-assistant"]');
-        return all[all.length - 1]?.getAttribute("data-status") === s;
-      },
-      status,
-    );
+    await this.page.waitForFunction((s) => {
+      const all = document.querySelectorAll('[data-testid="message-assistant"]');
+      return all[all.length - 1]?.getAttribute("data-status") === s;
+    }, status);
   }
 
   /** Records the length of the newest answer's text at every DOM change, to observe streaming. */

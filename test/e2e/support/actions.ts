@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 
 /** The build's id for a server action, as Next.js's client would send it. */
 export function actionId(file: string, name: string): string {
-  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { filename?: string; exportedName?: string }> };
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { filename?: string; exportedName?: string }>;
+  };
   const found = Object.entries(manifest.node).find(([, entry]) => entry.filename === file && entry.exportedName === name);
   if (!found) throw new Error(`server action ${file}#${name} is not in the build's manifest`);
   return found[0];

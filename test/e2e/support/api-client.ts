@@ -27,7 +27,10 @@ export class ApiClient {
     this.cookies = new Map(other.cookies);
   }
 
-  async request(path: string, { method = "GET", json, body, headers = {} }: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    path: string,
+    { method = "GET", json, body, headers = {} }: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     const response = await fetch(`${baseUrl()}${path}`, {
       method,

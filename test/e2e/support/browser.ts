@@ -1,4 +1,4 @@
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 
 /** Debian's Chromium, offline-safe flags (no background networking, no component updates). */
 export function launchBrowser(): Promise<Browser> {

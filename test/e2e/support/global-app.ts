@@ -29,7 +29,10 @@ export default async function setup() {
     // The trained router alone must personalize (the e2e rating test); the online layer has unit tests of its own.
     ROUTER_ONLINE_BETA: "0",
   };
-  for (const command of [["db", "migrate"], ["models", "sync"]]) {
+  for (const command of [
+    ["db", "migrate"],
+    ["models", "sync"],
+  ]) {
     const seeded = spawnSync("npx", ["switchboard", ...command], { env, encoding: "utf8" });
     if (seeded.status !== 0) throw new Error(`switchboard ${command.join(" ")} failed: ${seeded.stderr}`);
   }

@@ -24,7 +24,13 @@ describe("decision log", () => {
     const second = await q.listDecisions({ filter: {}, page: 2, pageSize: 4 });
     expect(turnsOf(second.rows)).toEqual(["A1", "D1"]);
     expect(second.hasNext).toBe(false);
-    expect(second.rows[0]).toMatchObject({ userEmail: "alice@example.test", routerVersion: "v1", executionProvider: "cpu", totalMs: 1, timings: { totalMs: 1 } });
+    expect(second.rows[0]).toMatchObject({
+      userEmail: "alice@example.test",
+      routerVersion: "v1",
+      executionProvider: "cpu",
+      totalMs: 1,
+      timings: { totalMs: 1 },
+    });
   });
 
   it("filters by user (email substring or id), model, date range and override/fallback flags", async () => {
@@ -41,9 +47,15 @@ describe("decision log", () => {
   it("iterates every match in keyset batches for the CSV export", async () => {
     const batches: string[][] = [];
     for await (const batch of q.iterateDecisions({ filter: {}, batchSize: 4 })) batches.push(turnsOf(batch) as string[]);
-    expect(batches).toEqual([["C1", "B2", "B1", "A2"], ["A1", "D1"]]);
+    expect(batches).toEqual([
+      ["C1", "B2", "B1", "A2"],
+      ["A1", "D1"],
+    ]);
     const filtered: string[][] = [];
     for await (const batch of q.iterateDecisions({ filter: { modelId: "m-cheap" }, batchSize: 2 })) filtered.push(turnsOf(batch) as string[]);
-    expect(filtered).toEqual([["B2", "B1"], ["A1", "D1"]]);
+    expect(filtered).toEqual([
+      ["B2", "B1"],
+      ["A1", "D1"],
+    ]);
   });
 });

@@ -11,8 +11,27 @@ export function fixtureId(name: string): string {
 /** The window every windowed aggregate is asked about: two UTC days. D1 lies before it. */
 export const WINDOW = { since: new Date("2026-01-01T00:00:00Z"), until: new Date("2026-01-03T00:00:00Z") };
 
-type TurnSpec = { name: string; user: string; model: string; at: string; prompt: number | null; completion: number | null; status: "completed" | "failed"; latency: number | null; ttft: number | null };
-type DecisionSpec = { turn: string; version: string; provider: string; totalMs: number; ratingsUsed: number; coldStart: boolean; override?: boolean; fallback?: boolean };
+type TurnSpec = {
+  name: string;
+  user: string;
+  model: string;
+  at: string;
+  prompt: number | null;
+  completion: number | null;
+  status: "completed" | "failed";
+  latency: number | null;
+  ttft: number | null;
+};
+type DecisionSpec = {
+  turn: string;
+  version: string;
+  provider: string;
+  totalMs: number;
+  ratingsUsed: number;
+  coldStart: boolean;
+  override?: boolean;
+  fallback?: boolean;
+};
 type RatingSpec = { turn: string; stars: number | null; thumbsUp: boolean | null; value: number };
 
 export const USERS = ["alice", "bob", "carol", "dave"] as const;
@@ -65,48 +84,122 @@ async function seed(url: string, { comparisons }: { comparisons: boolean }) {
       ('m-pricey', 'Pricey', 'http://x/v1', 'pricey', 'pricey model', 10, 20, true, now()),
       ('m-off', 'Off', 'http://x/v1', 'off', 'disabled model', 100, 100, false, now())`);
     for (const [i, u] of USERS.entries()) {
-      await c.query(`INSERT INTO users (id, email, role, created_at) VALUES ($1, $2, 'user', $3)`, [fixtureId(u), `${u}@example.test`, new Date(Date.UTC(2025, 10, 1 + i))]);
+      await c.query(`INSERT INTO users (id, email, role, created_at) VALUES ($1, $2, 'user', $3)`, [
+        fixtureId(u),
+        `${u}@example.test`,
+        new Date(Date.UTC(2025, 10, 1 + i)),
+      ]);
       await c.query(`INSERT INTO chat_sessions (id, user_id, updated_at) VALUES ($1, $2, now())`, [fixtureId(`s-${u}`), fixtureId(u)]);
     }
     const positions = new Map<string, number>();
-    const addTurn = async (name: string, user: string, role: "user" | "assistant", fields: { parent?: string; model?: string; at: string; prompt?: number | null; completion?: number | null; status?: string; latency?: number | null; ttft?: number | null }) => {
+    const addTurn = async (
+      name: string,
+      user: string,
+      role: "user" | "assistant",
+      fields: {
+        parent?: string;
+        model?: string;
+        at: string;
+        prompt?: number | null;
+        completion?: number | null;
+        status?: string;
+        latency?: number | null;
+        ttft?: number | null;
+      },
+    ) => {
       const position = positions.get(user) ?? 0;
       positions.set(user, position + 1);
       await c.query(
         `INSERT INTO turns (id, chat_session_id, user_id, position, role, content, parent_id, model_id, status, prompt_tokens, completion_tokens, latency_ms, ttft_ms, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [fixtureId(name), fixtureId(`s-${user}`), fixtureId(user), position, role, name, fields.parent ? fixtureId(fields.parent) : null, fields.model ?? null, fields.status ?? "completed", fields.prompt ?? null, fields.completion ?? null, fields.latency ?? null, fields.ttft ?? null, fields.at],
+        [
+          fixtureId(name),
+          fixtureId(`s-${user}`),
+          fixtureId(user),
+          position,
+          role,
+          name,
+          fields.parent ? fixtureId(fields.parent) : null,
+          fields.model ?? null,
+          fields.status ?? "completed",
+          fields.prompt ?? null,
+          fields.completion ?? null,
+          fields.latency ?? null,
+          fields.ttft ?? null,
+          fields.at,
+        ],
       );
     };
     for (const t of TURNS) {
       await addTurn(`U${t.name}`, t.user, "user", { at: t.at });
-      await addTurn(t.name, t.user, "assistant", { parent: `U${t.name}`, model: t.model, at: t.at, prompt: t.prompt, completion: t.completion, status: t.status, latency: t.latency, ttft: t.ttft });
+      await addTurn(t.name, t.user, "assistant", {
+        parent: `U${t.name}`,
+        model: t.model,
+        at: t.at,
+        prompt: t.prompt,
+        completion: t.completion,
+        status: t.status,
+        latency: t.latency,
+        ttft: t.ttft,
+      });
     }
     for (const d of DECISIONS) {
       const turn = TURNS.find((t) => t.name === d.turn)!;
-      const candidates = [{ modelId: "m-cheap", score: 0.6, probability: 0.6 }, { modelId: "m-pricey", score: 0.4, probability: 0.4 }];
+      const candidates = [
+        { modelId: "m-cheap", score: 0.6, probability: 0.6 },
+        { modelId: "m-pricey", score: 0.4, probability: 0.4 },
+      ];
       await c.query(
         `INSERT INTO routing_decisions (id, turn_id, user_id, chosen_model_id, router_version, execution_provider, candidates, confidence, ratings_used, cold_start, override, fallback, timings, total_ms, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 0.6, $8, $9, $10, $11, $12, $13, $14)`,
-        [fixtureId(`d-${d.turn}`), fixtureId(d.turn), fixtureId(turn.user), turn.model, d.version, d.provider, JSON.stringify(candidates), d.ratingsUsed, d.coldStart, d.override ?? false, d.fallback ?? false, JSON.stringify({ totalMs: d.totalMs }), d.totalMs, turn.at],
+        [
+          fixtureId(`d-${d.turn}`),
+          fixtureId(d.turn),
+          fixtureId(turn.user),
+          turn.model,
+          d.version,
+          d.provider,
+          JSON.stringify(candidates),
+          d.ratingsUsed,
+          d.coldStart,
+          d.override ?? false,
+          d.fallback ?? false,
+          JSON.stringify({ totalMs: d.totalMs }),
+          d.totalMs,
+          turn.at,
+        ],
       );
     }
     for (const r of RATINGS) {
       const turn = TURNS.find((t) => t.name === r.turn)!;
-      await c.query(`INSERT INTO ratings (id, turn_id, user_id, thumbs_up, stars, value, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, [fixtureId(`r-${r.turn}`), fixtureId(r.turn), fixtureId(turn.user), r.thumbsUp, r.stars, r.value, turn.at]);
+      await c.query(`INSERT INTO ratings (id, turn_id, user_id, thumbs_up, stars, value, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, [
+        fixtureId(`r-${r.turn}`),
+        fixtureId(r.turn),
+        fixtureId(turn.user),
+        r.thumbsUp,
+        r.stars,
+        r.value,
+        turn.at,
+      ]);
     }
     await c.query(`INSERT INTO router_versions (id, path, manifest, metrics, active, created_at, activated_at) VALUES
       ('v1', '/models/v1', '{}', '{"auc": 0.7}', false, '2025-11-01T00:00:00Z', '2025-11-01T00:00:00Z'),
       ('v2', '/models/v2', '{}', '{"auc": 0.75}', true, '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z')`);
-    await c.query(`INSERT INTO training_runs (id, status, progress, stage, log, created_at) VALUES
+    await c.query(
+      `INSERT INTO training_runs (id, status, progress, stage, log, created_at) VALUES
       ($1, 'succeeded', 1, 'done', 'old log', '2025-11-01T00:00:00Z'),
-      ($2, 'failed', 0.5, 'train', $3, '2026-01-02T00:00:00Z')`, [fixtureId("run-1"), fixtureId("run-2"), `${"x".repeat(5000)}tail-end`]);
+      ($2, 'failed', 0.5, 'train', $3, '2026-01-02T00:00:00Z')`,
+      [fixtureId("run-1"), fixtureId("run-2"), `${"x".repeat(5000)}tail-end`],
+    );
     if (comparisons) {
       for (const cmp of COMPARISONS) {
         const routed = TURNS.find((t) => t.name === cmp.query)!;
         const alt = cmp.a.startsWith("X") ? cmp.a : cmp.b;
         await addTurn(alt, routed.user, "assistant", { parent: `U${cmp.query}`, model: cmp.altModel, at: "2025-11-15T00:00:00Z", prompt: 10, completion: 10 });
-        await c.query(`INSERT INTO comparisons (id, user_id, user_turn_id, turn_a_id, turn_b_id, winner, created_at) VALUES ($1, $2, $3, $4, $5, $6, '2026-01-02T12:00:00Z')`, [fixtureId(cmp.name), fixtureId(routed.user), fixtureId(`U${cmp.query}`), fixtureId(cmp.a), fixtureId(cmp.b), cmp.winner]);
+        await c.query(
+          `INSERT INTO comparisons (id, user_id, user_turn_id, turn_a_id, turn_b_id, winner, created_at) VALUES ($1, $2, $3, $4, $5, $6, '2026-01-02T12:00:00Z')`,
+          [fixtureId(cmp.name), fixtureId(routed.user), fixtureId(`U${cmp.query}`), fixtureId(cmp.a), fixtureId(cmp.b), cmp.winner],
+        );
       }
     }
   } finally {

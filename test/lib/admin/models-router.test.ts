@@ -33,12 +33,26 @@ describe("models page aggregates", () => {
 });
 
 describe("model catalog", () => {
-  const input = { id: "m-new", displayName: "New", baseUrl: "http://x/v1", providerModelId: "new", description: "a new model", inputPricePerM: 2, outputPricePerM: 4, enabled: true };
+  const input = {
+    id: "m-new",
+    displayName: "New",
+    baseUrl: "http://x/v1",
+    providerModelId: "new",
+    description: "a new model",
+    inputPricePerM: 2,
+    outputPricePerM: 4,
+    enabled: true,
+  };
 
   it("creates, edits and disables a model, refusing duplicates and unknown ids with app errors", async () => {
     expect(await models.createCatalogModel({ model: input })).toMatchObject({ id: "m-new", apiKeyEnv: null, inputPricePerM: 2 });
     await expect(models.createCatalogModel({ model: input })).rejects.toMatchObject({ code: "conflict:model", status: 409 });
-    expect(await models.updateCatalogModel({ id: "m-new", changes: { description: "better words", enabled: false, outputPricePerM: 5 } })).toMatchObject({ description: "better words", enabled: false, outputPricePerM: 5, inputPricePerM: 2 });
+    expect(await models.updateCatalogModel({ id: "m-new", changes: { description: "better words", enabled: false, outputPricePerM: 5 } })).toMatchObject({
+      description: "better words",
+      enabled: false,
+      outputPricePerM: 5,
+      inputPricePerM: 2,
+    });
     await expect(models.updateCatalogModel({ id: "nope", changes: { enabled: false } })).rejects.toMatchObject({ code: "not_found:model", status: 404 });
     expect((await models.listCatalog()).map((m) => m.id)).toEqual(["m-cheap", "m-new", "m-off", "m-pricey"]);
   });
@@ -67,12 +81,28 @@ describe("router page aggregates", () => {
     expect(result.router).toEqual({ ratings: 3, satisfaction: expect.closeTo(1.75 / 3, 12) });
     expect(result.models).toEqual([
       { modelId: "m-cheap", ratings: 2, satisfaction: 0.5, routedRatings: 2, routedSatisfaction: 0.5, votes: 1, routerWins: 0, routerTies: 0, routerLosses: 1 },
-      { modelId: "m-pricey", ratings: 2, satisfaction: 0.5, routedRatings: 1, routedSatisfaction: 0.75, votes: 2, routerWins: 1, routerTies: 1, routerLosses: 0 },
+      {
+        modelId: "m-pricey",
+        ratings: 2,
+        satisfaction: 0.5,
+        routedRatings: 1,
+        routedSatisfaction: 0.75,
+        votes: 2,
+        routerWins: 1,
+        routerTies: 1,
+        routerLosses: 0,
+      },
     ]);
   });
 
   it("prices the window's tokens at the most expensive enabled model to show the saving", async () => {
     const cost = await router.getCostSaved(WINDOW);
-    expect(cost).toEqual({ priciestModelId: "m-pricey", turns: 5, actualSpend: expect.closeTo(0.042, 12), priciestSpend: expect.closeTo(0.123, 12), saved: expect.closeTo(0.081, 12) });
+    expect(cost).toEqual({
+      priciestModelId: "m-pricey",
+      turns: 5,
+      actualSpend: expect.closeTo(0.042, 12),
+      priciestSpend: expect.closeTo(0.123, 12),
+      saved: expect.closeTo(0.081, 12),
+    });
   });
 });

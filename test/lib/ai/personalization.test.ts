@@ -25,7 +25,11 @@ let disliked: string;
 
 beforeAll(async () => {
   process.env.ROUTER_MODEL_DIR ??= "router-core/models/default";
-  const [{ routeQuery }, { saveRating }, { prisma }] = await Promise.all([import("@/lib/ai/router"), import("@/lib/feedback/ratings"), import("@/lib/db/client")]);
+  const [{ routeQuery }, { saveRating }, { prisma }] = await Promise.all([
+    import("@/lib/ai/router"),
+    import("@/lib/feedback/ratings"),
+    import("@/lib/db/client"),
+  ]);
   lib = { routeQuery, saveRating, prisma };
   const manifest = (await import("node:fs")).readFileSync(`${process.env.ROUTER_MODEL_DIR}/manifest.json`, "utf8");
   const catalog = (JSON.parse(manifest) as { llms: { id: string; description: string }[] }).llms;

@@ -7,7 +7,13 @@ describe("chatCompletionBody", () => {
   it("maps OpenAI's fields onto the AI SDK's settings", () => {
     const parsed = chatCompletionBody.parse({
       model: "auto",
-      messages: [{ role: "developer", content: "Be brief." }, user([{ type: "text", text: "Hel" }, { type: "text", text: "lo" }])],
+      messages: [
+        { role: "developer", content: "Be brief." },
+        user([
+          { type: "text", text: "Hel" },
+          { type: "text", text: "lo" },
+        ]),
+      ],
       stream: true,
       stream_options: { include_usage: true },
       temperature: 0.2,
@@ -33,7 +39,14 @@ describe("chatCompletionBody", () => {
   });
 
   it("prefers max_completion_tokens and treats null like absent, as OpenAI's clients send it", () => {
-    const parsed = chatCompletionBody.parse({ model: "demo-coder", messages: [user("hi")], max_tokens: 10, max_completion_tokens: 20, temperature: null, stream: null });
+    const parsed = chatCompletionBody.parse({
+      model: "demo-coder",
+      messages: [user("hi")],
+      max_tokens: 10,
+      max_completion_tokens: 20,
+      temperature: null,
+      stream: null,
+    });
     expect(parsed.settings.maxOutputTokens).toBe(20);
     expect(parsed.settings.temperature).toBeUndefined();
     expect(parsed.stream).toBe(false);

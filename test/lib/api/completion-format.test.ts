@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { completionBody, sseChunk, sseError, sseUsageChunk, SSE_DONE, toSwitchboardInfo } from "@/lib/api/completion-format";
+import { completionBody, SSE_DONE, sseChunk, sseError, sseUsageChunk, toSwitchboardInfo } from "@/lib/api/completion-format";
 
 const identity = { id: "chatcmpl-t1", created: 1_800_000_000, model: "demo-coder" };
 const decision = {
@@ -49,8 +49,14 @@ describe("OpenAI response format", () => {
       system_fingerprint: null,
       choices: [{ index: 0, delta: { content: "a" }, logprobs: null, finish_reason: null }],
     });
-    expect(parse(sseChunk(identity, { delta: {}, finishReason: "length", includeUsage: true }))).toMatchObject({ usage: null, choices: [{ delta: {}, finish_reason: "length" }] });
-    expect(parse(sseUsageChunk(identity, { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }))).toMatchObject({ choices: [], usage: { total_tokens: 3 } });
+    expect(parse(sseChunk(identity, { delta: {}, finishReason: "length", includeUsage: true }))).toMatchObject({
+      usage: null,
+      choices: [{ delta: {}, finish_reason: "length" }],
+    });
+    expect(parse(sseUsageChunk(identity, { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }))).toMatchObject({
+      choices: [],
+      usage: { total_tokens: 3 },
+    });
     expect(parse(sseError("boom"))).toEqual({ error: { message: "boom", type: "upstream_error", param: null, code: "model_error" } });
     expect(SSE_DONE).toBe("data: [DONE]\n\n");
   });

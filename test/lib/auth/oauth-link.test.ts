@@ -11,7 +11,13 @@ const email = () => {
   emails.push(e);
   return e;
 };
-const identity = (address: string, emailVerified: boolean) => ({ provider: "google", providerAccountId: randomUUID(), email: address, emailVerified, name: null });
+const identity = (address: string, emailVerified: boolean) => ({
+  provider: "google",
+  providerAccountId: randomUUID(),
+  email: address,
+  emailVerified,
+  name: null,
+});
 
 afterAll(async () => {
   await prisma.user.deleteMany({ where: { email: { in: emails } } });

@@ -28,7 +28,14 @@ describe("coalesceDeltas", () => {
   });
 
   it("does not hold text back past the window when the model pauses", async () => {
-    const out = await collect(timed([[0, "a"], [5, "b"], [400, "c"]]), 30);
+    const out = await collect(
+      timed([
+        [0, "a"],
+        [5, "b"],
+        [400, "c"],
+      ]),
+      30,
+    );
     expect(out.map((o) => o.text)).toEqual(["a", "b", "c"]);
     // "b" went out when its window closed, long before "c" arrived.
     expect(out[1].at).toBeLessThan(200);

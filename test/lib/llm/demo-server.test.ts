@@ -1,6 +1,6 @@
 import { streamText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemoLlmServer, type DemoLlmServer } from "@/lib/llm/demo-server";
+import { type DemoLlmServer, startDemoLlmServer } from "@/lib/llm/demo-server";
 import { languageModelFor } from "@/lib/llm/providers";
 
 let demo: DemoLlmServer;

@@ -17,7 +17,8 @@ import { GET as listVersions } from "@/app/(admin)/api/admin/router/versions/rou
 import { prisma } from "@/lib/db/client";
 import { createUser } from "./seed";
 
-const post = (body: unknown) => new Request("http://localhost/api", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (body: unknown) =>
+  new Request("http://localhost/api", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 let admin: { id: string; email: string; role: "admin" };
@@ -47,7 +48,9 @@ describe("admin router API", () => {
 
   it("answers 409 to a retrain while another run is in progress, and shows that run", async () => {
     signedIn.user = admin;
-    const [running] = await prisma.$queryRaw<{ id: string }[]>`INSERT INTO training_runs (id, status, stage) VALUES (gen_random_uuid(), 'running', 'train') RETURNING id::text`;
+    const [running] = await prisma.$queryRaw<
+      { id: string }[]
+    >`INSERT INTO training_runs (id, status, stage) VALUES (gen_random_uuid(), 'running', 'train') RETURNING id::text`;
     const res = await retrain(post({ preset: "tiny" }));
     expect(res.status).toBe(409);
     expect((await res.json()).error).toContain(running.id);

@@ -10,7 +10,18 @@ import { createTurnWithAnswers, createUser, rate, seedModels, vote } from "./see
 const dir = mkdtempSync(join(tmpdir(), "app-export-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Record = { type: string; id?: string; source?: string; rating?: number; userId?: string; interactionIds?: string[]; winner?: string | null; tie?: boolean; turnIndex?: number; context?: string[] };
+type Record = {
+  type: string;
+  id?: string;
+  source?: string;
+  rating?: number;
+  userId?: string;
+  interactionIds?: string[];
+  winner?: string | null;
+  tie?: boolean;
+  turnIndex?: number;
+  context?: string[];
+};
 
 let userId: string;
 let comparisonId: string;
@@ -33,20 +44,28 @@ beforeAll(async () => {
   // A second chat turn: its context is the earlier user message.
   const session = await prisma.chatSession.findFirstOrThrow({ where: { turns: { some: { id: single.userTurnId } } } });
   const q2 = await prisma.turn.create({ data: { chatSessionId: session.id, userId, position: 2, role: "user", content: "And 3+3?" } });
-  const a2 = await prisma.turn.create({ data: { chatSessionId: session.id, userId, position: 3, role: "assistant", content: "6", parentId: q2.id, modelId: "demo-concise" } });
+  const a2 = await prisma.turn.create({
+    data: { chatSessionId: session.id, userId, position: 3, role: "assistant", content: "6", parentId: q2.id, modelId: "demo-concise" },
+  });
   await rate({ userId, turnId: a2.id, stars: 5, clock });
 
   const out = join(dir, "export.jsonl");
   // A batch of 1 exercises the keyset pagination on every query.
   await writeAppExport({ out, batchSize: 1 });
-  records = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record);
+  records = readFileSync(out, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record);
 });
 
 describe("writeAppExport", () => {
   it("writes the header first, then every llm, interactions and comparisons", () => {
     expect(records[0]).toMatchObject({ type: "header", format: "switchboard-app-export", formatVersion: 1 });
     expect(records.filter((r) => r.type === "llm").map((r) => r.id)).toEqual(expect.arrayContaining(["demo-coder", "demo-concise", "demo-detailed"]));
-    const sources = records.filter((r) => r.type === "interaction").map((r) => r.source).sort();
+    const sources = records
+      .filter((r) => r.type === "interaction")
+      .map((r) => r.source)
+      .sort();
     expect(sources).toEqual(["compare", "compare", "compare", "compare", "sibling", "sibling", "stars", "stars", "stars", "thumbs"]);
   });
 
@@ -54,7 +73,10 @@ describe("writeAppExport", () => {
     const group = records.find((r) => r.type === "comparison" && r.id === comparisonId)!;
     expect(group).toMatchObject({ userId, winner: "demo-coder", tie: false });
     const members = group.interactionIds!.map((id) => records.find((r) => r.id === id)!);
-    expect(members.map((m) => [m.source, m.rating])).toEqual([["compare", 1], ["compare", 0]]);
+    expect(members.map((m) => [m.source, m.rating])).toEqual([
+      ["compare", 1],
+      ["compare", 0],
+    ]);
   });
 
   it("carries the chat's earlier user messages as context", () => {
@@ -65,7 +87,9 @@ describe("writeAppExport", () => {
   it("is accepted by the Python importer, with the compare vote and the rated regeneration as groups", () => {
     const dataset = join(dir, "app.dataset.json");
     const summary = JSON.parse(
-      execFileSync("/usr/bin/python3", ["-m", "training", "import", "app", "--in", join(dir, "export.jsonl"), "--out", dataset, "--no-embed"], { encoding: "utf8" }),
+      execFileSync("/usr/bin/python3", ["-m", "training", "import", "app", "--in", join(dir, "export.jsonl"), "--out", dataset, "--no-embed"], {
+        encoding: "utf8",
+      }),
     );
     expect(summary).toMatchObject({ users: 1, interactions: 10, comparisons: 3 });
     const ds = JSON.parse(readFileSync(dataset, "utf8")) as { groups: { id: string; interactions: string[] }[] };

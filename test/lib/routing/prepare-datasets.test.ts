@@ -10,7 +10,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const day = (n: number) => new Date(Date.UTC(2026, 10, n)).toISOString();
 
 function interaction(id: string, user: string, n: number, llm: string, rating: number, source: string) {
-  return { id, user, session: `s-${id}`, turn: 1, query: `q ${id}`, context: [], llm, rating, response: null, source, created_at: day(n), category: "", query_id: "" };
+  return {
+    id,
+    user,
+    session: `s-${id}`,
+    turn: 1,
+    query: `q ${id}`,
+    context: [],
+    llm,
+    rating,
+    response: null,
+    source,
+    created_at: day(n),
+    category: "",
+    query_id: "",
+  };
 }
 
 /** User u1: 8 votes (days 1-8) and a rating of one voted answer on day 9; user u2: 3 votes (too few to hold any out). */
@@ -28,9 +42,17 @@ function dataset() {
     groups.push({ id: `h${n}`, user: "u2", interactions: [`x${n}:cmp`, `y${n}:cmp`], cluster: `d${n}` });
   }
   return {
-    format: "switchboard-training-dataset", version: 1, source: "test", embedder: null,
-    llms: [{ id: "m1", description: "model one" }, { id: "m2", description: "model two" }],
-    interactions, groups, vectors: {},
+    format: "switchboard-training-dataset",
+    version: 1,
+    source: "test",
+    embedder: null,
+    llms: [
+      { id: "m1", description: "model one" },
+      { id: "m2", description: "model two" },
+    ],
+    interactions,
+    groups,
+    vectors: {},
   };
 }
 
@@ -46,7 +68,9 @@ describe("prepare-datasets.py", () => {
     const res = prepare(dataset());
     expect(res.status).toBe(0);
     const train = JSON.parse(readFileSync(join(dir, "train.json"), "utf8")) as { interactions: { id: string }[]; groups: { id: string }[] };
-    const holdout = JSON.parse(readFileSync(join(dir, "holdout.json"), "utf8")) as { users: { userId: string; history: unknown[]; pairs: { better: string; worse: string }[] }[] };
+    const holdout = JSON.parse(readFileSync(join(dir, "holdout.json"), "utf8")) as {
+      users: { userId: string; history: unknown[]; pairs: { better: string; worse: string }[] }[];
+    };
     // u1 has 9 units: floor(9 * 0.2) = 1 held out, the day-9 rating, which pulls in its vote g8.
     expect(train.groups.map((g) => g.id).sort()).toEqual(["g1", "g2", "g3", "g4", "g5", "g6", "g7", "h1", "h2", "h3"]);
     expect(train.interactions.map((i) => i.id)).not.toContain("a8");
@@ -66,8 +90,14 @@ describe("prepare-datasets.py", () => {
     const mtbench = join(dir, "mtbench");
     mkdirSync(mtbench, { recursive: true });
     writeFileSync(join(mtbench, "questions.jsonl"), `${JSON.stringify({ question_id: 81, category: "writing", turns: ["Write a poem"] })}\n`);
-    writeFileSync(join(mtbench, "answers.jsonl"), ["gpt-4", "llama-13b"].map((model) => JSON.stringify({ question_id: 81, model, turns: [`${model} poem`] })).join("\n"));
-    writeFileSync(join(mtbench, "votes.jsonl"), `${JSON.stringify({ vote_id: "v1", judge: "expert_0", question_id: 81, turn: 1, model_a: "gpt-4", model_b: "llama-13b", winner: "model_a" })}\n`);
+    writeFileSync(
+      join(mtbench, "answers.jsonl"),
+      ["gpt-4", "llama-13b"].map((model) => JSON.stringify({ question_id: 81, model, turns: [`${model} poem`] })).join("\n"),
+    );
+    writeFileSync(
+      join(mtbench, "votes.jsonl"),
+      `${JSON.stringify({ vote_id: "v1", judge: "expert_0", question_id: 81, turn: 1, model_a: "gpt-4", model_b: "llama-13b", winner: "model_a" })}\n`,
+    );
     const res = prepare(dataset(), ["--mtbench", mtbench]);
     expect(res.status).toBe(0);
     const train = JSON.parse(readFileSync(join(dir, "train.json"), "utf8")) as { groups: { id: string }[]; llms: { id: string }[] };

@@ -27,8 +27,18 @@ beforeAll(async () => {
   const picked = await createTurnWithAnswers({ userId: me, query: "Sort a list in Rust", models: ["demo-coder"], clock: { at: Date.UTC(2026, 10, 2) } });
   await prisma.routingDecision.create({
     data: {
-      turnId: picked.answers[0], userId: me, chosenModelId: "demo-coder", routerVersion: "test", executionProvider: "cpu", candidates: [],
-      confidence: 1, ratingsUsed: 0, coldStart: true, override: true, timings: {}, totalMs: 1,
+      turnId: picked.answers[0],
+      userId: me,
+      chosenModelId: "demo-coder",
+      routerVersion: "test",
+      executionProvider: "cpu",
+      candidates: [],
+      confidence: 1,
+      ratingsUsed: 0,
+      coldStart: true,
+      override: true,
+      timings: {},
+      totalMs: 1,
     },
   });
   signedIn.user = { id: me, email: "me@example.com", role: "user" };
@@ -101,7 +111,9 @@ describe("DELETE /api/me/preferences", () => {
   });
 
   it("refuses a cross-site request", async () => {
-    const res = await forget(new Request("http://localhost/api/me/preferences", { method: "DELETE", headers: { origin: "https://evil.example", host: "localhost" } }));
+    const res = await forget(
+      new Request("http://localhost/api/me/preferences", { method: "DELETE", headers: { origin: "https://evil.example", host: "localhost" } }),
+    );
     expect(res.status).toBe(403);
   });
 });

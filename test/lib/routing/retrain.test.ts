@@ -59,7 +59,9 @@ describe("retraining from app data", () => {
     const { run, finished } = await startRetrain({ startedBy: users[0], options: { preset: "tiny", epochs: 10, includeMtBench: false, holdoutFraction: 0.2 } });
     expect(run.status).toBe("running");
 
-    await expect(startRetrain({ startedBy: users[0], options: { preset: "tiny", includeMtBench: false, holdoutFraction: 0.2 } })).rejects.toMatchObject({ status: 409 });
+    await expect(startRetrain({ startedBy: users[0], options: { preset: "tiny", includeMtBench: false, holdoutFraction: 0.2 } })).rejects.toMatchObject({
+      status: 409,
+    });
 
     const done = await finished;
     console.info(`retrain took ${((Date.now() - t0) / 1000).toFixed(1)}s`);
@@ -72,7 +74,9 @@ describe("retraining from app data", () => {
     versionId = version.id;
     expect(version.active).toBe(false);
     expect(existsSync(join(version.path, "scorer.onnx"))).toBe(true);
-    const metrics = version.metrics as { heldOut: { candidate: { pairs: number; pairAccuracy: number }; active: { metrics: { pairAccuracy: number } | null } } };
+    const metrics = version.metrics as {
+      heldOut: { candidate: { pairs: number; pairAccuracy: number }; active: { metrics: { pairAccuracy: number } | null } };
+    };
     expect(metrics.heldOut.candidate.pairs).toBeGreaterThan(0);
     expect(metrics.heldOut.candidate.pairAccuracy).toBeGreaterThanOrEqual(0);
     expect(metrics.heldOut.active.metrics).not.toBeNull();

@@ -36,17 +36,42 @@ export async function createTurnWithAnswers({ userId, query, models, clock }: { 
   const answers: string[] = [];
   for (const [i, modelId] of models.entries()) {
     const a = await prisma.turn.create({
-      data: { chatSessionId: session.id, userId, position: i + 1, role: "assistant", content: `${modelId} answers: ${query}`, parentId: userTurn.id, modelId, createdAt: tick(clock) },
+      data: {
+        chatSessionId: session.id,
+        userId,
+        position: i + 1,
+        role: "assistant",
+        content: `${modelId} answers: ${query}`,
+        parentId: userTurn.id,
+        modelId,
+        createdAt: tick(clock),
+      },
     });
     answers.push(a.id);
   }
   return { sessionId: session.id, userTurnId: userTurn.id, answers };
 }
 
-export async function vote({ userId, query, a, b, winner, clock }: { userId: string; query: string; a: string; b: string; winner: "a" | "b" | "tie"; clock: Clock }) {
+export async function vote({
+  userId,
+  query,
+  a,
+  b,
+  winner,
+  clock,
+}: {
+  userId: string;
+  query: string;
+  a: string;
+  b: string;
+  winner: "a" | "b" | "tie";
+  clock: Clock;
+}) {
   const t = await createTurnWithAnswers({ userId, query, models: [a, b], clock });
   const votedAt = tick(clock);
-  return prisma.comparison.create({ data: { userId, userTurnId: t.userTurnId, turnAId: t.answers[0], turnBId: t.answers[1], winner, votedAt, createdAt: votedAt } });
+  return prisma.comparison.create({
+    data: { userId, userTurnId: t.userTurnId, turnAId: t.answers[0], turnBId: t.answers[1], winner, votedAt, createdAt: votedAt },
+  });
 }
 
 export async function rate({ userId, turnId, stars, thumbsUp, clock }: { userId: string; turnId: string; stars?: number; thumbsUp?: boolean; clock: Clock }) {
@@ -55,8 +80,20 @@ export async function rate({ userId, turnId, stars, thumbsUp, clock }: { userId:
   return prisma.rating.create({ data: { userId, turnId, stars: stars ?? null, thumbsUp: thumbsUp ?? null, value, createdAt: at, updatedAt: at } });
 }
 
-const CODE = ["Write a Python function that reverses a list", "Fix this SQL join query", "Explain a JavaScript closure with code", "Implement binary search in Go", "Write a regex for emails"];
-const PROSE = ["Write a short poem about autumn", "Summarize the causes of World War I", "Draft a polite complaint letter", "Describe the plot of Hamlet", "Give advice for a job interview"];
+const CODE = [
+  "Write a Python function that reverses a list",
+  "Fix this SQL join query",
+  "Explain a JavaScript closure with code",
+  "Implement binary search in Go",
+  "Write a regex for emails",
+];
+const PROSE = [
+  "Write a short poem about autumn",
+  "Summarize the causes of World War I",
+  "Draft a polite complaint letter",
+  "Describe the plot of Hamlet",
+  "Give advice for a job interview",
+];
 
 /**
  * Users with consistent tastes: "coder" fans pick demo-coder on code questions,

@@ -22,7 +22,10 @@ function timingsText(timings: unknown): string {
 export default async function AdminDecisionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdminPage();
   const query = decisionsQuery.parse(await searchParams);
-  const [{ rows, hasNext }, models] = await Promise.all([listDecisions({ filter: toDecisionFilter(query), page: query.page, pageSize: DECISIONS_PAGE_SIZE }), listCatalog()]);
+  const [{ rows, hasNext }, models] = await Promise.all([
+    listDecisions({ filter: toDecisionFilter(query), page: query.page, pageSize: DECISIONS_PAGE_SIZE }),
+    listCatalog(),
+  ]);
   const { page: _page, ...filters } = query;
   const exportQuery = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1])));
 
@@ -51,7 +54,9 @@ export default async function AdminDecisionsPage({ searchParams }: { searchParam
             formatNumber(d.ratingsUsed),
             [d.coldStart && "cold start", d.override && "override", d.fallback && "fallback"].filter(Boolean).join(", ") || "—",
             formatMs(d.totalMs),
-            <span key="t" className="text-xs">{timingsText(d.timings)}</span>,
+            <span key="t" className="text-xs">
+              {timingsText(d.timings)}
+            </span>,
           ],
         }))}
       />

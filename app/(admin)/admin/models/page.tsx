@@ -14,7 +14,11 @@ export default async function AdminModelsPage({ searchParams }: { searchParams: 
   await requireAdminPage();
   const days = daysParam.parse((await searchParams).days);
   const until = new Date();
-  const [catalog, health, winRates] = await Promise.all([listCatalog(), getModelHealth({ since: new Date(until.getTime() - days * 86_400_000), until }), getWinRates()]);
+  const [catalog, health, winRates] = await Promise.all([
+    listCatalog(),
+    getModelHealth({ since: new Date(until.getTime() - days * 86_400_000), until }),
+    getWinRates(),
+  ]);
 
   return (
     <>
@@ -26,7 +30,10 @@ export default async function AdminModelsPage({ searchParams }: { searchParams: 
         <DataTable
           testId="models-health"
           headers={["Model", "Turns", "Failed", "Error rate", "Latency p50", "Time to first token p50"]}
-          rows={health.map((h) => ({ key: h.modelId, cells: [h.modelId, formatNumber(h.turns), formatNumber(h.failed), formatPercent(h.errorRate), formatMs(h.latencyP50Ms), formatMs(h.ttftP50Ms)] }))}
+          rows={health.map((h) => ({
+            key: h.modelId,
+            cells: [h.modelId, formatNumber(h.turns), formatNumber(h.failed), formatPercent(h.errorRate), formatMs(h.latencyP50Ms), formatMs(h.ttftP50Ms)],
+          }))}
         />
       </Section>
       <Section title="Win rate in comparisons" testId="section-win-rates">
@@ -34,7 +41,10 @@ export default async function AdminModelsPage({ searchParams }: { searchParams: 
           testId="models-win-rates"
           empty="No voted comparisons between different models yet."
           headers={["Model", "Comparisons", "Wins", "Ties", "Losses", "Win rate (ties count ½)"]}
-          rows={winRates.map((w) => ({ key: w.modelId, cells: [w.modelId, formatNumber(w.comparisons), formatNumber(w.wins), formatNumber(w.ties), formatNumber(w.losses), formatPercent(w.winRate)] }))}
+          rows={winRates.map((w) => ({
+            key: w.modelId,
+            cells: [w.modelId, formatNumber(w.comparisons), formatNumber(w.wins), formatNumber(w.ties), formatNumber(w.losses), formatPercent(w.winRate)],
+          }))}
         />
       </Section>
     </>

@@ -30,7 +30,12 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
   const days = daysParam.parse((await searchParams).days);
   const until = new Date();
   const window = { since: new Date(until.getTime() - days * 86_400_000), until };
-  const [versions, runs, vsFixed, cost] = await Promise.all([listRouterVersions(), listTrainingRuns({ limit: 20 }), getRouterVsFixed(window), getCostSaved(window)]);
+  const [versions, runs, vsFixed, cost] = await Promise.all([
+    listRouterVersions(),
+    listTrainingRuns({ limit: 20 }),
+    getRouterVsFixed(window),
+    getCostSaved(window),
+  ]);
   const active = versions.find((v) => v.active);
   const live = getRouterState();
 
@@ -45,12 +50,38 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
           testId="router-stat-live"
           label="This instance serves"
           value={live.status === "ready" ? `${live.routerVersion} on ${live.executionProvider}` : "fallback: default model"}
-          hint={live.status === "ready" ? (live.lastError ? `last reload failed: ${live.lastError}` : (live.modelDir ?? undefined)) : `router degraded: ${live.error}`}
+          hint={
+            live.status === "ready"
+              ? live.lastError
+                ? `last reload failed: ${live.lastError}`
+                : (live.modelDir ?? undefined)
+              : `router degraded: ${live.error}`
+          }
         />
-        <StatCard testId="router-stat-active" label="Active version" value={active?.id ?? "none"} hint={active?.activatedAt ? `since ${formatDateTime(active.activatedAt)}` : undefined} />
-        <StatCard testId="router-stat-satisfaction" label="Router satisfaction" value={formatPercent(vsFixed.router.satisfaction)} hint={`${formatNumber(vsFixed.router.ratings)} rated router picks, last ${days} days`} />
-        <StatCard testId="router-stat-spend" label="Spend" value={formatMoney(cost.actualSpend)} hint={`${formatNumber(cost.turns)} turns, last ${days} days`} />
-        <StatCard testId="router-stat-saved" label={`Saved vs always ${cost.priciestModelId ?? "—"}`} value={formatMoney(cost.saved)} hint={`that model would have cost ${formatMoney(cost.priciestSpend)}`} />
+        <StatCard
+          testId="router-stat-active"
+          label="Active version"
+          value={active?.id ?? "none"}
+          hint={active?.activatedAt ? `since ${formatDateTime(active.activatedAt)}` : undefined}
+        />
+        <StatCard
+          testId="router-stat-satisfaction"
+          label="Router satisfaction"
+          value={formatPercent(vsFixed.router.satisfaction)}
+          hint={`${formatNumber(vsFixed.router.ratings)} rated router picks, last ${days} days`}
+        />
+        <StatCard
+          testId="router-stat-spend"
+          label="Spend"
+          value={formatMoney(cost.actualSpend)}
+          hint={`${formatNumber(cost.turns)} turns, last ${days} days`}
+        />
+        <StatCard
+          testId="router-stat-saved"
+          label={`Saved vs always ${cost.priciestModelId ?? "—"}`}
+          value={formatMoney(cost.saved)}
+          hint={`that model would have cost ${formatMoney(cost.priciestSpend)}`}
+        />
       </div>
 
       <Section title="Router vs fixed model" testId="section-router-vs-fixed">
@@ -76,7 +107,20 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
           testId="router-versions"
           empty="No router version registered yet."
           headers={["Version", "State", "Created", "Activated", "Decisions", "Evaluation metrics", "Path"]}
-          rows={versions.map((v) => ({ key: v.id, cells: [v.id, <VersionState key="s" version={v} />, formatDateTime(v.createdAt), formatDateTime(v.activatedAt), formatNumber(v.decisions), <VersionMetrics key="m" metrics={v.metrics} />, <code key="p" className="text-xs break-all">{v.path}</code>] }))}
+          rows={versions.map((v) => ({
+            key: v.id,
+            cells: [
+              v.id,
+              <VersionState key="s" version={v} />,
+              formatDateTime(v.createdAt),
+              formatDateTime(v.activatedAt),
+              formatNumber(v.decisions),
+              <VersionMetrics key="m" metrics={v.metrics} />,
+              <code key="p" className="text-xs break-all">
+                {v.path}
+              </code>,
+            ],
+          }))}
         />
       </Section>
 
@@ -87,7 +131,16 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
           headers={["Started", "Status", "Stage", "Progress", "Version", "Error / log tail"]}
           rows={runs.map((r) => ({
             key: r.id,
-            cells: [formatDateTime(r.createdAt), r.status, r.stage, formatPercent(r.progress, 0), r.routerVersionId ?? "—", <pre key="l" className="max-h-32 max-w-lg overflow-auto whitespace-pre-wrap text-xs">{r.error ?? r.logTail}</pre>],
+            cells: [
+              formatDateTime(r.createdAt),
+              r.status,
+              r.stage,
+              formatPercent(r.progress, 0),
+              r.routerVersionId ?? "—",
+              <pre key="l" className="max-h-32 max-w-lg overflow-auto whitespace-pre-wrap text-xs">
+                {r.error ?? r.logTail}
+              </pre>,
+            ],
           }))}
         />
       </Section>

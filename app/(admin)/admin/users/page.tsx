@@ -3,7 +3,7 @@ import { DataTable } from "@/components/admin/data-table";
 import { formatMoney, formatNumber, formatPercent } from "@/components/admin/format";
 import { Pagination } from "@/components/admin/pagination";
 import { listAdminUsers, type UserSort } from "@/lib/db/queries/admin/users";
-import { USERS_PAGE_SIZE, usersQuery, type UsersQuery } from "../../api/admin/users/schema";
+import { USERS_PAGE_SIZE, type UsersQuery, usersQuery } from "../../api/admin/users/schema";
 import { requireAdminPage } from "../../require-admin-page";
 
 export const dynamic = "force-dynamic";
@@ -28,7 +28,13 @@ function sortHref(query: UsersQuery, sort: UserSort): string {
 export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdminPage();
   const query = usersQuery.parse(await searchParams);
-  const { rows, total } = await listAdminUsers({ search: query.q || undefined, sort: query.sort, direction: query.dir, page: query.page, pageSize: USERS_PAGE_SIZE });
+  const { rows, total } = await listAdminUsers({
+    search: query.q || undefined,
+    sort: query.sort,
+    direction: query.dir,
+    page: query.page,
+    pageSize: USERS_PAGE_SIZE,
+  });
 
   return (
     <>
@@ -71,7 +77,14 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           ],
         }))}
       />
-      <Pagination basePath="/admin/users" params={{ q: query.q, sort: query.sort, dir: query.dir }} page={query.page} pageSize={USERS_PAGE_SIZE} total={total} hasNext={query.page * USERS_PAGE_SIZE < total} />
+      <Pagination
+        basePath="/admin/users"
+        params={{ q: query.q, sort: query.sort, dir: query.dir }}
+        page={query.page}
+        pageSize={USERS_PAGE_SIZE}
+        total={total}
+        hasNext={query.page * USERS_PAGE_SIZE < total}
+      />
     </>
   );
 }

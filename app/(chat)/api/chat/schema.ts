@@ -1,15 +1,12 @@
 import { z } from "zod";
-import { text } from "@/lib/validation/text";
 import { env } from "@/lib/env";
+import { text } from "@/lib/validation/text";
 
 export const postChatBody = z.discriminatedUnion("trigger", [
   z.object({
     trigger: z.literal("submit-message"),
     chatSessionId: z.uuid("chatSessionId must be a UUID"),
-    text: text()
-      .trim()
-      .min(1, "Message must not be empty.")
-      .max(env.MAX_MESSAGE_CHARS, `Message must be at most ${env.MAX_MESSAGE_CHARS} characters.`),
+    text: text().trim().min(1, "Message must not be empty.").max(env.MAX_MESSAGE_CHARS, `Message must be at most ${env.MAX_MESSAGE_CHARS} characters.`),
     modelId: text().max(64).optional(),
   }),
   z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { text } from "@/lib/validation/text";
 import { env } from "@/lib/env";
+import { text } from "@/lib/validation/text";
 
 export const startCompareBody = z.object({
   chatSessionId: z.uuid("chatSessionId must be a UUID"),

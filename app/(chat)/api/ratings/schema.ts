@@ -1,12 +1,18 @@
 import { z } from "zod";
-import { text } from "@/lib/validation/text";
 import { RATING_REASONS } from "@/lib/feedback/reasons";
+import { text } from "@/lib/validation/text";
 
 export const putRatingBody = z
   .object({
     turnId: z.uuid("turnId must be a UUID"),
     thumbsUp: z.boolean().nullable().default(null),
-    stars: z.number().int("stars must be a whole number").min(1, "stars must be between 1 and 5").max(5, "stars must be between 1 and 5").nullable().default(null),
+    stars: z
+      .number()
+      .int("stars must be a whole number")
+      .min(1, "stars must be between 1 and 5")
+      .max(5, "stars must be between 1 and 5")
+      .nullable()
+      .default(null),
     comment: text().trim().max(500, "comment must be at most 500 characters").nullable().default(null),
     reasons: z
       .array(z.enum(RATING_REASONS, `reasons must be among: ${RATING_REASONS.join(", ")}`))

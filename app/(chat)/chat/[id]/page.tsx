@@ -29,5 +29,13 @@ export default async function ChatPage({ params }: { params: Promise<{ id: strin
   const answerIds = thread.flatMap((t) => (t.role === "assistant" ? t.answers.map((a) => a.id) : []));
   const ratings = await getRatingsForTurns({ userId: session.user.id, turnIds: answerIds });
   const ratingByTurn = new Map(ratings.map((r) => [r.turnId, { thumbsUp: r.thumbsUp, stars: r.stars, comment: r.comment, reasons: r.reasons }]));
-  return <Chat key={id} chatSessionId={id} initialMessages={toChatMessages(thread, names, ratingByTurn)} models={toModelOptions(models)} maxChars={env.MAX_MESSAGE_CHARS} />;
+  return (
+    <Chat
+      key={id}
+      chatSessionId={id}
+      initialMessages={toChatMessages(thread, names, ratingByTurn)}
+      models={toModelOptions(models)}
+      maxChars={env.MAX_MESSAGE_CHARS}
+    />
+  );
 }

@@ -10,7 +10,13 @@ export const { GET } = handlers;
 async function refusedByLoginLimit(response: Response): Promise<boolean> {
   let target = response.headers.get("location");
   if (!target && response.headers.get("content-type")?.includes("json")) {
-    target = ((await response.clone().json().catch(() => null)) as { url?: string } | null)?.url ?? null;
+    target =
+      (
+        (await response
+          .clone()
+          .json()
+          .catch(() => null)) as { url?: string } | null
+      )?.url ?? null;
   }
   return target !== null && new URL(target, "http://x").searchParams.get("code") === "rate_limited";
 }

@@ -1,9 +1,9 @@
 import { createChatCompletion } from "@/lib/api/chat-completions";
 import { authenticateApiKey } from "@/lib/api/keys";
 import { toOpenAIErrorResponse } from "@/lib/api/openai-errors";
+import { AppError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import { withSpan } from "@/lib/observability/tracing";
-import { AppError } from "@/lib/errors";
 import { limitChat } from "@/lib/security/rate-limit";
 import { chatCompletionBody, chatSessionHeader, MAX_BODY_BYTES } from "./schema";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { text } from "@/lib/validation/text";
 import type { CompletionParams } from "@/lib/api/chat-completions";
 import { env } from "@/lib/env";
+import { text } from "@/lib/validation/text";
 
 const MAX_MESSAGES = 200;
 const MAX_CONVERSATION_CHARS = 200_000;
@@ -22,7 +22,11 @@ const message = z.object({
   name: text().optional(),
 });
 
-const unsupported = (what: string) => z.unknown().refine((v) => v === undefined || v === null, `${what} is not supported by Switchboard.`).optional();
+const unsupported = (what: string) =>
+  z
+    .unknown()
+    .refine((v) => v === undefined || v === null, `${what} is not supported by Switchboard.`)
+    .optional();
 
 export const chatCompletionBody = z
   .object({
@@ -49,7 +53,10 @@ export const chatCompletionBody = z
   })
   .refine((b) => b.messages.at(-1)?.role === "user", { message: "the last message must come from the user", path: ["messages"] })
   .refine((b) => (b.messages.at(-1)?.content.trim().length ?? 0) > 0, { message: "the last user message must not be empty", path: ["messages"] })
-  .refine((b) => (b.messages.at(-1)?.content.length ?? 0) <= env.MAX_MESSAGE_CHARS, { message: `the last user message must be at most ${env.MAX_MESSAGE_CHARS} characters`, path: ["messages"] })
+  .refine((b) => (b.messages.at(-1)?.content.length ?? 0) <= env.MAX_MESSAGE_CHARS, {
+    message: `the last user message must be at most ${env.MAX_MESSAGE_CHARS} characters`,
+    path: ["messages"],
+  })
   .transform(
     (b): CompletionParams => ({
       model: b.model,

@@ -2,9 +2,20 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
-import { withAggregateMemory, type DateWindow } from "./sql";
+import { type DateWindow, withAggregateMemory } from "./sql";
 
-const catalogFields = { id: true, displayName: true, baseUrl: true, apiKeyEnv: true, providerModelId: true, description: true, inputPricePerM: true, outputPricePerM: true, enabled: true, updatedAt: true } as const;
+const catalogFields = {
+  id: true,
+  displayName: true,
+  baseUrl: true,
+  apiKeyEnv: true,
+  providerModelId: true,
+  description: true,
+  inputPricePerM: true,
+  outputPricePerM: true,
+  enabled: true,
+  updatedAt: true,
+} as const;
 
 export type CatalogModel = Prisma.LlmModelGetPayload<{ select: typeof catalogFields }>;
 
@@ -12,13 +23,24 @@ export function listCatalog(): Promise<CatalogModel[]> {
   return prisma.llmModel.findMany({ orderBy: { id: "asc" }, select: catalogFields });
 }
 
-export type ModelInput = { id: string; displayName: string; baseUrl: string; apiKeyEnv?: string | null; providerModelId: string; description: string; inputPricePerM: number; outputPricePerM: number; enabled: boolean };
+export type ModelInput = {
+  id: string;
+  displayName: string;
+  baseUrl: string;
+  apiKeyEnv?: string | null;
+  providerModelId: string;
+  description: string;
+  inputPricePerM: number;
+  outputPricePerM: number;
+  enabled: boolean;
+};
 
 export async function createCatalogModel({ model }: { model: ModelInput }): Promise<CatalogModel> {
   try {
     return await prisma.llmModel.create({ data: { ...model, apiKeyEnv: model.apiKeyEnv ?? null }, select: catalogFields });
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") throw new AppError("conflict:model", `A model with id "${model.id}" already exists.`);
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")
+      throw new AppError("conflict:model", `A model with id "${model.id}" already exists.`);
     throw err;
   }
 }
@@ -39,7 +61,8 @@ export type ModelHealthRow = { modelId: string; turns: number; failed: number; e
  * recent errors, and p50 of latency_ms / ttft_ms over turns that recorded them.
  */
 export function getModelHealth({ since, until }: DateWindow) {
-  return withAggregateMemory((tx) => tx.$queryRaw<ModelHealthRow[]>`
+  return withAggregateMemory(
+    (tx) => tx.$queryRaw<ModelHealthRow[]>`
     SELECT t.model_id AS "modelId", count(*)::int AS turns,
            count(*) FILTER (WHERE t.status = 'failed')::int AS failed,
            (count(*) FILTER (WHERE t.status = 'failed') / count(*)::float8) AS "errorRate",
@@ -48,7 +71,8 @@ export function getModelHealth({ since, until }: DateWindow) {
       FROM turns t
      WHERE t.role = 'assistant' AND t.model_id IS NOT NULL AND t.created_at >= ${since} AND t.created_at < ${until}
      GROUP BY t.model_id
-     ORDER BY t.model_id`);
+     ORDER BY t.model_id`,
+  );
 }
 
 export type WinRateRow = { modelId: string; comparisons: number; wins: number; ties: number; losses: number; winRate: number };
@@ -59,7 +83,8 @@ export type WinRateRow = { modelId: string; comparisons: number; wins: number; t
  * comparisons of a model against itself are left out.
  */
 export function getWinRates() {
-  return withAggregateMemory((tx) => tx.$queryRaw<WinRateRow[]>`
+  return withAggregateMemory(
+    (tx) => tx.$queryRaw<WinRateRow[]>`
     WITH sided AS (
       -- Scalar subqueries look each answer up by primary key; a join would make the planner scan all turns.
       SELECT (SELECT t.model_id FROM turns t WHERE t.id = c.turn_a_id) AS a, (SELECT t.model_id FROM turns t WHERE t.id = c.turn_b_id) AS b, c.winner::text AS winner
@@ -79,5 +104,6 @@ export function getWinRates() {
            ((count(*) FILTER (WHERE outcome = 'win') + 0.5 * count(*) FILTER (WHERE outcome = 'tie')) / count(*))::float8 AS "winRate"
       FROM sides
      GROUP BY model_id
-     ORDER BY model_id`);
+     ORDER BY model_id`,
+  );
 }

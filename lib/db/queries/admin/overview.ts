@@ -1,6 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
-import { withAggregateMemory, type DateWindow } from "./sql";
+import { type DateWindow, withAggregateMemory } from "./sql";
 
 export type DayModelRow = { day: string; modelId: string; turns: number; spend: number };
 export type DayRow = { day: string; turns: number; failed: number; spend: number };
@@ -13,7 +13,20 @@ export type ModelSpendRow = { modelId: string; turns: number; spend: number; pro
  */
 export async function getTurnActivity({ since, until }: DateWindow) {
   // Tokens are summed per (day, model) first and priced once per group; the coarser sets are sums over those few rows.
-  const rows = await withAggregateMemory((tx) => tx.$queryRaw<{ day: string | null; model_id: string | null; g_day: number; g_model: number; turns: number; failed: number; spend: number; prompt_tokens: number; completion_tokens: number }[]>`
+  const rows = await withAggregateMemory(
+    (tx) => tx.$queryRaw<
+      {
+        day: string | null;
+        model_id: string | null;
+        g_day: number;
+        g_model: number;
+        turns: number;
+        failed: number;
+        spend: number;
+        prompt_tokens: number;
+        completion_tokens: number;
+      }[]
+    >`
     SELECT to_char(w.day, 'YYYY-MM-DD') AS day, w.model_id, GROUPING(w.day)::int AS g_day, GROUPING(w.model_id)::int AS g_model,
            sum(w.turns)::int AS turns, sum(w.failed)::int AS failed,
            coalesce(sum((w.prompt_tokens * coalesce(m.input_price_per_m, 0) + w.completion_tokens * coalesce(m.output_price_per_m, 0)) / 1000000.0), 0)::float8 AS spend,
@@ -25,7 +38,8 @@ export async function getTurnActivity({ since, until }: DateWindow) {
              WHERE t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until}
              GROUP BY 1, 2) w
       LEFT JOIN llm_models m ON m.id = w.model_id
-     GROUP BY GROUPING SETS ((w.day, w.model_id), (w.day), (w.model_id), ())`);
+     GROUP BY GROUPING SETS ((w.day, w.model_id), (w.day), (w.model_id), ())`,
+  );
   const byDayModel: DayModelRow[] = [];
   const byDay: DayRow[] = [];
   const byModel: ModelSpendRow[] = [];
@@ -33,7 +47,8 @@ export async function getTurnActivity({ since, until }: DateWindow) {
   for (const r of rows) {
     if (r.g_day === 0 && r.g_model === 0) byDayModel.push({ day: r.day!, modelId: r.model_id!, turns: r.turns, spend: r.spend });
     else if (r.g_day === 0) byDay.push({ day: r.day!, turns: r.turns, failed: r.failed, spend: r.spend });
-    else if (r.g_model === 0) byModel.push({ modelId: r.model_id!, turns: r.turns, spend: r.spend, promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens });
+    else if (r.g_model === 0)
+      byModel.push({ modelId: r.model_id!, turns: r.turns, spend: r.spend, promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens });
     else total = { turns: r.turns, failed: r.failed, spend: r.spend };
   }
   byDayModel.sort((a, b) => a.day.localeCompare(b.day) || a.modelId.localeCompare(b.modelId));
@@ -52,7 +67,8 @@ export type ModelRatingRow = { modelId: string; ratings: number; avgStars: numbe
  * no result; it lets the ratings side be read by range instead of in full.
  */
 export function getRatingsByModel({ since, until }: DateWindow) {
-  return withAggregateMemory((tx) => tx.$queryRaw<ModelRatingRow[]>`
+  return withAggregateMemory(
+    (tx) => tx.$queryRaw<ModelRatingRow[]>`
     SELECT t.model_id AS "modelId",
            count(*)::int AS ratings,
            avg(r.stars)::float8 AS "avgStars",
@@ -63,7 +79,8 @@ export function getRatingsByModel({ since, until }: DateWindow) {
      WHERE t.role = 'assistant' AND t.created_at >= ${since} AND t.created_at < ${until} AND t.model_id IS NOT NULL
        AND r.created_at >= ${since}
      GROUP BY t.model_id
-     ORDER BY t.model_id`);
+     ORDER BY t.model_id`,
+  );
 }
 
 export type RoutingLatencyRow = { routerVersion: string | null; executionProvider: string | null; decisions: number; p50Ms: number; p99Ms: number };
@@ -73,7 +90,8 @@ export type RoutingLatencyRow = { routerVersion: string | null; executionProvide
  * and overall (both null), with percentile_cont p50/p99 of total_ms.
  */
 export async function getRoutingLatency({ since, until }: DateWindow) {
-  const rows = await withAggregateMemory((tx) => tx.$queryRaw<RoutingLatencyRow[]>`
+  const rows = await withAggregateMemory(
+    (tx) => tx.$queryRaw<RoutingLatencyRow[]>`
     SELECT router_version AS "routerVersion", execution_provider AS "executionProvider",
            count(*)::int AS decisions,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY total_ms)::float8 AS "p50Ms",
@@ -81,7 +99,8 @@ export async function getRoutingLatency({ since, until }: DateWindow) {
       FROM routing_decisions
      WHERE created_at >= ${since} AND created_at < ${until}
      GROUP BY GROUPING SETS ((router_version, execution_provider), ())
-     ORDER BY decisions DESC`);
+     ORDER BY decisions DESC`,
+  );
   const overall = rows.find((r) => r.routerVersion === null && r.executionProvider === null) ?? null;
   return { overall, byVersion: rows.filter((r) => r !== overall) };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
-import { withAggregateMemory, type DateWindow } from "./sql";
+import { type DateWindow, withAggregateMemory } from "./sql";
 
 export type RouterVersionRow = Awaited<ReturnType<typeof listRouterVersions>>[number];
 
@@ -18,7 +18,19 @@ const LOG_TAIL_CHARS = 4_000;
 
 /** The newest training runs; only the tail of each log is read. */
 export function listTrainingRuns({ limit }: { limit: number }) {
-  return prisma.$queryRaw<{ id: string; status: string; progress: number; stage: string; logTail: string; error: string | null; routerVersionId: string | null; createdAt: Date; finishedAt: Date | null }[]>`
+  return prisma.$queryRaw<
+    {
+      id: string;
+      status: string;
+      progress: number;
+      stage: string;
+      logTail: string;
+      error: string | null;
+      routerVersionId: string | null;
+      createdAt: Date;
+      finishedAt: Date | null;
+    }[]
+  >`
     SELECT id, status::text AS status, progress, stage, right(log, ${LOG_TAIL_CHARS}) AS "logTail", error,
            router_version_id AS "routerVersionId", created_at AS "createdAt", finished_at AS "finishedAt"
       FROM training_runs
@@ -26,7 +38,17 @@ export function listTrainingRuns({ limit }: { limit: number }) {
      LIMIT ${limit}`;
 }
 
-export type FixedModelRow = { modelId: string; ratings: number; satisfaction: number | null; routedRatings: number; routedSatisfaction: number | null; votes: number; routerWins: number; routerTies: number; routerLosses: number };
+export type FixedModelRow = {
+  modelId: string;
+  ratings: number;
+  satisfaction: number | null;
+  routedRatings: number;
+  routedSatisfaction: number | null;
+  votes: number;
+  routerWins: number;
+  routerTies: number;
+  routerLosses: number;
+};
 
 /**
  * Router against each fixed model, over rated turns created in the window.
@@ -42,7 +64,8 @@ export type FixedModelRow = { modelId: string; ratings: number; satisfaction: nu
  */
 export async function getRouterVsFixed({ since, until }: DateWindow) {
   const [satisfaction, votes] = await Promise.all([
-    withAggregateMemory((tx) => tx.$queryRaw<{ modelId: string | null; ratings: number; satisfaction: number; routedRatings: number; routedSatisfaction: number | null }[]>`
+    withAggregateMemory(
+      (tx) => tx.$queryRaw<{ modelId: string | null; ratings: number; satisfaction: number; routedRatings: number; routedSatisfaction: number | null }[]>`
       WITH rated AS (
         SELECT t.id, t.model_id, r.value
           FROM ratings r JOIN turns t ON t.id = r.turn_id
@@ -56,8 +79,10 @@ export async function getRouterVsFixed({ since, until }: DateWindow) {
              count(routed.turn_id)::int AS "routedRatings",
              (avg(rated.value) FILTER (WHERE routed.turn_id IS NOT NULL))::float8 AS "routedSatisfaction"
         FROM rated LEFT JOIN routed ON routed.turn_id = rated.id
-       GROUP BY GROUPING SETS ((rated.model_id), ())`),
-    withAggregateMemory((tx) => tx.$queryRaw<{ modelId: string; votes: number; routerWins: number; routerTies: number; routerLosses: number }[]>`
+       GROUP BY GROUPING SETS ((rated.model_id), ())`,
+    ),
+    withAggregateMemory(
+      (tx) => tx.$queryRaw<{ modelId: string; votes: number; routerWins: number; routerTies: number; routerLosses: number }[]>`
       WITH sides AS (
         -- Scalar subqueries look each answer up by key; joins would make the planner scan all turns and decisions.
         SELECT c.winner::text AS winner,
@@ -79,7 +104,8 @@ export async function getRouterVsFixed({ since, until }: DateWindow) {
              count(*) FILTER (WHERE outcome = 'loss')::int AS "routerLosses"
         FROM router_side
        WHERE fixed_model IS NOT NULL
-       GROUP BY fixed_model`),
+       GROUP BY fixed_model`,
+    ),
   ]);
   const overall = satisfaction.find((r) => r.modelId === null);
   const voteMap = new Map(votes.map((v) => [v.modelId, v]));
@@ -100,7 +126,8 @@ export type CostSaved = { priciestModelId: string | null; actualSpend: number; p
  * 1M tokens; ties: lowest id).
  */
 export async function getCostSaved({ since, until }: DateWindow): Promise<CostSaved> {
-  const [row] = await withAggregateMemory((tx) => tx.$queryRaw<CostSaved[]>`
+  const [row] = await withAggregateMemory(
+    (tx) => tx.$queryRaw<CostSaved[]>`
     WITH priciest AS (
       SELECT id, input_price_per_m, output_price_per_m FROM llm_models WHERE enabled
        ORDER BY input_price_per_m + output_price_per_m DESC, id LIMIT 1
@@ -119,6 +146,7 @@ export async function getCostSaved({ since, until }: DateWindow): Promise<CostSa
            coalesce(sum(priced.actual), 0)::float8 AS "actualSpend", coalesce(sum(priced.priciest), 0)::float8 AS "priciestSpend",
            (coalesce(sum(priced.priciest), 0) - coalesce(sum(priced.actual), 0))::float8 AS saved
       FROM priciest p LEFT JOIN priced ON TRUE
-     GROUP BY p.id`);
+     GROUP BY p.id`,
+  );
   return row ?? { priciestModelId: null, actualSpend: 0, priciestSpend: 0, saved: 0, turns: 0 };
 }

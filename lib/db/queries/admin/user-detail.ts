@@ -7,7 +7,16 @@ export function getAdminUser({ id }: { id: string }) {
   return prisma.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
 }
 
-export type UserSummary = { turns: number; failed: number; spend: number; ratings: number; satisfaction: number | null; decisions: number; overrides: number; fallbacks: number };
+export type UserSummary = {
+  turns: number;
+  failed: number;
+  spend: number;
+  ratings: number;
+  satisfaction: number | null;
+  decisions: number;
+  overrides: number;
+  fallbacks: number;
+};
 
 export async function getUserSummary({ userId }: { userId: string }): Promise<UserSummary> {
   const [row] = await prisma.$queryRaw<UserSummary[]>`
@@ -67,7 +76,8 @@ export type MixRow = { modelId: string; userDecisions: number; userShare: number
  * population's share (all users' decisions), plus the user's overrides per model.
  */
 export function getUserModelMix({ userId }: { userId: string }) {
-  return withAggregateMemory((tx) => tx.$queryRaw<MixRow[]>`
+  return withAggregateMemory(
+    (tx) => tx.$queryRaw<MixRow[]>`
     WITH pop AS (SELECT chosen_model_id AS model_id, count(*) AS n FROM routing_decisions GROUP BY 1),
          mine AS (SELECT chosen_model_id AS model_id, count(*) AS n, count(*) FILTER (WHERE override) AS overrides
                     FROM routing_decisions WHERE user_id = ${userId}::uuid GROUP BY 1)
@@ -76,10 +86,19 @@ export function getUserModelMix({ userId }: { userId: string }) {
            (pop.n / sum(pop.n) OVER ())::float8 AS "populationShare",
            coalesce(mine.overrides, 0)::int AS overrides
       FROM pop LEFT JOIN mine ON mine.model_id = pop.model_id
-     ORDER BY pop.model_id`);
+     ORDER BY pop.model_id`,
+  );
 }
 
-export type RatingChangedRow = { id: string; createdAt: Date; routerVersion: string; chosenModelId: string; baselineModelId: string; ratingsUsed: number; confidence: number };
+export type RatingChangedRow = {
+  id: string;
+  createdAt: Date;
+  routerVersion: string;
+  chosenModelId: string;
+  baselineModelId: string;
+  ratingsUsed: number;
+  confidence: number;
+};
 
 /**
  * Decisions the user's ratings changed. The baseline for a router version is

@@ -32,11 +32,20 @@ function sortKey(sort: UserSort): { join: Prisma.Sql; key: Prisma.Sql } {
     case "created":
       return { join: Prisma.empty, key: Prisma.sql`u.created_at` };
     case "turns":
-      return { join: Prisma.sql`LEFT JOIN (SELECT t.user_id, count(*) AS v FROM turns t WHERE t.role = 'assistant' GROUP BY t.user_id) k ON k.user_id = u.id`, key: Prisma.sql`coalesce(k.v, 0)` };
+      return {
+        join: Prisma.sql`LEFT JOIN (SELECT t.user_id, count(*) AS v FROM turns t WHERE t.role = 'assistant' GROUP BY t.user_id) k ON k.user_id = u.id`,
+        key: Prisma.sql`coalesce(k.v, 0)`,
+      };
     case "ratings":
-      return { join: Prisma.sql`LEFT JOIN (SELECT r.user_id, count(*) AS v FROM ratings r GROUP BY r.user_id) k ON k.user_id = u.id`, key: Prisma.sql`coalesce(k.v, 0)` };
+      return {
+        join: Prisma.sql`LEFT JOIN (SELECT r.user_id, count(*) AS v FROM ratings r GROUP BY r.user_id) k ON k.user_id = u.id`,
+        key: Prisma.sql`coalesce(k.v, 0)`,
+      };
     case "satisfaction":
-      return { join: Prisma.sql`LEFT JOIN (SELECT r.user_id, avg(r.value) AS v FROM ratings r GROUP BY r.user_id) k ON k.user_id = u.id`, key: Prisma.sql`k.v` };
+      return {
+        join: Prisma.sql`LEFT JOIN (SELECT r.user_id, avg(r.value) AS v FROM ratings r GROUP BY r.user_id) k ON k.user_id = u.id`,
+        key: Prisma.sql`k.v`,
+      };
     case "spend":
       return {
         join: Prisma.sql`LEFT JOIN (SELECT t.user_id, sum(${turnSpend}) AS v FROM turns t LEFT JOIN llm_models m ON m.id = t.model_id WHERE t.role = 'assistant' GROUP BY t.user_id) k ON k.user_id = u.id`,
@@ -52,12 +61,25 @@ function searchFilter(search: string | undefined): Prisma.Sql {
 }
 
 /** One page of users with their routing and rating aggregates; `total` counts the users matching the search. */
-export async function listAdminUsers({ search, sort, direction, page, pageSize }: { search?: string; sort: UserSort; direction: "asc" | "desc"; page: number; pageSize: number }) {
+export async function listAdminUsers({
+  search,
+  sort,
+  direction,
+  page,
+  pageSize,
+}: {
+  search?: string;
+  sort: UserSort;
+  direction: "asc" | "desc";
+  page: number;
+  pageSize: number;
+}) {
   const dir = direction === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   const where = searchFilter(search);
   const { join, key } = sortKey(sort);
   const [rows, [{ total }]] = await Promise.all([
-    withAggregateMemory((tx) => tx.$queryRaw<AdminUserRow[]>`
+    withAggregateMemory(
+      (tx) => tx.$queryRaw<AdminUserRow[]>`
       WITH page AS (
         SELECT u.id, u.email, u.name, u.role::text AS role, u.created_at, ${key} AS sort_key
           FROM users u ${join}
@@ -76,7 +98,8 @@ export async function listAdminUsers({ search, sort, direction, page, pageSize }
         LEFT JOIN LATERAL (SELECT d.cold_start FROM routing_decisions d WHERE d.user_id = p.id ORDER BY d.created_at DESC, d.id DESC LIMIT 1) last ON TRUE
         LEFT JOIN LATERAL (SELECT d.chosen_model_id FROM routing_decisions d WHERE d.user_id = p.id
                             GROUP BY d.chosen_model_id ORDER BY count(*) DESC, d.chosen_model_id LIMIT 1) top ON TRUE
-       ORDER BY p.sort_key ${dir} NULLS LAST, p.id`),
+       ORDER BY p.sort_key ${dir} NULLS LAST, p.id`,
+    ),
     prisma.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM users u WHERE ${where}`,
   ]);
   return { rows, total };

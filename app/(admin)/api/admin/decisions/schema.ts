@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { text } from "@/lib/validation/text";
 import type { DecisionFilter } from "@/lib/db/queries/admin/decisions";
+import { text } from "@/lib/validation/text";
 
 const flag = z.enum(["yes", "no"]).optional().catch(undefined);
 /** A real calendar day (2026-02-30 and 2026-13-45 are not), so it always converts to a valid Date. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { text } from "@/lib/validation/text";
 import { USER_SORTS } from "@/lib/db/queries/admin/users";
+import { text } from "@/lib/validation/text";
 
 /** Query of the users table (page and API): unknown or malformed values fall back to defaults. */
 export const usersQuery = z.object({

@@ -1,9 +1,25 @@
 import { requireAdmin } from "@/lib/auth/require-user";
-import { iterateDecisions, type DecisionLogRow } from "@/lib/db/queries/admin/decisions";
+import { type DecisionLogRow, iterateDecisions } from "@/lib/db/queries/admin/decisions";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { decisionsExportQuery, toDecisionFilter } from "../schema";
 
-const HEADER = ["id", "created_at", "user_id", "user_email", "chosen_model_id", "router_version", "execution_provider", "confidence", "ratings_used", "cold_start", "override", "fallback", "total_ms", "candidates", "timings"];
+const HEADER = [
+  "id",
+  "created_at",
+  "user_id",
+  "user_email",
+  "chosen_model_id",
+  "router_version",
+  "execution_provider",
+  "confidence",
+  "ratings_used",
+  "cold_start",
+  "override",
+  "fallback",
+  "total_ms",
+  "candidates",
+  "timings",
+];
 
 function csvCell(value: unknown): string {
   const text = value instanceof Date ? value.toISOString() : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
@@ -41,7 +57,9 @@ export async function GET(request: Request) {
         await batches.return(undefined);
       },
     });
-    return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="routing-decisions.csv"' } });
+    return new Response(body, {
+      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="routing-decisions.csv"' },
+    });
   } catch (err) {
     return toErrorResponse(err);
   }

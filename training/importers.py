@@ -336,7 +336,7 @@ def main(argv=None) -> int:
     p.add_argument("--retrieval-top-k", type=int, default=DataConfig().retrieval_top_k, help="k of the retrieval mode to pre-embed")
     args = p.parse_args(argv)
     if args.inp is None and args.format in ("gmtrouter", "app"):
-        p.error(f"--in is required for {args.format}")
+        p.error(f"the following arguments are required: --in (for {args.format})")
     if args.format == "personas":
         from .personas import generate, training_dataset
 

@@ -218,14 +218,26 @@ export class OnnxRouter implements Router {
     const D = this.#runtime.D;
     const llmX = new Float32Array(M * D);
     for (const [i, c] of request.candidates.entries()) llmX.set(this.#catalogEmbeddings.get(c.id) ?? query.unseen.get(c.id)!, i * D);
-    const raw = await this.#runtime.score({ userVec: user.vector, queryX: query.embedding, llmX, B: 1, M });
-    const adjustments = onlineAdjustments(
+    const personal = user.vector !== this.#coldStart;
+    // With history, the same query is also scored for the cold-start vector in one batch: the difference is
+    // what the user's ratings changed in the learned router, shown in the popover.
+    const both = await this.#runtime.score({
+      userVec: personal ? concatFloat32(user.vector, this.#coldStart) : user.vector,
+      queryX: personal ? concatFloat32(query.embedding, query.embedding) : query.embedding,
+      llmX,
+      B: personal ? 2 : 1,
+      M,
+    });
+    const raw = both.subarray(0, M);
+    const online = onlineAdjustments(
       user.evidence,
       query.embedding,
       request.candidates.map((c) => c.id),
       this.#online,
     );
-    const scores = Array.from(raw, (s, i) => s + adjustments[i]);
+    const learned = personal ? centred(Array.from(raw, (s, i) => s - both[M + i])) : raw.map(() => 0);
+    const adjustments = Array.from(learned, (l, i) => l + online[i]);
+    const scores = Array.from(raw, (s, i) => s + online[i]);
     const probabilities = softmax(scores);
     const winRates = meanPairwiseWinRates(scores);
     const best = argmax(scores);
@@ -350,6 +362,19 @@ export class OnnxRouter implements Router {
 }
 
 /** The subgraph of a user without history: one user node, no edges. */
+function concatFloat32(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Shifts minus their mean: a shift shared by every candidate changes no probability. */
+function centred(xs: readonly number[]): number[] {
+  const mean = xs.reduce((s, x) => s + x, 0) / Math.max(xs.length, 1);
+  return xs.map((x) => x - mean);
+}
+
 function emptyUserGraph(D: number, responseText: boolean): UserGraphTensors {
   return {
     S: 0,

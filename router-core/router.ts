@@ -38,7 +38,11 @@ export interface CandidateScore {
   readonly winRate: number;
   /** True when the manifest's llm catalog never saw this id; scored from its description's embedding. */
   readonly unseen: boolean;
-  /** The online preference layer's share of `score` (the user's own ratings on similar queries). */
+  /**
+   * What the user's own ratings changed in this candidate's logit, relative to the other candidates: the learned
+   * router's shift from the cold-start vector (centred over the candidates) plus the online preference layer's
+   * adjustment. 0 for a user without ratings.
+   */
   readonly adjustment: number;
 }
 

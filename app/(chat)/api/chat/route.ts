@@ -14,9 +14,10 @@ export async function POST(request: Request) {
   try {
     assertSameOrigin(request);
     const user = await requireUser();
-    await limitChat(request, user.id);
-    // Room for the JSON envelope and escaping around a maximum-size message.
+    // Room for the JSON envelope and escaping around a maximum-size message. The capped body is read before the
+    // limit is checked, so that a refusal never leaves an upload unread (the client would see a reset, not a 429).
     const body = await parseJsonBody(request, postChatBody, "chat", env.MAX_MESSAGE_CHARS * 6 + 4_096);
+    await limitChat(request, user.id);
     return await streamChatReply({ userId: user.id, ...body }, request.signal);
   } catch (err) {
     return toErrorResponse(err);

@@ -11,9 +11,9 @@ export async function POST(request: Request) {
   try {
     assertSameOrigin(request);
     const user = await requireUser();
+    const body = await parseJsonBody(request, startCompareBody, "chat", 128_000); // read first, as in /api/chat
     // A comparison stores a user turn and two answers: it counts as a chat turn.
     await limitChat(request, user.id);
-    const body = await parseJsonBody(request, startCompareBody, "chat", 128_000);
     return Response.json(await startComparison({ userId: user.id, ...body }), { status: 201 });
   } catch (err) {
     return toErrorResponse(err);

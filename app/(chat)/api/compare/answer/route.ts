@@ -14,8 +14,8 @@ export async function POST(request: Request) {
   try {
     assertSameOrigin(request);
     const user = await requireUser();
+    const body = await parseJsonBody(request, compareAnswerBody, "chat", 2_048); // read first, as in /api/chat
     await limitChat(request, user.id);
-    const body = await parseJsonBody(request, compareAnswerBody, "chat", 2_048);
     return await streamChatReply(
       { userId: user.id, chatSessionId: body.chatSessionId, trigger: "regenerate-message", modelId: body.modelId, compareUserTurnId: body.userTurnId },
       request.signal,

@@ -4,6 +4,17 @@ import { z } from "zod";
 /** The only reader of process.env: every setting is validated once, here. */
 const booleanish = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
+/** A comma-separated setting as a list of its non-empty, trimmed items. */
+const commaList = z
+  .string()
+  .default("")
+  .transform((s) =>
+    s
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/switchboard"),
@@ -70,32 +81,15 @@ const envSchema = z.object({
   MAX_SESSION_TURNS: z.coerce.number().int().positive().default(1000),
   // Reverse proxies whose X-Forwarded-For / -Proto / -Host are believed (comma-separated IPs, CIDRs or proxy-addr names:
   // loopback, linklocal, uniquelocal). Empty: the socket's peer is the client and forwarded headers are ignored.
-  TRUSTED_PROXIES: z
-    .string()
-    .default("")
-    .transform((s) =>
-      s
-        .split(",")
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .superRefine((list, ctx) => {
-      try {
-        proxyaddr.compile(list);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: `TRUSTED_PROXIES: ${(err as Error).message}` });
-      }
-    }),
+  TRUSTED_PROXIES: commaList.superRefine((list, ctx) => {
+    try {
+      proxyaddr.compile(list);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: `TRUSTED_PROXIES: ${(err as Error).message}` });
+    }
+  }),
   // Origins besides the request's own host that may call state-changing APIs (comma-separated, e.g. https://chat.example.com).
-  ALLOWED_ORIGINS: z
-    .string()
-    .default("")
-    .transform((s) =>
-      s
-        .split(",")
-        .map((o) => o.trim())
-        .filter(Boolean),
-    ),
+  ALLOWED_ORIGINS: commaList,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,7 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import type { ModelConfig } from "@/lib/llm/models-config";
 
-const modelFields = {
+export const modelFields = {
   id: true,
   displayName: true,
   baseUrl: true,

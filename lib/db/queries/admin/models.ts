@@ -2,20 +2,10 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
+import { modelFields } from "../models";
 import { type DateWindow, withAggregateMemory } from "./sql";
 
-const catalogFields = {
-  id: true,
-  displayName: true,
-  baseUrl: true,
-  apiKeyEnv: true,
-  providerModelId: true,
-  description: true,
-  inputPricePerM: true,
-  outputPricePerM: true,
-  enabled: true,
-  updatedAt: true,
-} as const;
+const catalogFields = { ...modelFields, updatedAt: true } as const;
 
 export type CatalogModel = Prisma.LlmModelGetPayload<{ select: typeof catalogFields }>;
 

@@ -222,29 +222,48 @@ describe("OpenAI-compatible API with the official client", () => {
   });
 
   it("hands an auto call to the next-ranked model when the routed one fails before its first token, and records both", async () => {
-    // A fresh user without history routes deterministically; only the coder model answers this question.
+    // A fresh user without history routes deterministically. Two of the three demo models fail this question; the
+    // pair is chosen so that the router's pick is one of them, whichever model the shipped router prefers.
     const fresh = openai((await createKey(await ApiClient.register("api-fallback"), "fallback")).key);
-    const question = "Tell me a short story about a lighthouse [demo:fail@demo-concise] [demo:fail@demo-detailed]";
+    const models = ["demo-concise", "demo-detailed", "demo-coder"];
+    const pairs = [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ].map(([a, b]) => ({ failing: [models[a], models[b]], survivor: models[3 - a - b] }));
+    const ask = (failing: string[]) => `Tell me a short story about a lighthouse ${failing.map((m) => `[demo:fail@${m}]`).join(" ")}`;
+    let setup: (typeof pairs)[number] | undefined;
+    for (const pair of pairs) {
+      const { response } = await fresh.chat.completions.create({ model: "auto", messages: [{ role: "user", content: ask(pair.failing) }] }).withResponse();
+      const chosen = (await storedAnswer(response.headers.get("x-switchboard-turn-id")!)).chosen_model_id;
+      if (pair.failing.includes(chosen)) {
+        setup = pair;
+        break;
+      }
+    }
+    expect(setup, "no failing pair holds the router's pick").toBeDefined();
+    const { failing, survivor } = setup!;
+    const question = ask(failing);
     for (const stream of [false, true]) {
       const { data, response } = await fresh.chat.completions.create({ model: "auto", stream, messages: [{ role: "user", content: question }] }).withResponse();
       let content = "";
       if (stream) for await (const chunk of data as AsyncIterable<OpenAI.ChatCompletionChunk>) content += chunk.choices[0]?.delta.content ?? "";
       else content = (data as OpenAI.ChatCompletion).choices[0].message.content ?? "";
-      expect(response.headers.get("x-switchboard-model")).toBe("demo-coder");
+      expect(response.headers.get("x-switchboard-model")).toBe(survivor);
       const turnId = response.headers.get("x-switchboard-turn-id")!;
       const stored = await storedAnswer(turnId);
       // The router's pick must be one of the failing models, or this test would not exercise the fallback.
       expect(stored).toMatchObject({
         status: "completed",
-        model_id: "demo-coder",
+        model_id: survivor,
         content,
-        chosen_model_id: expect.stringMatching(/^demo-(concise|detailed)$/),
+        chosen_model_id: expect.stringMatching(new RegExp(`^(${failing.join("|")})$`)),
       });
       const [{ fallback }] = await queryRows<{ fallback: { answeredBy: string; failed: { modelId: string; error: string }[] } }>(
         `SELECT timings->'llmFallback' AS fallback FROM routing_decisions WHERE turn_id = $1`,
         [turnId],
       );
-      expect(fallback.answeredBy).toBe("demo-coder");
+      expect(fallback.answeredBy).toBe(survivor);
       expect(fallback.failed[0]).toMatchObject({ modelId: stored.chosen_model_id, error: expect.stringMatching(/HTTP 500/) });
     }
   });

@@ -20,7 +20,8 @@ function CodeBlock({ children, ...props }: React.ComponentProps<"pre">) {
         <span data-testid="code-language">{language ?? "code"}</span>
         <CopyButton text={() => pre.current?.textContent ?? ""} label="Copy code" testId="copy-code" />
       </div>
-      <pre ref={pre} {...props}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a long line scrolls sideways; the keyboard must reach it (axe scrollable-region-focusable). */}
+      <pre ref={pre} tabIndex={0} {...props}>
         {children}
       </pre>
     </div>

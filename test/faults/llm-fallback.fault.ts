@@ -80,8 +80,23 @@ describe("LLM fallback before the first token", () => {
       const page = await (await browser.newContext()).newPage();
       await new AuthPage(page).register(`ui-${Date.now().toString(36)}@example.test`, PASSWORD);
       const chat = new ChatPage(page);
-      // Only the coder model works, so wherever the router ranks it, the models ranked above it fail first.
-      await chat.send("tell me a story [demo:fail@demo-concise] [demo:fail@demo-detailed]");
+      // Two of the three models fail; the pair is chosen (with another fresh user, who is routed alike) so that the
+      // router's pick is one of them, whatever model the shipped router prefers.
+      const names: Record<string, string> = { "demo-concise": "Demo · Concise", "demo-detailed": "Demo · Detailed", "demo-coder": "Demo · Coder" };
+      const models = Object.keys(names);
+      const ask = (failing: string[]) => `tell me a story ${failing.map((m) => `[demo:fail@${m}]`).join(" ")}`;
+      const probe = await newClient(stack, "fallback-probe");
+      let survivor: string | undefined;
+      for (const survivorCandidate of models) {
+        const failing = models.filter((m) => m !== survivorCandidate);
+        const probed = await probe.chat(await probe.createSession(), ask(failing));
+        if (failing.includes((await stored(probed.turnId)).chosen_model_id)) {
+          survivor = survivorCandidate;
+          break;
+        }
+      }
+      expect(survivor, "no failing pair holds the router's pick").toBeDefined();
+      await chat.send(ask(models.filter((m) => m !== survivor)));
       await chat.waitForLastAssistant("completed", 1);
       const [turn] = await sql<{ failed: string[] }>(
         stack,
@@ -89,7 +104,7 @@ describe("LLM fallback before the first token", () => {
         [await chat.sessionId()],
       );
       expect(turn.failed.length).toBeGreaterThan(0);
-      const expected = `Answered by Demo · Coder after ${turn.failed.join(", ")} failed.`;
+      const expected = `Answered by ${names[survivor!]} after ${turn.failed.join(", ")} failed.`;
       expect(await chat.lastAssistant().getByTestId("message-fallback").textContent()).toBe(expected);
       await page.reload();
       await chat.waitForLastAssistant("completed", 1);

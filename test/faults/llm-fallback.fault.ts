@@ -104,7 +104,8 @@ describe("LLM fallback before the first token", () => {
         [await chat.sessionId()],
       );
       expect(turn.failed.length).toBeGreaterThan(0);
-      const expected = `Answered by ${names[survivor!]} after ${turn.failed.join(", ")} failed.`;
+      const failed = new Intl.ListFormat("en", { type: "conjunction" }).format(turn.failed); // at most two: "a and b"
+      const expected = `Answered by ${names[survivor!]} after ${failed} failed.`;
       expect(await chat.lastAssistant().getByTestId("message-fallback").textContent()).toBe(expected);
       await page.reload();
       await chat.waitForLastAssistant("completed", 1);

@@ -15,6 +15,9 @@ beforeAll(async () => {
       RATE_LIMIT_CHAT_PER_USER: "4",
       RATE_LIMIT_SESSIONS_PER_USER: "3",
       MAX_SESSION_TURNS: "4",
+      // Windows are fixed and aligned to the epoch: an hour keeps a test's few seconds of hits inside one window,
+      // where the default minute could reset a count between two turns on a slow machine.
+      RATE_LIMIT_WINDOW_SECONDS: "3600",
     },
   });
 });

@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-/usr/bin/python3 -c "import torch, numpy, sklearn, onnx, pytest" 2>/dev/null || need_apt+=(python3-torch python3-numpy python3-sklearn python3-onnx python3-pytest)
+# matplotlib: the cold-start plot of `python -m training evaluate-personas`
+/usr/bin/python3 -c "import torch, numpy, sklearn, onnx, pytest, matplotlib" 2>/dev/null || need_apt+=(python3-torch python3-numpy python3-sklearn python3-onnx python3-pytest python3-matplotlib)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

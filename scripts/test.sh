@@ -23,6 +23,9 @@ run() {
 clean_build() {
   local log
   log=$(mktemp)
+  # With CI set, Next.js warns "No build cache found" when .next/cache is absent, which it always is in a
+  # fresh clone; an empty cache folder is a cold build all the same.
+  mkdir -p .next/cache
   npx next build 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   if [ "$status" -eq 0 ] && grep -Eqi '⚠|warning' "$log"; then

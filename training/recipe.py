@@ -72,7 +72,12 @@ def train_mixed(m: Mixed, cfg: Config, base_train: np.ndarray, base_singles: np.
     groups = np.concatenate([np.asarray(base_train, dtype=np.int64), m.persona_groups])
     singles = np.concatenate([np.asarray(base_singles, dtype=np.int64), m.persona_singles])
     alias_x = embed_texts(list(ALIAS_DESCRIPTIONS), cfg.data.embedder_id, cfg.data.embed_dim) if cfg.train.alias_share > 0 else None
-    return train_model(m.T, cfg, groups, np.zeros(0, np.int64), singles, device=device, val_fn=persona_val_fn(m, base_val_fn), alias_x=alias_x)
+    always = None
+    if cfg.train.base_every_episode and m.setup is not None:
+        T = m.T
+        always = np.union1d(T.g_user[np.asarray(base_train, dtype=np.int64)], T.it_user[np.asarray(base_singles, dtype=np.int64)])
+    return train_model(m.T, cfg, groups, np.zeros(0, np.int64), singles, device=device, val_fn=persona_val_fn(m, base_val_fn),
+                       alias_x=alias_x, always_users=always)
 
 
 def fit(base: Dataset, cfg: Config, device: torch.device = torch.device("cpu"), folder: Path = MTBENCH_DIR) -> Tuple[GMTRouter, Dict[str, Any], Mixed]:

@@ -103,10 +103,10 @@ class EpisodeSampler:
     user as history, k drawn uniformly from ``visible_min..visible_pairs`` (new users reveal few ratings, old
     ones many), and predicts the rest: the comparison pairs of up to ``predict_pairs`` groups, every
     ``target_only`` group (never history), and the single ratings (pointwise term). With
-    ``users_per_episode`` > 0 an episode takes that many users at random."""
+    ``users_per_episode`` > 0 an episode takes that many users at random, besides every ``always`` user."""
 
     def __init__(self, T: Tensors, train_groups: np.ndarray, singles: np.ndarray, cfg: Config, rng: np.random.Generator,
-                 alias_x: Optional[np.ndarray] = None):
+                 alias_x: Optional[np.ndarray] = None, always: Optional[np.ndarray] = None):
         self.T, self.cfg, self.rng = T, cfg, rng
         self.alias_x = np.zeros((0, T.L.shape[1]), dtype=np.float32) if alias_x is None else np.asarray(alias_x, dtype=np.float32)
         clusters: Dict[int, Dict[int, List[int]]] = {}
@@ -122,13 +122,16 @@ class EpisodeSampler:
         for i in np.asarray(singles, dtype=np.int64).tolist():
             self.events.setdefault(int(T.it_user[i]), []).append(([], [i]))
         self.users = np.array(sorted(set(self.events) | set(self.targets)), dtype=np.int64)
+        self.always = np.intersect1d(self.users, np.zeros(0, np.int64) if always is None else np.asarray(always, dtype=np.int64))
+        self.drawn = np.setdiff1d(self.users, self.always)
+        self.prior_from_base = cfg.train.prior_from_base and len(self.always) > 0
 
     def sample(self) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(visible interactions, predicted groups, predicted single interactions, users)."""
         tc, rng = self.cfg.train, self.rng
         users = self.users
-        if 0 < tc.users_per_episode < len(users):
-            users = np.sort(rng.choice(users, tc.users_per_episode, replace=False))
+        if 0 < tc.users_per_episode < len(self.drawn):
+            users = np.union1d(self.always, rng.choice(self.drawn, tc.users_per_episode, replace=False))
         visible: List[int] = []
         predicted: List[int] = []
         singles: List[int] = []
@@ -167,10 +170,24 @@ class EpisodeSampler:
         extra = (1 - pull) * base + pull * others
         extra = (extra * (np.linalg.norm(others, axis=1) / np.linalg.norm(extra, axis=1).clip(1e-9))[:, None]).astype(np.float32)
         it_llm = T.it_llm.copy()
-        for u in users[rng.random(len(users)) < tc.alias_share].tolist():
+        drawn = np.setdiff1d(users, self.always)  # base users teach the prior of the real models: their names stay
+        for u in drawn[rng.random(len(drawn)) < tc.alias_share].tolist():
             mine = np.nonzero(T.it_user == u)[0]
             it_llm[mine] = M + rng.choice(E, M, replace=False)[T.it_llm[mine]]
         return LlmView(np.concatenate([T.L, extra]), it_llm)
+
+
+def prior_free_scores(model: GMTRouter, T: Tensors, sampler: "EpisodeSampler", user_vec: torch.Tensor, cold_vec: Optional[torch.Tensor],
+                      users: np.ndarray, items: np.ndarray, llms: Optional[LlmView]) -> torch.Tensor:
+    """Training scores of ``items``. With a ``cold_vec`` (the users' vectors without history), a non-base user's
+    score is s(u) - s(u0) + stop_gradient(s(u0)): the same value, but its loss moves only how the user's history
+    shifts the score, never the cold-start prior, which base users alone teach (train.prior_from_base)."""
+    s = item_scores(model, T, user_vec, users, items, llms)
+    if cold_vec is None:
+        return s
+    s0 = item_scores(model, T, cold_vec, users, items, llms)
+    base = torch.from_numpy(np.isin(T.it_user[items], sampler.always)).to(s.device)
+    return torch.where(base, s, s - s0 + s0.detach())
 
 
 ValFn = Callable[[GMTRouter], float]
@@ -179,7 +196,7 @@ ValFn = Callable[[GMTRouter], float]
 def train_model(
     T: Tensors, cfg: Config, train_groups: np.ndarray, val_groups: np.ndarray,
     singles: Optional[np.ndarray] = None, log=print, device: torch.device = torch.device("cpu"), val_fn: Optional[ValFn] = None,
-    alias_x: Optional[np.ndarray] = None,
+    alias_x: Optional[np.ndarray] = None, always_users: Optional[np.ndarray] = None,
 ) -> Tuple[GMTRouter, Dict[str, Any]]:
     """Trains on ``train_groups`` and the single ratings ``singles`` on ``device``. Model selection: the
     state with the best ``val_fn(model)`` (an AUC); without one, the AUC on ``val_groups`` with the users'
@@ -190,7 +207,7 @@ def train_model(
     model = GMTRouter(cfg.model).to(device)  # initialised on the CPU first: same weights for a seed on every device
     opt = torch.optim.Adam(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
     singles = np.zeros(0, dtype=np.int64) if singles is None else np.asarray(singles, dtype=np.int64)
-    sampler = EpisodeSampler(T, np.asarray(train_groups), singles, cfg, rng, alias_x)
+    sampler = EpisodeSampler(T, np.asarray(train_groups), singles, cfg, rng, alias_x, always_users)
     if val_fn is None:
         val_visible = np.unique(np.concatenate([interactions_of_groups(T, train_groups), singles]))
         val_pairs = group_pairs(T, val_groups)
@@ -207,14 +224,16 @@ def train_model(
         if len(pairs) or use_single:
             llms = sampler.llm_view(users)
             user_vec = model.encoder(**build_graph(T, visible, users, device, llms))
+            cold_vec = model.encoder(**build_graph(T, np.zeros(0, np.int64), users, device, llms)) if sampler.prior_from_base else None
+            scores = lambda items: prior_free_scores(model, T, sampler, user_vec, cold_vec, users, items, llms)  # noqa: E731
             loss = torch.zeros((), device=device)
             if len(pairs):
-                s = item_scores(model, T, user_vec, users, np.concatenate([T.pair_a[pairs], T.pair_b[pairs]]), llms)
+                s = scores(np.concatenate([T.pair_a[pairs], T.pair_b[pairs]]))
                 lab = torch.from_numpy(T.pair_label[pairs]).to(device)
                 loss = loss + bt_loss(s[: len(pairs)], s[len(pairs) :], lab * 2 - 1)
             if use_single:
                 r = torch.from_numpy(T.it_rating[single]).to(device)
-                loss = loss + tc.pointwise_weight * pointwise_loss(item_scores(model, T, user_vec, users, single, llms), r)
+                loss = loss + tc.pointwise_weight * pointwise_loss(scores(single), r)
             opt.zero_grad()
             loss.backward()
             if tc.grad_clip > 0:

@@ -41,10 +41,11 @@ function upload(path: string, declared: boolean): Promise<number> {
     });
     let sent = 0;
     let answered = false;
+    // The status is all this reads: destroying the upload can cut off the answer's body, so waiting for its
+    // 'end' would hang whenever the body comes in a later packet than the headers.
     request.on("response", (response) => {
       answered = true;
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
+      resolve(response.statusCode ?? 0);
       request.destroy();
     });
     request.on("error", (err) => (answered ? undefined : reject(err)));

@@ -10,7 +10,7 @@ from conftest import test_config, with_random_vectors
 from training.evaluate import SPLITS, make_split
 from training.graph import build_graph, chain_edges, group_pairs
 from training.model import GMTRouter
-from training.train import EpisodeSampler, interactions_of_groups, predict_diffs
+from training.train import EpisodeSampler, interactions_of_groups, predict_diffs, prior_free_scores
 
 
 def test_build_graph_shapes_and_chain(mtbench_T):
@@ -55,6 +55,45 @@ def test_episodes_never_show_predicted_ratings(mtbench_T):
         assert not any((int(T.g_user[g]), int(T.g_cluster[g])) in vis_clusters for g in predicted)
         per_user = np.bincount(T.g_user[[g for g in range(len(T.groups)) if np.isin(T.groups[g], visible).all()]], minlength=len(T.users))
         assert per_user.max() <= 2 * cfg.train.visible_pairs  # an event is a cluster of at most two votes
+
+
+def test_always_users_join_every_episode_and_keep_their_models(mtbench_T):
+    T = mtbench_T
+    cfg = test_config(users_per_episode=8, alias_share=1.0, base_every_episode=True, prior_from_base=True)
+    always = np.arange(5)
+    sampler = EpisodeSampler(T, np.arange(len(T.groups)), np.zeros(0, dtype=np.int64), cfg, np.random.default_rng(0), T.L[::-1].copy(), always)
+    for _ in range(5):
+        _, _, _, users = sampler.sample()
+        assert np.isin(always, users).all() and len(users) == len(always) + 8
+        view = sampler.llm_view(users)
+        mine = np.isin(T.it_user, always)
+        assert (view.it_llm[mine] == T.it_llm[mine]).all()  # base users are never renamed
+        assert (view.it_llm[np.isin(T.it_user, np.setdiff1d(users, always))] >= len(T.L)).all()
+
+
+def test_prior_free_scores_keep_values_and_stop_the_prior_gradient(mtbench_T):
+    T = mtbench_T
+    cfg = test_config(base_every_episode=True, prior_from_base=True)
+    torch.manual_seed(0)
+    model = GMTRouter(cfg.model).eval()
+    sampler = EpisodeSampler(T, np.arange(len(T.groups)), np.zeros(0, dtype=np.int64), cfg, np.random.default_rng(0), None, np.array([0]))
+    users = np.array([0, 1])
+    items = np.concatenate([np.nonzero(T.it_user == u)[0][:20] for u in users])
+    visible = np.setdiff1d(np.nonzero(np.isin(T.it_user, users))[0], items)
+    user_vec = model.encoder(**build_graph(T, visible, users))
+    cold_vec = model.encoder(**build_graph(T, np.zeros(0, np.int64), users))
+    from training.train import item_scores
+
+    plain = item_scores(model, T, user_vec, users, items)
+    s = prior_free_scores(model, T, sampler, user_vec, cold_vec, users, items, None)
+    assert torch.allclose(s, plain, atol=1e-6)
+    # a persona (non-base) user without history: its training score carries no gradient to the prior
+    empty = model.encoder(**build_graph(T, np.zeros(0, np.int64), users))
+    persona_items = items[T.it_user[items] == 1]
+    assert len(persona_items) > 0
+    model.zero_grad()
+    prior_free_scores(model, T, sampler, empty, cold_vec, users, persona_items, None).sum().backward()
+    assert all(p.grad is None or float(p.grad.abs().max()) < 1e-6 for p in model.predictor.parameters())
 
 
 @pytest.mark.parametrize("kind", SPLITS)

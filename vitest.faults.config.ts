@@ -3,7 +3,7 @@ import { resolve } from "./vitest.shared";
 
 /**
  * Fault injection against the production build: each file starts its own app,
- * database and demo LLM (bench/load/stack.ts), breaks something real
+ * database and demo LLM (test/support/stack.ts), breaks something real
  * (Postgres restart, LLM killed mid-stream, corrupt router model, exhausted
  * connection pool) and checks recovery and that no acknowledged write is lost.
  */

@@ -12,8 +12,8 @@ import { parseArgs } from "node:util";
 import { streamText } from "ai";
 import type { LlmModelRow } from "@/lib/db/queries/models";
 import { freePort } from "../../test/support/net";
-import { percentile } from "../load/client";
-import { killGroup, spawnDemoLlm } from "../load/stack";
+import { percentile } from "../../test/support/load-client";
+import { killGroup, spawnDemoLlm } from "../../test/support/stack";
 
 const { values } = parseArgs({
   options: { calls: { type: "string", default: "300" }, concurrency: { type: "string", default: "20" }, model: { type: "string", default: "demo-detailed" } },

@@ -7,8 +7,8 @@
  *   npx next build && npx tsx bench/login-load/bench.ts [--loops 6] [--seconds 10]
  */
 import { parseArgs } from "node:util";
-import { LoadClient } from "../load/client";
-import { PASSWORD, startStack } from "../load/stack";
+import { LoadClient } from "../../test/support/load-client";
+import { PASSWORD, startStack } from "../../test/support/stack";
 
 const { values } = parseArgs({ options: { loops: { type: "string", default: "6" }, seconds: { type: "string", default: "10" } } });
 const LOOPS = Number(values.loops);

@@ -7,7 +7,7 @@ import { type Candidate, type Embedder, InMemoryHistoryStore, OnnxRouter, UseLit
 
 /**
  * Scores a router model dir on held-out recent app data (holdout.json from
- * prepare-datasets.py): each user's training-side history is the graph, and
+ * training/app_split.py): each user's training-side history is the graph, and
  * the model predicts the held-out comparisons and single ratings.
  */
 

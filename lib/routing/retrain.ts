@@ -40,8 +40,6 @@ function mtBenchDir(): string {
   return dir;
 }
 
-const PREPARE_SCRIPT = resolve("lib/routing/prepare-datasets.py");
-
 export type TrainingRunView = {
   id: string;
   status: string;
@@ -121,7 +119,9 @@ async function pipeline(
     const mtbench = options.includeMtBench ? ["--mtbench", mtBenchDir()] : [];
     const split = JSON.parse(
       await runLogged(progress, python, [
-        PREPARE_SCRIPT,
+        "-m",
+        "training",
+        "split-app",
         "--app",
         appDataset,
         "--train-out",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoadClient } from "../../bench/load/client";
-import { PASSWORD, type Stack, startStack } from "../../bench/load/stack";
+import { LoadClient } from "../support/load-client";
+import { PASSWORD, type Stack, startStack } from "../support/stack";
 import { newClient, sql } from "./support";
 
 /** Abuse limits through the real app, with limits set low through the environment. */

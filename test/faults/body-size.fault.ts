@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoadClient } from "../../bench/load/client";
-import { PASSWORD, type Stack, startStack } from "../../bench/load/stack";
+import { LoadClient } from "../support/load-client";
+import { PASSWORD, type Stack, startStack } from "../support/stack";
 
 /**
  * Oversized bodies are refused while they stream in, not after they were

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChatResult, type LoadClient, percentile, type RateResult } from "../../bench/load/client";
-import { type Stack, startStack } from "../../bench/load/stack";
+import { type ChatResult, type LoadClient, percentile, type RateResult } from "../support/load-client";
+import { type Stack, startStack } from "../support/stack";
 import { isDatabaseUnavailableAnswer, lostRatings, lostTurns, newClient } from "./support";
 
 const POOL = 3;

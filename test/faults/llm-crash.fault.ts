@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "../../bench/load/stack";
+import { type Stack, startStack } from "../support/stack";
 import { isClearError, lostTurns, newClient, sql } from "./support";
 
 let stack: Stack;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChatResult, LoadClient, type RateResult } from "../../bench/load/client";
-import { PASSWORD, type Stack, startStack } from "../../bench/load/stack";
+import { type ChatResult, LoadClient, type RateResult } from "../support/load-client";
+import { PASSWORD, type Stack, startStack } from "../support/stack";
 import { ensurePostgresRunning, isDatabaseUnavailableAnswer, lostRatings, lostTurns, newClient, restartPostgres, stopPostgres } from "./support";
 
 const CLIENTS = 20;

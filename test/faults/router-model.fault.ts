@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "../../bench/load/stack";
+import { type Stack, startStack } from "../support/stack";
 import { newClient, sql } from "./support";
 
 let stack: Stack;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUTH_SECRET, PASSWORD, type Stack, startStack } from "../../bench/load/stack";
+import { AUTH_SECRET, PASSWORD, type Stack, startStack } from "../support/stack";
 import { newClient } from "./support";
 
 let stack: Stack;

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import pg from "pg";
-import { type ChatResult, LoadClient } from "../../bench/load/client";
-import { PASSWORD, type Stack } from "../../bench/load/stack";
+import { type ChatResult, LoadClient } from "../support/load-client";
+import { PASSWORD, type Stack } from "../support/stack";
 
 export async function sql<T extends pg.QueryResultRow>(stack: Stack, text: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: stack.db.url });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-const dir = mkdtempSync(join(tmpdir(), "prepare-datasets-"));
+const dir = mkdtempSync(join(tmpdir(), "split-app-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const day = (n: number) => new Date(Date.UTC(2026, 10, n)).toISOString();
@@ -59,11 +59,11 @@ function dataset() {
 function prepare(doc: unknown, extra: string[] = []) {
   const app = join(dir, "app.dataset.json");
   writeFileSync(app, JSON.stringify(doc));
-  const args = ["lib/routing/prepare-datasets.py", "--app", app, "--train-out", join(dir, "train.json"), "--holdout-out", join(dir, "holdout.json"), ...extra];
+  const args = ["-m", "training", "split-app", "--app", app, "--train-out", join(dir, "train.json"), "--holdout-out", join(dir, "holdout.json"), ...extra];
   return spawnSync("/usr/bin/python3", args, { encoding: "utf8" });
 }
 
-describe("prepare-datasets.py", () => {
+describe("python -m training split-app", () => {
   it("holds out the newest 20% of each user's units, keeping copies of one answer together", () => {
     const res = prepare(dataset());
     expect(res.status).toBe(0);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, readFileSync } from "node:fs";
-import { createTestDatabase, type TestDatabase } from "../../test/support/database";
-import { freePort, waitForHttp } from "../../test/support/net";
+import { createTestDatabase, type TestDatabase } from "./database";
+import { freePort, waitForHttp } from "./net";
 
 /**
  * The real app on loopback for load and fault runs: a fresh migrated database,

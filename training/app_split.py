@@ -2,7 +2,7 @@
 
 Run by lib/routing/retrain.ts after ``python -m training import app``::
 
-    /usr/bin/python3 lib/routing/prepare-datasets.py --app app.dataset.json --train-out train.dataset.json \
+    /usr/bin/python3 -m training split-app --app app.dataset.json --train-out train.dataset.json \
         --holdout-out holdout.json [--holdout-fraction 0.2] [--mtbench data/mtbench-human]
 
 A unit is a comparison group (with all its members) or an interaction in no group; per user, the newest
@@ -23,13 +23,10 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Dict, List, Set
+from typing import Dict, List, Optional, Set
 
-# Run as a script from lib/routing/; the training package lives at the repository root.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from training.data import Dataset, Group, Interaction  # noqa: E402
-from training.importers import import_mtbench_human  # noqa: E402
+from .data import Dataset, Group, Interaction
+from .importers import import_mtbench_human
 
 
 def answer_id(interaction_id: str) -> str:
@@ -116,7 +113,7 @@ def merge(a: Dataset, b: Dataset) -> Dataset:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m training split-app", description=__doc__.split("\n")[0])
     p.add_argument("--app", required=True, type=Path, help="dataset written by `python -m training import app`")
     p.add_argument("--train-out", required=True, type=Path)
     p.add_argument("--holdout-out", required=True, type=Path)
@@ -124,27 +121,32 @@ def main(argv=None) -> int:
     p.add_argument("--mtbench", type=Path, help="MT-Bench human folder to add to the training set")
     args = p.parse_args(argv)
     if not 0.0 <= args.holdout_fraction < 1.0:
-        raise ValueError(f"--holdout-fraction={args.holdout_fraction!r}: expected a value in [0, 1)")
-    ds = Dataset.load(args.app)
-    train, test_ids, test_groups = split(ds, held_out_answers(ds, args.holdout_fraction))
-    holdout = holdout_doc(ds, train, test_ids, test_groups)
-    if args.mtbench:
-        train = merge(train, import_mtbench_human(args.mtbench))
-    if not train.groups:
-        raise ValueError("no comparison groups to train on: the app has no compare votes or rated regenerations yet (add MT-Bench data or collect votes)")
-    train.save(args.train_out)
-    args.holdout_out.write_text(json.dumps(holdout, ensure_ascii=False), encoding="utf-8")
-    summary = {
-        "train": train.summary(),
-        "holdout": {"users": len(holdout["users"]), "pairs": sum(len(u["pairs"]) for u in holdout["users"]), "points": sum(len(u["points"]) for u in holdout["users"])},
-    }
+        p.error(f"--holdout-fraction={args.holdout_fraction!r}: expected a value in [0, 1)")
+    try:
+        summary = write_split(args.app, args.train_out, args.holdout_out, args.holdout_fraction, args.mtbench)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(json.dumps(summary))
     return 0
 
 
+def write_split(app: Path, train_out: Path, holdout_out: Path, fraction: float, mtbench: Optional[Path]) -> Dict[str, object]:
+    """Writes the training dataset and holdout.json; returns their summary. ValueError: nothing to train on."""
+    ds = Dataset.load(app)
+    train, test_ids, test_groups = split(ds, held_out_answers(ds, fraction))
+    holdout = holdout_doc(ds, train, test_ids, test_groups)
+    if mtbench:
+        train = merge(train, import_mtbench_human(mtbench))
+    if not train.groups:
+        raise ValueError("no comparison groups to train on: the app has no compare votes or rated regenerations yet (add MT-Bench data or collect votes)")
+    train.save(train_out)
+    holdout_out.write_text(json.dumps(holdout, ensure_ascii=False), encoding="utf-8")
+    return {
+        "train": train.summary(),
+        "holdout": {"users": len(holdout["users"]), "pairs": sum(len(u["pairs"]) for u in holdout["users"]), "points": sum(len(u["points"]) for u in holdout["users"])},
+    }
+
+
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except ValueError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
+    sys.exit(main())

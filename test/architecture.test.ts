@@ -9,8 +9,7 @@ const tracked = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "
   .split("\0")
   .filter(Boolean);
 const sources = tracked.filter((f) => /\.(ts|tsx)$/.test(f) && !f.startsWith("lib/db/generated/"));
-const importsOf = (file: string) =>
-  [...readFileSync(join(ROOT, file), "utf8").matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1]);
+const importsOf = (file: string) => [...readFileSync(join(ROOT, file), "utf8").matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1]);
 
 /** Files under `from` that import a module under one of `targets` (by alias or relative path). */
 function offenders(from: string, targets: string[]): string[] {

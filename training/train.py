@@ -178,16 +178,19 @@ class EpisodeSampler:
 
 
 def prior_free_scores(model: GMTRouter, T: Tensors, sampler: "EpisodeSampler", user_vec: torch.Tensor, cold_vec: Optional[torch.Tensor],
-                      users: np.ndarray, items: np.ndarray, llms: Optional[LlmView]) -> torch.Tensor:
-    """Training scores of ``items``. With a ``cold_vec`` (the users' vectors without history), a non-base user's
-    score is s(u) - s(u0) + stop_gradient(s(u0)): the same value, but its loss moves only how the user's history
-    shifts the score, never the cold-start prior, which base users alone teach (train.prior_from_base)."""
+                      users: np.ndarray, items: np.ndarray, llms: Optional[LlmView]) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+    """Training scores of ``items``, and their cold-start scores for base users' items (None without ``cold_vec``).
+
+    With a ``cold_vec`` (the users' vectors without history), a non-base user's score is s(u) - s(u0) +
+    stop_gradient(s(u0)): the same value, but its loss moves only how the user's history shifts the score, never
+    the cold-start prior, which base users alone teach (train.prior_from_base) through the second output: s(u0)
+    of their items (NaN for other users' items), trained on every episode, not only when an episode shows k = 0."""
     s = item_scores(model, T, user_vec, users, items, llms)
     if cold_vec is None:
-        return s
+        return s, None
     s0 = item_scores(model, T, cold_vec, users, items, llms)
     base = torch.from_numpy(np.isin(T.it_user[items], sampler.always)).to(s.device)
-    return torch.where(base, s, s - s0 + s0.detach())
+    return torch.where(base, s, s - s0 + s0.detach()), torch.where(base, s0, torch.full_like(s0, float("nan")))
 
 
 ValFn = Callable[[GMTRouter], float]
@@ -228,12 +231,15 @@ def train_model(
             scores = lambda items: prior_free_scores(model, T, sampler, user_vec, cold_vec, users, items, llms)  # noqa: E731
             loss = torch.zeros((), device=device)
             if len(pairs):
-                s = scores(np.concatenate([T.pair_a[pairs], T.pair_b[pairs]]))
-                lab = torch.from_numpy(T.pair_label[pairs]).to(device)
-                loss = loss + bt_loss(s[: len(pairs)], s[len(pairs) :], lab * 2 - 1)
+                s, s0 = scores(np.concatenate([T.pair_a[pairs], T.pair_b[pairs]]))
+                lab = torch.from_numpy(T.pair_label[pairs]).to(device) * 2 - 1
+                loss = loss + bt_loss(s[: len(pairs)], s[len(pairs) :], lab)
+                if s0 is not None and bool(torch.isfinite(s0[: len(pairs)]).any()):
+                    prior = torch.isfinite(s0[: len(pairs)])
+                    loss = loss + bt_loss(s0[: len(pairs)][prior], s0[len(pairs) :][prior], lab[prior])
             if use_single:
                 r = torch.from_numpy(T.it_rating[single]).to(device)
-                loss = loss + tc.pointwise_weight * pointwise_loss(scores(single), r)
+                loss = loss + tc.pointwise_weight * pointwise_loss(scores(single)[0], r)
             opt.zero_grad()
             loss.backward()
             if tc.grad_clip > 0:

@@ -11,8 +11,8 @@
 import { parseArgs } from "node:util";
 import { streamText } from "ai";
 import type { LlmModelRow } from "@/lib/db/queries/models";
-import { freePort } from "../../test/support/net";
 import { percentile } from "../../test/support/load-client";
+import { freePort } from "../../test/support/net";
 import { killGroup, spawnDemoLlm } from "../../test/support/stack";
 
 const { values } = parseArgs({

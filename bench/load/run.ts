@@ -16,8 +16,8 @@
 import { existsSync } from "node:fs";
 import pg from "pg";
 import { type ChatResult, LoadClient, percentile } from "../../test/support/load-client";
-import { cpuBetween, cpuSnapshot } from "./cpu";
 import { PASSWORD, type Stack, startStack } from "../../test/support/stack";
+import { cpuBetween, cpuSnapshot } from "./cpu";
 
 function arg(name: string, fallback: number, max: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -96,6 +96,17 @@ const MATRIX: Record<string, Row> = {
   "POST /api/compare/vote": { call: (fx) => ({ method: "POST", path: "/api/compare/vote", json: { ...fx.comparison, winner: "a" } }), expect: OWNER_ONLY(201) },
   "GET /api/me/export": { call: () => ({ method: "GET", path: "/api/me/export" }), expect: SIGNED_IN(200) },
   "DELETE /api/me/preferences": { call: () => ({ method: "DELETE", path: "/api/me/preferences" }), expect: SIGNED_IN(200) },
+  // Wrong current password and a confirmation that names no one: each signed-in actor reaches the check and changes nothing.
+  "POST /api/me/password": {
+    call: () => ({
+      method: "POST",
+      path: "/api/me/password",
+      json: { currentPassword: "not it", newPassword: "lighthouse keeper at dawn" },
+      headers: freshIp(),
+    }),
+    expect: SIGNED_IN(400),
+  },
+  "DELETE /api/me": { call: () => ({ method: "DELETE", path: "/api/me", json: { confirmEmail: "nobody@example.test" } }), expect: SIGNED_IN(400) },
   "GET /api/admin/users": { call: () => ({ method: "GET", path: "/api/admin/users" }), expect: ADMIN_ONLY(200) },
   "GET /api/admin/models": { call: () => ({ method: "GET", path: "/api/admin/models" }), expect: ADMIN_ONLY(200) },
   "POST /api/admin/models": {

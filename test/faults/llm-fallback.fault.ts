@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LoadClient } from "../support/load-client";
-import { PASSWORD, type Stack, startStack } from "../support/stack";
 import { AuthPage } from "../e2e/pages/auth-page";
 import { ChatPage } from "../e2e/pages/chat-page";
 import { launchBrowser } from "../e2e/support/browser";
+import type { LoadClient } from "../support/load-client";
+import { PASSWORD, type Stack, startStack } from "../support/stack";
 import { newClient, sql } from "./support";
 
 let stack: Stack;

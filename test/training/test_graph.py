@@ -85,14 +85,16 @@ def test_prior_free_scores_keep_values_and_stop_the_prior_gradient(mtbench_T):
     from training.train import item_scores
 
     plain = item_scores(model, T, user_vec, users, items)
-    s = prior_free_scores(model, T, sampler, user_vec, cold_vec, users, items, None)
+    s, s0 = prior_free_scores(model, T, sampler, user_vec, cold_vec, users, items, None)
     assert torch.allclose(s, plain, atol=1e-6)
+    base = T.it_user[items] == 0
+    assert torch.isfinite(s0[torch.from_numpy(base)]).all() and torch.isnan(s0[torch.from_numpy(~base)]).all()
     # a persona (non-base) user without history: its training score carries no gradient to the prior
     empty = model.encoder(**build_graph(T, np.zeros(0, np.int64), users))
     persona_items = items[T.it_user[items] == 1]
     assert len(persona_items) > 0
     model.zero_grad()
-    prior_free_scores(model, T, sampler, empty, cold_vec, users, persona_items, None).sum().backward()
+    prior_free_scores(model, T, sampler, empty, cold_vec, users, persona_items, None)[0].sum().backward()
     assert all(p.grad is None or float(p.grad.abs().max()) < 1e-6 for p in model.predictor.parameters())
 
 

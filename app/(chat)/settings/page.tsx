@@ -1,14 +1,16 @@
 import { redirect } from "next/navigation";
+import { AccountSettings } from "@/components/account-settings";
 import { ApiKeys } from "@/components/api-keys";
 import { auth } from "@/lib/auth";
 import { listApiKeys } from "@/lib/db/queries/api-keys";
+import { getPasswordHash } from "@/lib/db/queries/users";
 
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
   const session = await auth();
   if (!session?.user?.id) redirect("/login");
-  const keys = await listApiKeys({ userId: session.user.id });
+  const [keys, account] = await Promise.all([listApiKeys({ userId: session.user.id }), getPasswordHash({ id: session.user.id })]);
   return (
     <div className="mx-auto w-full max-w-3xl min-w-0 overflow-y-auto p-4 sm:p-6">
       <h1 className="text-xl font-semibold">Settings</h1>
@@ -22,6 +24,7 @@ export default async function SettingsPage() {
           revokedAt: k.revokedAt?.toISOString() ?? null,
         }))}
       />
+      <AccountSettings email={session.user.email ?? ""} hasPassword={Boolean(account?.passwordHash)} />
     </div>
   );
 }

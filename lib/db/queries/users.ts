@@ -117,3 +117,25 @@ export async function deleteUserByEmail({ email }: { email: string }): Promise<b
   const deleted = await prisma.user.deleteMany({ where: { email } });
   return deleted.count > 0;
 }
+
+export function getPasswordHash({ id }: { id: string }): Promise<{ passwordHash: string | null } | null> {
+  return prisma.user.findUnique({ where: { id }, select: { passwordHash: true } });
+}
+
+/** Sets a new password hash and revokes every session of the account in the same update, so a session stolen before the change dies with it. */
+export async function replacePassword({ id, passwordHash }: { id: string; passwordHash: string }): Promise<void> {
+  await prisma.user.update({ where: { id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+}
+
+/** Deletes the user's own account (everything it owns cascades); the last administrator cannot leave the app without one. */
+export async function deleteAccount({ id }: { id: string }): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
+    const me = await tx.user.findUnique({ where: { id }, select: { role: true } });
+    if (!me) throw new AppError("not_found:auth", "This account no longer exists.");
+    if (me.role === "admin" && (await tx.user.count({ where: { role: "admin" } })) === 1) {
+      throw new AppError("conflict:auth", "You are the only administrator: make someone else an administrator before deleting your account.");
+    }
+    await tx.user.delete({ where: { id } });
+  });
+}

@@ -115,14 +115,58 @@ function SessionRow({ session, active, onChanged, onDeleted }: { session: Sessio
   );
 }
 
+type SessionMatch = { id: string; title: string; snippet: string | null };
+
+/** Chats whose title or messages contain ``needle``, searched on the server a moment after typing stops (null while it runs). */
+function useChatSearch(needle: string): SessionMatch[] | "error" | null {
+  const [matches, setMatches] = useState<SessionMatch[] | "error" | null>(null);
+  useEffect(() => {
+    setMatches(null);
+    if (!needle) return;
+    const controller = new AbortController();
+    const timer = setTimeout(async () => {
+      try {
+        const response = await fetch(`/api/sessions?q=${encodeURIComponent(needle)}`, { signal: controller.signal });
+        setMatches(response.ok ? ((await response.json()) as { sessions: SessionMatch[] }).sessions : "error");
+      } catch {
+        if (!controller.signal.aborted) setMatches("error");
+      }
+    }, 250);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [needle]);
+  return matches;
+}
+
+function SearchResults({ matches, needle }: { matches: SessionMatch[] | "error" | null; needle: string }) {
+  const note = "px-2 py-1 text-sm text-zinc-600";
+  if (matches === null) return <p className={note}>Searching…</p>;
+  if (matches === "error") return <p className={note}>Search failed; try again.</p>;
+  if (matches.length === 0) return <p className={note}>No chat mentions “{needle}”.</p>;
+  return (
+    <ul data-testid="search-results">
+      {matches.map((m) => (
+        <li key={m.id}>
+          <Link href={`/chat/${m.id}`} data-testid="search-result" className="block rounded-md px-2 py-1.5 text-sm hover:bg-zinc-200">
+            <span className="block truncate">{m.title}</span>
+            {m.snippet ? <span className="line-clamp-2 text-xs text-zinc-600">{m.snippet}</span> : null}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** New chat, the chat list and the account links: the desktop sidebar and the phone drawer show the same. */
 function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: User; reload: () => Promise<void> }) {
   const router = useRouter();
   const pathname = usePathname();
   const [query, setQuery] = useState("");
   const linkClass = "flex items-center gap-1.5 rounded-md px-2 py-1 hover:bg-zinc-200";
-  const needle = query.trim().toLowerCase();
-  const shown = needle ? items.filter((s) => s.title.toLowerCase().includes(needle)) : items;
+  const needle = query.trim();
+  const matches = useChatSearch(needle);
   return (
     <>
       <div className="p-3">
@@ -143,26 +187,28 @@ function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: U
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             placeholder="Search chats"
-            aria-label="Search chats by title"
+            aria-label="Search chats by title and messages"
             data-testid="session-search"
             className="min-w-0 flex-1 bg-transparent outline-none"
           />
         </label>
       </div>
       <nav className="flex-1 overflow-y-auto px-2" data-testid="session-list" aria-label="Chats">
-        {needle && shown.length === 0 ? <p className="px-2 py-1 text-sm text-zinc-600">No chat title matches.</p> : null}
-        {shown.map((s) => (
-          <SessionRow
-            key={`${s.id}:${s.title}`}
-            session={s}
-            active={pathname === `/chat/${s.id}`}
-            onChanged={() => void reload()}
-            onDeleted={() => {
-              if (pathname === `/chat/${s.id}`) router.push("/");
-              void reload();
-            }}
-          />
-        ))}
+        {needle ? <SearchResults matches={matches} needle={needle} /> : null}
+        {needle
+          ? null
+          : items.map((s) => (
+              <SessionRow
+                key={`${s.id}:${s.title}`}
+                session={s}
+                active={pathname === `/chat/${s.id}`}
+                onChanged={() => void reload()}
+                onDeleted={() => {
+                  if (pathname === `/chat/${s.id}`) router.push("/");
+                  void reload();
+                }}
+              />
+            ))}
       </nav>
       <div className="space-y-0.5 border-t p-3 text-sm text-zinc-700">
         <p className="truncate px-2 pb-1 text-xs text-zinc-600" data-testid="current-user">

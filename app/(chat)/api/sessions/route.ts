@@ -1,15 +1,20 @@
 import { requireUser } from "@/lib/auth/require-user";
-import { createChatSession, listChatSessions } from "@/lib/db/queries/chat-sessions";
-import { toErrorResponse } from "@/lib/errors";
+import { createChatSession, listChatSessions, searchChatSessions } from "@/lib/db/queries/chat-sessions";
+import { AppError, toErrorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import { assertSameOrigin } from "@/lib/security/origin";
 import { limitSessionCreation } from "@/lib/security/rate-limit";
-import { createSessionBody } from "./schema";
+import { createSessionBody, searchSessionsQuery } from "./schema";
 
-export async function GET() {
+/** The user's chats; with `?q=`, those whose title or messages contain the text. */
+export async function GET(request: Request) {
   try {
     const user = await requireUser();
-    return Response.json({ sessions: await listChatSessions({ userId: user.id }) });
+    const params = new URL(request.url).searchParams;
+    if (!params.has("q")) return Response.json({ sessions: await listChatSessions({ userId: user.id }) });
+    const parsed = searchSessionsQuery.safeParse({ q: params.get("q") });
+    if (!parsed.success) throw new AppError("bad_request:session", parsed.error.issues[0].message);
+    return Response.json({ sessions: await searchChatSessions({ userId: user.id, query: parsed.data.q }) });
   } catch (err) {
     return toErrorResponse(err);
   }

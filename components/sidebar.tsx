@@ -3,7 +3,7 @@
 import { Check, LogOut, Menu, Pencil, Plus, Search, Trash2, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { logout } from "@/app/(auth)/actions";
 import { SESSIONS_CHANGED } from "./sessions-changed";
 import { ThemeToggle } from "./theme-toggle";
@@ -13,7 +13,7 @@ type SessionItem = { id: string; title: string };
 type User = { email: string; role: "user" | "admin" };
 
 /** One chat in the list: a link, and rename (inline) and delete (confirmed in a dialog), always reachable by keyboard. */
-function SessionRow({ session, active, onChanged, onDeleted }: { session: SessionItem; active: boolean; onChanged: () => void; onDeleted: () => void }) {
+function SessionRow({ session, active, onChanged, onDelete }: { session: SessionItem; active: boolean; onChanged: () => void; onDelete: () => void }) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(session.title);
   const [error, setError] = useState<string | null>(null);
@@ -29,11 +29,6 @@ function SessionRow({ session, active, onChanged, onDeleted }: { session: Sessio
     if (!response.ok) return setError(((await response.json().catch(() => null)) as { error?: string } | null)?.error ?? "Could not rename the chat.");
     setEditing(false);
     onChanged();
-  }
-
-  async function remove() {
-    const response = await fetch(`/api/sessions/${session.id}`, { method: "DELETE" });
-    if (response.ok) onDeleted();
   }
 
   if (editing) {
@@ -101,10 +96,14 @@ function SessionRow({ session, active, onChanged, onDeleted }: { session: Sessio
           >
             <Trash2 className="size-3.5" aria-hidden />
           </DialogTrigger>
-          <DialogContent title="Delete this chat?" description={`"${session.title}" and its ratings will be deleted for good.`} testId="session-delete-dialog">
+          <DialogContent
+            title="Delete this chat?"
+            description={`"${session.title}" and its ratings will be deleted; you can undo it for a few seconds.`}
+            testId="session-delete-dialog"
+          >
             <div className="flex justify-end gap-2">
               <DialogClose className={buttonClass.secondary}>Cancel</DialogClose>
-              <DialogClose onClick={() => void remove()} data-testid="session-delete-confirm" className={buttonClass.danger}>
+              <DialogClose onClick={onDelete} data-testid="session-delete-confirm" className={buttonClass.danger}>
                 Delete
               </DialogClose>
             </div>
@@ -160,8 +159,17 @@ function SearchResults({ matches, needle }: { matches: SessionMatch[] | "error" 
 }
 
 /** New chat, the chat list and the account links: the desktop sidebar and the phone drawer show the same. */
-function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: User; reload: () => Promise<void> }) {
-  const router = useRouter();
+function SidebarContent({
+  items,
+  user,
+  reload,
+  onDelete,
+}: {
+  items: SessionItem[];
+  user: User;
+  reload: () => Promise<void>;
+  onDelete: (session: SessionItem) => void;
+}) {
   const pathname = usePathname();
   const [query, setQuery] = useState("");
   const linkClass = "flex items-center gap-1.5 rounded-md px-2 py-1 hover:bg-zinc-200";
@@ -203,10 +211,7 @@ function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: U
                 session={s}
                 active={pathname === `/chat/${s.id}`}
                 onChanged={() => void reload()}
-                onDeleted={() => {
-                  if (pathname === `/chat/${s.id}`) router.push("/");
-                  void reload();
-                }}
+                onDelete={() => onDelete(s)}
               />
             ))}
       </nav>
@@ -239,6 +244,50 @@ function SidebarContent({ items, user, reload }: { items: SessionItem[]; user: U
       </div>
     </>
   );
+}
+
+/** How long a deleted chat can be brought back before it is deleted on the server. */
+const UNDO_MS = 5_000;
+
+/**
+ * Deletes a chat after an undo window: the chat leaves the list at once, the DELETE goes out when the window
+ * ends, when another chat is deleted, or when the page is left (a keepalive request outlives the page).
+ */
+function useUndoableDelete(reload: () => Promise<void>) {
+  const [pending, setPending] = useState<SessionItem | null>(null);
+  // Deleted chats stay out of the list until a reload no longer has them, so none flashes back in between.
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const queued = useRef<SessionItem | null>(null);
+
+  const commit = useCallback(() => {
+    clearTimeout(timer.current);
+    const session = queued.current;
+    queued.current = null;
+    setPending(null);
+    if (session) void fetch(`/api/sessions/${session.id}`, { method: "DELETE", keepalive: true }).then(() => reload());
+  }, [reload]);
+
+  useEffect(() => {
+    window.addEventListener("pagehide", commit);
+    return () => window.removeEventListener("pagehide", commit);
+  }, [commit]);
+
+  const remove = (session: SessionItem) => {
+    commit();
+    setHidden((ids) => new Set(ids).add(session.id));
+    queued.current = session;
+    setPending(session);
+    timer.current = setTimeout(commit, UNDO_MS);
+  };
+  const undo = () => {
+    clearTimeout(timer.current);
+    const session = queued.current;
+    queued.current = null;
+    setPending(null);
+    if (session) setHidden((ids) => new Set([...ids].filter((id) => id !== session.id)));
+  };
+  return { pending, hidden, remove, undo };
 }
 
 /**
@@ -274,6 +323,12 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: Use
     return () => window.removeEventListener("keydown", onKey);
   }, [router]);
 
+  const { pending, hidden, remove, undo } = useUndoableDelete(reload);
+  const shown = items.filter((s) => !hidden.has(s.id));
+  const deleteChat = (session: SessionItem) => {
+    if (pathname === `/chat/${session.id}`) router.push("/");
+    remove(session);
+  };
   const current = items.find((s) => pathname === `/chat/${s.id}`);
   return (
     <>
@@ -283,7 +338,7 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: Use
             <Menu className="size-5" aria-hidden />
           </DialogTrigger>
           <DrawerContent title="Chats and menu" testId="sidebar-drawer">
-            <SidebarContent items={items} user={user} reload={reload} />
+            <SidebarContent items={shown} user={user} reload={reload} onDelete={deleteChat} />
           </DrawerContent>
         </Dialog>
         <span className="min-w-0 flex-1 truncate text-sm font-medium">{current?.title ?? "Switchboard"}</span>
@@ -292,8 +347,20 @@ export function Sidebar({ sessions, user }: { sessions: SessionItem[]; user: Use
         </Link>
       </header>
       <aside className="hidden w-64 shrink-0 flex-col border-r bg-zinc-50 md:flex" data-testid="sidebar">
-        <SidebarContent items={items} user={user} reload={reload} />
+        <SidebarContent items={shown} user={user} reload={reload} onDelete={deleteChat} />
       </aside>
+      {pending ? (
+        <div
+          role="status"
+          data-testid="undo-delete"
+          className="fixed top-3 left-1/2 z-50 flex -translate-x-1/2 items-center gap-3 rounded-md bg-zinc-900 px-3 py-2 text-sm text-white shadow-lg"
+        >
+          <span className="max-w-48 truncate">Deleted “{pending.title}”</span>
+          <button type="button" onClick={undo} data-testid="undo-delete-button" className="font-medium underline underline-offset-2">
+            Undo
+          </button>
+        </div>
+      ) : null}
     </>
   );
 }

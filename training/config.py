@@ -94,13 +94,13 @@ class TrainConfig:
     pointwise_weight: float = 0.5
     # Users per episode (0: all). 128 of ~460 keeps an episode ~0.3 s on 2 cores with the persona users.
     users_per_episode: int = 128
-    # Experiments against the MT-Bench cold-start regression (training/results/experiments-base-prior.md), off
-    # in the shipped recipe. base_every_episode: every episode also holds every base-data user (MT-Bench judges
-    # or the app's own users; drawn among 400 personas they are ~14% of an episode), and only persona users'
-    # models are renamed (alias_share). prior_from_base: the cold-start prior learns from base users only,
-    # persona users' losses train how history shifts a score (train.prior_free_scores); needs base_every_episode.
-    base_every_episode: bool = False
-    prior_from_base: bool = False
+    # The cold-start prior is the real users' (training/results/experiments-base-prior.md). base_every_episode:
+    # every episode also holds every base-data user (MT-Bench judges or the app's own users; drawn among 400
+    # personas they were ~14% of an episode), and only persona users' models are renamed (alias_share).
+    # prior_from_base: the cold-start prior learns from base users only, on every episode; persona users' losses
+    # train how history shifts a score (train.prior_free_scores). Needs base_every_episode.
+    base_every_episode: bool = True
+    prior_from_base: bool = True
     # Share of an episode's users whose models are renamed to other catalog vectors (catalog.ALIAS_DESCRIPTIONS),
     # and how many such vectors an episode draws: a deployment's models are never the training set's.
     alias_share: float = 0.5

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AuthPage } from "./pages/auth-page";
@@ -338,11 +339,37 @@ describe("a new user's first hour", () => {
     await page.keyboard.press("Escape");
     await page.getByTestId("session-delete-dialog").waitFor({ state: "detached" });
     expect(await userSessions(email)).toHaveLength(1);
+    // Deleted, then undone: back in the list, still in the database after the undo window.
     await page.getByTestId("session-delete").click();
     await page.getByTestId("session-delete-confirm").click();
-    await expect.poll(() => userSessions(email)).toEqual([]);
     await page.waitForURL(`${baseUrl()}/`);
-    expect(id).toBeTruthy();
+    await page.getByTestId("undo-delete").waitFor();
+    expect(await chat.sessionLinks().count()).toBe(0);
+    mkdirSync("test-results/screens", { recursive: true });
+    await page.screenshot({ path: "test-results/screens/undo-delete.png" });
+    await page.getByTestId("undo-delete-button").click();
+    await expect.poll(() => chat.sessionLinks().count()).toBe(1);
+    await page.waitForTimeout(6_000);
+    expect((await userSessions(email)).map((s) => s.id)).toEqual([id]);
+
+    // Deleted for good once the undo window ends.
+    await page.getByTestId("session-delete").click();
+    await page.getByTestId("session-delete-confirm").click();
+    expect(await userSessions(email)).toHaveLength(1);
+    await expect.poll(() => userSessions(email), { timeout: 10_000 }).toEqual([]);
+    await page.getByTestId("undo-delete").waitFor({ state: "detached" });
+    expect(await chat.sessionLinks().count()).toBe(0);
+  });
+
+  it("12: a chat deleted just before the page is left is deleted all the same", async () => {
+    const { page, email, chat } = await newUser("leave");
+    await chat.send("A chat deleted on the way out");
+    await chat.waitForLastAssistant("completed", 1);
+    await page.getByTestId("session-delete").click();
+    await page.getByTestId("session-delete-confirm").click();
+    await page.getByTestId("undo-delete").waitFor();
+    await page.goto(`${baseUrl()}/settings`);
+    await expect.poll(() => userSessions(email), { timeout: 10_000 }).toEqual([]);
   });
 
   it("12: the 403 page leads back to the chats, and the app has a favicon", async () => {

@@ -18,6 +18,12 @@ export interface RatedInteraction {
    */
   readonly context?: readonly string[] | null;
   readonly modelId: string;
+  /**
+   * The deployment's description of the model that answered, for a model the router was not trained on: its
+   * vector in the user's graph. Without it the router uses the request's candidates, then the id itself, so a
+   * vector encoded outside a request (RouterApi.warmUser) would differ from the one a turn encodes.
+   */
+  readonly modelDescription?: string | null;
   /** Normalised rating r in [0,1]; map raw signals with the helpers in rating.ts. */
   readonly rating: number;
   readonly responseText?: string | null;

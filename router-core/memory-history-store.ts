@@ -29,6 +29,7 @@ export class InMemoryHistoryStore implements HistoryStore {
       queryText: interaction.queryText,
       context: interaction.context ?? null,
       modelId: interaction.modelId,
+      modelDescription: interaction.modelDescription ?? null,
       rating: interaction.rating,
       responseText: interaction.responseText ?? null,
       // strictly increasing default timestamps keep "most recent" well defined

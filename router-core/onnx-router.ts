@@ -345,7 +345,7 @@ export class OnnxRouter implements Router {
     }
     const freshById = new Map(missing.map((it, i) => [it.interactionId, fresh[i]]));
     const queryEmbeddings = ordered.map((it) => freshById.get(it.interactionId) ?? it.queryEmbedding!);
-    // models of the history: catalog embedding, else the request's description, else the id itself
+    // models of the history: catalog embedding, else the stored description, else the request's, else the id itself
     const llmEmbeddings = new Map<string, Float32Array>();
     const unknown = [...new Set(ordered.map((it) => it.modelId))].filter((id) => {
       const e = this.#catalogEmbeddings.get(id);
@@ -353,7 +353,8 @@ export class OnnxRouter implements Router {
       return !e;
     });
     if (unknown.length > 0) {
-      const texts = unknown.map((id) => candidates.find((c) => c.id === id)?.description ?? id);
+      const stored = new Map(ordered.flatMap((it) => (it.modelDescription ? [[it.modelId, it.modelDescription] as const] : [])));
+      const texts = unknown.map((id) => stored.get(id) ?? candidates.find((c) => c.id === id)?.description ?? id);
       for (const [i, e] of (await this.embedder.embed(texts)).entries()) llmEmbeddings.set(unknown[i], e);
     }
     const responseEmbeddings = this.#runtime.responseText ? await this.embedder.embed(ordered.map((it) => it.responseText ?? "")) : null;

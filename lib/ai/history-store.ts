@@ -8,6 +8,7 @@ type HistoryRow = {
   interaction_id: string;
   chat_session_id: string;
   model_id: string;
+  model_description: string | null;
   rating: number;
   response_text: string;
   created_at: Date;
@@ -51,17 +52,19 @@ export class PrismaHistoryStore implements HistoryStore {
       ), recent AS (
         SELECT * FROM signals ORDER BY created_at DESC LIMIT ${limit}
       )
-      SELECT recent.interaction_id, recent.chat_session_id::text, recent.model_id, recent.rating, recent.response_text, recent.created_at,
+      SELECT recent.interaction_id, recent.chat_session_id::text, recent.model_id, m.description AS model_description, recent.rating,
+             recent.response_text, recent.created_at,
              u.content AS query_text,
              CASE WHEN u.embedder_id = ${embeddingKey} THEN u.query_embedding END AS query_embedding,
              (SELECT count(*)::int FROM turns x WHERE x.chat_session_id = u.chat_session_id AND x.role = 'user' AND x.position < u.position) AS turn_index
-        FROM recent JOIN turns u ON u.id = recent.parent_id`;
+        FROM recent JOIN turns u ON u.id = recent.parent_id LEFT JOIN llm_models m ON m.id = recent.model_id`;
     return rows.map((r) => ({
       interactionId: r.interaction_id,
       chatSessionId: r.chat_session_id,
       turnIndex: r.turn_index,
       queryText: r.query_text,
       modelId: r.model_id,
+      modelDescription: r.model_description,
       rating: r.rating,
       responseText: r.response_text,
       createdAt: r.created_at,

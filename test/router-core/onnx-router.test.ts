@@ -113,6 +113,24 @@ describe("OnnxRouter", () => {
     expect(next.candidates.map((c) => c.score)).not.toEqual(first.candidates.map((c) => c.score));
   });
 
+  it("warmUser encodes a deployment's own models by their stored description, as a turn does", async () => {
+    const user = "own-catalog";
+    const own = [
+      { id: "deploy-x", description: "a deployment's own model, brief answers" },
+      { id: "deploy-y", description: "a deployment's own model, long answers" },
+    ];
+    for (const [i, { id, description }] of own.entries())
+      store.add(user, { chatSessionId: "s", turnIndex: i, queryText: `q${i}`, modelId: id, modelDescription: description, rating: 1 - i });
+    const req: RouteRequest = { userId: user, message: "hello", candidates: [...candidates, ...own] };
+    const onTurn = await router.route(req);
+    expect(onTurn.userCache).toBe("miss");
+    router.invalidateUser(user);
+    await router.warmUser(user);
+    const afterWarm = await router.route(req);
+    expect(afterWarm.userCache).toBe("hit");
+    expect(afterWarm.candidates.map((c) => c.score)).toEqual(onTurn.candidates.map((c) => c.score));
+  });
+
   it("warmUser keeps the vector a turn computed after the invalidation instead of encoding again", async () => {
     const user = "raced";
     store.add(user, { chatSessionId: "s", turnIndex: 0, queryText: "q0", modelId: "model-a", rating: 1 });

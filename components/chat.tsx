@@ -48,6 +48,8 @@ export function Chat({
 }) {
   const sessionId = useRef(chatSessionId);
   const override = useRef<string | undefined>(undefined);
+  // Edit and re-run: the stored message the next request replaces.
+  const editOf = useRef<string | undefined>(undefined);
   const [input, setInput] = useState("");
   const [pickedModel, setPickedModel] = useState("");
   const [stoppedIds, setStoppedIds] = useState<ReadonlySet<string>>(new Set());
@@ -73,7 +75,16 @@ export function Chat({
           }
           const last = messages[messages.length - 1];
           const text = last?.parts.map((p) => (p.type === "text" ? p.text : "")).join("") ?? "";
-          return { body: { chatSessionId: sessionId.current, trigger, modelId: override.current, ...(trigger === "submit-message" ? { text } : {}) } };
+          const replaces = editOf.current;
+          editOf.current = undefined;
+          return {
+            body: {
+              chatSessionId: sessionId.current,
+              trigger,
+              modelId: override.current,
+              ...(trigger === "submit-message" ? { text, editOf: replaces } : {}),
+            },
+          };
         },
       }),
     [],
@@ -160,6 +171,16 @@ export function Chat({
     void regenerate();
   }
 
+  /** Edit and re-run: the message at `index` and everything after it give way to the edited text and a new answer. */
+  function editMessage(index: number, questionTurnId: string, text: string) {
+    if (busy || comparison) return;
+    setComposerError(null);
+    editOf.current = questionTurnId;
+    override.current = pickedModel || undefined;
+    setMessages(messages.slice(0, index));
+    void sendMessage({ text });
+  }
+
   const pickedDescription = pickedModel ? describeModel(models, pickedModel) : null;
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -172,6 +193,9 @@ export function Chat({
             const question = messages[i - 1];
             const earlier = question && m.role === "assistant" ? earlierAnswers.get(question.id) : undefined;
             const isLast = m.id === last?.id;
+            // A message is edited by its stored id: the one its answer names (a message sent from this page has a client id).
+            const next = messages[i + 1];
+            const storedId = m.role === "user" && next?.role === "assistant" ? (next.metadata?.questionTurnId ?? m.id) : undefined;
             return (
               <Message
                 key={m.id}
@@ -181,6 +205,8 @@ export function Chat({
                 streamError={failedIds.get(m.id)}
                 answers={earlier ? [...earlier, toSibling(m, failedIds, stoppedIds)] : m.metadata?.answers}
                 onRegenerate={isLast && !busy && !comparison && m.role === "assistant" ? regenerateLast : undefined}
+                onEdit={storedId && !busy && !comparison ? (text) => editMessage(i, storedId, text) : undefined}
+                maxChars={maxChars}
               />
             );
           })}

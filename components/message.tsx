@@ -1,6 +1,6 @@
 "use client";
 
-import { ChevronLeft, ChevronRight, RefreshCw } from "lucide-react";
+import { ChevronLeft, ChevronRight, Pencil, RefreshCw } from "lucide-react";
 import { useState } from "react";
 import type { AssistantMetadata, ChatMessage, DecisionSummary, SiblingAnswer } from "@/lib/chat/ui-message";
 import { CopyButton } from "./copy-button";
@@ -67,10 +67,86 @@ function AnswerPager({ index, count, onChange }: { index: number; count: number;
   );
 }
 
-export function UserMessage({ text }: { text: string }) {
+type UserMessageProps = {
+  text: string;
+  /** Edit and re-run: sends the edited text in place of this message; absent when the message cannot be edited now. */
+  onEdit?: (text: string) => void;
+  maxChars?: number;
+};
+
+export function UserMessage({ text, onEdit, maxChars = Number.POSITIVE_INFINITY }: UserMessageProps) {
+  const [draft, setDraft] = useState<string | null>(null);
+  if (draft !== null && onEdit) {
+    const tooLong = draft.length > maxChars;
+    const send = () => {
+      if (!draft.trim() || tooLong) return;
+      setDraft(null);
+      onEdit(draft.trim());
+    };
+    return (
+      <form
+        className="flex flex-col items-end gap-2"
+        data-testid="edit-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <textarea
+          // biome-ignore lint/a11y/noAutofocus: the user asked to edit this message; the cursor belongs in it.
+          autoFocus
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              send();
+            }
+            if (e.key === "Escape") setDraft(null);
+          }}
+          rows={Math.min(8, draft.split("\n").length + 1)}
+          aria-label="Edit your message"
+          aria-invalid={tooLong}
+          data-testid="edit-input"
+          className="block w-full max-w-[85%] resize-y rounded-2xl border bg-white px-4 py-2 outline-none focus:border-zinc-400"
+        />
+        {tooLong && (
+          <p role="alert" className="text-sm text-red-700">
+            The limit is {maxChars.toLocaleString("en-US")} characters; this is {draft.length.toLocaleString("en-US")}.
+          </p>
+        )}
+        <div className="flex gap-2 text-sm">
+          <button type="button" onClick={() => setDraft(null)} data-testid="edit-cancel" className="rounded-md px-3 py-1.5 hover:bg-zinc-200">
+            Cancel
+          </button>
+          <button
+            type="submit"
+            disabled={!draft.trim() || tooLong}
+            data-testid="edit-send"
+            className="rounded-md bg-zinc-900 px-3 py-1.5 font-medium text-white disabled:opacity-40"
+          >
+            Send
+          </button>
+        </div>
+      </form>
+    );
+  }
   return (
-    <div className="flex justify-end" data-testid="message-user">
+    <div className="flex flex-col items-end gap-1" data-testid="message-user">
       <div className="max-w-[85%] min-w-0 rounded-2xl bg-zinc-900 px-4 py-2 whitespace-pre-wrap text-white [overflow-wrap:anywhere]">{text}</div>
+      {onEdit && (
+        <button
+          type="button"
+          onClick={() => setDraft(text)}
+          data-testid="edit-message"
+          aria-label="Edit message"
+          title="Edit and send again: the answers after it are replaced"
+          className="inline-flex items-center gap-1 rounded p-1 text-xs text-zinc-600 hover:bg-zinc-200 hover:text-zinc-900"
+        >
+          <Pencil className="size-3.5" aria-hidden />
+          Edit
+        </button>
+      )}
     </div>
   );
 }
@@ -87,10 +163,13 @@ type AssistantProps = {
   /** Compare sides are judged by the vote, not rated. */
   rateable?: boolean;
   onRegenerate?: () => void;
+  /** User messages: edit and re-run. */
+  onEdit?: (text: string) => void;
+  maxChars?: number;
 };
 
 export function Message(props: AssistantProps) {
-  if (props.message.role === "user") return <UserMessage text={textOf(props.message)} />;
+  if (props.message.role === "user") return <UserMessage text={textOf(props.message)} onEdit={props.onEdit} maxChars={props.maxChars} />;
   return <AssistantMessage {...props} />;
 }
 

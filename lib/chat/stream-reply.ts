@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
 import { routingReadsConversation } from "@/lib/ai/router";
 import { listEnabledModels } from "@/lib/db/queries/models";
-import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
+import { appendUserTurn, getOwnTranscript, type TranscriptTurn, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { describeLlmError, openReply } from "@/lib/llm/reply-stream";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
@@ -19,6 +19,8 @@ export type ChatRequest = {
   trigger: "submit-message" | "regenerate-message";
   text?: string;
   modelId?: string;
+  /** Edit and re-run: the new message replaces this earlier one of the visible thread, and what followed it. */
+  editOf?: string;
   /** Compare mode: answers this (latest) user message with `modelId` as one side of a comparison. */
   compareUserTurnId?: string;
 };
@@ -27,6 +29,11 @@ const TEXT_PART_ID = "answer";
 
 /** Deltas closer together than this are sent as one; well under what a reader notices. */
 const DELTA_WINDOW_MS = 25;
+
+function assertEditable(turns: readonly TranscriptTurn[], editOf: string): void {
+  if (!visibleThread(turns).some((t) => t.id === editOf && t.role === "user"))
+    throw new AppError("conflict:chat", "The message you edited is no longer in this chat; reload the page to see the conversation.");
+}
 
 /**
  * Handles one chat turn end to end: stores the user turn, routes it, streams
@@ -51,11 +58,15 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const modelsRead = listEnabledModels();
   const transcriptRead = getOwnTranscript({ chatSessionId: req.chatSessionId, userId: req.userId });
   const choiceChecked = modelsRead.then((models) => ({ models, picked: checkModelChoice(models, req.modelId) }));
+  // An edit waits for the transcript: the message it replaces must still be on screen.
+  const editChecked = req.editOf ? transcriptRead.then((turns) => assertEditable(turns, req.editOf!)) : null;
   // A new message is stored (its statement checks owner and room) as soon as its model choice is valid...
   const newTurnId = randomUUID();
   const userTurnWrite = regenerate
     ? null
-    : choiceChecked.then(() => appendUserTurn({ id: newTurnId, chatSessionId: req.chatSessionId, userId: req.userId, content: req.text ?? "", adding: 2 }));
+    : Promise.all([choiceChecked, editChecked]).then(() =>
+        appendUserTurn({ id: newTurnId, chatSessionId: req.chatSessionId, userId: req.userId, content: req.text ?? "", editOfId: req.editOf, adding: 2 }),
+      );
   // ...and, by a router that embeds only the current message, routed while the conversation loads.
   const earlyRoute =
     regenerate || routingReadsConversation()
@@ -65,7 +76,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   userTurnWrite?.catch(() => {});
   earlyRoute?.catch(() => {});
 
-  const [stored, { models, picked }] = await Promise.all([transcriptRead, choiceChecked]);
+  const [stored, { models, picked }] = await Promise.all([transcriptRead, choiceChecked, editChecked]);
   // The read may already see the new message: the transcript is what came before it.
   const turns = stored.filter((t) => t.id !== newTurnId);
   // A new message's write checks the room itself; a regenerated answer is checked here.
@@ -77,8 +88,9 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   if (req.compareUserTurnId && previous?.id !== req.compareUserTurnId)
     throw new AppError("conflict:chat", "That comparison's message is no longer the latest in this chat.");
   const queryText = previous?.content ?? req.text ?? "";
-  // A regenerated answer sees the conversation up to its message, not the answer it replaces.
-  const context = previous ? thread.slice(0, thread.indexOf(previous)) : thread;
+  // A regenerated answer sees the conversation up to its message, an edited message the conversation before the one it replaces.
+  const before = previous ?? thread.find((t) => t.id === req.editOf);
+  const context = before ? thread.slice(0, thread.indexOf(before)) : thread;
   const messages: ModelMessage[] = [...toModelMessages(context), { role: "user", content: queryText }];
 
   const [route, userTurn] = await Promise.all([
@@ -98,6 +110,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   });
   const startMetadata: AssistantMetadata = {
     turnId: assistant.id,
+    questionTurnId: userTurn.id,
     modelId: reply.model.id,
     modelName: reply.model.displayName,
     status: "streaming",

@@ -20,6 +20,7 @@ function toDecisionSummary(decision: NonNullable<StoredTurn["decision"]>): Decis
 function assistantMetadata(t: StoredTurn, modelNames: ReadonlyMap<string, string>, ratings: ReadonlyMap<string, StoredRating>): AssistantMetadata {
   return {
     turnId: t.id,
+    questionTurnId: t.parentId ?? undefined,
     modelId: t.modelId ?? undefined,
     modelName: t.modelId ? (modelNames.get(t.modelId) ?? t.modelId) : undefined,
     status: t.status,

@@ -3,6 +3,8 @@ import type { UIMessage } from "ai";
 /** What the server attaches to each assistant message in the stream and in stored history. */
 export type AssistantMetadata = {
   turnId?: string;
+  /** The user message this answers, as stored: what an edit of that message names. */
+  questionTurnId?: string;
   /** Every answer to the same message (regenerations, compare sides), oldest first, to page through; stored history only. */
   answers?: SiblingAnswer[];
   modelId?: string;

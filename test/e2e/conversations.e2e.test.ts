@@ -3,8 +3,11 @@ import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AuthPage } from "./pages/auth-page";
+import { ChatPage } from "./pages/chat-page";
 import { ApiClient } from "./support/api-client";
 import { baseUrl, launchBrowser } from "./support/browser";
+import { countRows, queryRows } from "./support/db";
+import { sidewaysOverflow } from "./support/page-checks";
 
 /** Searching across my chats: titles and message text, only my own, wildcards taken literally. */
 const word = `pelican${randomBytes(3).toString("hex")}`;
@@ -73,6 +76,116 @@ describe("chat search", () => {
       await page.waitForURL(`${baseUrl()}/chat/${id}`);
       await page.getByTestId("session-search").fill("no chat says this");
       await page.getByText("No chat mentions").waitFor();
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+/** Edit a sent message and re-run it: the edit replaces it and what followed it; the old branch stays stored. */
+describe("edit and re-run", () => {
+  type Turn = { id: string; role: string; content: string; edit_of_id: string | null; prompt_tokens: number | null };
+  const turnsOf = (chatSessionId: string) =>
+    queryRows<Turn>("SELECT id::text, role::text, content, edit_of_id::text, prompt_tokens FROM turns WHERE chat_session_id = $1 ORDER BY position", [
+      chatSessionId,
+    ]);
+  const shown = async (client: ApiClient, chatSessionId: string) =>
+    ((await (await client.request(`/api/sessions/${chatSessionId}`)).json()) as { turns: { role: string; content: string }[] }).turns;
+
+  it("answers the edited message with the conversation before it, hides the replaced branch and keeps it stored", async () => {
+    const carol = await ApiClient.register("edit");
+    const id = await carol.createSession();
+    await carol.chat(id, "Why are there tides on the coast?");
+    await carol.chat(id, "And why twice a day?");
+    const [first, , second] = await turnsOf(id);
+
+    expect((await carol.chat(id, "Why are there waves on the sea?", { editOf: second.id })).status).toBe(200);
+    expect((await shown(carol, id)).map((t) => [t.role, t.content.slice(0, 12)])).toEqual([
+      ["user", "Why are ther"],
+      ["assistant", expect.any(String)],
+      ["user", "Why are ther"],
+      ["assistant", expect.any(String)],
+    ]);
+    expect((await shown(carol, id))[2].content).toBe("Why are there waves on the sea?");
+
+    expect((await carol.chat(id, "What makes the sea salty?", { editOf: first.id })).status).toBe(200);
+    expect((await shown(carol, id)).map((t) => t.content.slice(0, 25))).toEqual(["What makes the sea salty?", expect.any(String)]);
+    const stored = await turnsOf(id);
+    expect(stored).toHaveLength(8);
+    expect(stored[6]).toMatchObject({ role: "user", edit_of_id: first.id });
+    // The model saw the edited message alone, as in a new chat with that message.
+    const fresh = await carol.createSession();
+    await carol.chat(fresh, "What makes the sea salty?");
+    expect(stored[7].prompt_tokens).toBe((await turnsOf(fresh))[1].prompt_tokens);
+    expect(stored[7].prompt_tokens).toBeLessThan(stored[3].prompt_tokens!);
+  });
+
+  it("refuses to edit a message that is not on screen in this chat, and stores nothing", async () => {
+    const dave = await ApiClient.register("edit-refused");
+    const id = await dave.createSession();
+    await dave.chat(id, "Name a river in Spain");
+    const [question, answer] = await turnsOf(id);
+    await dave.chat(id, "Name a river in France", { editOf: question.id });
+    const other = await ApiClient.register("edit-other");
+    const elsewhere = await other.createSession();
+    await other.chat(elsewhere, "Name a lake in Italy");
+    const [foreign] = await turnsOf(elsewhere);
+    const before = await countRows();
+
+    const refused = "The message you edited is no longer in this chat; reload the page to see the conversation.";
+    for (const editOf of [question.id, answer.id, foreign.id]) {
+      const { status, body } = await dave.chat(id, "Name a river in Italy", { editOf });
+      expect([status, JSON.parse(body)]).toEqual([409, { code: "conflict:chat", error: refused }]);
+    }
+    const malformed = await dave.chat(id, "Name a river in Italy", { editOf: "the first one" });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toContain("editOf must be the UUID of a message in this chat");
+    expect(await countRows()).toEqual(before);
+  });
+
+  it("in the chat: Edit opens the message in place, Esc cancels, Enter re-runs it, and a reload shows the same", async () => {
+    const browser: Browser = await launchBrowser();
+    try {
+      for (const [size, viewport] of [
+        ["phone", { width: 390, height: 844 }],
+        ["desktop", { width: 1400, height: 900 }],
+      ] as const) {
+        const page = await (await browser.newContext({ viewport })).newPage();
+        await new AuthPage(page).register(`edit-ui-${randomBytes(4).toString("hex")}@example.test`, "correct horse battery");
+        const chat = new ChatPage(page);
+        await chat.open();
+        await chat.send("Why are there tides on the coast?");
+        await chat.waitForLastAssistant("completed", 1);
+        await chat.send("And why twice a day?");
+        await chat.waitForLastAssistant("completed", 2);
+
+        await page.getByTestId("edit-message").first().click();
+        await page.getByTestId("edit-input").press("Escape");
+        expect(await page.getByTestId("edit-form").count()).toBe(0);
+        await page.getByTestId("edit-message").first().click();
+        await page.getByTestId("edit-input").fill("What makes the sea salty?");
+        mkdirSync("test-results/screens", { recursive: true });
+        await page.screenshot({ path: `test-results/screens/edit-message-${size}-light.png` });
+        await page.getByTestId("edit-input").press("Enter");
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid="message-user"]').length === 1);
+        await chat.waitForLastAssistant("completed", 1);
+        const seen = async () => ({
+          users: await page.getByTestId("message-user").allTextContents(),
+          answers: await chat.assistantMessages().count(),
+        });
+        expect(await seen()).toEqual({ users: [expect.stringContaining("What makes the sea salty?")], answers: 1 });
+        expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+
+        // The edited message can be edited again, and the re-run survives a reload.
+        await page.getByTestId("edit-message").click();
+        await page.getByTestId("edit-input").fill("What makes the Dead Sea so salty?");
+        await page.getByTestId("edit-send").click();
+        await page.waitForFunction(() => document.querySelector('[data-testid="message-user"]')?.textContent?.includes("Dead Sea"));
+        await chat.waitForLastAssistant("completed", 1);
+        await page.reload();
+        await chat.waitForLastAssistant("completed", 1);
+        expect(await seen()).toEqual({ users: [expect.stringContaining("What makes the Dead Sea so salty?")], answers: 1 });
+      }
     } finally {
       await browser.close();
     }

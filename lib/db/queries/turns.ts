@@ -16,6 +16,7 @@ const turnFields = {
   role: true,
   content: true,
   parentId: true,
+  editOfId: true,
   modelId: true,
   status: true,
   error: true,
@@ -40,20 +41,41 @@ const turnFields = {
 } as const;
 
 /** What a new turn needs of the conversation so far: the model's context and the router's. */
-export type TranscriptTurn = { id: string; role: "user" | "assistant"; content: string; parentId: string | null; status: TurnStatus; lostVote: boolean };
+export type TranscriptTurn = {
+  id: string;
+  role: "user" | "assistant";
+  content: string;
+  parentId: string | null;
+  editOfId: string | null;
+  status: TurnStatus;
+  lostVote: boolean;
+};
 
-type ThreadTurn = { id: string; role: "user" | "assistant"; parentId: string | null; lostVote: boolean };
+type ThreadTurn = { id: string; role: "user" | "assistant"; parentId: string | null; editOfId: string | null; lostVote: boolean };
 
 /**
  * The visible thread: every user turn followed by its newest answer that did
  * not lose a compare vote (after a tie or "both bad" the left answer stays).
  * The other answers to the same user turn (regenerations, compare) stay
- * stored as siblings.
+ * stored as siblings. An edited message is replaced by its newest edit, and
+ * the turns between the two (the branch the edit re-ran) stay stored but
+ * unseen, by the reader and by the models.
  */
 export function visibleThread<T extends ThreadTurn>(turns: readonly T[]): T[] {
   const shownAnswer = new Map<string, T>();
-  for (const t of turns) if (t.role === "assistant" && t.parentId && !t.lostVote) shownAnswer.set(t.parentId, t);
-  return turns.flatMap((t) => (t.role === "user" ? [t, ...(shownAnswer.has(t.id) ? [shownAnswer.get(t.id)!] : [])] : []));
+  const newestEdit = new Map<string, number>();
+  turns.forEach((t, i) => {
+    if (t.role === "assistant" && t.parentId && !t.lostVote) shownAnswer.set(t.parentId, t);
+    if (t.role === "user" && t.editOfId) newestEdit.set(t.editOfId, i);
+  });
+  const shown: T[] = [];
+  for (let i = 0; i < turns.length; i++) {
+    const t = turns[i];
+    const edit = newestEdit.get(t.id);
+    if (edit !== undefined && edit > i) i = edit - 1;
+    else if (t.role === "user") shown.push(t, ...(shownAnswer.has(t.id) ? [shownAnswer.get(t.id)!] : []));
+  }
+  return shown;
 }
 
 /** A compare answer that is not the one to keep showing: B unless B won. */
@@ -89,7 +111,7 @@ export async function getThreadWithAnswers({ chatSessionId }: { chatSessionId: s
 export async function getOwnTranscript({ chatSessionId, userId }: { chatSessionId: string; userId: string }): Promise<TranscriptTurn[]> {
   // LEFT JOIN: an empty session of this user is one row of nulls, someone else's is no row.
   const rows = await prisma.$queryRaw<{ [K in keyof TranscriptTurn]: TranscriptTurn[K] | null }[]>`
-    SELECT t.id::text, t.role::text, t.content, t.parent_id::text AS "parentId", t.status::text,
+    SELECT t.id::text, t.role::text, t.content, t.parent_id::text AS "parentId", t.edit_of_id::text AS "editOfId", t.status::text,
            EXISTS (SELECT 1 FROM comparisons c
                     WHERE c.user_turn_id = t.parent_id AND c.winner IS NOT NULL
                       AND ((c.turn_a_id = t.id AND c.winner = 'b') OR (c.turn_b_id = t.id AND c.winner <> 'b'))) AS "lostVote"
@@ -97,8 +119,8 @@ export async function getOwnTranscript({ chatSessionId, userId }: { chatSessionI
      WHERE s.id = ${chatSessionId}::uuid AND s.user_id = ${userId}::uuid
      ORDER BY t.position`;
   if (rows.length === 0) throw new AppError("not_found:session", "Chat session not found.");
-  return rows.flatMap(({ id, role, content, parentId, status, lostVote }) =>
-    id && role && content !== null && status ? [{ id, role, content, parentId, status, lostVote: lostVote === true }] : [],
+  return rows.flatMap(({ id, role, content, parentId, editOfId, status, lostVote }) =>
+    id && role && content !== null && status ? [{ id, role, content, parentId, editOfId, status, lostVote: lostVote === true }] : [],
   );
 }
 
@@ -131,18 +153,22 @@ function isPositionClash(err: unknown): boolean {
  * same statement that the session is theirs (404 otherwise) and has room for
  * `adding` more turns (409 otherwise), so it needs no read before it. `id` may
  * be chosen by the caller, to recognise the turn in a read that ran alongside.
+ * `editOfId`: the message of this session it replaces, checked by the caller
+ * against the visible thread.
  */
 export async function appendUserTurn({
   id = randomUUID(),
   chatSessionId,
   userId,
   content,
+  editOfId = null,
   adding = 1,
 }: {
   id?: string;
   chatSessionId: string;
   userId: string;
   content: string;
+  editOfId?: string | null;
   adding?: number;
 }): Promise<{ id: string; position: number }> {
   const title = content.replace(/\s+/g, " ").trim().slice(0, TITLE_CHARS);
@@ -153,8 +179,8 @@ export async function appendUserTurn({
                count(*)::int AS stored, coalesce(max(position), -1) + 1 AS next
           FROM turns WHERE chat_session_id = ${chatSessionId}::uuid),
       turn AS (
-        INSERT INTO turns (id, chat_session_id, user_id, position, role, content, status)
-        SELECT ${id}::uuid, ${chatSessionId}::uuid, ${userId}::uuid, next, 'user', ${content}, 'completed'
+        INSERT INTO turns (id, chat_session_id, user_id, position, role, content, edit_of_id, status)
+        SELECT ${id}::uuid, ${chatSessionId}::uuid, ${userId}::uuid, next, 'user', ${content}, ${editOfId}::uuid, 'completed'
           FROM session WHERE owned AND stored + ${adding}::int <= ${env.MAX_SESSION_TURNS}::int
         RETURNING id::text, position),
       touched AS (

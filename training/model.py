@@ -271,6 +271,32 @@ class PreferencePredictor(nn.Module):
             s = s + g[0] * torch.matmul(evidence[:, :P], self.kernel(llm_x).t()) + g[1] * torch.matmul(evidence[:, P:], llm_x.t())
         return s
 
+    def score_cells(self, user_vec: Tensor, query_x: Tensor, llm_x: Tensor, rows: Tensor, llms: Tensor) -> Tensor:
+        """``forward(user_vec, query_x, llm_x)[rows, llms]`` ([N]), computing only those cells: a training episode
+        needs a few of the M' models (aliases included) per (user, query) row, and the full [B, M', 2P] grid of the
+        head was most of an episode's time. Same parameters and the same arithmetic per cell as ``forward``."""
+        evidence = None
+        if self.kernel is not None:
+            user_vec, evidence = user_vec[:, : self.hidden], user_vec[:, self.hidden :]
+        B, M, N, h, dh = user_vec.shape[0], llm_x.shape[0], rows.shape[0], self.heads, self.dh
+        ctx = torch.stack([self.w_u(user_vec), self.w_q(query_x)], dim=1)  # [B, 2, P]
+        lt = self.w_l(llm_x)  # [M, P]
+        k = self.att_k(ctx).reshape(B, 2, h, dh)[rows]  # [N, 2, h, dh]
+        v = self.att_v(ctx).reshape(B, 2, h, dh)[rows]  # [N, 2, h, dh]
+        q = self.att_q(lt).reshape(M, h, dh)[llms]  # [N, h, dh]
+        a = torch.softmax((q.unsqueeze(1) * k).sum(-1) / math.sqrt(dh), dim=1)  # [N, 2, h]
+        o = (a.unsqueeze(-1) * v).sum(1).reshape(N, h * dh)  # [N, P]
+        att, lm = self.att_o(o), lt[llms]
+        if self.bilinear:
+            s = self.head(torch.cat([att, lm, att * lm], dim=-1)).squeeze(-1)  # [N]
+        else:
+            s = self.head(self.dropout(F.relu(torch.cat([att, lm], dim=-1)))).squeeze(-1)  # [N]
+        if evidence is not None:
+            g = F.softplus(self.kernel_gain)
+            P = self.kernel.out_features
+            s = s + g[0] * (evidence[rows, :P] * self.kernel(llm_x)[llms]).sum(-1) + g[1] * (evidence[rows, P:] * llm_x[llms]).sum(-1)
+        return s
+
 
 class GMTRouter(nn.Module):
     """User encoder + preference predictor."""

@@ -43,11 +43,14 @@ def item_scores(model: GMTRouter, T: Tensors, user_vec: torch.Tensor, batch_user
     upos = np.full(len(T.users), -1, dtype=np.int64)
     upos[np.asarray(batch_users, dtype=np.int64)] = np.arange(len(batch_users))
     rows = upos[T.it_user[items]] * len(T.Q) + T.it_q[items]
-    uniq, inverse = np.unique(rows, return_inverse=True)
+    uniq, row_of = np.unique(rows, return_inverse=True)
+    M = len(llms.L)
+    cells, cell_of = np.unique(row_of * M + llms.it_llm[items], return_inverse=True)
     device = user_vec.device
     on_device = lambda x: torch.from_numpy(x).to(device)  # noqa: E731
-    scores = model.predictor(user_vec[on_device(uniq // len(T.Q))], on_device(T.Q[uniq % len(T.Q)]), on_device(llms.L))  # [R, M']
-    return scores[on_device(inverse), on_device(llms.it_llm[items])]
+    scores = model.predictor.score_cells(user_vec[on_device(uniq // len(T.Q))], on_device(T.Q[uniq % len(T.Q)]), on_device(llms.L),
+                                         on_device(cells // M), on_device(cells % M))
+    return scores[on_device(cell_of)]
 
 
 def pair_scores(model: GMTRouter, T: Tensors, graph: Dict[str, Any], batch_users: np.ndarray, pairs: np.ndarray) -> Tuple[torch.Tensor, torch.Tensor]:

@@ -101,6 +101,9 @@ class TrainConfig:
     # train how history shifts a score (train.prior_free_scores). Needs base_every_episode.
     base_every_episode: bool = True
     prior_from_base: bool = True
+    # Weight of a base user's pair in the episode's Bradley-Terry loss, against 1 for a persona's: how much the
+    # real users' (weak) history effects count beside the personas' strong ones.
+    base_weight: float = 1.0
     # Share of an episode's users whose models are renamed to other catalog vectors (catalog.ALIAS_DESCRIPTIONS),
     # and how many such vectors an episode draws: a deployment's models are never the training set's.
     alias_share: float = 0.5
@@ -148,6 +151,8 @@ class Config:
             raise ValueError(f"model.predictor_head={m.predictor_head!r}: expected 'paper' or 'bilinear_mlp'")
         if m.layers < 1:
             raise ValueError(f"model.layers={m.layers}: need at least 1")
+        if self.train.base_weight <= 0:
+            raise ValueError(f"train.base_weight={self.train.base_weight}: must be > 0")
         if self.train.epochs < 1:
             raise ValueError(f"train.epochs={self.train.epochs}: need at least 1")
         return self

@@ -309,9 +309,10 @@ class GMTRouter(nn.Module):
         self.encoder.kernel = self.predictor.kernel  # one A for the evidence and the candidates
 
 
-def bt_loss(s_a: Tensor, s_b: Tensor, y: Tensor) -> Tensor:
-    """Bradley-Terry pairwise logistic loss mean(softplus(-y (s_a - s_b))), y in {+1, -1}."""
-    return F.softplus(-y * (s_a - s_b)).mean()
+def bt_loss(s_a: Tensor, s_b: Tensor, y: Tensor, weight: Optional[Tensor] = None) -> Tensor:
+    """Bradley-Terry pairwise logistic loss mean(softplus(-y (s_a - s_b))), y in {+1, -1}; weighted mean with ``weight``."""
+    loss = F.softplus(-y * (s_a - s_b))
+    return loss.mean() if weight is None else (loss * weight).sum() / weight.sum()
 
 
 def pointwise_loss(s: Tensor, r: Tensor) -> Tensor:

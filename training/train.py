@@ -236,7 +236,10 @@ def train_model(
             if len(pairs):
                 s, s0 = scores(np.concatenate([T.pair_a[pairs], T.pair_b[pairs]]))
                 lab = torch.from_numpy(T.pair_label[pairs]).to(device) * 2 - 1
-                loss = loss + bt_loss(s[: len(pairs)], s[len(pairs) :], lab)
+                weight = None
+                if tc.base_weight != 1.0 and len(sampler.always):
+                    weight = torch.from_numpy(np.where(np.isin(T.it_user[T.pair_a[pairs]], sampler.always), tc.base_weight, 1.0).astype(np.float32)).to(device)
+                loss = loss + bt_loss(s[: len(pairs)], s[len(pairs) :], lab, weight)
                 if s0 is not None and bool(torch.isfinite(s0[: len(pairs)]).any()):
                     prior = torch.isfinite(s0[: len(pairs)])
                     loss = loss + bt_loss(s0[: len(pairs)][prior], s0[len(pairs) :][prior], lab[prior])

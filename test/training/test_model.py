@@ -119,6 +119,8 @@ def test_bt_loss_values_and_gradient():
     loss.backward()
     assert s_a.grad[0] < 0 and s_a.grad[1] > 0  # raise the winner, lower the loser
     assert pointwise_loss(torch.tensor([0.0]), torch.tensor([0.5])).item() == pytest.approx(math.log(2), rel=1e-6)
+    weighted = bt_loss(s_a, s_b, torch.tensor([1.0, -1.0]), torch.tensor([3.0, 1.0]))  # train.base_weight's weighted mean
+    assert weighted.item() == pytest.approx((3 * math.log(2) + math.log1p(math.exp(2.0))) / 4, rel=1e-6)
 
 
 def test_config_validation_names_bad_value():
@@ -130,4 +132,6 @@ def test_config_validation_names_bad_value():
         apply_overrides(default(), ["data.query_mode=bogus"])
     with pytest.raises(ValueError, match="no such setting"):
         apply_overrides(default(), ["model.nope=1"])
+    with pytest.raises(ValueError, match="train.base_weight=0"):
+        apply_overrides(default(), ["train.base_weight=0"])
     assert ModelConfig().hidden == 64

@@ -14,7 +14,7 @@ import {
   RouterRegistry,
   UseLiteOnnxEmbedder,
 } from "@/router-core";
-import { PrismaHistoryStore } from "./history-store";
+import { historyStamp, PrismaHistoryStore } from "./history-store";
 
 /**
  * The app's one router: an ONNX GMTRouter behind a registry that hot-swaps
@@ -109,20 +109,6 @@ async function ensureCurrent(h: RouterHolder, force = false): Promise<void> {
     }
   })();
   await h.loading;
-}
-
-/**
- * A fingerprint of everything in the user's graph. Another app instance may
- * have stored a rating: when the fingerprint moves, the cached vector is dropped.
- */
-async function historyStamp(userId: string): Promise<string> {
-  const [row] = await prisma.$queryRaw<{ stamp: string }[]>`
-    SELECT concat_ws('|',
-      (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM ratings WHERE user_id = ${userId}::uuid),
-      (SELECT count(*) || ':' || coalesce(max(voted_at)::text, '') FROM comparisons WHERE user_id = ${userId}::uuid AND winner IS NOT NULL),
-      (SELECT count(*)::text FROM routing_decisions WHERE user_id = ${userId}::uuid AND override),
-      (SELECT coalesce(preferences_reset_at::text, '') FROM users WHERE id = ${userId}::uuid)) AS stamp`;
-  return row.stamp;
 }
 
 export type RouteArgs = {

@@ -2,7 +2,8 @@
 
 import { ChevronLeft, ChevronRight, Pencil, RefreshCw } from "lucide-react";
 import { useState } from "react";
-import type { AssistantMetadata, ChatMessage, DecisionSummary, SiblingAnswer } from "@/lib/chat/ui-message";
+import type { AssistantMetadata, ChatMessage, SiblingAnswer } from "@/lib/chat/ui-message";
+import type { DecisionSummary } from "@/lib/routing/decision";
 import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
 import { ModelBadge } from "./model-badge";

@@ -41,6 +41,10 @@ describe("layout", () => {
     for (const dir of ["app", "components", "lib", "router-core", "cli", "test/support", "test/e2e", "test/faults"])
       expect(offenders(dir, ["bench"]), dir).toEqual([]);
   });
+  it("the routing decision's types are a leaf that db, the turn pipeline and the UI share; db never imports the chat's UI types", () => {
+    expect(importsOf("lib/routing/decision.ts")).toEqual(["zod"]);
+    expect(offenders("lib/db", ["lib/chat"])).toEqual([]);
+  });
   it("no Python among the app's sources: the trainer and its scripts live in training/", () => {
     const python = tracked.filter((f) => f.endsWith(".py") && /^(app|components|lib|router-core|cli)\//.test(f));
     expect(python).toEqual([]);

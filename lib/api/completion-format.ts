@@ -1,6 +1,6 @@
 import type { FinishReason } from "ai";
-import type { DecisionRecord } from "@/lib/db/queries/turns";
 import type { ReplyEnd } from "@/lib/llm/reply-stream";
+import type { DecisionRecord } from "@/lib/routing/decision";
 
 export type OpenAIFinishReason = "stop" | "length" | "content_filter" | "tool_calls";
 

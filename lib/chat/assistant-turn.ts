@@ -36,9 +36,7 @@ export function beginAssistantTurn({
   const id = randomUUID();
   // The turn names the model that answered; the decision keeps the router's pick and, after a fallback, the failures.
   const recorded =
-    reply.failed.length > 0
-      ? { ...decision, timings: { ...(decision.timings as object), llmFallback: { failed: reply.failed, answeredBy: reply.model.id } } }
-      : decision;
+    reply.failed.length > 0 ? { ...decision, timings: { ...decision.timings, llmFallback: { failed: reply.failed, answeredBy: reply.model.id } } } : decision;
   const start = () => startAssistantTurn({ id, ...turn, modelId: reply.model.id, decision: recorded });
   let started = start();
   started.catch(() => {}); // retried, or reported, at finish

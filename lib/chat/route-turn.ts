@@ -1,8 +1,9 @@
 import "server-only";
 import { routeQuery } from "@/lib/ai/router";
 import type { LlmModelRow } from "@/lib/db/queries/models";
-import type { DecisionRecord, RoutedQuery, TranscriptTurn } from "@/lib/db/queries/turns";
+import type { RoutedQuery, TranscriptTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
+import type { DecisionRecord } from "@/lib/routing/decision";
 import { embeddingToBytes, type RouteDecision } from "@/router-core";
 
 export type TurnRoute = { model: LlmModelRow; decision: DecisionRecord; query: RoutedQuery };

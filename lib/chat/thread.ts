@@ -1,8 +1,8 @@
 import "server-only";
 import type { ModelMessage } from "ai";
-import { parseDecisionCandidates } from "@/lib/db/queries/decision-candidates";
 import type { StoredTurn, TranscriptTurn } from "@/lib/db/queries/turns";
-import type { AssistantMetadata, ChatMessage, DecisionSummary, StoredRating } from "./ui-message";
+import { type DecisionSummary, parseCompareSide, parseDecisionCandidates } from "@/lib/routing/decision";
+import type { AssistantMetadata, ChatMessage, StoredRating } from "./ui-message";
 
 /** Stored turns as the model sees them: failed or empty answers are left out of the context. */
 export function toModelMessages(thread: readonly Pick<TranscriptTurn, "role" | "content" | "status">[]): ModelMessage[] {
@@ -13,8 +13,7 @@ export function toModelMessages(thread: readonly Pick<TranscriptTurn, "role" | "
 }
 
 function toDecisionSummary(decision: NonNullable<StoredTurn["decision"]>): DecisionSummary {
-  const compareSide = decision.compareSide === "router" || decision.compareSide === "challenger" ? decision.compareSide : null;
-  return { ...decision, compareSide, candidates: parseDecisionCandidates(decision.candidates) };
+  return { ...decision, compareSide: parseCompareSide(decision.compareSide), candidates: parseDecisionCandidates(decision.candidates) };
 }
 
 function assistantMetadata(t: StoredTurn, modelNames: ReadonlyMap<string, string>, ratings: ReadonlyMap<string, StoredRating>): AssistantMetadata {

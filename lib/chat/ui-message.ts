@@ -1,4 +1,5 @@
 import type { UIMessage } from "ai";
+import type { DecisionSummary } from "@/lib/routing/decision";
 
 /** What the server attaches to each assistant message in the stream and in stored history. */
 export type AssistantMetadata = {
@@ -19,21 +20,5 @@ export type StoredRating = { thumbsUp: boolean | null; stars: number | null; com
 
 /** One answer among several to the same message. */
 export type SiblingAnswer = { text: string; metadata: Omit<AssistantMetadata, "answers"> };
-
-/** adjustment: the share of the score that comes from the user's own ratings on similar questions. */
-export type CandidateScore = { modelId: string; score: number; probability: number; winRate?: number; unseen?: boolean; adjustment?: number };
-
-export type DecisionSummary = {
-  routerVersion: string;
-  executionProvider: string;
-  candidates: CandidateScore[];
-  confidence: number;
-  ratingsUsed: number;
-  coldStart: boolean;
-  override: boolean;
-  fallback: boolean;
-  compareSide?: "router" | "challenger" | null;
-  totalMs: number;
-};
 
 export type ChatMessage = UIMessage<AssistantMetadata>;

@@ -1,11 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { CandidateScore } from "@/lib/chat/ui-message";
 import { prisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { TurnStatus } from "@/lib/db/generated/enums";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import type { DecisionRecord } from "@/lib/routing/decision";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 
 const TITLE_CHARS = 60;
@@ -253,25 +253,6 @@ export type TurnOutcome = {
 export async function finishAssistantTurn({ id, outcome }: { id: string; outcome: TurnOutcome }) {
   await prisma.turn.updateMany({ where: { id, status: "streaming" }, data: { ...outcome, error: outcome.error ?? null, completedAt: new Date() } });
 }
-
-export type DecisionRecord = {
-  chosenModelId: string;
-  routerVersion: string;
-  executionProvider: string;
-  candidates: CandidateScore[];
-  confidence: number;
-  ratingsUsed: number;
-  coldStart: boolean;
-  override: boolean;
-  fallback: boolean;
-  /** Compare mode: which side this answer is; undefined outside compare mode. */
-  compareSide?: CompareSide;
-  timings: Prisma.InputJsonValue;
-  totalMs: number;
-};
-
-/** A compare answer is the router's own pick or the challenger it was matched against. */
-export type CompareSide = "router" | "challenger";
 
 /** The query node as the router built it, stored on the user turn so later encodes need not re-embed it; embeddingKey names embedder and query mode. */
 export type RoutedQuery = { text: string; embedding: Uint8Array<ArrayBuffer> | null; embeddingKey: string | null };

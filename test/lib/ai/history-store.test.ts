@@ -84,7 +84,16 @@ describe("the user's graph and its fingerprint", () => {
     await expectMoved("a model the user picked");
     const session2 = (await lib.prisma.turn.findUniqueOrThrow({ where: { id: picked.answerId } })).chatSessionId;
     await lib.prisma.turn.create({
-      data: { chatSessionId: session2, userId, position: 2, role: "assistant", content: "again", parentId: picked.questionId, modelId: "graph-a", status: "completed" },
+      data: {
+        chatSessionId: session2,
+        userId,
+        position: 2,
+        role: "assistant",
+        content: "again",
+        parentId: picked.questionId,
+        modelId: "graph-a",
+        status: "completed",
+      },
     });
     await expectMoved("a regenerated answer, after which the pick no longer counts");
 

@@ -35,6 +35,9 @@ type RouterHolder = {
   checkedAt: number;
   loading: Promise<void> | null;
   historyStamps: Map<string, string>;
+  /** The newest background refresh of each user (invalidateUserVector), by a number no other refresh shares. */
+  refreshes: Map<string, number>;
+  refreshCount: number;
 };
 
 const globalForRouter = globalThis as unknown as { switchboardRouter?: RouterHolder };
@@ -64,6 +67,8 @@ function holder(): RouterHolder {
     checkedAt: 0,
     loading: null,
     historyStamps: new Map(),
+    refreshes: new Map(),
+    refreshCount: 0,
   };
   return globalForRouter.switchboardRouter;
 }
@@ -177,10 +182,16 @@ export function invalidateUserVector(userId: string): void {
   const h = holder();
   h.registry.invalidateUser(userId);
   h.historyStamps.delete(userId);
+  const refresh = ++h.refreshCount;
+  h.refreshes.set(userId, refresh);
   void (async () => {
     const stamp = await historyStamp(userId);
     await h.registry.warmUser(userId);
-    h.historyStamps.set(userId, stamp);
+    // Only the newest refresh records its stamp, and only if no turn recorded a later one: a refresh that read
+    // its stamp before the next rating would make the user's next turn discard a current vector.
+    if (h.refreshes.get(userId) !== refresh) return;
+    h.refreshes.delete(userId);
+    if (!h.historyStamps.has(userId)) h.historyStamps.set(userId, stamp);
   })().catch((err: unknown) => logger.warn(`re-encoding user ${userId} after a rating failed: ${describe(err)}`));
 }
 

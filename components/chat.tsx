@@ -6,7 +6,7 @@ import { ArrowUp, Square } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage, SiblingAnswer } from "@/lib/chat/ui-message";
 import { CompareView, type Comparison, type ComparisonResult } from "./compare-view";
-import { Message, textOf } from "./message";
+import { formatCount, Message, textOf, tooLongNotice } from "./message";
 import { describeModel, type ModelOption, ModelPicker } from "./model-picker";
 import { announceSessionsChanged } from "./sessions-changed";
 
@@ -25,8 +25,6 @@ function readableError(error: Error): string {
     return error.message;
   }
 }
-
-const formatCount = (n: number) => n.toLocaleString("en-US");
 
 /** A live answer as one of several answers to its message. */
 function toSibling(message: ChatMessage, failed: ReadonlyMap<string, string>, stopped: ReadonlySet<string>): SiblingAnswer {
@@ -114,9 +112,7 @@ export function Chat({
   const busy = status === "submitted" || status === "streaming";
   const tooLong = input.length > maxChars;
   const requestError = error && last?.role === "user" ? readableError(error) : null;
-  const shownError = tooLong
-    ? `Your message is ${formatCount(input.length)} characters; the limit is ${formatCount(maxChars)}. Shorten it to send.`
-    : (composerError ?? requestError);
+  const shownError = tooLong ? tooLongNotice(input.length, maxChars) : (composerError ?? requestError);
 
   async function startComparison(text: string) {
     if (!sessionId.current) {

@@ -25,6 +25,13 @@ function listOf(names: string[]): string {
   return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
+export const formatCount = (n: number) => n.toLocaleString("en-US");
+
+/** What the composer and the edit form say of a message over the limit. */
+export function tooLongNotice(length: number, maxChars: number): string {
+  return `Your message is ${formatCount(length)} characters; the limit is ${formatCount(maxChars)}. Shorten it to send.`;
+}
+
 export function textOf(message: ChatMessage): string {
   return message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
 }
@@ -113,7 +120,7 @@ export function UserMessage({ text, onEdit, maxChars = Number.POSITIVE_INFINITY 
         />
         {tooLong && (
           <p role="alert" className="text-sm text-red-700">
-            The limit is {maxChars.toLocaleString("en-US")} characters; this is {draft.length.toLocaleString("en-US")}.
+            {tooLongNotice(draft.length, maxChars)}
           </p>
         )}
         <div className="flex gap-2 text-sm">

@@ -163,8 +163,15 @@ describe("edit and re-run", () => {
         await page.getByTestId("edit-input").press("Escape");
         expect(await page.getByTestId("edit-form").count()).toBe(0);
         await page.getByTestId("edit-message").first().click();
-        await page.getByTestId("edit-input").fill("What makes the sea salty?");
+        // Over the limit the edit says so, as the composer does, and cannot be sent.
+        await page.getByTestId("edit-input").fill("x".repeat(16_001));
+        expect(await page.getByTestId("edit-form").getByRole("alert").textContent()).toBe(
+          "Your message is 16,001 characters; the limit is 16,000. Shorten it to send.",
+        );
+        expect(await page.getByTestId("edit-send").isDisabled()).toBe(true);
         mkdirSync("test-results/screens", { recursive: true });
+        await page.screenshot({ path: `test-results/screens/edit-message-too-long-${size}-light.png` });
+        await page.getByTestId("edit-input").fill("What makes the sea salty?");
         await page.screenshot({ path: `test-results/screens/edit-message-${size}-light.png` });
         await page.getByTestId("edit-input").press("Enter");
         await page.waitForFunction(() => document.querySelectorAll('[data-testid="message-user"]').length === 1);

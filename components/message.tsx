@@ -3,7 +3,7 @@
 import { ChevronLeft, ChevronRight, Pencil, RefreshCw } from "lucide-react";
 import { useState } from "react";
 import type { AssistantMetadata, ChatMessage, SiblingAnswer } from "@/lib/chat/ui-message";
-import type { DecisionSummary } from "@/lib/routing/decision";
+import type { DecisionSummary } from "@/lib/router/decision";
 import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
 import { ModelBadge } from "./model-badge";

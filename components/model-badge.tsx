@@ -2,7 +2,7 @@
 
 import * as Popover from "@radix-ui/react-popover";
 import { Info } from "lucide-react";
-import type { CandidateScore, DecisionSummary } from "@/lib/routing/decision";
+import type { CandidateScore, DecisionSummary } from "@/lib/router/decision";
 
 /**
  * The user's ratings move a model's score by up to ±2 logits

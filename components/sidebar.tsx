@@ -4,7 +4,7 @@ import { Check, LogOut, Menu, Pencil, Plus, Search, Trash2, X } from "lucide-rea
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { logout } from "@/app/(auth)/actions";
+import { logout } from "@/lib/auth/logout-action";
 import { SESSIONS_CHANGED } from "./sessions-changed";
 import { ThemeToggle } from "./theme-toggle";
 import { buttonClass, Dialog, DialogClose, DialogContent, DialogTrigger, DrawerContent } from "./ui/dialog";

@@ -29,10 +29,20 @@ function offenders(from: string, targets: string[]): string[] {
 
 describe("layout", () => {
   it("found the sources", () => {
-    expect(sources).toContain("lib/routing/retrain.ts");
+    expect(sources).toContain("lib/router/retrain.ts");
   });
-  it("lib never imports routes or UI (app/, components/)", () => {
+  it("lib never imports routes or UI (app/, components/), and components never import routes", () => {
     expect(offenders("lib", ["app", "components"])).toEqual([]);
+    expect(offenders("components", ["app"])).toEqual([]);
+  });
+  it("one turn pipeline (lib/turn) behind two thin wire adapters; the db layer imports neither, nor UI code", () => {
+    expect(offenders("lib/db", ["lib/turn", "lib/chat", "lib/api", "components"])).toEqual([]);
+    expect(offenders("lib/turn", ["lib/chat", "lib/api"])).toEqual([]);
+    // The adapters prepare a turn and write its wire format; opening the reply and storing the answer is runTurn's.
+    for (const adapter of ["lib/chat/stream-reply.ts", "lib/api/chat-completions.ts"]) {
+      expect(importsOf(adapter), adapter).toContain("@/lib/turn/run-turn");
+      expect(readFileSync(join(ROOT, adapter), "utf8"), adapter).not.toMatch(/\b(openReply|beginAssistantTurn|appendUserTurn)\(/);
+    }
   });
   it("router-core imports nothing of the app (lib/, app/, components/)", () => {
     expect(offenders("router-core", ["lib", "app", "components"])).toEqual([]);
@@ -42,7 +52,7 @@ describe("layout", () => {
       expect(offenders(dir, ["bench"]), dir).toEqual([]);
   });
   it("the routing decision's types are a leaf that db, the turn pipeline and the UI share; db never imports the chat's UI types", () => {
-    expect(importsOf("lib/routing/decision.ts")).toEqual(["zod"]);
+    expect(importsOf("lib/router/decision.ts")).toEqual(["zod"]);
     expect(offenders("lib/db", ["lib/chat"])).toEqual([]);
   });
   it("no Python among the app's sources: the trainer and its scripts live in training/", () => {

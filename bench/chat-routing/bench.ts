@@ -30,7 +30,7 @@ const fmt = (xs: number[]) => `${pct(xs, 50).toFixed(2).padStart(7)} / ${pct(xs,
 async function main() {
   const [{ prisma }, router, { streamChatReply }, { startDemoLlmServer }, { languageModelFor }, { streamText }] = await Promise.all([
     import("@/lib/db/client"),
-    import("@/lib/ai/router"),
+    import("@/lib/router/runtime"),
     import("@/lib/chat/stream-reply"),
     import("@/lib/llm/demo-server"),
     import("@/lib/llm/providers"),

@@ -12,7 +12,7 @@ export function registerExport(program: Command): void {
       "\nExample:\n  npx switchboard export --out app-export.jsonl\n  npx switchboard import app --in app-export.jsonl --out app.dataset.json",
     )
     .action(async (opts: { out: string }) => {
-      const { writeAppExport } = await import("@/lib/routing/app-export");
+      const { writeAppExport } = await import("@/lib/router/app-export");
       const counts = await writeAppExport({ out: opts.out });
       console.log(JSON.stringify({ out: opts.out, ...counts }));
     });

@@ -21,7 +21,7 @@ export function registerFeedback(program: Command): void {
       const { listEnabledModels } = await import("@/lib/db/queries/models");
       const enabled = (await listEnabledModels()).map((m) => m.id);
       if (!enabled.includes(opts.model)) throw new CliError(`--model: "${opts.model}" is not an enabled model (enabled: ${enabled.join(", ") || "none"})`);
-      const { createAppGmtFacade } = await import("@/lib/ai/gmt");
+      const { createAppGmtFacade } = await import("@/lib/router/gmt-facade");
       const facade = await createAppGmtFacade();
       await facade.updateUserFeedback({ user_id: user.id, query: opts.query, model: opts.model, rating: opts.rating, response: opts.response });
       console.log(`recorded rating ${opts.rating}/5 for ${opts.model} from ${user.email}`);

@@ -5,7 +5,7 @@ type RunOptions = { preset: "default" | "tiny"; epochs?: number; withMtbench?: b
 
 async function run(opts: RunOptions): Promise<void> {
   const { prisma } = await import("@/lib/db/client");
-  const { startRetrain } = await import("@/lib/routing/retrain");
+  const { startRetrain } = await import("@/lib/router/retrain");
   const t0 = Date.now();
   const options = { preset: opts.preset, epochs: opts.epochs, includeMtBench: opts.withMtbench ?? false, holdoutFraction: opts.holdout };
   const { run: started, finished } = await startRetrain({ startedBy: null, options });
@@ -54,7 +54,7 @@ export function registerRetrain(program: Command): void {
     .command("versions")
     .description("list registered router versions (* marks the active one)")
     .action(async () => {
-      const { listRouterVersions } = await import("@/lib/routing/versions");
+      const { listRouterVersions } = await import("@/lib/router/versions");
       for (const v of await listRouterVersions()) console.log(`${v.active ? "*" : " "} ${v.id}  ${v.createdAt.toISOString()}  ${v.path}`);
     });
 
@@ -63,7 +63,7 @@ export function registerRetrain(program: Command): void {
     .description("make a router version the active one (`default`: the shipped model in ROUTER_MODEL_DIR)")
     .argument("<version-id>", "a version id from `retrain versions`, or default")
     .action(async (id: string) => {
-      const { activateRouterVersion } = await import("@/lib/routing/versions");
+      const { activateRouterVersion } = await import("@/lib/router/versions");
       const version = await activateRouterVersion({ id });
       console.log(version ? `active: ${version.id} (${version.path})` : "active: the shipped default model (ROUTER_MODEL_DIR)");
     });
@@ -73,7 +73,7 @@ export function registerRetrain(program: Command): void {
     .description("mark a run whose process died (say, a server restart mid-run) as failed, freeing the one training slot")
     .argument("<run-id>", "the run's id")
     .action(async (id: string) => {
-      const { abandonTrainingRun } = await import("@/lib/routing/retrain");
+      const { abandonTrainingRun } = await import("@/lib/router/retrain");
       await abandonTrainingRun({ id });
       console.log(`run ${id} marked failed; a new run can start`);
     });

@@ -79,7 +79,7 @@ Examples:
       if (opts.query !== undefined && opts.query.trim() === "") throw new CliError("--query: must not be empty");
       const items: QueryItem[] = opts.input ? readQueries(opts.input) : [{ query_text: opts.query as string }];
       const user = await userFrom("--user", opts.user);
-      const { createAppGmtFacade } = await import("@/lib/ai/gmt");
+      const { createAppGmtFacade } = await import("@/lib/router/gmt-facade");
       const { listEnabledModels } = await import("@/lib/db/queries/models");
       const { openReply } = await import("@/lib/llm/reply-stream");
       const models = await listEnabledModels();

@@ -1,4 +1,4 @@
-import type { CandidateScore } from "@/lib/routing/decision";
+import type { CandidateScore } from "@/lib/router/decision";
 
 export function CandidateScores({ candidates, chosen }: { candidates: readonly CandidateScore[]; chosen: string }) {
   if (candidates.length === 0) return <span className="text-zinc-500">—</span>;

@@ -1,14 +1,12 @@
 import "server-only";
 import type { ModelMessage } from "ai";
-import { beginAssistantTurn } from "@/lib/chat/assistant-turn";
-import { checkModelChoice, fallbackOrder, routeTurn } from "@/lib/chat/route-turn";
 import { createChatSession } from "@/lib/db/queries/chat-sessions";
 import { listEnabledModels } from "@/lib/db/queries/models";
-import { appendUserTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
-import { openReply, type Reply, type SamplingSettings } from "@/lib/llm/reply-stream";
+import type { Reply, SamplingSettings } from "@/lib/llm/reply-stream";
 import { getLogger } from "@/lib/log";
-import { withSpan } from "@/lib/observability/tracing";
+import { checkModelChoice } from "@/lib/turn/route-turn";
+import { runTurn, storeUserTurn } from "@/lib/turn/run-turn";
 import { type CompletionIdentity, completionBody, openAIEnding, SSE_DONE, sseChunk, sseError, sseUsageChunk, toSwitchboardInfo } from "./completion-format";
 import { toOpenAIErrorResponse, UpstreamModelError } from "./openai-errors";
 
@@ -28,13 +26,13 @@ export type CompletionParams = {
 const logger = getLogger("openai-api");
 
 /**
- * Serves one OpenAI-style chat completion for an API key's user. The request's
- * messages are the model's context (the API stays stateless, as OpenAI's is);
- * the last user message and the answer are stored as turns of a chat session
- * (a new one per call unless `chatSessionId` names one of the user's sessions),
- * with the router's decision, so API traffic is rated and learned from like
- * chat. The same fallback as chat applies: with `model: "auto"`, a model that
- * fails before its first token hands the turn to the next-ranked one.
+ * The OpenAI wire adapter: serves one chat completion for an API key's user
+ * through the turn pipeline (lib/turn/run-turn.ts), as SSE chunks or one JSON
+ * body. The request's messages are the model's context (the API stays
+ * stateless, as OpenAI's is); the last user message and the answer are stored
+ * as turns of a chat session (a new one per call unless `chatSessionId` names
+ * one of the user's sessions), with the router's decision, so API traffic is
+ * rated and learned from like chat.
  */
 export async function createChatCompletion({
   userId,
@@ -47,50 +45,44 @@ export async function createChatCompletion({
   params: CompletionParams;
   signal: AbortSignal;
 }): Promise<Response> {
-  const overrideModelId = params.model === AUTO_MODEL ? undefined : params.model;
   const models = await listEnabledModels();
-  if (overrideModelId && !models.some((m) => m.id === overrideModelId)) {
-    throw new AppError("not_found:model", `The model "${overrideModelId}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`);
-  }
-  const picked = checkModelChoice(models, overrideModelId);
+  const picked = checkModelChoice(
+    models,
+    params.model === AUTO_MODEL ? undefined : params.model,
+    (id) => new AppError("not_found:model", `The model "${id}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`),
+  );
   const lastUser = params.messages.findLastIndex((m) => m.role === "user");
   const queryText = params.messages[lastUser]?.content ?? "";
   const earlier = params.messages
     .slice(0, Math.max(lastUser, 0))
     .filter((m) => m.role === "user")
     .map((m) => m.content);
-
-  const [route, stored] = await Promise.all([
-    withSpan("router.route_turn", { "switchboard.override": Boolean(picked) }, async (span) => {
-      const chosen = await routeTurn({ userId, queryText, earlierUserMessages: earlier, models, picked });
-      span.setAttributes({ "switchboard.model": chosen.model.id, "switchboard.router_version": chosen.decision.routerVersion });
-      return chosen;
-    }),
-    withSpan("db.store_user_turn", {}, async () => {
-      const sessionId = chatSessionId ?? (await createChatSession({ userId, source: "api" })).id;
-      // The statement checks that a named session is the user's and has room.
-      return { sessionId, userTurn: await appendUserTurn({ chatSessionId: sessionId, userId, content: queryText, adding: 2 }) };
-    }),
-  ]);
-  const reply = await openReply({
-    models: fallbackOrder(route, models),
+  const question = (async () => {
+    const sessionId = chatSessionId ?? (await createChatSession({ userId, source: "api" })).id;
+    // The statement checks that a named session is the user's and has room.
+    return storeUserTurn({ chatSessionId: sessionId, userId, content: queryText, adding: 2 });
+  })();
+  const {
+    route,
+    reply,
+    assistant,
+    chatSessionId: storedSessionId,
+  } = await runTurn({
+    userId,
+    models,
+    picked,
+    queryText,
+    earlierUserMessages: earlier,
     messages: params.messages satisfies ModelMessage[],
     settings: params.settings,
-    signal,
     allowSystemInMessages: true,
-  });
-  const assistant = beginAssistantTurn({
-    chatSessionId: stored.sessionId,
-    userId,
-    parentId: stored.userTurn.id,
-    decision: route.decision,
-    query: route.query,
-    reply,
+    question,
+    signal,
   });
 
   const identity: CompletionIdentity = { id: `chatcmpl-${assistant.id}`, created: Math.floor(Date.now() / 1000), model: reply.model.id };
-  const switchboard = toSwitchboardInfo({ turnId: assistant.id, chatSessionId: stored.sessionId, decision: route.decision });
-  const headers = { "x-switchboard-turn-id": assistant.id, "x-switchboard-chat-session-id": stored.sessionId, "x-switchboard-model": reply.model.id };
+  const switchboard = toSwitchboardInfo({ turnId: assistant.id, chatSessionId: storedSessionId, decision: route.decision });
+  const headers = { "x-switchboard-turn-id": assistant.id, "x-switchboard-chat-session-id": storedSessionId, "x-switchboard-model": reply.model.id };
   logger.info(
     { userId, turnId: assistant.id, model: reply.model.id, routedTo: route.model.id, routerVersion: route.decision.routerVersion, stream: params.stream },
     "chat completion",

@@ -1,6 +1,6 @@
 import type { FinishReason } from "ai";
 import type { ReplyEnd } from "@/lib/llm/reply-stream";
-import type { DecisionRecord } from "@/lib/routing/decision";
+import type { DecisionRecord } from "@/lib/router/decision";
 
 export type OpenAIFinishReason = "stop" | "length" | "content_filter" | "tool_calls";
 

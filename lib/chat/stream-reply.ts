@@ -1,15 +1,16 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
-import { routingReadsConversation } from "@/lib/ai/router";
 import { listEnabledModels } from "@/lib/db/queries/models";
-import { appendUserTurn, getOwnTranscript, type TranscriptTurn, visibleThread } from "@/lib/db/queries/turns";
+import { getOwnTranscript, type TranscriptTurn, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
-import { describeLlmError, openReply } from "@/lib/llm/reply-stream";
+import { describeLlmError } from "@/lib/llm/reply-stream";
+import { routingReadsConversation } from "@/lib/router/runtime";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
-import { beginAssistantTurn, OutcomeNotStoredError } from "./assistant-turn";
+import { OutcomeNotStoredError } from "@/lib/turn/assistant-turn";
+import { checkModelChoice, earlierUserMessages, routeTurn } from "@/lib/turn/route-turn";
+import { runTurn, storeUserTurn } from "@/lib/turn/run-turn";
 import { coalesceDeltas } from "./coalesce-deltas";
-import { checkModelChoice, earlierUserMessages, fallbackOrder, routeTurn } from "./route-turn";
 import { toModelMessages } from "./thread";
 import type { AssistantMetadata, ChatMessage } from "./ui-message";
 
@@ -36,9 +37,10 @@ function assertEditable(turns: readonly TranscriptTurn[], editOf: string): void 
 }
 
 /**
- * Handles one chat turn end to end: stores the user turn, routes it, streams
- * the chosen model's reply and stores the assistant turn however the stream
- * ends (completed, stopped by the user, failed).
+ * The chat's wire adapter: prepares a chat turn from the stored conversation
+ * (a new message, an edit, a regenerated answer or a compare side), runs it
+ * through the turn pipeline (lib/turn/run-turn.ts) and streams the reply as an
+ * AI SDK UI message stream, which ends once the turn's outcome is stored.
  *
  * Time to first token is what the user feels, so nothing waits for what it
  * does not need: the transcript, the models, the routing and the storing of
@@ -47,11 +49,6 @@ function assertEditable(turns: readonly TranscriptTurn[], editOf: string): void 
  * assistant turn and the decision are written once the first token is on
  * its way.
  *
- * Fallback: if the routed model errors or sends nothing within
- * LLM_FIRST_TOKEN_TIMEOUT_MS before its first token, the turn goes to the next
- * candidate by router probability, until one answers or all have failed. A
- * model the user picked explicitly is not replaced. After the first token the
- * answer is committed: a later failure keeps the partial text, marked failed.
  */
 export async function streamChatReply(req: ChatRequest, requestSignal: AbortSignal): Promise<Response> {
   const regenerate = req.trigger === "regenerate-message";
@@ -65,7 +62,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const userTurnWrite = regenerate
     ? null
     : Promise.all([choiceChecked, editChecked]).then(() =>
-        appendUserTurn({ id: newTurnId, chatSessionId: req.chatSessionId, userId: req.userId, content: req.text ?? "", editOfId: req.editOf, adding: 2 }),
+        storeUserTurn({ id: newTurnId, chatSessionId: req.chatSessionId, userId: req.userId, content: req.text ?? "", editOfId: req.editOf, adding: 2 }),
       );
   // ...and, by a router that embeds only the current message, routed while the conversation loads.
   const earlyRoute =
@@ -93,24 +90,21 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const context = before ? thread.slice(0, thread.indexOf(before)) : thread;
   const messages: ModelMessage[] = [...toModelMessages(context), { role: "user", content: queryText }];
 
-  const [route, userTurn] = await Promise.all([
-    earlyRoute ??
-      routeTurn({ userId: req.userId, queryText, earlierUserMessages: earlierUserMessages(context), models, picked, compare: Boolean(req.compareUserTurnId) }),
-    previous ?? userTurnWrite!,
-  ]);
-  const reply = await openReply({ models: fallbackOrder(route, models), messages, signal: requestSignal });
-  // Written while the first token is on its way to the client, not before it.
-  const assistant = beginAssistantTurn({
-    chatSessionId: req.chatSessionId,
+  const { route, reply, assistant, userTurnId } = await runTurn({
     userId: req.userId,
-    parentId: userTurn.id,
-    decision: route.decision,
-    query: route.query,
-    reply,
+    models,
+    picked,
+    compare: Boolean(req.compareUserTurnId),
+    queryText,
+    earlierUserMessages: earlierUserMessages(context),
+    messages,
+    question: previous ? Promise.resolve({ chatSessionId: req.chatSessionId, userTurnId: previous.id }) : userTurnWrite!,
+    route: earlyRoute ?? undefined,
+    signal: requestSignal,
   });
   const startMetadata: AssistantMetadata = {
     turnId: assistant.id,
-    questionTurnId: userTurn.id,
+    questionTurnId: userTurnId,
     modelId: reply.model.id,
     modelName: reply.model.displayName,
     status: "streaming",

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ModelMessage } from "ai";
 import type { StoredTurn, TranscriptTurn } from "@/lib/db/queries/turns";
-import { type DecisionSummary, parseCompareSide, parseDecisionCandidates } from "@/lib/routing/decision";
+import { type DecisionSummary, parseCompareSide, parseDecisionCandidates } from "@/lib/router/decision";
 import type { AssistantMetadata, ChatMessage, StoredRating } from "./ui-message";
 
 /** Stored turns as the model sees them: failed or empty answers are left out of the context. */

@@ -1,5 +1,5 @@
 import type { UIMessage } from "ai";
-import type { DecisionSummary } from "@/lib/routing/decision";
+import type { DecisionSummary } from "@/lib/router/decision";
 
 /** What the server attaches to each assistant message in the stream and in stored history. */
 export type AssistantMetadata = {

@@ -1,11 +1,11 @@
 import "server-only";
-import { invalidateUserVector } from "@/lib/ai/router";
-import { checkModelChoice, earlierUserMessages, routeTurn } from "@/lib/chat/route-turn";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { listEnabledModels } from "@/lib/db/queries/models";
 import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
+import { invalidateUserVector } from "@/lib/router/runtime";
+import { checkModelChoice, earlierUserMessages, routeTurn } from "@/lib/turn/route-turn";
 
 type Scored = { modelId: string; score: number };
 

@@ -1,7 +1,7 @@
 import "server-only";
-import { invalidateUserVector } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { invalidateUserVector } from "@/lib/router/runtime";
 import { ratingFromSignal } from "@/router-core";
 import type { RatingReason } from "./reasons";
 

@@ -1,7 +1,7 @@
 import "server-only";
-import { getRouterState } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
 import { getLogger } from "@/lib/log";
+import { getRouterState } from "@/lib/router/runtime";
 import { withSpan } from "./tracing";
 
 const logger = getLogger("readiness");

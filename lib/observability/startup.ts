@@ -1,8 +1,8 @@
 import "server-only";
-import { warmUpRouter } from "@/lib/ai/router";
 import { authSecretProblem } from "@/lib/auth/secret-strength";
 import { env } from "@/lib/env";
 import { getLogger } from "@/lib/log";
+import { warmUpRouter } from "@/lib/router/runtime";
 import { installPeerStamp } from "@/lib/security/peer";
 
 /**

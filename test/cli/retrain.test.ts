@@ -1,4 +1,4 @@
-/** `switchboard retrain versions | activate | abandon` against the run's database (training itself: test/lib/routing/retrain.test.ts). */
+/** `switchboard retrain versions | activate | abandon` against the run's database (training itself: test/lib/router/retrain.test.ts). */
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";

@@ -70,7 +70,7 @@ describe("session revocation", () => {
     const copy = ApiClient.anonymous();
     copy.adoptCookies(user);
     expect((await copy.request("/api/sessions")).status).toBe(200);
-    const signedOut = await user.request("/", { method: "POST", body: "[]", headers: actionHeaders("app/(auth)/actions.ts", "logout") });
+    const signedOut = await user.request("/", { method: "POST", body: "[]", headers: actionHeaders("lib/auth/logout-action.ts", "logout") });
     expect(signedOut.status).toBeLessThan(400);
     expect((await copy.request("/api/sessions")).status).toBe(401);
     expect((await user.request("/api/sessions")).status).toBe(401);

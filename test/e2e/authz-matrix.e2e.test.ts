@@ -151,7 +151,7 @@ const MATRIX: Record<string, Row> = {
     expect: OWNER_ONLY(200),
   },
   // Signing out revokes every session of the caller; it runs last so the other rows keep theirs.
-  "action app/(auth)/actions.ts#logout": { call: () => ({ method: "ACTION", path: "/" }), expect: PUBLIC },
+  "action lib/auth/logout-action.ts#logout": { call: () => ({ method: "ACTION", path: "/" }), expect: PUBLIC },
 };
 
 let clients: Record<Actor, ApiClient>;

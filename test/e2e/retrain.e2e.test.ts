@@ -7,7 +7,7 @@ vi.hoisted(() => {
   process.env.LOG_LEVEL = "silent";
 });
 
-import { seedPreferences } from "../lib/routing/seed";
+import { seedPreferences } from "../lib/router/seed";
 import { ApiClient } from "./support/api-client";
 import { queryRows } from "./support/db";
 

@@ -24,6 +24,6 @@ describe("app surface enumeration", () => {
   });
 
   it("finds server actions, file-level and inline", () => {
-    expect(listServerActions()).toEqual(expect.arrayContaining([{ file: "app/(auth)/actions.ts", name: "logout" }]));
+    expect(listServerActions()).toEqual(expect.arrayContaining([{ file: "lib/auth/logout-action.ts", name: "logout" }]));
   });
 });

@@ -52,7 +52,7 @@ export async function spawnDemoLlm(env: NodeJS.ProcessEnv): Promise<ChildProcess
 }
 
 /**
- * @param nodeArgs extra flags for the app's Node processes, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"]
+ * @param nodeArgs extra flags for the app's Node processes, e.g. ["--cpu-prof", "--cpu-prof-dir=bench/.profiles"]
  *   (a profile is written when an app exits at close()).
  * @param instances how many `next start` processes to run (a Node process serves on one core).
  */

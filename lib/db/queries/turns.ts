@@ -5,7 +5,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import type { TurnStatus } from "@/lib/db/generated/enums";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import type { DecisionRecord } from "@/lib/routing/decision";
+import type { DecisionRecord } from "@/lib/router/decision";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 
 const TITLE_CHARS = 60;

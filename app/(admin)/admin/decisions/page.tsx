@@ -5,7 +5,7 @@ import { formatDateTime, formatMs, formatNumber } from "@/components/admin/forma
 import { Pagination } from "@/components/admin/pagination";
 import { listDecisions } from "@/lib/db/queries/admin/decisions";
 import { listCatalog } from "@/lib/db/queries/admin/models";
-import { parseDecisionCandidates } from "@/lib/routing/decision";
+import { parseDecisionCandidates } from "@/lib/router/decision";
 import { DECISIONS_PAGE_SIZE, decisionsQuery, toDecisionFilter } from "../../api/admin/decisions/schema";
 import { requireAdminPage } from "../../require-admin-page";
 

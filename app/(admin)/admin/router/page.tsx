@@ -4,8 +4,8 @@ import { formatDateTime, formatMoney, formatNumber, formatPercent, signedPoints 
 import { ActivateVersionButton, RouterActions } from "@/components/admin/router-actions";
 import { Section, StatCard } from "@/components/admin/stat-card";
 import { heldOutPairs, VersionMetrics } from "@/components/admin/version-metrics";
-import { getRouterState } from "@/lib/ai/router";
 import { getCostSaved, getRouterVsFixed, listRouterVersions, listTrainingRuns } from "@/lib/db/queries/admin/router";
+import { getRouterState } from "@/lib/router/runtime";
 import { requireAdminPage } from "../../require-admin-page";
 
 export const dynamic = "force-dynamic";

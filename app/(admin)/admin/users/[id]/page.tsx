@@ -12,7 +12,7 @@ import {
   getUserRatingsByModel,
   getUserSummary,
 } from "@/lib/db/queries/admin/user-detail";
-import { parseDecisionCandidates } from "@/lib/routing/decision";
+import { parseDecisionCandidates } from "@/lib/router/decision";
 import { requireAdminPage } from "../../../require-admin-page";
 
 export const dynamic = "force-dynamic";

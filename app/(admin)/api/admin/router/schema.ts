@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_RETRAIN_OPTIONS } from "@/lib/routing/retrain";
+import { DEFAULT_RETRAIN_OPTIONS } from "@/lib/router/retrain";
 
 export const retrainBody = z
   .object({

@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth/require-user";
 import { toErrorResponse } from "@/lib/errors";
-import { exportUserData } from "@/lib/routing/privacy";
+import { exportUserData } from "@/lib/router/privacy";
 
 /** The signed-in user's own data as a JSON download. */
 export async function GET() {

@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth/require-user";
 import { toErrorResponse } from "@/lib/errors";
-import { forgetPreferences } from "@/lib/routing/privacy";
+import { forgetPreferences } from "@/lib/router/privacy";
 import { assertSameOrigin } from "@/lib/security/origin";
 
 /** "Forget my preferences": deletes the user's ratings and compare votes; the next route is cold-start. */

@@ -2,7 +2,7 @@ import { requireAdmin } from "@/lib/auth/require-user";
 import { toErrorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import { getLogger } from "@/lib/log";
-import { startRetrain } from "@/lib/routing/retrain";
+import { startRetrain } from "@/lib/router/retrain";
 import { assertSameOrigin } from "@/lib/security/origin";
 import { retrainBody } from "../schema";
 

@@ -1,7 +1,7 @@
-import { getRouterState } from "@/lib/ai/router";
 import { requireAdmin } from "@/lib/auth/require-user";
 import { toErrorResponse } from "@/lib/errors";
-import { listRouterVersions } from "@/lib/routing/versions";
+import { getRouterState } from "@/lib/router/runtime";
+import { listRouterVersions } from "@/lib/router/versions";
 
 /** Registered router versions, newest first, and what this instance serves now. */
 export async function GET() {

@@ -1,6 +1,6 @@
 import { requireAdmin } from "@/lib/auth/require-user";
 import { AppError, toErrorResponse } from "@/lib/errors";
-import { getTrainingRun } from "@/lib/routing/retrain";
+import { getTrainingRun } from "@/lib/router/retrain";
 import { runIdParam } from "../../schema";
 
 type Context = { params: Promise<{ id: string }> };

@@ -1,7 +1,7 @@
-import { getRouterState } from "@/lib/ai/router";
 import { requireAdmin } from "@/lib/auth/require-user";
 import { AppError, toErrorResponse } from "@/lib/errors";
-import { activateRouterVersion } from "@/lib/routing/versions";
+import { getRouterState } from "@/lib/router/runtime";
+import { activateRouterVersion } from "@/lib/router/versions";
 import { assertSameOrigin } from "@/lib/security/origin";
 import { versionIdParam } from "../../../schema";
 

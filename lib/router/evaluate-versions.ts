@@ -2,7 +2,7 @@ import "server-only";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 // Offline evaluation loads arbitrary model dirs side by side, outside the serving registry that
-// lib/ai/router.ts owns; it shares nothing with the live router (own embedder, in-memory history).
+// lib/router/runtime.ts owns; it shares nothing with the live router (own embedder, in-memory history).
 import { type Candidate, type Embedder, InMemoryHistoryStore, OnnxRouter, UseLiteOnnxEmbedder } from "@/router-core";
 
 /**

@@ -11,8 +11,8 @@ vi.mock("@/lib/auth/index", () => ({ auth: async () => (signedIn.user ? { user: 
 
 import { GET as exportData } from "@/app/(chat)/api/me/export/route";
 import { DELETE as forget } from "@/app/(chat)/api/me/preferences/route";
-import { routeQuery } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
+import { routeQuery } from "@/lib/router/runtime";
 import { createTurnWithAnswers, MODELS, seedPreferences } from "./seed";
 
 const candidates = MODELS.map((m) => ({ id: m.id, description: m.description }));

@@ -1,6 +1,6 @@
 import "server-only";
-import { invalidateUserVector } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
+import { invalidateUserVector } from "@/lib/router/runtime";
 
 /**
  * A user's own data, and "forget my preferences". Forgetting deletes the

@@ -7,14 +7,14 @@ import { seedAnswer, seedModels, seedUser } from "../../support/seed";
  * must move the fingerprint, or another instance keeps serving a stale user vector.
  */
 type Lib = {
-  historyStamp: typeof import("@/lib/ai/history-store").historyStamp;
-  store: import("@/lib/ai/history-store").PrismaHistoryStore;
+  historyStamp: typeof import("@/lib/router/prisma-history-store").historyStamp;
+  store: import("@/lib/router/prisma-history-store").PrismaHistoryStore;
   prisma: typeof import("@/lib/db/client").prisma;
 };
 let lib: Lib;
 
 beforeAll(async () => {
-  const [{ historyStamp, PrismaHistoryStore }, { prisma }] = await Promise.all([import("@/lib/ai/history-store"), import("@/lib/db/client")]);
+  const [{ historyStamp, PrismaHistoryStore }, { prisma }] = await Promise.all([import("@/lib/router/prisma-history-store"), import("@/lib/db/client")]);
   lib = { historyStamp, store: new PrismaHistoryStore(512), prisma };
   await seedModels([
     { id: "graph-a", description: "model a" },

@@ -1,14 +1,16 @@
 import "server-only";
-import { routeQuery } from "@/lib/ai/router";
 import type { LlmModelRow } from "@/lib/db/queries/models";
 import type { RoutedQuery, TranscriptTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
-import type { DecisionRecord } from "@/lib/routing/decision";
+import { withSpan } from "@/lib/observability/tracing";
+import type { DecisionRecord } from "@/lib/router/decision";
+import { routeQuery } from "@/lib/router/runtime";
 import { embeddingToBytes, type RouteDecision } from "@/router-core";
 
 export type TurnRoute = { model: LlmModelRow; decision: DecisionRecord; query: RoutedQuery };
 
-function toDecisionRecord(
+/** What is stored of the router's decision for a turn answered by `chosen`. */
+export function toDecisionRecord(
   decision: RouteDecision,
   models: readonly LlmModelRow[],
   chosen: LlmModelRow,
@@ -60,12 +62,17 @@ export function earlierUserMessages(context: readonly Pick<TranscriptTurn, "role
 
 /**
  * What can be refused before anything is stored: no enabled model, or a
- * per-turn pick that names a model which is not enabled. Returns the pick.
+ * per-turn pick that names a model which is not enabled (`missing` says how
+ * the caller's wire reports it). Returns the pick.
  */
-export function checkModelChoice(models: readonly LlmModelRow[], overrideModelId?: string): LlmModelRow | undefined {
+export function checkModelChoice(
+  models: readonly LlmModelRow[],
+  overrideModelId?: string,
+  missing: (modelId: string) => AppError = (id) => new AppError("bad_request:model", `Model "${id}" is not available.`),
+): LlmModelRow | undefined {
   if (models.length === 0) throw new AppError("unavailable:model", "No language model is enabled. Ask an administrator to enable one.");
   const picked = overrideModelId ? models.find((m) => m.id === overrideModelId) : undefined;
-  if (overrideModelId && !picked) throw new AppError("bad_request:model", `Model "${overrideModelId}" is not available.`);
+  if (overrideModelId && !picked) throw missing(overrideModelId);
   return picked;
 }
 
@@ -91,22 +98,25 @@ export async function routeTurn({
   /** The picked model answers one side of a comparison. */
   compare?: boolean;
 }): Promise<TurnRoute> {
-  const decision = await routeQuery({
-    userId,
-    message: queryText,
-    earlierUserMessages,
-    candidates: models.map((m) => ({ id: m.id, description: m.description })),
+  return withSpan("router.route_turn", { "switchboard.override": Boolean(picked) }, async (span) => {
+    const decision = await routeQuery({
+      userId,
+      message: queryText,
+      earlierUserMessages,
+      candidates: models.map((m) => ({ id: m.id, description: m.description })),
+    });
+    const chosen = picked ?? models.find((m) => m.id === decision.modelId) ?? models[0];
+    span.setAttributes({ "switchboard.model": chosen.id, "switchboard.router_version": decision.routerVersion ?? "fallback" });
+    return {
+      model: chosen,
+      decision: toDecisionRecord(decision, models, chosen, { picked: Boolean(picked), compare }),
+      query: {
+        text: decision.queryText,
+        embedding: decision.queryEmbedding ? embeddingToBytes(decision.queryEmbedding) : null,
+        embeddingKey: decision.embeddingKey,
+      },
+    };
   });
-  const chosen = picked ?? models.find((m) => m.id === decision.modelId) ?? models[0];
-  return {
-    model: chosen,
-    decision: toDecisionRecord(decision, models, chosen, { picked: Boolean(picked), compare }),
-    query: {
-      text: decision.queryText,
-      embedding: decision.queryEmbedding ? embeddingToBytes(decision.queryEmbedding) : null,
-      embeddingKey: decision.embeddingKey,
-    },
-  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { writeAppExport } from "@/lib/routing/app-export";
+import { writeAppExport } from "@/lib/router/app-export";
 import { createTurnWithAnswers, createUser, rate, seedModels, vote } from "./seed";
 
 const dir = mkdtempSync(join(tmpdir(), "app-export-test-"));

@@ -12,11 +12,11 @@ const versionsDir = vi.hoisted(() => {
   return dir;
 });
 
-import { getRouterState, routeQuery } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { startRetrain } from "@/lib/routing/retrain";
-import { activateRouterVersion, DEFAULT_VERSION_ID } from "@/lib/routing/versions";
+import { startRetrain } from "@/lib/router/retrain";
+import { getRouterState, routeQuery } from "@/lib/router/runtime";
+import { activateRouterVersion, DEFAULT_VERSION_ID } from "@/lib/router/versions";
 import { MODELS, seedPreferences } from "./seed";
 
 afterAll(() => rmSync(versionsDir, { recursive: true, force: true }));

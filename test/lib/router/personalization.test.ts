@@ -14,7 +14,7 @@ const CODING = [
 const NEW_CODING = "Write a Rust function that merges two sorted vectors into one sorted vector.";
 
 type Lib = {
-  routeQuery: typeof import("@/lib/ai/router").routeQuery;
+  routeQuery: typeof import("@/lib/router/runtime").routeQuery;
   saveRating: typeof import("@/lib/feedback/ratings").saveRating;
   prisma: typeof import("@/lib/db/client").prisma;
 };
@@ -26,7 +26,7 @@ let disliked: string;
 beforeAll(async () => {
   process.env.ROUTER_MODEL_DIR ??= "router-core/models/default";
   const [{ routeQuery }, { saveRating }, { prisma }] = await Promise.all([
-    import("@/lib/ai/router"),
+    import("@/lib/router/runtime"),
     import("@/lib/feedback/ratings"),
     import("@/lib/db/client"),
   ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCompareSide, parseDecisionCandidates } from "@/lib/routing/decision";
+import { parseCompareSide, parseDecisionCandidates } from "@/lib/router/decision";
 
 describe("the stored decision", () => {
   it("reads candidates as route-turn records them, optional fields included", () => {

@@ -1,8 +1,8 @@
 import "server-only";
 import { listEnabledModels } from "@/lib/db/queries/models";
 import { GmtRouterFacade } from "@/router-core";
-import { PrismaHistoryStore } from "./history-store";
-import { invalidateUserVector, routeQuery, routerEmbeddingDim } from "./router";
+import { PrismaHistoryStore } from "./prisma-history-store";
+import { invalidateUserVector, routeQuery, routerEmbeddingDim } from "./runtime";
 
 /**
  * The GMTRouter/LLMRouter-compatible API (routeSingle, routeBatch,

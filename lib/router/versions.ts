@@ -1,9 +1,9 @@
 import "server-only";
-import { getRouterState, reloadActiveRouter } from "@/lib/ai/router";
 import { prisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { getRouterState, reloadActiveRouter } from "@/lib/router/runtime";
 
 /** The id that names the model shipped in ROUTER_MODEL_DIR: activating it clears every active flag. */
 export const DEFAULT_VERSION_ID = "default";

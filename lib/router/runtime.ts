@@ -14,7 +14,7 @@ import {
   RouterRegistry,
   UseLiteOnnxEmbedder,
 } from "@/router-core";
-import { historyStamp, PrismaHistoryStore } from "./history-store";
+import { historyStamp, PrismaHistoryStore } from "./prisma-history-store";
 
 /**
  * The app's one router: an ONNX GMTRouter behind a registry that hot-swaps

@@ -1,6 +1,6 @@
 """Splits an imported app dataset into a training set and a held-out set of each user's most recent data.
 
-Run by lib/routing/retrain.ts after ``python -m training import app``::
+Run by lib/router/retrain.ts after ``python -m training import app``::
 
     /usr/bin/python3 -m training split-app --app app.dataset.json --train-out train.dataset.json \
         --holdout-out holdout.json [--holdout-fraction 0.2] [--mtbench data/mtbench-human]
@@ -12,7 +12,7 @@ whole, so no held-out answer leaks into training.
 ``--mtbench`` adds the MT-Bench human judgments to the training set only (never to the held-out set:
 the comparison is about this app's users).
 
-holdout.json is read by lib/routing/evaluate-versions.ts: the LLM catalog and, per held-out user, the
+holdout.json is read by lib/router/evaluate-versions.ts: the LLM catalog and, per held-out user, the
 training-side history (what the router sees) plus the held-out pairs and single ratings to predict.
 """
 

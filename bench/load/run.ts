@@ -9,7 +9,9 @@
  *
  *   npx next build && npx tsx bench/load/run.ts --sessions 100 --seconds 30
  *   (--instances N runs N app processes sharing the database, clients spread over them;
- *    --profile <dir> writes CPU profiles of the app processes there)
+ *    --profile <dir> writes CPU profiles of the app processes there;
+ *    --open-loop then offers half the measured capacity at a fixed rate for as long, and prints the
+ *    latencies at that load beside the unloaded time to first token)
  *
  * Bounded: at most 500 sessions and 60 s of load; a watchdog ends the run.
  */
@@ -31,6 +33,7 @@ const SECONDS = arg("seconds", 30, 60);
 const BASELINE_SECONDS = arg("baseline-seconds", 10, 30);
 const INSTANCES = arg("instances", 1, 4);
 const PROFILE_DIR = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : null;
+const OPEN_LOOP = process.argv.includes("--open-loop");
 
 /** The shipped router model, or the test fixture (a real ONNX router of the same contract) where none is shipped yet. */
 const ROUTER_MODEL_DIR = existsSync("router-core/models/default/manifest.json") ? "router-core/models/default" : "test/fixtures/tiny-model";
@@ -67,6 +70,53 @@ async function drive(clients: LoadClient[], sessions: string[], seconds: number)
     }),
   );
   return { ...stats, elapsedS: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Open loop: a turn (and then its rating) starts every 1/rate seconds on the longest-idle session, whatever
+ * the app's pace, as users arrive in a service; a closed loop measures capacity, where every request queues.
+ * An arrival that finds no idle session is counted as skipped (the offered load is too high for the sessions).
+ */
+async function openLoop(clients: LoadClient[], sessions: string[], ratePerS: number, seconds: number) {
+  const stats: Stats = { chats: [], ratings: [] };
+  const idle = clients.map((_, i) => i);
+  const jobs: Promise<void>[] = [];
+  const offered = Math.floor(ratePerS * seconds);
+  let skipped = 0;
+  const started = performance.now();
+  for (let k = 0; k < offered; k++) {
+    const wait = started + (k * 1000) / ratePerS - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const i = idle.shift();
+    if (i === undefined) {
+      skipped++;
+      continue;
+    }
+    jobs.push(
+      (async () => {
+        const chat = await clients[i].chat(sessions[i], `open-loop turn ${k} from session ${i}: what is ${k} + ${i}?`);
+        stats.chats.push(chat);
+        if (chat.completed && chat.turnId) {
+          const stars = 1 + (k % 5);
+          stats.ratings.push({ turnId: chat.turnId, stars, ...(await clients[i].rate(chat.turnId, stars)) });
+        }
+        idle.push(i);
+      })(),
+    );
+  }
+  await Promise.all(jobs);
+  return { ...stats, offered, skipped, elapsedS: (performance.now() - started) / 1000 };
+}
+
+/** Time to first token of routed turns one at a time on an otherwise idle app. */
+async function unloadedTtft(client: LoadClient, session: string, turns = 20) {
+  const ttft: number[] = [];
+  for (let n = 0; n < turns; n++) {
+    const chat = await client.chat(session, `unloaded turn ${n}: what is ${n} + 1?`);
+    if (chat.completed && chat.ttftMs !== null) ttft.push(chat.ttftMs);
+  }
+  ttft.sort((a, b) => a - b);
+  return { turns: ttft.length, ttftP50Ms: percentile(ttft, 50), ttftP99Ms: percentile(ttft, 99) };
 }
 
 /** The same concurrency straight against the demo LLM: what the loopback, the client and the LLM cost without the app. */
@@ -135,6 +185,7 @@ async function verify(dbUrl: string, stats: Stats) {
 
 function summarize(stats: Stats & { elapsedS: number }) {
   const latencies = stats.chats.map((c) => c.ms).sort((a, b) => a - b);
+  const ttft = stats.chats.flatMap((c) => (c.completed && c.ttftMs !== null ? [c.ttftMs] : [])).sort((a, b) => a - b);
   const ratingMs = stats.ratings.map((r) => r.ms).sort((a, b) => a - b);
   const byKind = new Map<string, number>();
   for (const c of stats.chats)
@@ -167,6 +218,8 @@ function summarize(stats: Stats & { elapsedS: number }) {
     routedTurnsPerSecond: completed / stats.elapsedS,
     turnP50Ms: percentile(latencies, 50),
     turnP99Ms: percentile(latencies, 99),
+    ttftP50Ms: percentile(ttft, 50),
+    ttftP99Ms: percentile(ttft, 99),
     ratings: stats.ratings.length,
     ratingP50Ms: percentile(ratingMs, 50),
     ratingP99Ms: percentile(ratingMs, 99),
@@ -184,7 +237,7 @@ async function main() {
       await stack?.close();
       process.exit(2);
     },
-    (SECONDS + BASELINE_SECONDS + 240) * 1000,
+    (SECONDS * (OPEN_LOOP ? 2 : 1) + BASELINE_SECONDS + 240) * 1000,
   );
   try {
     stack = await startStack({
@@ -203,6 +256,7 @@ async function main() {
     for (const c of clients) sessions.push(await c.createSession());
     console.error("warm-up: one turn per session");
     await inBatches(clients, 20, async (c) => void (await c.chat(sessions[clients.indexOf(c)], "warm-up")));
+    const unloaded = OPEN_LOOP ? await unloadedTtft(clients[0], sessions[0]) : null;
 
     console.error(`load: ${SESSIONS} sessions for ${SECONDS} s`);
     const cpuBefore = cpuSnapshot();
@@ -210,7 +264,15 @@ async function main() {
     const cpu = cpuBetween(cpuBefore, cpuSnapshot(), { groups: stack.processGroups(), commands: { postgres: "postgres" } });
     const load = summarize(stats);
     const cpuPerTurnMs = Object.fromEntries(Object.entries(cpu.seconds).map(([name, s]) => [name, (1000 * s) / Math.max(load.completedTurns, 1)]));
-    const writes = await verify(stack.db.url, stats);
+    let open: Awaited<ReturnType<typeof openLoop>> | null = null;
+    if (OPEN_LOOP) {
+      console.error(`open loop: ${(load.routedTurnsPerSecond / 2).toFixed(1)} turns/s (half the capacity) for ${SECONDS} s`);
+      open = await openLoop(clients, sessions, load.routedTurnsPerSecond / 2, SECONDS);
+    }
+    const writes = await verify(stack.db.url, {
+      chats: [...stats.chats, ...(open?.chats ?? [])],
+      ratings: [...stats.ratings, ...(open?.ratings ?? [])],
+    });
     console.error(`baseline: demo LLM directly, ${SESSIONS} concurrent for ${BASELINE_SECONDS} s`);
     const direct = await baseline(stack.demoUrl, SESSIONS, BASELINE_SECONDS);
     const result = {
@@ -221,12 +283,23 @@ async function main() {
       cpus: (await import("node:os")).cpus().length,
       load,
       cpu: { perTurnMs: cpuPerTurnMs, machineBusyPercent: cpu.machineBusyPercent },
+      ...(open && unloaded
+        ? {
+            openLoop: {
+              offeredPerSecond: open.offered / SECONDS,
+              skipped: open.skipped,
+              ...summarize(open),
+              unloaded,
+              ttftP50VsUnloaded: summarize(open).ttftP50Ms / unloaded.ttftP50Ms,
+            },
+          }
+        : {}),
       writes,
       baseline: direct,
       ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond,
     };
     console.log(JSON.stringify(result, null, 2));
-    process.exitCode = writes.lostTurns === 0 && writes.lostRatings === 0 && load.http5xx === 0 ? 0 : 1;
+    process.exitCode = writes.lostTurns === 0 && writes.lostRatings === 0 && load.http5xx === 0 && (open ? summarize(open).http5xx === 0 : true) ? 0 : 1;
   } finally {
     clearTimeout(watchdog);
     await stack?.close();

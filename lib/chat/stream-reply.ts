@@ -48,7 +48,6 @@ function assertEditable(turns: readonly TranscriptTurn[], editOf: string): void 
  * are there (the message is stored before any model is called), and the
  * assistant turn and the decision are written once the first token is on
  * its way.
- *
  */
 export async function streamChatReply(req: ChatRequest, requestSignal: AbortSignal): Promise<Response> {
   const regenerate = req.trigger === "regenerate-message";

@@ -10,6 +10,8 @@ export type ChatResult = {
   /** The Retry-After header of a refused request (429, 503). */
   retryAfter: string | null;
   ms: number;
+  /** Until the first text delta arrived; null when none did. */
+  ttftMs: number | null;
 };
 
 export type RateResult = { status: number; error: string | null; retryAfter: string | null; ms: number };
@@ -68,12 +70,18 @@ export class LoadClient {
         error: `network: ${(err as Error).message}`,
         retryAfter: null,
         ms: performance.now() - started,
+        ttftMs: null,
       };
     }
     const retryAfter = response.headers.get("retry-after");
     let body = "";
+    let ttftMs: number | null = null;
     try {
-      body = await response.text();
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body ?? []) {
+        body += decoder.decode(chunk, { stream: true });
+        if (ttftMs === null && body.includes('"type":"text-delta"')) ttftMs = performance.now() - started;
+      }
     } catch (err) {
       return {
         status: response.status,
@@ -83,10 +91,12 @@ export class LoadClient {
         error: `stream: ${(err as Error).message}`,
         retryAfter,
         ms: performance.now() - started,
+        ttftMs,
       };
     }
     const ms = performance.now() - started;
-    if (response.status !== 200) return { status: response.status, turnId: null, modelId: null, completed: false, error: body.slice(0, 300), retryAfter, ms };
+    if (response.status !== 200)
+      return { status: response.status, turnId: null, modelId: null, completed: false, error: body.slice(0, 300), retryAfter, ms, ttftMs: null };
     let turnId: string | null = null;
     let modelId: string | null = null;
     let finished = false;
@@ -101,7 +111,7 @@ export class LoadClient {
       if (part.type === "finish") finished = true;
       if (part.type === "error") error = part.errorText ?? "error";
     }
-    return { status: 200, turnId, modelId, completed: finished && error === null, error, retryAfter, ms };
+    return { status: 200, turnId, modelId, completed: finished && error === null, error, retryAfter, ms, ttftMs };
   }
 
   /** `error` is the body of a refused rating. */

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { TokenBatch } from "./embedder/token-batches";
+import { type EncoderReply, type EncoderRequest, type EncoderWorkerData, encoderWorkerSource } from "./encoder-worker";
 import { EmbedderLoadError } from "./errors";
 import { checkIndices } from "./session";
 
@@ -15,53 +16,12 @@ export interface SentenceEncoderSessionOptions {
   readonly intraOpNumThreads: number;
 }
 
-/**
- * The worker that owns the sentence encoder's onnxruntime session. onnxruntime-node's `run`
- * executes synchronously on the calling thread (it only defers to setImmediate first), so an
- * encoder run on the main thread would stall every other request for its ~4 ms. Plain
- * CommonJS run with `eval: true`, so no separate file has to survive bundling.
- */
-const ENCODER_WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const ort = require(workerData.ortPath);
-const opened = ort.InferenceSession.create(workerData.file, {
-  executionProviders: ["cpu"],
-  intraOpNumThreads: workerData.intraOpNumThreads,
-  interOpNumThreads: 1,
-  graphOptimizationLevel: "all",
-  logSeverityLevel: 3,
-});
-opened.then(
-  (session) => parentPort.postMessage({ id: -1, inputs: [...session.inputNames], outputs: [...session.outputNames] }),
-  (err) => parentPort.postMessage({ id: -1, error: String((err && err.message) || err) }),
-);
-parentPort.on("message", async ({ id, tokenIds, lengths, size, seq, release }) => {
-  try {
-    const session = await opened;
-    if (release) {
-      await session.release();
-      return parentPort.postMessage({ id });
-    }
-    const out = (await session.run({
-      token_ids: new ort.Tensor("int64", tokenIds, [size, seq]),
-      lengths: new ort.Tensor("int64", lengths, [size]),
-    })).embeddings;
-    const data = new Float32Array(out.data);
-    parentPort.postMessage({ id, dims: out.dims, data }, [data.buffer]);
-  } catch (err) {
-    parentPort.postMessage({ id, error: String((err && err.stack) || err) });
-  }
-});
-`;
-
 /** Where the worker loads onnxruntime-node from. */
 function onnxruntimePath(): string {
   // A bundler (Next's) turns require.resolve into a module id; the worker then resolves the name from the working directory.
   const resolved: unknown = createRequire(import.meta.url).resolve("onnxruntime-node");
   return typeof resolved === "string" ? resolved : "onnxruntime-node";
 }
-
-type EncoderReply = { id: number; error?: string; inputs?: string[]; outputs?: string[]; dims?: readonly number[]; data?: Float32Array };
 
 /**
  * The sentence encoder's session, always on the CPU provider (a query costs a few ms there,
@@ -94,10 +54,10 @@ export class SentenceEncoderSession {
 
   static async create(options: SentenceEncoderSessionOptions): Promise<SentenceEncoderSession> {
     const fail = (message: string, cause?: unknown) => new EmbedderLoadError({ embedderId: options.embedderId, file: options.file, message, cause });
-    const worker = new Worker(ENCODER_WORKER_SOURCE, {
-      eval: true,
-      workerData: { ortPath: onnxruntimePath(), file: options.file, intraOpNumThreads: options.intraOpNumThreads },
-    });
+    // onnxruntime-node's run executes synchronously on the calling thread (it only defers to setImmediate first):
+    // on the main thread an encoder run would stall every other request for its ~4 ms.
+    const workerData: EncoderWorkerData = { ortPath: onnxruntimePath(), file: options.file, intraOpNumThreads: options.intraOpNumThreads };
+    const worker = new Worker(encoderWorkerSource(), { eval: true, workerData });
     const session = new SentenceEncoderSession(worker, options);
     const opened = await session.#request(-1);
     if (opened.error !== undefined) {
@@ -128,18 +88,18 @@ export class SentenceEncoderSession {
 
   async release(): Promise<void> {
     if (this.#failed) return;
-    await this.#request(this.#nextId++, { release: true });
+    await this.#request(this.#nextId++, { release: true as const });
     await this.#worker.terminate();
   }
 
   /** Sends a message to the worker and waits for its reply with the same id (-1: the session opening). */
-  #request(id: number, message?: Record<string, unknown>): Promise<EncoderReply> {
+  #request(id: number, message?: Omit<EncoderRequest, "id">): Promise<EncoderReply> {
     if (this.#failed) return Promise.reject(this.#failed);
     return new Promise((resolve) => {
       // Referenced only while a reply is awaited, so an idle encoder never keeps the process alive.
       this.#worker.ref();
       this.#pending.set(id, resolve);
-      if (message) this.#worker.postMessage({ id, ...message });
+      if (message) this.#worker.postMessage({ id, ...message } as EncoderRequest);
     });
   }
 }

@@ -178,6 +178,7 @@ def run_evaluation(
     mixed: Dict[Tuple[Any, ...], Mixed] = {}  # (seed, config) -> the dataset's tensors followed by that seed's personas
     timings: Dict[str, List[float]] = {}
     online_info: List[Dict[str, Any]] = []
+    shrinks: List[Dict[str, Any]] = []  # the served history shrink chosen per trained router (training/recipe.py)
     n_runs = len(splits) * sum(1 for s in seeds for m in methods if not (m == "gmtrouter-faithful" and s >= faithful_seeds))
     bar = Progress(n_runs, "evaluate", progress)
     for seed in seeds:
@@ -205,7 +206,9 @@ def run_evaluation(
                         if cfg.data.personas > 0:
                             history, val_pairs = interactions_of_groups(T, sp.train), group_pairs(T, sp.val)
                             base_fn = lambda net, T=T, h=history, vp=val_pairs: auc(T.pair_label[vp], predict_diffs(net, T, h, vp))  # noqa: E731
-                            trained[tkey] = train_mixed(mixed[(seed, ckey)], cfg, sp.train, np.zeros(0, np.int64), base_fn, device)[0]
+                            trained[tkey], info = train_mixed(mixed[(seed, ckey)], cfg, sp.train, np.zeros(0, np.int64), base_fn, device)
+                            if "historyShrink" in info:
+                                shrinks.append({"split": kind, "seed": seed, "method": m, **info["historyShrink"]})
                         else:
                             trained[tkey] = train_model(T, cfg, sp.train, sp.val, log=log, device=device)[0]
                     net = trained[tkey]
@@ -240,7 +243,7 @@ def run_evaluation(
         "dataset": ds.summary(), "splits": list(splits), "seeds": list(seeds), "methods": list(methods),
         "faithfulEpochs": faithful_epochs, "configs": {m: c.to_dict() for m, c in cfgs.items()}, "device": describe(device),
         "secondsPerRun": {m: float(np.mean(t)) for m, t in timings.items()},
-        "results": compute_results(predictions, n_boot), "predictions": predictions,
+        "results": compute_results(predictions, n_boot), "predictions": predictions, "historyShrink": shrinks,
         **({"online": {"betas": [float(b) for b in online_betas], "kappa": online_kappa, "selection": online_info}} if ONLINE in methods else {}),
     }
 
@@ -279,6 +282,9 @@ def format_table(report: Dict[str, Any]) -> str:
         for r in sorted(rs, key=lambda r: order.get(r["method"], 99)):
             f = lambda k: f"{r[k]:.3f} [{r[k + '_ci'][0]:.3f}, {r[k + '_ci'][1]:.3f}]"  # noqa: E731
             lines.append(f"| {r['method']} | {r['seeds']} | {f('accuracy')} | {f('auc')} | {f('user_macro_auc')} ({r['n_users_auc_defined']}) |")
+    if report.get("historyShrink"):
+        lines.append("\nServed history shrink chosen on each run's base validation (training/recipe.py): " + ", ".join(
+            f"{x['split']} seed {x['seed']} {x['method']} {x['chosen']:g}" for x in report["historyShrink"]))
     return "\n".join(lines) + "\n"
 
 
@@ -290,6 +296,7 @@ def merge_reports(reports: List[Dict[str, Any]], n_boot: int = 500) -> Dict[str,
     out["methods"] = list(dict.fromkeys(m for r in reports for m in r["methods"]))
     out["configs"] = {k: v for r in reports for k, v in r["configs"].items()}
     out["predictions"] = [p for r in reports for p in r["predictions"]]
+    out["historyShrink"] = [x for r in reports for x in r.get("historyShrink", [])]
     out["results"] = compute_results(out["predictions"], n_boot)
     out["command"] = " ; ".join(r["command"] for r in reports)
     out["seconds"] = sum(r.get("seconds", 0) for r in reports)

@@ -158,10 +158,11 @@ def run(seeds: Sequence[int], overrides: Sequence[str], device, folder: Path, ch
                         parity_user_inputs(T, np.arange(len(T.it_user)), int(np.argsort(counts)[len(counts) // 2])))
         seconds.append(info["trainSeconds"])
         methods, chosen[str(seed)] = baseline_methods(mixed.setup, model_scores(model, mixed.setup))
+        chosen[str(seed)]["historyShrink"] = info.get("historyShrink")
         rows += collect(mixed.setup, methods, seed)
         test_users = len(mixed.setup.users("test"))
         bench_info = describe_bench(mixed.bench)
-        log(f"seed {seed}: trained in {info['trainSeconds']:.0f} s, best episode {info['bestEpoch']}")
+        log(f"seed {seed}: trained in {info['trainSeconds']:.0f} s, best episode {info['bestEpoch']}, history shrink {cfg.model.history_shrink:g}")
     sens = sensitivity_check(checkpoints / f"seed{seeds[0]}.pt", beta=0.0)
     return {"sensitivity": sens, "seeds": list(seeds), "overrides": list(overrides), "device": describe(device), "trainSeconds": round(float(np.mean(seconds)), 1),
             "testUsers": test_users, "testPairs": int(sum(len(r["labels"]) for r in rows if r["method"] == REFERENCE and r["k"] == 0)),

@@ -192,16 +192,22 @@ class UserEncoder(nn.Module):
     ) -> Tensor:
         """query_x [S, D], rating [S], llm_x [M, D], session_llm [S], chain_src/dst [C],
         session_user [S] in [0, n_users) -> user vectors [n_users, H]."""
-        x = self.initial_features(query_x, rating, llm_x, response_x, n_users, session_llm, session_user)
+        shrink = self.cfg.history_shrink != 1.0
+        # With a history shrink, one more user node without sessions joins the graph: its output is the cold-start vector.
+        x = self.initial_features(query_x, rating, llm_x, response_x, n_users + int(shrink), session_llm, session_user)
         g = {"session_llm": session_llm, "chain_src": chain_src, "chain_dst": chain_dst, "session_user": session_user}
         for layer, norm in zip(self.layers, self.norms):
             y = layer(x, g)
             x = dict(x)
             for t in ("session", "user"):
                 x[t] = norm(self.dropout(y[t]))
+        user = x["user"]
+        if shrink:
+            cold = user[n_users:]
+            user = cold + self.cfg.history_shrink * (user[:n_users] - cold)
         if self.kernel is None:
-            return x["user"]
-        return torch.cat([x["user"], self.evidence(rating, llm_x, session_llm, session_user, n_users)], dim=-1)
+            return user
+        return torch.cat([user, self.evidence(rating, llm_x, session_llm, session_user, n_users)], dim=-1)
 
     def evidence(self, rating: Tensor, llm_x: Tensor, session_llm: Tensor, session_user: Tensor, n_users: int) -> Tensor:
         """e_u = sum_i c_i [A l; l]_{m_i} / (n_u + kappa) per user: [n_users, P + D]; zeros for a user without ratings."""

@@ -76,8 +76,24 @@ def train_mixed(m: Mixed, cfg: Config, base_train: np.ndarray, base_singles: np.
     if cfg.train.base_every_episode and m.setup is not None:
         T = m.T
         always = np.union1d(T.g_user[np.asarray(base_train, dtype=np.int64)], T.it_user[np.asarray(base_singles, dtype=np.int64)])
-    return train_model(m.T, cfg, groups, np.zeros(0, np.int64), singles, device=device, val_fn=persona_val_fn(m, base_val_fn),
-                       alias_x=alias_x, always_users=always)
+    model, info = train_model(m.T, cfg, groups, np.zeros(0, np.int64), singles, device=device, val_fn=persona_val_fn(m, base_val_fn),
+                              alias_x=alias_x, always_users=always)
+    if base_val_fn is not None and cfg.train.history_shrinks:
+        info["historyShrink"] = choose_history_shrink(model, cfg, base_val_fn)
+    return model, info
+
+
+def choose_history_shrink(model: GMTRouter, cfg: Config, base_val_fn: ValFn) -> Dict[str, Any]:
+    """Sets the served model.history_shrink (on ``cfg.model``, which the model reads): the largest of
+    train.history_shrinks whose base validation AUC is within train.shrink_tolerance of the best of them. The
+    persona users teach the graph part to follow a history; the real users' votes say how far it may."""
+    scored = {}
+    for shrink in sorted(set(cfg.train.history_shrinks), reverse=True):
+        cfg.model.history_shrink = shrink
+        scored[shrink] = base_val_fn(model)
+    best = max(scored.values())
+    cfg.model.history_shrink = max(s for s, a in scored.items() if a >= best - cfg.train.shrink_tolerance)
+    return {"chosen": cfg.model.history_shrink, "baseValAuc": {f"{s:g}": a for s, a in scored.items()}}
 
 
 def fit(base: Dataset, cfg: Config, device: torch.device = torch.device("cpu"), folder: Path = MTBENCH_DIR) -> Tuple[GMTRouter, Dict[str, Any], Mixed]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -89,6 +90,25 @@ def test_cold_start_is_one_shared_vector():
     x = _inputs()
     x["n_users"] = 2
     assert torch.allclose(m.encoder(**x)[1:], u0, atol=1e-6)
+
+
+def test_history_shrink_moves_the_graph_part_that_share_of_the_way_from_the_cold_start():
+    """model.history_shrink = s: the graph part is u0 + s (u - u0), u0 the cold-start vector, in the one batched pass
+    (and the exported single-user graph); the evidence part and a user without history are unchanged."""
+    x = _inputs()
+    x["n_users"] = 2  # user 1 has no sessions
+    e = torch.zeros(0, dtype=torch.long)
+    cfg = default().model
+    torch.manual_seed(0)
+    full = GMTRouter(cfg).eval()
+    shrunk = GMTRouter(dataclasses.replace(cfg, history_shrink=0.4)).eval()
+    shrunk.load_state_dict(full.state_dict())
+    H = cfg.hidden
+    u, v = full.encoder(**x), shrunk.encoder(**x)
+    u0 = full.encoder(torch.zeros(0, 512), torch.zeros(0), x["llm_x"], e, e, e, e, 1)
+    torch.testing.assert_close(v[0, :H], u0[0, :H] + 0.4 * (u[0, :H] - u0[0, :H]), rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(v[:, H:], u[:, H:])
+    torch.testing.assert_close(v[1], u0[0], rtol=1e-5, atol=1e-6)
 
 
 def test_user_vector_is_permutation_invariant_and_uses_ratings():

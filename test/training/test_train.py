@@ -8,7 +8,9 @@ import torch
 
 from conftest import test_config
 from training.baselines import BASELINES
+from training.config import get_preset
 from training.evaluate import make_split, metrics_with_ci
+from training.model import GMTRouter
 from training.train import auc, load_checkpoint, predict_diffs, save_checkpoint, train_model
 
 
@@ -85,3 +87,22 @@ def test_baselines_run(mtbench_T, name):
         assert d.shape == (len(pairs),) and np.isfinite(d).all()
     if name == "global-bt":  # gpt-4 strongest, llama-13b weakest (SOURCES.md win rates)
         assert T.llm_ids[int(np.argmax(b.beta))] == "gpt-4" and T.llm_ids[int(np.argmin(b.beta))] == "llama-13b"
+
+
+def test_history_shrink_is_the_largest_within_tolerance_of_the_best_on_base_validation():
+    from training.recipe import choose_history_shrink
+
+    cfg = get_preset("tiny")
+    cfg.train.history_shrinks = [1.0, 0.75, 0.5, 0.25, 0.0]
+    model = GMTRouter(cfg.model)
+    by_shrink = {1.0: 0.800, 0.75: 0.830, 0.5: 0.834, 0.25: 0.836, 0.0: 0.829}
+    seen = []
+
+    def val(m):
+        seen.append(m.encoder.cfg.history_shrink)  # the model reads the config it was built with
+        return by_shrink[m.encoder.cfg.history_shrink]
+
+    info = choose_history_shrink(model, cfg, val)
+    assert sorted(seen) == sorted(by_shrink)
+    assert cfg.model.history_shrink == 0.5 and model.encoder.cfg.history_shrink == 0.5 and info["chosen"] == 0.5
+    assert info["baseValAuc"]["0.25"] == 0.836

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { type DemoLlmServer, startDemoLlmServer } from "@/lib/llm/demo-server";
 import { switchboard } from "../support/cli";
+import { enableOnlyDemoModels } from "../support/seed";
 
 // Every command is a process of its own that loads the router: seconds each on a busy machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -18,7 +19,7 @@ const QUESTION = "Write a Go function that sorts a list of integers";
 const dir = mkdtempSync(join(tmpdir(), "cli-route-"));
 let demo: DemoLlmServer;
 let email: string;
-let enabledBefore: string[] = [];
+let restoreModels: () => Promise<void>;
 
 type RouteResult = {
   query_text: string;
@@ -42,23 +43,14 @@ const lines = (stdout: string) =>
 beforeAll(async () => {
   demo = await startDemoLlmServer({ port: 0 });
   // Only the demo models compete in this file's routing decisions.
-  enabledBefore = (await prisma.llmModel.findMany({ where: { enabled: true }, select: { id: true } })).map((m) => m.id);
-  await prisma.llmModel.updateMany({ data: { enabled: false } });
-  for (const id of MODELS) {
-    await prisma.llmModel.upsert({
-      where: { id },
-      create: { id, displayName: id, baseUrl: demo.url, providerModelId: id, description: `demo model ${id}` },
-      update: { baseUrl: demo.url, enabled: true },
-    });
-  }
+  restoreModels = await enableOnlyDemoModels(demo.url, MODELS);
   email = `cli-route-${Date.now().toString(36)}@example.test`;
   await prisma.user.create({ data: { email, role: "user" } });
 });
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  await prisma.llmModel.updateMany({ data: { enabled: false } });
-  await prisma.llmModel.updateMany({ where: { id: { in: enabledBefore } }, data: { enabled: true } });
+  await restoreModels();
   await demo.close();
   await prisma.$disconnect();
 });

@@ -35,3 +35,23 @@ export async function seedAnswer({ userId, question, modelId }: { userId: string
   });
   return answer.id;
 }
+
+/**
+ * Enables only `ids`, each answered by the demo LLM at `baseUrl` under its own name, so that only they compete
+ * in a file's routing decisions. Returns how to enable again what was enabled before.
+ */
+export async function enableOnlyDemoModels(baseUrl: string, ids: readonly string[]): Promise<() => Promise<void>> {
+  const before = (await prisma.llmModel.findMany({ where: { enabled: true }, select: { id: true } })).map((m) => m.id);
+  await prisma.llmModel.updateMany({ data: { enabled: false } });
+  for (const id of ids) {
+    await prisma.llmModel.upsert({
+      where: { id },
+      create: { id, displayName: id, baseUrl, providerModelId: id, description: `demo model ${id}` },
+      update: { baseUrl, providerModelId: id, enabled: true },
+    });
+  }
+  return async () => {
+    await prisma.llmModel.updateMany({ data: { enabled: false } });
+    await prisma.llmModel.updateMany({ where: { id: { in: before } }, data: { enabled: true } });
+  };
+}

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type DemoLlmServer, startDemoLlmServer } from "@/lib/llm/demo-server";
 import { flushTracing, startTracing } from "@/lib/observability/otel";
-import { seedUser } from "../../support/seed";
+import { enableOnlyDemoModels, seedUser } from "../../support/seed";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -24,7 +24,7 @@ type Lib = {
 };
 let lib: Lib;
 let demo: DemoLlmServer;
-let enabledBefore: string[] = [];
+let restoreModels: () => Promise<void>;
 const spans: string[] = [];
 const collector = createServer((req: IncomingMessage, res) => {
   let body = "";
@@ -46,20 +46,11 @@ beforeAll(async () => {
     import("@/lib/api/chat-completions"),
   ]);
   lib = { prisma, streamChatReply, createChatCompletion };
-  enabledBefore = (await prisma.llmModel.findMany({ where: { enabled: true }, select: { id: true } })).map((m) => m.id);
-  await prisma.llmModel.updateMany({ data: { enabled: false } });
-  for (const id of MODELS) {
-    await prisma.llmModel.upsert({
-      where: { id },
-      create: { id, displayName: id, baseUrl: demo.url, providerModelId: id, description: `demo model ${id}` },
-      update: { baseUrl: demo.url, providerModelId: id, enabled: true },
-    });
-  }
+  restoreModels = await enableOnlyDemoModels(demo.url, MODELS);
 }, 120_000);
 
 afterAll(async () => {
-  await lib.prisma.llmModel.updateMany({ data: { enabled: false } });
-  await lib.prisma.llmModel.updateMany({ where: { id: { in: enabledBefore } }, data: { enabled: true } });
+  await restoreModels();
   await demo.close();
   await new Promise<void>((resolve) => collector.close(() => resolve()));
 });

@@ -22,31 +22,13 @@ type HistoryRow = {
 const assistantTurnId = (interactionId: string) => interactionId.split(":")[0];
 
 /**
- * The user's graph: one row per signal, from explicit ratings, compare-mode votes (winner 1, loser 0, tie 0.5,
- * both bad 0) and unrated router overrides of messages with a single answer. The one definition of it: the
- * history read and its fingerprint (historyStamp) both select from it, so a new kind of signal cannot reach
- * one and not the other.
+ * The user's graph: one row per signal (explicit ratings, compare-mode votes, unrated router overrides), as the
+ * SQL function user_signals defines it (prisma/migrations/20261204100000_user_signals_function): the one
+ * definition, which the history read and its fingerprint (historyStamp) both select from, so a new kind of
+ * signal cannot reach one and not the other. A function because each connection then plans it once.
  */
 function userSignals(userId: string): Prisma.Sql {
-  return Prisma.sql`
-    SELECT a.id::text AS interaction_id, a.id AS answer_id, a.chat_session_id, a.parent_id, a.model_id, r.value AS rating, r.updated_at AS created_at
-      FROM ratings r JOIN turns a ON a.id = r.turn_id
-     WHERE r.user_id = ${userId}::uuid AND a.model_id IS NOT NULL AND a.parent_id IS NOT NULL
-    UNION ALL
-    SELECT a.id::text || ':cmp', a.id, a.chat_session_id, a.parent_id, a.model_id,
-           CASE WHEN c.winner = 'tie' THEN 0.5 WHEN c.winner = 'both_bad' THEN 0 WHEN (c.winner = 'a') = (a.id = c.turn_a_id) THEN 1 ELSE 0 END,
-           c.voted_at
-      FROM comparisons c JOIN turns a ON a.id IN (c.turn_a_id, c.turn_b_id)
-     WHERE c.user_id = ${userId}::uuid AND c.winner IS NOT NULL AND a.model_id IS NOT NULL
-    UNION ALL
-    SELECT a.id::text || ':override', a.id, a.chat_session_id, a.parent_id, a.model_id, ${OVERRIDE_RATING}::float8, d.created_at
-      FROM routing_decisions d JOIN turns a ON a.id = d.turn_id
-     WHERE d.user_id = ${userId}::uuid AND d.override AND a.status = 'completed' AND a.model_id IS NOT NULL
-       -- "forget my preferences" keeps the decision log but drops earlier overrides from the graph
-       AND d.created_at > COALESCE((SELECT preferences_reset_at FROM users WHERE id = ${userId}::uuid), '-infinity')
-       AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.turn_id = a.id)
-       -- several answers to one message (compare mode, regenerate) are judged by votes and ratings instead
-       AND NOT EXISTS (SELECT 1 FROM turns s WHERE s.parent_id = a.parent_id AND s.id <> a.id)`;
+  return Prisma.sql`SELECT * FROM user_signals(${userId}::uuid, ${OVERRIDE_RATING}::float8)`;
 }
 
 /**

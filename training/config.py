@@ -36,6 +36,9 @@ class DataConfig:
     # and the generator's seed. They teach the router to read ratings; see training/results/personas.md.
     personas: int = 400
     persona_seed: int = 0
+    # Extra training-only users who rate like the MT-Bench judges (the population's quality, weakly and noisily,
+    # mostly pairwise votes; personas.generate n_judge_like). An experiment, off: training/results/experiments-base-prior.md.
+    persona_judge_like: int = 0
 
 
 @dataclass

@@ -73,7 +73,7 @@ class Cells:
 class Persona:
     id: str
     split: str  # train | val | test
-    family: str  # a FAMILIES name; mixtures also list their parts
+    family: str  # a FAMILIES name, or "judge-like" (training-only users, generate(n_judge_like)); mixtures list their parts
     parts: Tuple[str, ...]
     strength: float
     offset: float
@@ -206,7 +206,7 @@ def _interaction(cells: Cells, p: Persona, c: int, m: int, iid: str, rating: flo
 
 
 def generate(folder: Path = MTBENCH_DIR, seed: int = 0, n_train: int = 400, n_val: int = 60, n_test: int = 150,
-             events_per_user: int = 40, probes_per_user: int = 16, targets_per_user: int = 8) -> PersonaBench:
+             events_per_user: int = 40, probes_per_user: int = 16, targets_per_user: int = 8, n_judge_like: int = 0) -> PersonaBench:
     """The whole persona benchmark for one seed (see the module docstring)."""
     cells = load_cells(folder)
     rng = np.random.default_rng(seed)
@@ -226,47 +226,63 @@ def generate(folder: Path = MTBENCH_DIR, seed: int = 0, n_train: int = 400, n_va
     interactions: List[Interaction] = []
     groups: List[Group] = []
     bench = PersonaBench(cells=cells, users=users, dataset=Dataset(source=f"personas-seed{seed}", llms=dict(MTBENCH_LLMS), interactions=interactions, groups=groups), question_split=question_split)
-    M = len(cells.llms)
     for p in users:
-        n_probe = probes_per_user if p.split == "train" else 0
-        chosen = rng.choice(by_split["train"], events_per_user + n_probe, replace=False)
-        events: List[List[str]] = []
-        for j, c in enumerate(chosen[:events_per_user].tolist()):
-            kind = rng.random()
-            base = f"{p.id}:e{j}"
-            if kind < 0.15:
-                a, b = rng.choice(M, 2, replace=False).tolist()
-                r = vote(p, c, a, b, rng)
-                ids = [f"{base}:a", f"{base}:b"]
-                interactions.append(_interaction(cells, p, c, a, ids[0], r, "compare"))
-                interactions.append(_interaction(cells, p, c, b, ids[1], 1.0 - r, "compare"))
-                groups.append(Group(id=base, user=p.id, interactions=ids, cluster=base))
-            else:
-                m = int(rng.integers(M))
-                if kind < 0.7:
-                    r, source = (stars(p, c, m, rng) - 1) / 4, "stars"
-                else:
-                    r, source = float(thumbs_up(p, c, m, rng)), "thumbs"
-                ids = [base]
-                interactions.append(_interaction(cells, p, c, m, base, r, source))
-            events.append(ids)
-        bench.events[p.id] = events
-        for j, c in enumerate(chosen[events_per_user:].tolist()):
-            base = f"{p.id}:p{j}"
-            ids = [f"{base}:{m}" for m in range(M)]
-            for m, r in enumerate(expected_rating(p, c).tolist()):
-                interactions.append(_interaction(cells, p, c, m, ids[m], r, "persona"))
-            groups.append(Group(id=base, user=p.id, interactions=ids, cluster=base, target_only=True))
-        if p.split != "train":
-            rows = []
-            for c in rng.choice(by_split[p.split], targets_per_user, replace=False).tolist():
-                for a, b in combinations(range(M), 2):
-                    y = vote(p, c, a, b, rng)
-                    if y != 0.5:
-                        rows.append((c, a, b, y))
-            bench.targets[p.id] = np.array(rows, dtype=np.float64)
+        _add_user_data(bench, p, rng, by_split, events_per_user, probes_per_user if p.split == "train" else 0, targets_per_user)
+    # Training-only users who rate like the MT-Bench judges: the population's quality, weakly and noisily, mostly
+    # in pairwise votes. Drawn from their own generator, after everyone else, so the benchmark is the same.
+    judge_rng = np.random.default_rng([seed, 1])
+    for i in range(n_judge_like):
+        p = Persona(id=f"persona-train-judge-{i:04d}", split="train", family="judge-like", parts=("quality",),
+                    strength=float(judge_rng.uniform(0.3, 0.8)), offset=float(judge_rng.normal(0, 0.4)),
+                    noise=float(judge_rng.uniform(0.15, 0.3)), utility=cells.features["quality"])
+        users.append(p)
+        _add_user_data(bench, p, judge_rng, by_split, events_per_user, probes_per_user, 0, kinds=(0.8, 0.9))
     bench.dataset.check(f"personas seed {seed}")
     return bench
+
+
+def _add_user_data(bench: PersonaBench, p: Persona, rng: np.random.Generator, by_split: Dict[str, np.ndarray], events_per_user: int,
+                   n_probe: int, targets_per_user: int, kinds: Tuple[float, float] = (0.15, 0.7)) -> None:
+    """One user's history events (a uniform draw below kinds[0]: a pairwise vote, below kinds[1]: stars, else
+    thumbs), probe groups (training users) and held-out target votes (validation and test users)."""
+    cells, interactions, groups = bench.cells, bench.dataset.interactions, bench.dataset.groups
+    M = len(cells.llms)
+    chosen = rng.choice(by_split["train"], events_per_user + n_probe, replace=False)
+    events: List[List[str]] = []
+    for j, c in enumerate(chosen[:events_per_user].tolist()):
+        kind = rng.random()
+        base = f"{p.id}:e{j}"
+        if kind < kinds[0]:
+            a, b = rng.choice(M, 2, replace=False).tolist()
+            r = vote(p, c, a, b, rng)
+            ids = [f"{base}:a", f"{base}:b"]
+            interactions.append(_interaction(cells, p, c, a, ids[0], r, "compare"))
+            interactions.append(_interaction(cells, p, c, b, ids[1], 1.0 - r, "compare"))
+            groups.append(Group(id=base, user=p.id, interactions=ids, cluster=base))
+        else:
+            m = int(rng.integers(M))
+            if kind < kinds[1]:
+                r, source = (stars(p, c, m, rng) - 1) / 4, "stars"
+            else:
+                r, source = float(thumbs_up(p, c, m, rng)), "thumbs"
+            ids = [base]
+            interactions.append(_interaction(cells, p, c, m, base, r, source))
+        events.append(ids)
+    bench.events[p.id] = events
+    for j, c in enumerate(chosen[events_per_user:].tolist()):
+        base = f"{p.id}:p{j}"
+        ids = [f"{base}:{m}" for m in range(M)]
+        for m, r in enumerate(expected_rating(p, c).tolist()):
+            interactions.append(_interaction(cells, p, c, m, ids[m], r, "persona"))
+        groups.append(Group(id=base, user=p.id, interactions=ids, cluster=base, target_only=True))
+    if p.split != "train":
+        rows = []
+        for c in rng.choice(by_split[p.split], targets_per_user, replace=False).tolist():
+            for a, b in combinations(range(M), 2):
+                y = vote(p, c, a, b, rng)
+                if y != 0.5:
+                    rows.append((c, a, b, y))
+        bench.targets[p.id] = np.array(rows, dtype=np.float64)
 
 
 def training_dataset(bench: PersonaBench, splits: Sequence[str] = ("train",)) -> Dataset:

@@ -106,3 +106,20 @@ def test_training_dataset_keeps_only_the_chosen_splits(bench):
     ds = training_dataset(bench, ["val"])
     assert {it.user for it in ds.interactions} == {p.id for p in bench.users if p.split == "val"}
     ds.check()
+
+
+def test_judge_like_users_train_only_and_leave_the_benchmark_as_it_was(bench):
+    """data.persona_judge_like adds training users who vote like the MT-Bench judges (the population's quality,
+    weakly and noisily); the validation and test users, their histories and targets stay the same."""
+    more = generate(seed=3, n_train=40, n_val=10, n_test=30, n_judge_like=6)
+    judges = [p for p in more.users if p.family == "judge-like"]
+    assert len(judges) == 6 and {p.split for p in judges} == {"train"}
+    assert [p.id for p in more.users if p.family != "judge-like"] == [p.id for p in bench.users]
+    for p in bench.users:
+        assert more.events[p.id] == bench.events[p.id]
+        if p.split != "train":
+            assert np.array_equal(more.targets[p.id], bench.targets[p.id])
+    sources = Counter(it.source for it in more.dataset.interactions if it.user in {p.id for p in judges})
+    history = sources["compare"] / 2 + sources["stars"] + sources["thumbs"]
+    assert sources["compare"] / 2 > 0.6 * history  # mostly pairwise votes, as the judges gave
+    assert all(0.15 <= p.noise <= 0.3 and p.strength <= 0.8 for p in judges)

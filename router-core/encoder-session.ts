@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { TokenBatch } from "./embedder/token-batches";
-import { type EncoderReply, type EncoderRequest, type EncoderWorkerData, encoderWorkerSource } from "./encoder-worker";
+import { type EncoderMessage, type EncoderReply, type EncoderRequest, type EncoderWorkerData, encoderWorkerSource } from "./encoder-worker";
 import { EmbedderLoadError } from "./errors";
 import { checkIndices } from "./session";
 
@@ -88,18 +88,18 @@ export class SentenceEncoderSession {
 
   async release(): Promise<void> {
     if (this.#failed) return;
-    await this.#request(this.#nextId++, { release: true as const });
+    await this.#request(this.#nextId++, { release: true });
     await this.#worker.terminate();
   }
 
   /** Sends a message to the worker and waits for its reply with the same id (-1: the session opening). */
-  #request(id: number, message?: Omit<EncoderRequest, "id">): Promise<EncoderReply> {
+  #request(id: number, message?: EncoderMessage): Promise<EncoderReply> {
     if (this.#failed) return Promise.reject(this.#failed);
     return new Promise((resolve) => {
       // Referenced only while a reply is awaited, so an idle encoder never keeps the process alive.
       this.#worker.ref();
       this.#pending.set(id, resolve);
-      if (message) this.#worker.postMessage({ id, ...message } as EncoderRequest);
+      if (message) this.#worker.postMessage({ id, ...message } satisfies EncoderRequest);
     });
   }
 }

@@ -11,8 +11,11 @@ import type { MessagePort } from "node:worker_threads";
 /** Given to the worker at start. */
 export type EncoderWorkerData = { ortPath: string; file: string; intraOpNumThreads: number };
 
-/** To the worker: a padded batch to embed, or the request to release the session. */
-export type EncoderRequest = { id: number; tokenIds: BigInt64Array; lengths: BigInt64Array; size: number; seq: number } | { id: number; release: true };
+/** What the session asks of the worker: a padded batch to embed, or to release the session. */
+export type EncoderMessage = { tokenIds: BigInt64Array; lengths: BigInt64Array; size: number; seq: number } | { release: true };
+
+/** To the worker: a message with the id its reply will carry. */
+export type EncoderRequest = EncoderMessage & { id: number };
 
 /** From the worker; id -1 answers the session opening with its input and output names. */
 export type EncoderReply = { id: number; error?: string; inputs?: string[]; outputs?: string[]; dims?: readonly number[]; data?: Float32Array };

@@ -269,6 +269,7 @@ async function main() {
       console.error(`open loop: ${(load.routedTurnsPerSecond / 2).toFixed(1)} turns/s (half the capacity) for ${SECONDS} s`);
       open = await openLoop(clients, sessions, load.routedTurnsPerSecond / 2, SECONDS);
     }
+    const openLoad = open ? summarize(open) : null;
     const writes = await verify(stack.db.url, {
       chats: [...stats.chats, ...(open?.chats ?? [])],
       ratings: [...stats.ratings, ...(open?.ratings ?? [])],
@@ -283,14 +284,14 @@ async function main() {
       cpus: (await import("node:os")).cpus().length,
       load,
       cpu: { perTurnMs: cpuPerTurnMs, machineBusyPercent: cpu.machineBusyPercent },
-      ...(open && unloaded
+      ...(open && openLoad && unloaded
         ? {
             openLoop: {
               offeredPerSecond: open.offered / SECONDS,
               skipped: open.skipped,
-              ...summarize(open),
+              ...openLoad,
               unloaded,
-              ttftP50VsUnloaded: summarize(open).ttftP50Ms / unloaded.ttftP50Ms,
+              ttftP50VsUnloaded: openLoad.ttftP50Ms / unloaded.ttftP50Ms,
             },
           }
         : {}),
@@ -299,7 +300,7 @@ async function main() {
       ratioToBaseline: load.routedTurnsPerSecond / direct.perSecond,
     };
     console.log(JSON.stringify(result, null, 2));
-    process.exitCode = writes.lostTurns === 0 && writes.lostRatings === 0 && load.http5xx === 0 && (open ? summarize(open).http5xx === 0 : true) ? 0 : 1;
+    process.exitCode = writes.lostTurns === 0 && writes.lostRatings === 0 && load.http5xx === 0 && (openLoad?.http5xx ?? 0) === 0 ? 0 : 1;
   } finally {
     clearTimeout(watchdog);
     await stack?.close();

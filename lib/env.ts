@@ -29,6 +29,8 @@ const envSchema = z.object({
   // The port `switchboard up` serves on (`next start -p`).
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   DEMO_LLM_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
+  // The demo models pace their answers like real ones; off answers at once (the load bench's capacity mode).
+  DEMO_LLM_PACING: z.enum(["on", "off"]).default("on"),
   DEFAULT_MODEL: z.string().optional(),
   MAX_MESSAGE_CHARS: z.coerce.number().int().positive().default(16_000),
   LLM_FIRST_TOKEN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),

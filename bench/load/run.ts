@@ -11,7 +11,9 @@
  *   (--instances N runs N app processes sharing the database, clients spread over them;
  *    --profile <dir> writes CPU profiles of the app processes there;
  *    --open-loop then offers half the measured capacity at a fixed rate for as long, and prints the
- *    latencies at that load beside the unloaded time to first token)
+ *    latencies at that load beside the unloaded time to first token, compared model by model;
+ *    --unpaced: capacity mode, the demo models answer at once instead of pacing like real ones, for the app
+ *    and for the baseline's direct calls)
  *
  * Bounded: at most 500 sessions and 60 s of load; a watchdog ends the run.
  */
@@ -34,6 +36,7 @@ const BASELINE_SECONDS = arg("baseline-seconds", 10, 30);
 const INSTANCES = arg("instances", 1, 4);
 const PROFILE_DIR = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : null;
 const OPEN_LOOP = process.argv.includes("--open-loop");
+const UNPACED = process.argv.includes("--unpaced");
 
 /** The shipped router model, or the test fixture (a real ONNX router of the same contract) where none is shipped yet. */
 const ROUTER_MODEL_DIR = existsSync("router-core/models/default/manifest.json") ? "router-core/models/default" : "test/fixtures/tiny-model";
@@ -45,6 +48,7 @@ const LOAD_ENV = {
   RATE_LIMIT_CHAT_PER_IP: "1000000",
   RATE_LIMIT_REGISTER_PER_IP: "1000000",
   LLM_FIRST_TOKEN_TIMEOUT_MS: "10000",
+  DEMO_LLM_PACING: UNPACED ? "off" : "on",
 };
 
 type Stats = { chats: ChatResult[]; ratings: { turnId: string; stars: number; status: number; ms: number }[] };
@@ -108,15 +112,51 @@ async function openLoop(clients: LoadClient[], sessions: string[], ratePerS: num
   return { ...stats, offered, skipped, elapsedS: (performance.now() - started) / 1000 };
 }
 
-/** Time to first token of routed turns one at a time on an otherwise idle app. */
-async function unloadedTtft(client: LoadClient, session: string, turns = 20) {
-  const ttft: number[] = [];
-  for (let n = 0; n < turns; n++) {
-    const chat = await client.chat(session, `unloaded turn ${n}: what is ${n} + 1?`);
-    if (chat.completed && chat.ttftMs !== null) ttft.push(chat.ttftMs);
+/** Time to first token per model the router chose: the demo models pace their first token differently (20-120 ms). */
+type TtftByModel = Record<string, { turns: number; ttftP50Ms: number }>;
+
+function ttftByModel(chats: ChatResult[]): TtftByModel {
+  const byModel = new Map<string, number[]>();
+  for (const c of chats) if (c.completed && c.modelId && c.ttftMs !== null) byModel.set(c.modelId, [...(byModel.get(c.modelId) ?? []), c.ttftMs]);
+  return Object.fromEntries(
+    [...byModel].map(([model, ms]) => [
+      model,
+      {
+        turns: ms.length,
+        ttftP50Ms: percentile(
+          ms.sort((a, b) => a - b),
+          50,
+        ),
+      },
+    ]),
+  );
+}
+
+/**
+ * Routed turns one at a time on an otherwise idle app, over many sessions whose users have rated answers, so
+ * that the router picks each model about as it does under load.
+ */
+async function unloadedTtft(clients: LoadClient[], sessions: string[], turns = 40) {
+  const chats: ChatResult[] = [];
+  for (let n = 0; n < turns; n++) chats.push(await clients[n % clients.length].chat(sessions[n % clients.length], `unloaded turn ${n}: what is ${n} + 1?`));
+  const ttft = chats.flatMap((c) => (c.completed && c.ttftMs !== null ? [c.ttftMs] : [])).sort((a, b) => a - b);
+  return { turns: ttft.length, ttftP50Ms: percentile(ttft, 50), ttftP99Ms: percentile(ttft, 99), byModel: ttftByModel(chats) };
+}
+
+/**
+ * Loaded over unloaded time to first token, like for like: each model's p50 under load against its own unloaded
+ * p50, weighted by how many loaded turns that model served (models missing from either run are left out).
+ */
+function ttftRatio(loaded: TtftByModel, unloaded: TtftByModel): number {
+  let num = 0;
+  let den = 0;
+  for (const [model, l] of Object.entries(loaded)) {
+    const u = unloaded[model];
+    if (!u) continue;
+    num += l.turns * l.ttftP50Ms;
+    den += l.turns * u.ttftP50Ms;
   }
-  ttft.sort((a, b) => a - b);
-  return { turns: ttft.length, ttftP50Ms: percentile(ttft, 50), ttftP99Ms: percentile(ttft, 99) };
+  return den > 0 ? num / den : NaN;
 }
 
 /** The same concurrency straight against the demo LLM: what the loopback, the client and the LLM cost without the app. */
@@ -256,7 +296,6 @@ async function main() {
     for (const c of clients) sessions.push(await c.createSession());
     console.error("warm-up: one turn per session");
     await inBatches(clients, 20, async (c) => void (await c.chat(sessions[clients.indexOf(c)], "warm-up")));
-    const unloaded = OPEN_LOOP ? await unloadedTtft(clients[0], sessions[0]) : null;
 
     console.error(`load: ${SESSIONS} sessions for ${SECONDS} s`);
     const cpuBefore = cpuSnapshot();
@@ -265,6 +304,8 @@ async function main() {
     const load = summarize(stats);
     const cpuPerTurnMs = Object.fromEntries(Object.entries(cpu.seconds).map(([name, s]) => [name, (1000 * s) / Math.max(load.completedTurns, 1)]));
     let open: Awaited<ReturnType<typeof openLoop>> | null = null;
+    // Measured after the closed loop, when the users have the ratings they route with in the open loop.
+    const unloaded = OPEN_LOOP ? await unloadedTtft(clients, sessions) : null;
     if (OPEN_LOOP) {
       console.error(`open loop: ${(load.routedTurnsPerSecond / 2).toFixed(1)} turns/s (half the capacity) for ${SECONDS} s`);
       open = await openLoop(clients, sessions, load.routedTurnsPerSecond / 2, SECONDS);
@@ -280,6 +321,7 @@ async function main() {
       sessions: SESSIONS,
       seconds: SECONDS,
       instances: INSTANCES,
+      demoLlmPacing: LOAD_ENV.DEMO_LLM_PACING,
       routerModelDir: ROUTER_MODEL_DIR,
       cpus: (await import("node:os")).cpus().length,
       load,
@@ -290,8 +332,9 @@ async function main() {
               offeredPerSecond: open.offered / SECONDS,
               skipped: open.skipped,
               ...openLoad,
+              ttftByModel: ttftByModel(open.chats),
               unloaded,
-              ttftP50VsUnloaded: openLoad.ttftP50Ms / unloaded.ttftP50Ms,
+              ttftP50VsUnloaded: ttftRatio(ttftByModel(open.chats), unloaded.byModel),
             },
           }
         : {}),

@@ -11,6 +11,8 @@ import { z } from "zod";
  *   [demo:drop]  a few chunks, then the connection is destroyed
  *   [demo:stall] headers only, then nothing until the client gives up
  *   [demo:slow]  200 ms between chunks
+ * Each model paces its first token and chunks like a real one (20-120 ms, 5-12 ms);
+ * unpaced (`paced: false`, for capacity benchmarks) it answers as fast as it can.
  * Suffixed with @model-id (say [demo:fail@demo-concise]) a directive applies to
  * that model only, so tests can fail one model and watch the turn fall back.
  */
@@ -109,7 +111,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(parts).toString("utf8");
 }
 
-async function handleChat(req: IncomingMessage, res: ServerResponse) {
+async function handleChat(req: IncomingMessage, res: ServerResponse, paced: boolean) {
   let parsed: ChatRequest;
   try {
     parsed = requestSchema.parse(JSON.parse(await readBody(req)));
@@ -130,8 +132,9 @@ async function handleChat(req: IncomingMessage, res: ServerResponse) {
   const id = `chatcmpl-demo-${Date.now().toString(36)}`;
   const created = Math.floor(Date.now() / 1000);
 
+  const firstTokenMs = paced ? style.firstTokenMs : 0;
   if (!parsed.stream) {
-    await sleep(style.firstTokenMs);
+    await sleep(firstTokenMs);
     return sendJson(res, 200, {
       id,
       object: "chat.completion",
@@ -145,13 +148,13 @@ async function handleChat(req: IncomingMessage, res: ServerResponse) {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
   res.flushHeaders();
   if (wants(prompt, "stall", parsed.model)) return; // the client's timeout or abort ends it
-  const delay = wants(prompt, "slow", parsed.model) ? 200 : style.chunkDelayMs;
+  const delay = wants(prompt, "slow", parsed.model) ? 200 : paced ? style.chunkDelayMs : 0;
   const send = (delta: object, finish: string | null, extra: object = {}) =>
     res.write(
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: parsed.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
     );
 
-  await sleep(style.firstTokenMs);
+  await sleep(firstTokenMs);
   send({ role: "assistant", content: "" }, null);
   for (const [i, piece] of pieces.entries()) {
     if (res.destroyed) return;
@@ -160,7 +163,7 @@ async function handleChat(req: IncomingMessage, res: ServerResponse) {
       return;
     }
     send({ content: piece }, null);
-    await sleep(delay);
+    if (delay > 0) await sleep(delay);
   }
   send({}, "stop");
   if (parsed.stream_options?.include_usage) {
@@ -171,14 +174,14 @@ async function handleChat(req: IncomingMessage, res: ServerResponse) {
 
 export type DemoLlmServer = { server: Server; url: string; close: () => Promise<void> };
 
-export async function startDemoLlmServer({ port = 4010, host = "127.0.0.1" } = {}): Promise<DemoLlmServer> {
+export async function startDemoLlmServer({ port = 4010, host = "127.0.0.1", paced = true } = {}): Promise<DemoLlmServer> {
   const server = createServer((req, res) => {
     const url = req.url ?? "";
     if (req.method === "GET" && url === "/v1/models") {
       return sendJson(res, 200, { object: "list", data: DEMO_MODEL_IDS.map((id) => ({ id, object: "model", created: 0, owned_by: "switchboard-demo" })) });
     }
     if (req.method === "POST" && url === "/v1/chat/completions") {
-      handleChat(req, res).catch((err: unknown) => {
+      handleChat(req, res, paced).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { error: { message: String(err), type: "server_error" } });
         else res.destroy();
       });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/net";
 import { ApiClient } from "./support/api-client";
+import { baseUrl } from "./support/browser";
 import { queryRows } from "./support/db";
 
 /**
@@ -157,6 +158,63 @@ describe("npm start (next start on the production build)", () => {
 
     await waitForGroupExit(server.process.pid!);
     await expect(fetch(`${server.url}/api/health`)).rejects.toThrow();
+  });
+});
+
+describe("two instances on one database", () => {
+  /** One /v1 turn; the model the instance routed (or was told) to and the stored answer's id. */
+  async function ask(url: string, key: string, content: string, model = "auto") {
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model, messages: [{ role: "user", content }] }),
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    return { model: response.headers.get("x-switchboard-model")!, turnId: response.headers.get("x-switchboard-turn-id")! };
+  }
+
+  it("a rating stored through one instance changes the next decision the other serves", async () => {
+    // The suite's app is one instance; this one shares its database. The trained router alone must read the ratings.
+    const other = await startServer(
+      "node",
+      () => [".next/standalone/server.js"],
+      (port) => ({
+        PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        MODELS_FILE: path.resolve("models.json"),
+        ROUTER_MODEL_DIR: path.resolve("router-core/models/default"),
+        ROUTER_ONLINE_BETA: "0",
+      }),
+    );
+    await waitForHealth(other);
+    await expectReady(other);
+    const user = await ApiClient.register("instances");
+    const created = await user.request("/api/api-keys", { method: "POST", json: { name: "instances" } });
+    const key = ((await created.json()) as { key: string }).key;
+
+    // The other instance routes this user first, so it holds their (empty-history) user vector when the ratings arrive.
+    const before = (await ask(other.url, key, "Write a Python function that sorts a list of numbers.")).model;
+    const preferred = ["demo-concise", "demo-detailed", "demo-coder"].find((m) => m !== before)!;
+    for (const question of [
+      "Write a Python function that reverses a string.",
+      "Write a Python function that removes duplicates from a list.",
+      "Write a Python function that counts words in a text.",
+    ]) {
+      for (const [model, stars] of [
+        [before, 1],
+        [preferred, 5],
+      ] as const) {
+        const answer = await ask(baseUrl(), key, question, model);
+        expect(answer.model).toBe(model);
+        const rated = await user.request("/api/ratings", { method: "PUT", json: { turnId: answer.turnId, stars } });
+        expect(rated.status, await rated.text()).toBe(200);
+      }
+    }
+
+    const next = await ask(other.url, key, "Write a Python function that sorts a list of words.");
+    expect(next.model).not.toBe(before);
+    const [decision] = await queryRows<{ ratings_used: number }>(`SELECT ratings_used FROM routing_decisions WHERE turn_id = $1`, [next.turnId]);
+    expect(decision.ratings_used).toBe(6);
   });
 });
 

@@ -38,6 +38,30 @@ describe("demo LLM server", () => {
     expect(text).toContain("sorting");
   });
 
+  it("unpaced, sends the same reply at once (the load bench's capacity mode)", async () => {
+    const unpaced = await startDemoLlmServer({ port: 0, paced: false });
+    try {
+      const read = async (url: string) => {
+        const started = performance.now();
+        const response = await fetch(`${url}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "demo-detailed", stream: true, messages: [{ role: "user", content: "Explain sorting" }] }),
+        });
+        const text = (await response.text()).replace(/"id":"[^"]+"|"created":\d+/g, "");
+        return { text, ms: performance.now() - started };
+      };
+      const paced = await read(demo.url);
+      const fast = await read(unpaced.url);
+      expect(fast.text).toBe(paced.text);
+      // Paced, demo-detailed waits 120 ms for its first token and 12 ms after each of its ~90 chunks.
+      expect(paced.ms).toBeGreaterThan(1_000);
+      expect(fast.ms).toBeLessThan(paced.ms / 2);
+    } finally {
+      await unpaced.close();
+    }
+  });
+
   it("answers through the AI SDK OpenAI-compatible provider with usage", async () => {
     const result = streamText({ model: modelFor("demo-concise"), prompt: "What is 2+2?" });
     const deltas: string[] = [];

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
 QUERY_MODES = ("current_only", "full_context", "retrieval")
-RESIDUAL_RATINGS = ("none", "graph", "both")
 
 
 @dataclass
@@ -72,12 +71,6 @@ class ModelConfig:
     # graph transformer's reading of a history may move a user from the population. Trained at 1; the served value
     # is chosen after training (train.history_shrinks; training/results/experiments-base-prior.md).
     history_shrink: float = 1.0
-    # Experiment (training/results/experiments-base-prior.md; not exportable): what reads each rating's residual
-    # against the cold-start prior (r minus the prior's probability that the rated model beats the catalog's average
-    # for that query), centred per user, instead of the centred rating: "none", "graph" (the graph transformer's
-    # signed features) or "both" (and the evidence). Ratings that agree with the population then move a user little.
-    residual_ratings: str = "none"  # one of RESIDUAL_RATINGS
-    residual_temperature: float = 1.0  # p = sigmoid(t (s_m - mean s)): 0 is the centred rating, 1 the prior as it scores
     identity_kernel_gain: float = 16.0  # initial gain of the fixed identity kernel (see PreferencePredictor)
 
     @property
@@ -171,8 +164,6 @@ class Config:
             raise ValueError(f"model.predictor_head={m.predictor_head!r}: expected 'paper' or 'bilinear_mlp'")
         if m.layers < 1:
             raise ValueError(f"model.layers={m.layers}: need at least 1")
-        if m.residual_ratings not in RESIDUAL_RATINGS:
-            raise ValueError(f"model.residual_ratings={m.residual_ratings!r}: expected one of {RESIDUAL_RATINGS}")
         bad = [x for x in [m.history_shrink, *self.train.history_shrinks] if not 0.0 <= x <= 1.0]
         if bad:
             raise ValueError(f"model.history_shrink / train.history_shrinks: {bad[0]} is outside [0, 1]")

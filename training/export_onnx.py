@@ -104,8 +104,6 @@ def _dummy_encoder_inputs(D: int, response_text: bool) -> List[Tensor]:
 
 def export_onnx_files(model: GMTRouter, out_dir: Path) -> Dict[str, str]:
     """Writes user_encoder.onnx and scorer.onnx; returns the file names."""
-    if model.cfg.residual_ratings != "none":
-        raise ValueError("model.residual_ratings is an experiment: the contract's user encoder has no cold-start prior input")
     register_symbolics()
     model.eval()
     out_dir = Path(out_dir)

@@ -14,7 +14,7 @@ Only session and user nodes receive messages, so query/llm vectors reach the pre
 from __future__ import annotations
 
 import math
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional
 
 import torch
 import torch.nn.functional as F
@@ -150,9 +150,6 @@ class UserEncoder(nn.Module):
         # consistent evidence and shrinks thin evidence, like a per-user Bradley-Terry fit with a prior.
         self.kernel: Optional[nn.Linear] = None
         self.register_buffer("ones_row", torch.ones(1, H), persistent=False)
-        # model.residual_ratings: the predictor that scores the cold-start prior, held in a tuple so that it is not
-        # registered (and saved) a second time under the encoder.
-        self.prior_scorer: Tuple["PreferencePredictor", ...] = ()
         self.layers = nn.ModuleList([HGTLayer(H, cfg.heads, cfg.logit_clamp) for _ in range(cfg.layers)])
         self.norms = nn.ModuleList([nn.LayerNorm(H) for _ in range(cfg.layers)])  # one per layer, shared by types
         self.dropout = nn.Dropout(cfg.dropout)
@@ -166,23 +163,8 @@ class UserEncoder(nn.Module):
         mean = (total + 0.5) / (count + 1.0)
         return (rating - mean[session_user]).unsqueeze(-1)
 
-    def signal(self, query_x: Tensor, rating: Tensor, llm_x: Tensor, session_llm: Tensor, response_x: Optional[Tensor]) -> Tensor:
-        """What the signed features and the evidence read per rating ([S]): the rating, or with model.residual_ratings
-        its residual against the cold-start prior, shifted to the rating scale's middle (r - p + 1/2)."""
-        if self.cfg.residual_ratings == "none" or rating.shape[0] == 0:
-            return rating
-        with torch.no_grad():
-            empty = torch.zeros(0, dtype=torch.int64, device=rating.device)
-            cold = self.forward(query_x[:0], rating[:0], llm_x, empty, empty, empty, empty, 1,
-                                None if response_x is None else response_x[:0])
-            s0 = self.prior_scorer[0](cold.expand(query_x.shape[0], -1), query_x, llm_x)  # [S, M]
-            p = torch.sigmoid(self.cfg.residual_temperature * (s0.gather(1, session_llm.unsqueeze(1)).squeeze(1) - s0.mean(dim=1)))
-        return rating - p + 0.5
-
     def initial_features(self, query_x: Tensor, rating: Tensor, llm_x: Tensor, response_x: Optional[Tensor], n_users: int,
-                         session_llm: Tensor, session_user: Tensor, signal: Optional[Tensor] = None):
-        """``signal``: what the signed features read per rating (``signal()``; the rating itself by default)."""
-        signal = rating if signal is None else signal
+                         session_llm: Tensor, session_user: Tensor):
         H = self.cfg.hidden
         r = rating.unsqueeze(-1)  # [S, 1]
         if self.cfg.input_projection:
@@ -190,7 +172,7 @@ class UserEncoder(nn.Module):
         else:
             xq, xl, xr = query_x, llm_x, r * self.ones_row  # paper: rating broadcast to all coordinates
         if self.signed_llm is not None:
-            centred = self.centred_rating(signal, session_user, n_users) if self.cfg.centre_ratings else signal.unsqueeze(-1) - 0.5
+            centred = self.centred_rating(rating, session_user, n_users) if self.cfg.centre_ratings else r - 0.5
             xr = xr + centred * self.signed_llm(xl[session_llm])  # [S, H]
         if self.proj_response is not None:
             if response_x is None:
@@ -212,8 +194,7 @@ class UserEncoder(nn.Module):
         session_user [S] in [0, n_users) -> user vectors [n_users, H]."""
         shrink = self.cfg.history_shrink != 1.0
         # With a history shrink, one more user node without sessions joins the graph: its output is the cold-start vector.
-        signal = self.signal(query_x, rating, llm_x, session_llm, response_x)
-        x = self.initial_features(query_x, rating, llm_x, response_x, n_users + int(shrink), session_llm, session_user, signal)
+        x = self.initial_features(query_x, rating, llm_x, response_x, n_users + int(shrink), session_llm, session_user)
         g = {"session_llm": session_llm, "chain_src": chain_src, "chain_dst": chain_dst, "session_user": session_user}
         for layer, norm in zip(self.layers, self.norms):
             y = layer(x, g)
@@ -226,8 +207,7 @@ class UserEncoder(nn.Module):
             user = cold + self.cfg.history_shrink * (user[:n_users] - cold)
         if self.kernel is None:
             return user
-        evidence_signal = signal if self.cfg.residual_ratings == "both" else rating
-        return torch.cat([user, self.evidence(evidence_signal, llm_x, session_llm, session_user, n_users)], dim=-1)
+        return torch.cat([user, self.evidence(rating, llm_x, session_llm, session_user, n_users)], dim=-1)
 
     def evidence(self, rating: Tensor, llm_x: Tensor, session_llm: Tensor, session_user: Tensor, n_users: int) -> Tensor:
         """e_u = sum_i c_i [A l; l]_{m_i} / (n_u + kappa) per user: [n_users, P + D]; zeros for a user without ratings."""
@@ -333,8 +313,6 @@ class GMTRouter(nn.Module):
         self.encoder = UserEncoder(cfg)
         self.predictor = PreferencePredictor(cfg)
         self.encoder.kernel = self.predictor.kernel  # one A for the evidence and the candidates
-        if cfg.residual_ratings != "none":
-            self.encoder.prior_scorer = (self.predictor,)
 
 
 def bt_loss(s_a: Tensor, s_b: Tensor, y: Tensor, weight: Optional[Tensor] = None) -> Tensor:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from pathlib import Path
 
 import pytest
 import torch
@@ -112,44 +111,6 @@ def test_history_shrink_moves_the_graph_part_that_share_of_the_way_from_the_cold
     torch.testing.assert_close(v[1], u0[0], rtol=1e-5, atol=1e-6)
 
 
-def test_residual_ratings_read_each_rating_against_the_cold_start_prior():
-    """model.residual_ratings: the signed features (and with "both" the evidence) read r - p + 1/2, p = sigmoid(t (s_m -
-    mean s)) the cold-start prior's score of the rated model for that query; at t = 0 that is the rating itself. The
-    prior is read, never trained, through the user vector."""
-    x = _inputs()
-    cfg = default().model
-    torch.manual_seed(0)
-    plain = GMTRouter(cfg).eval()
-    residual = GMTRouter(dataclasses.replace(cfg, residual_ratings="both")).eval()
-    residual.load_state_dict(plain.state_dict())
-    e = torch.zeros(0, dtype=torch.long)
-    u0 = plain.encoder(torch.zeros(0, 512), torch.zeros(0), x["llm_x"], e, e, e, e, 1)
-    s0 = plain.predictor(u0.expand(7, -1), x["query_x"], x["llm_x"])
-    p = torch.sigmoid(s0.gather(1, x["session_llm"].unsqueeze(1)).squeeze(1) - s0.mean(dim=1))
-    signal = residual.encoder.signal(x["query_x"], x["rating"], x["llm_x"], x["session_llm"], None)
-    torch.testing.assert_close(signal, x["rating"] - p + 0.5)
-    assert not torch.allclose(residual.encoder(**x), plain.encoder(**x))
-
-    neutral = GMTRouter(dataclasses.replace(cfg, residual_ratings="both", residual_temperature=0.0)).eval()
-    neutral.load_state_dict(plain.state_dict())
-    torch.testing.assert_close(neutral.encoder(**x), plain.encoder(**x))
-
-    graph_only = GMTRouter(dataclasses.replace(cfg, residual_ratings="graph")).eval()
-    graph_only.load_state_dict(plain.state_dict())
-    H = cfg.hidden
-    torch.testing.assert_close(graph_only.encoder(**x)[:, H:], plain.encoder(**x)[:, H:])  # the evidence reads ratings
-
-    residual.train()
-    residual.encoder(**x).sum().backward()
-    head = residual.predictor.head.weight.grad
-    assert head is None or not head.any()
-    assert len(residual.state_dict()) == len(plain.state_dict())
-    from training.export_onnx import export_onnx_files
-
-    with pytest.raises(ValueError, match="residual_ratings"):
-        export_onnx_files(residual, Path("unused"))
-
-
 def test_user_vector_is_permutation_invariant_and_uses_ratings():
     torch.manual_seed(0)
     m = GMTRouter(default().model).eval()
@@ -193,6 +154,4 @@ def test_config_validation_names_bad_value():
         apply_overrides(default(), ["model.nope=1"])
     with pytest.raises(ValueError, match="train.base_weight=0"):
         apply_overrides(default(), ["train.base_weight=0"])
-    with pytest.raises(ValueError, match="model.residual_ratings='evidence'"):
-        apply_overrides(default(), ["model.residual_ratings=evidence"])
     assert ModelConfig().hidden == 64

@@ -112,18 +112,21 @@ async function openLoop(clients: LoadClient[], sessions: string[], ratePerS: num
   return { ...stats, offered, skipped, elapsedS: (performance.now() - started) / 1000 };
 }
 
-/** Time to first token per model the router chose: the demo models pace their first token differently (20-120 ms). */
-type TtftByModel = Record<string, { turns: number; ttftP50Ms: number }>;
+/** Per model the router chose: how many completed turns, and the median of `value` over them (null: not counted). */
+type ByModel = Record<string, { turns: number; p50Ms: number }>;
 
-function ttftByModel(chats: ChatResult[]): TtftByModel {
+function medianByModel(chats: ChatResult[], value: (c: ChatResult) => number | null): ByModel {
   const byModel = new Map<string, number[]>();
-  for (const c of chats) if (c.completed && c.modelId && c.ttftMs !== null) byModel.set(c.modelId, [...(byModel.get(c.modelId) ?? []), c.ttftMs]);
+  for (const c of chats) {
+    const v = c.completed && c.modelId ? value(c) : null;
+    if (v !== null) byModel.set(c.modelId!, [...(byModel.get(c.modelId!) ?? []), v]);
+  }
   return Object.fromEntries(
     [...byModel].map(([model, ms]) => [
       model,
       {
         turns: ms.length,
-        ttftP50Ms: percentile(
+        p50Ms: percentile(
           ms.sort((a, b) => a - b),
           50,
         ),
@@ -131,6 +134,9 @@ function ttftByModel(chats: ChatResult[]): TtftByModel {
     ]),
   );
 }
+
+/** Time to first token per model: the demo models pace their first token differently (20-120 ms). */
+const ttftByModel = (chats: ChatResult[]) => medianByModel(chats, (c) => c.ttftMs);
 
 /**
  * Routed turns one at a time on an otherwise idle app, over many sessions whose users have rated answers, so
@@ -147,14 +153,14 @@ async function unloadedTtft(clients: LoadClient[], sessions: string[], turns = 4
  * Loaded over unloaded time to first token, like for like: each model's p50 under load against its own unloaded
  * p50, weighted by how many loaded turns that model served (models missing from either run are left out).
  */
-function ttftRatio(loaded: TtftByModel, unloaded: TtftByModel): number {
+function ttftRatio(loaded: ByModel, unloaded: ByModel): number {
   let num = 0;
   let den = 0;
   for (const [model, l] of Object.entries(loaded)) {
     const u = unloaded[model];
     if (!u) continue;
-    num += l.turns * l.ttftP50Ms;
-    den += l.turns * u.ttftP50Ms;
+    num += l.turns * l.p50Ms;
+    den += l.turns * u.p50Ms;
   }
   return den > 0 ? num / den : NaN;
 }
@@ -238,20 +244,7 @@ function summarize(stats: Stats & { elapsedS: number }) {
   const completed = stats.chats.filter((c) => c.completed).length;
   // The demo models pace their streams differently (first token 20-120 ms, 5-12 ms a chunk), so which
   // ones the router picked sets how long a session waits per turn even on an idle machine.
-  const msByModel = new Map<string, number[]>();
-  for (const c of stats.chats) if (c.completed && c.modelId) msByModel.set(c.modelId, [...(msByModel.get(c.modelId) ?? []), c.ms]);
-  const byModel = Object.fromEntries(
-    [...msByModel].map(([model, ms]) => [
-      model,
-      {
-        turns: ms.length,
-        turnP50Ms: percentile(
-          ms.sort((a, b) => a - b),
-          50,
-        ),
-      },
-    ]),
-  );
+  const byModel = medianByModel(stats.chats, (c) => c.ms);
   return {
     turns: stats.chats.length,
     completedTurns: completed,

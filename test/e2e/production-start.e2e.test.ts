@@ -49,6 +49,24 @@ async function startServer(
   return server;
 }
 
+/**
+ * The standalone server the Docker image runs. server.js changes into its own folder, so files the app reads at
+ * run time are named absolutely (the image copies them beside it).
+ */
+function startStandalone(env: Record<string, string> = {}): Promise<Server> {
+  return startServer(
+    "node",
+    () => [".next/standalone/server.js"],
+    (port) => ({
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      MODELS_FILE: path.resolve("models.json"),
+      ROUTER_MODEL_DIR: path.resolve("router-core/models/default"),
+      ...env,
+    }),
+  );
+}
+
 async function waitForHealth(server: Server, timeoutMs = 60_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -175,17 +193,7 @@ describe("two instances on one database", () => {
 
   it("a rating stored through one instance changes the next decision the other serves", async () => {
     // The suite's app is one instance; this one shares its database. The trained router alone must read the ratings.
-    const other = await startServer(
-      "node",
-      () => [".next/standalone/server.js"],
-      (port) => ({
-        PORT: String(port),
-        HOSTNAME: "127.0.0.1",
-        MODELS_FILE: path.resolve("models.json"),
-        ROUTER_MODEL_DIR: path.resolve("router-core/models/default"),
-        ROUTER_ONLINE_BETA: "0",
-      }),
-    );
+    const other = await startStandalone({ ROUTER_ONLINE_BETA: "0" });
     await waitForHealth(other);
     await expectReady(other);
     const user = await ApiClient.register("instances");
@@ -239,11 +247,7 @@ describe("AUTH_SECRET in production", () => {
   ];
   for (const [what, secret, reason] of weak) {
     it(`refuses to start with ${what}`, async () => {
-      const server = await startServer(
-        "node",
-        () => [".next/standalone/server.js"],
-        (port) => ({ PORT: String(port), HOSTNAME: "127.0.0.1", AUTH_SECRET: secret, LOG_LEVEL: "info" }),
-      );
+      const server = await startStandalone({ AUTH_SECRET: secret, LOG_LEVEL: "info" });
       expect(await waitForExit(server)).not.toBe(0);
       expect(server.output()).toMatch(/AUTH_SECRET/);
       expect(server.output()).toMatch(reason);
@@ -259,17 +263,7 @@ describe("standalone server (what the Docker image runs)", () => {
   });
 
   it("serves health, readiness and an API call from .next/standalone", async () => {
-    // server.js changes into its own folder, so files the app reads at run time are named absolutely (the image copies them beside it).
-    const server = await startServer(
-      "node",
-      () => [".next/standalone/server.js"],
-      (port) => ({
-        PORT: String(port),
-        HOSTNAME: "127.0.0.1",
-        MODELS_FILE: path.resolve("models.json"),
-        ROUTER_MODEL_DIR: path.resolve("router-core/models/default"),
-      }),
-    );
+    const server = await startStandalone();
     await waitForHealth(server);
     await expectReady(server);
     const response = await fetch(`${server.url}/v1/chat/completions`, {

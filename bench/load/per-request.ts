@@ -8,30 +8,17 @@
  *   npx next build && npx tsx bench/load/per-request.ts [--clients 20] [--rounds 10]
  *   (--profile <dir> writes a CPU profile of the app there, as bench/load/run.ts does)
  */
-import { existsSync } from "node:fs";
 import { LoadClient } from "../../test/support/load-client";
 import { PASSWORD, startStack } from "../../test/support/stack";
 import { cpuBetween, cpuSnapshot } from "./cpu";
+import { LOAD_APP_ENV, numberArg, PROFILE_DIR } from "./options";
 
-function arg(name: string, fallback: number, max: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0 || value > max) throw new Error(`--${name} must be a whole number in [1, ${max}], got ${process.argv[i + 1]}`);
-  return value;
-}
-
-const CLIENTS = arg("clients", 20, 200);
-const ROUNDS = arg("rounds", 10, 100);
-const PROFILE_DIR = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : null;
+const CLIENTS = numberArg("clients", 20, 200, { integer: true });
+const ROUNDS = numberArg("rounds", 10, 100, { integer: true });
 
 async function main() {
   const stack = await startStack({
-    env: {
-      ROUTER_MODEL_DIR: existsSync("router-core/models/default/manifest.json") ? "router-core/models/default" : "test/fixtures/tiny-model",
-      RATE_LIMIT_CHAT_PER_USER: "1000000",
-      RATE_LIMIT_CHAT_PER_IP: "1000000",
-      RATE_LIMIT_REGISTER_PER_IP: "1000000",
-    },
+    env: LOAD_APP_ENV,
     tag: "perreq",
     nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [],
   });

@@ -17,36 +17,21 @@
  *
  * Bounded: at most 500 sessions and 60 s of load; a watchdog ends the run.
  */
-import { existsSync } from "node:fs";
 import pg from "pg";
 import { type ChatResult, LoadClient, percentile } from "../../test/support/load-client";
 import { PASSWORD, type Stack, startStack } from "../../test/support/stack";
 import { cpuBetween, cpuSnapshot } from "./cpu";
+import { LOAD_APP_ENV, numberArg, PROFILE_DIR } from "./options";
 
-function arg(name: string, fallback: number, max: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`--${name} must be a number in (0, ${max}], got ${process.argv[i + 1]}`);
-  return value;
-}
-
-const SESSIONS = arg("sessions", 100, 500);
-const SECONDS = arg("seconds", 30, 60);
-const BASELINE_SECONDS = arg("baseline-seconds", 10, 30);
-const INSTANCES = arg("instances", 1, 4);
-const PROFILE_DIR = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : null;
+const SESSIONS = numberArg("sessions", 100, 500);
+const SECONDS = numberArg("seconds", 30, 60);
+const BASELINE_SECONDS = numberArg("baseline-seconds", 10, 30);
+const INSTANCES = numberArg("instances", 1, 4);
 const OPEN_LOOP = process.argv.includes("--open-loop");
 const UNPACED = process.argv.includes("--unpaced");
 
-/** The shipped router model, or the test fixture (a real ONNX router of the same contract) where none is shipped yet. */
-const ROUTER_MODEL_DIR = existsSync("router-core/models/default/manifest.json") ? "router-core/models/default" : "test/fixtures/tiny-model";
-
-/** Limits stay on (their upsert is part of every turn's cost) but high enough not to bind. */
 const LOAD_ENV = {
-  ROUTER_MODEL_DIR,
-  RATE_LIMIT_CHAT_PER_USER: "1000000",
-  RATE_LIMIT_CHAT_PER_IP: "1000000",
-  RATE_LIMIT_REGISTER_PER_IP: "1000000",
+  ...LOAD_APP_ENV,
   LLM_FIRST_TOKEN_TIMEOUT_MS: "10000",
   DEMO_LLM_PACING: UNPACED ? "off" : "on",
 };
@@ -304,6 +289,7 @@ async function main() {
       open = await openLoop(clients, sessions, load.routedTurnsPerSecond / 2, SECONDS);
     }
     const openLoad = open ? summarize(open) : null;
+    const openTtft = open ? ttftByModel(open.chats) : null;
     const writes = await verify(stack.db.url, {
       chats: [...stats.chats, ...(open?.chats ?? [])],
       ratings: [...stats.ratings, ...(open?.ratings ?? [])],
@@ -315,19 +301,19 @@ async function main() {
       seconds: SECONDS,
       instances: INSTANCES,
       demoLlmPacing: LOAD_ENV.DEMO_LLM_PACING,
-      routerModelDir: ROUTER_MODEL_DIR,
+      routerModelDir: LOAD_ENV.ROUTER_MODEL_DIR,
       cpus: (await import("node:os")).cpus().length,
       load,
       cpu: { perTurnMs: cpuPerTurnMs, machineBusyPercent: cpu.machineBusyPercent },
-      ...(open && openLoad && unloaded
+      ...(open && openLoad && openTtft && unloaded
         ? {
             openLoop: {
               offeredPerSecond: open.offered / SECONDS,
               skipped: open.skipped,
               ...openLoad,
-              ttftByModel: ttftByModel(open.chats),
+              ttftByModel: openTtft,
               unloaded,
-              ttftP50VsUnloaded: ttftRatio(ttftByModel(open.chats), unloaded.byModel),
+              ttftP50VsUnloaded: ttftRatio(openTtft, unloaded.byModel),
             },
           }
         : {}),

@@ -19,9 +19,19 @@ function whyText(decision: DecisionSummary): string {
   if (decision.fallback) return "The router was unavailable, so the default model answered.";
   if (decision.override) return "You picked this model for this message.";
   if (decision.compareSide) return "Compare mode: two models answered and you voted.";
-  return decision.coldStart
-    ? "You have not rated answers yet, so the router went by what most people prefer for questions like this."
-    : `Personalised with ${decision.ratingsUsed} of your ratings and votes on questions like this.`;
+  const own = decision.coldStart
+    ? "You have not rated answers yet"
+    : `Personalised with ${decision.ratingsUsed} of your ratings and votes on questions like this`;
+  switch (decision.basis) {
+    case "exploration":
+      return "Now and then the router tries a model few people have rated yet: your rating of this answer teaches it what the model is good at.";
+    case "population":
+      return `${own}; everyone's ratings of answers to similar questions decided.`;
+    case "hints":
+      return `${own}; with too few ratings of these models yet, the administrator's notes on what each model is for decided.`;
+    default:
+      return decision.coldStart ? "You have not rated answers yet, so the router went by what most people prefer for questions like this." : `${own}.`;
+  }
 }
 
 function CandidateRow({ candidate, chosen }: { candidate: CandidateScore; chosen: boolean }) {

@@ -43,6 +43,12 @@ const envSchema = z.object({
   // Override the online preference layer's constants the router model was validated with (its manifest).
   ROUTER_ONLINE_BETA: z.coerce.number().nonnegative().optional(),
   ROUTER_ONLINE_KAPPA: z.coerce.number().positive().default(1),
+  // The population prior (everyone's ratings and the admin's hints, router-core/population-prior.ts): its logit scale (0 off) and refresh period.
+  ROUTER_POPULATION_BETA: z.coerce.number().nonnegative().default(8),
+  ROUTER_POPULATION_REFRESH_MS: z.coerce.number().int().positive().default(30_000),
+  // Exploration: the share of routed turns that try a model rated fewer than ROUTER_EXPLORE_MIN_RATINGS times (0 off).
+  ROUTER_EXPLORE_SHARE: z.coerce.number().min(0).max(1).default(0.03),
+  ROUTER_EXPLORE_MIN_RATINGS: z.coerce.number().int().nonnegative().default(20),
   // Retraining: where registered router versions are written (one folder per version id).
   ROUTER_VERSIONS_DIR: z.string().default(".data/router-versions"),
   // A retrained model is activated on its own only when its held-out pair accuracy beats the active one's by this much; unset, activation is explicit.

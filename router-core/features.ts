@@ -214,3 +214,30 @@ export function argmax(scores: readonly number[]): number {
   for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
   return best;
 }
+
+/** a followed by b. */
+export function concatFloat32(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The subgraph of a user without history: one user node, no edges. */
+export function emptyUserGraph(D: number, responseText: boolean): UserGraphTensors {
+  return {
+    S: 0,
+    M: 0,
+    C: 0,
+    D,
+    queryX: new Float32Array(0),
+    rating: new Float32Array(0),
+    responseX: responseText ? new Float32Array(0) : null,
+    llmX: new Float32Array(0),
+    sessionLlm: new BigInt64Array(0),
+    chainSrc: new BigInt64Array(0),
+    chainDst: new BigInt64Array(0),
+    llmIds: [],
+    interactionIds: [],
+  };
+}

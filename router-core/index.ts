@@ -26,7 +26,16 @@ export { type GmtFeedback, type GmtQuery, type GmtRouteResult, GmtRouterFacade, 
 export type { GetRatedHistoryArgs, HistoryStore, RatedInteraction, RatingSource, RecordRatingArgs, SaveQueryEmbeddingsArgs } from "./history-store";
 export { loadManifest, type Manifest, validateManifest } from "./manifest";
 export { InMemoryHistoryStore, type NewInteraction } from "./memory-history-store";
+export { buildEvidence } from "./online-preference";
 export { OnnxRouter, type OnnxRouterOptions } from "./onnx-router";
+export {
+  EXPLORATION_OFF,
+  type ExplorationOptions,
+  POPULATION_PRIOR_DEFAULTS,
+  type PopulationEvidence,
+  type PopulationPriorOptions,
+  type PopulationSource,
+} from "./population-prior";
 export {
   assertNormalizedRating,
   type PairwiseOutcome,
@@ -39,6 +48,6 @@ export {
   type Thumbs,
 } from "./rating";
 export { fallbackDecision, type RegistryState, RouterRegistry, type RouterRegistryOptions } from "./registry";
-export type { Candidate, CandidateScore, ColdStartState, RouteDecision, RouteRequest, Router, RouteTimings } from "./router";
+export type { Candidate, CandidateScore, ColdStartState, DecisionBasis, RouteDecision, RouteRequest, Router, RouteTimings } from "./router";
 export type { DeviceOption, ExecutionProviderName, RouterLogger } from "./session";
 export { UserVectorCache } from "./user-vector-cache";

@@ -46,9 +46,14 @@ function quantiseUnit(v: Float32Array, out: Int8Array, offset: number): void {
   for (let d = 0; d < v.length; d++) out[offset + d] = Math.round(v[d] * scale);
 }
 
-/** Evidence from the user's history (oldest first) and the embeddings of its queries, in the same order. */
-export function buildEvidence(ordered: readonly RatedInteraction[], queryEmbeddings: readonly Float32Array[], dim: number): PreferenceEvidence {
-  const start = Math.max(0, ordered.length - MAX_EVIDENCE);
+/** Evidence from rated interactions (oldest first, the newest `limit` kept) and the embeddings of their queries, in the same order. */
+export function buildEvidence(
+  ordered: readonly Pick<RatedInteraction, "modelId" | "rating">[],
+  queryEmbeddings: readonly Float32Array[],
+  dim: number,
+  limit = MAX_EVIDENCE,
+): PreferenceEvidence {
+  const start = Math.max(0, ordered.length - limit);
   const n = ordered.length - start;
   const queries = new Int8Array(n * dim);
   const ratings = new Float32Array(n);
@@ -61,6 +66,38 @@ export function buildEvidence(ordered: readonly RatedInteraction[], queryEmbeddi
   return { modelIds, ratings, queries, dim };
 }
 
+/**
+ * Per candidate, the similarity weight Σ w_i of its evidence rows and their weighted centred rating
+ * Σ w_i (r_i − ½), with w_i = max(0, cos(q, q_i))²; rows of models that are not candidates are skipped.
+ * The kernel of this layer and of the population prior (population-prior.ts).
+ */
+export function similarityTotals(
+  evidence: PreferenceEvidence | null,
+  query: Float32Array,
+  candidateIds: readonly string[],
+  power = 2,
+): { weighted: number[]; weights: number[] } {
+  const weighted = candidateIds.map(() => 0);
+  const weights = candidateIds.map(() => 0);
+  if (!evidence || evidence.ratings.length === 0) return { weighted, weights };
+  let norm = 0;
+  for (let d = 0; d < query.length; d++) norm += query[d] * query[d];
+  if (norm === 0) return { weighted, weights };
+  const scale = 1 / (Math.sqrt(norm) * 127);
+  const index = new Map(candidateIds.map((id, j) => [id, j]));
+  for (let i = 0; i < evidence.ratings.length; i++) {
+    const j = index.get(evidence.modelIds[i]);
+    if (j === undefined) continue;
+    let dot = 0;
+    const offset = i * evidence.dim;
+    for (let d = 0; d < evidence.dim; d++) dot += evidence.queries[offset + d] * query[d];
+    const w = Math.max(0, dot * scale) ** power;
+    weighted[j] += w * (evidence.ratings[i] - 0.5);
+    weights[j] += w;
+  }
+  return { weighted, weights };
+}
+
 /** β·a_m for each candidate, in candidate order; all zeros without evidence. */
 export function onlineAdjustments(
   evidence: PreferenceEvidence | null,
@@ -68,24 +105,7 @@ export function onlineAdjustments(
   candidateIds: readonly string[],
   options: OnlinePreferenceOptions,
 ): number[] {
-  const adjustments = candidateIds.map(() => 0);
-  if (!evidence || evidence.ratings.length === 0 || options.beta === 0) return adjustments;
-  let norm = 0;
-  for (let d = 0; d < query.length; d++) norm += query[d] * query[d];
-  if (norm === 0) return adjustments;
-  const scale = 1 / (Math.sqrt(norm) * 127);
-  const index = new Map(candidateIds.map((id, j) => [id, j]));
-  const weighted = candidateIds.map(() => 0);
-  const weights = candidateIds.map(() => 0);
-  for (let i = 0; i < evidence.ratings.length; i++) {
-    const j = index.get(evidence.modelIds[i]);
-    if (j === undefined) continue;
-    let dot = 0;
-    const offset = i * evidence.dim;
-    for (let d = 0; d < evidence.dim; d++) dot += evidence.queries[offset + d] * query[d];
-    const w = Math.max(0, dot * scale) ** 2;
-    weighted[j] += w * (evidence.ratings[i] - 0.5);
-    weights[j] += w;
-  }
-  return adjustments.map((_, j) => (options.beta * weighted[j]) / (options.kappa + weights[j]));
+  if (options.beta === 0) return candidateIds.map(() => 0);
+  const { weighted, weights } = similarityTotals(evidence, query, candidateIds);
+  return weighted.map((x, j) => (options.beta * x) / (options.kappa + weights[j]));
 }

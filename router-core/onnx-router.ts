@@ -11,6 +11,8 @@ import {
   argmax,
   buildQueryText,
   buildUserGraph,
+  concatFloat32,
+  emptyUserGraph,
   meanPairwiseWinRates,
   selectRecentHistory,
   selectRetrievalTurns,
@@ -21,6 +23,17 @@ import type { HistoryStore, RatedInteraction } from "./history-store";
 import { loadManifest, type Manifest, readModelJson } from "./manifest";
 import { buildEvidence, ONLINE_PREFERENCE_OFF, type OnlinePreferenceOptions, onlineAdjustments } from "./online-preference";
 import { parseParityFile, verifyParity } from "./parity";
+import {
+  decisionBasis,
+  EXPLORATION_OFF,
+  type ExplorationOptions,
+  explorationPick,
+  POPULATION_PRIOR_DEFAULTS,
+  type PopulationPriorOptions,
+  type PopulationSource,
+  populationAdjustments,
+} from "./population-prior";
+import { isUsableInteraction, validateRequest } from "./request-validation";
 import type { Candidate, RouteDecision, RouteRequest, Router } from "./router";
 import { type DeviceOption, type ExecutionProviderName, ModelRuntime, type RouterLogger, silentLogger } from "./session";
 import { UserVectorCache } from "./user-vector-cache";
@@ -42,6 +55,12 @@ export interface OnnxRouterOptions {
   readonly userVectorCache?: UserVectorCache;
   /** The online preference layer (online-preference.ts); `{ beta: 0, ... }` turns it off. */
   readonly onlinePreference?: OnlinePreferenceOptions;
+  /** Everyone's recent ratings (population-prior.ts); without it only the candidates' hints feed the population prior. */
+  readonly population?: PopulationSource;
+  /** Strength of the population prior; default POPULATION_PRIOR_DEFAULTS, `{ beta: 0, ... }` turns it off. */
+  readonly populationPrior?: PopulationPriorOptions;
+  /** Trying rarely rated models now and then; default off. */
+  readonly exploration?: ExplorationOptions;
   /** LRU size of the embedding cache when the embedder is wrapped here. Default 10,000. */
   readonly embeddingCacheSize?: number;
   /** Run parity.json through the sessions at create (when the manifest lists it). Default true. */
@@ -73,6 +92,9 @@ export class OnnxRouter implements Router {
   readonly #historyLimit: number;
   readonly #topK: number;
   readonly #online: OnlinePreferenceOptions;
+  readonly #population: PopulationSource | null;
+  readonly #populationPrior: PopulationPriorOptions;
+  readonly #exploration: ExplorationOptions;
   readonly queryMode: QueryMode;
   /** `${embedder id}:${queryMode}`: stored query embeddings are only reused under this key. */
   readonly embeddingKey: string;
@@ -95,6 +117,9 @@ export class OnnxRouter implements Router {
     historyLimit: number;
     topK: number;
     online: OnlinePreferenceOptions;
+    population: PopulationSource | null;
+    populationPrior: PopulationPriorOptions;
+    exploration: ExplorationOptions;
     queryMode: QueryMode;
     overlap: boolean;
     logger: RouterLogger;
@@ -115,6 +140,9 @@ export class OnnxRouter implements Router {
     this.#historyLimit = args.historyLimit;
     this.#topK = args.topK;
     this.#online = args.online;
+    this.#population = args.population;
+    this.#populationPrior = args.populationPrior;
+    this.#exploration = args.exploration;
     this.catalog = args.manifest.llms.map((l) => ({ id: l.id, description: l.description }));
     this.#catalogEmbeddings = new Map(args.manifest.llms.map((l) => [l.id, Float32Array.from(l.embedding)]));
   }
@@ -164,6 +192,9 @@ export class OnnxRouter implements Router {
         coldStart,
         historyLimit,
         online: options.onlinePreference ?? manifest.onlinePreference ?? ONLINE_PREFERENCE_OFF,
+        population: options.population ?? null,
+        populationPrior: options.populationPrior ?? POPULATION_PRIOR_DEFAULTS,
+        exploration: options.exploration ?? EXPLORATION_OFF,
         topK: options.retrievalTopK ?? manifest.retrievalTopK ?? 2,
         queryMode: options.queryMode ?? manifest.queryMode,
         overlap: options.overlapStages ?? true,
@@ -229,21 +260,22 @@ export class OnnxRouter implements Router {
       M,
     });
     const raw = both.subarray(0, M);
-    const online = onlineAdjustments(
-      user.evidence,
-      query.embedding,
-      request.candidates.map((c) => c.id),
-      this.#online,
-    );
+    const ids = request.candidates.map((c) => c.id);
+    const populationEvidence = this.#population?.current() ?? null;
+    const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior);
+    const online = onlineAdjustments(user.evidence, query.embedding, ids, this.#online);
     const learned = personal ? centred(Array.from(raw, (s, i) => s - both[M + i])) : raw.map(() => 0);
     const adjustments = Array.from(learned, (l, i) => l + online[i]);
-    const scores = Array.from(raw, (s, i) => s + online[i]);
+    const scores = Array.from(raw, (s, i) => s + population.total[i] + online[i]);
     const probabilities = softmax(scores);
     const winRates = meanPairwiseWinRates(scores);
     const best = argmax(scores);
+    const explored = explorationPick(ids, best, populationEvidence?.ratingCounts, this.#exploration);
+    const pick = explored ?? best;
+    const basis = explored !== null ? "exploration" : decisionBasis(personal ? both.subarray(M) : raw, population, best);
     const scoreMs = now() - tScore;
     return {
-      modelId: request.candidates[best].id,
+      modelId: request.candidates[pick].id,
       candidates: request.candidates.map((c, i) => ({
         id: c.id,
         score: scores[i],
@@ -251,8 +283,9 @@ export class OnnxRouter implements Router {
         winRate: winRates[i],
         unseen: !this.#catalogEmbeddings.has(c.id),
         adjustment: adjustments[i],
+        population: population.total[i],
       })),
-      confidence: probabilities[best],
+      confidence: probabilities[pick],
       coldStart: { ratingsUsed: user.ratingsUsed, usedColdStartVector: user.ratingsUsed === 0, personalization },
       routerVersion: this.version,
       executionProvider: this.executionProvider,
@@ -269,18 +302,26 @@ export class OnnxRouter implements Router {
         scoreMs,
         totalMs: now() - t0,
       },
+      basis,
       fallback: false,
     };
   }
 
-  /** Builds the query text per queryMode and embeds it, with unseen candidates' descriptions. */
+  /** Builds the query text per queryMode and embeds it, with unseen candidates' descriptions and every candidate's hints. */
   async #embedQuery(request: RouteRequest) {
     const t = now();
     const unseenCandidates = request.candidates.filter((c) => !this.#catalogEmbeddings.has(c.id));
     const [text] = await this.#queryTexts([{ message: request.message, earlier: request.earlierUserMessages ?? [] }]);
-    const vectors = await this.embedder.embed([text, ...unseenCandidates.map((c) => c.description)]);
+    const examples = request.candidates.flatMap((c) => c.examples ?? []);
+    const vectors = await this.embedder.embed([text, ...unseenCandidates.map((c) => c.description), ...examples]);
     const unseen = new Map(unseenCandidates.map((c, i) => [c.id, vectors[1 + i]]));
-    return { text, embedding: vectors[0], unseen, ms: now() - t };
+    let offset = 1 + unseenCandidates.length;
+    const hints = request.candidates.map((c) => {
+      const own = vectors.slice(offset, offset + (c.examples?.length ?? 0));
+      offset += own.length;
+      return own;
+    });
+    return { text, embedding: vectors[0], unseen, hints, ms: now() - t };
   }
 
   /**
@@ -362,58 +403,8 @@ export class OnnxRouter implements Router {
   }
 }
 
-/** The subgraph of a user without history: one user node, no edges. */
-function concatFloat32(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /** Shifts minus their mean: a shift shared by every candidate changes no probability. */
 function centred(xs: readonly number[]): number[] {
   const mean = xs.reduce((s, x) => s + x, 0) / Math.max(xs.length, 1);
   return xs.map((x) => x - mean);
-}
-
-function emptyUserGraph(D: number, responseText: boolean): UserGraphTensors {
-  return {
-    S: 0,
-    M: 0,
-    C: 0,
-    D,
-    queryX: new Float32Array(0),
-    rating: new Float32Array(0),
-    responseX: responseText ? new Float32Array(0) : null,
-    llmX: new Float32Array(0),
-    sessionLlm: new BigInt64Array(0),
-    chainSrc: new BigInt64Array(0),
-    chainDst: new BigInt64Array(0),
-    llmIds: [],
-    interactionIds: [],
-  };
-}
-
-/** A stored interaction the encoder can take: rating a finite number in [0,1], turn a non-negative integer. */
-function isUsableInteraction(it: RatedInteraction): boolean {
-  return Number.isFinite(it.rating) && it.rating >= 0 && it.rating <= 1 && Number.isInteger(it.turnIndex) && it.turnIndex >= 0 && it.createdAt instanceof Date;
-}
-
-function validateRequest(request: RouteRequest): void {
-  if (typeof request.userId !== "string" || request.userId === "") throw new InvalidInputError({ field: "userId", message: "must be a non-empty string" });
-  if (typeof request.message !== "string") throw new InvalidInputError({ field: "message", message: "must be a string" });
-  if (
-    request.earlierUserMessages !== undefined &&
-    (!Array.isArray(request.earlierUserMessages) || !request.earlierUserMessages.every((m) => typeof m === "string"))
-  ) {
-    throw new InvalidInputError({ field: "earlierUserMessages", message: "must be an array of strings" });
-  }
-  if (!Array.isArray(request.candidates) || request.candidates.length === 0) throw new NoEligibleModelError({ candidateIds: [] });
-  const ids = new Set<string>();
-  for (const c of request.candidates) {
-    if (typeof c.id !== "string" || c.id === "") throw new InvalidInputError({ field: "candidates", message: "every candidate needs a non-empty id" });
-    if (ids.has(c.id)) throw new InvalidInputError({ field: "candidates", message: `duplicate candidate id "${c.id}"` });
-    if (typeof c.description !== "string") throw new InvalidInputError({ field: "candidates", message: `candidate "${c.id}" needs a description` });
-    ids.add(c.id);
-  }
 }

@@ -51,6 +51,7 @@ export function fallbackDecision(request: RouteRequest, reason: string, fallback
     embeddingKey: null,
     userCache: "bypass",
     timings: { embedMs: 0, historyLoadMs: 0, userEncodeMs: 0, scoreMs: 0, totalMs: 0 },
+    basis: "fallback",
     fallback: true,
     fallbackReason: reason,
   };

@@ -11,6 +11,11 @@ export interface Candidate {
   readonly id: string;
   /** Used (embedded) only when the manifest's catalog has never seen `id`. */
   readonly description: string;
+  /**
+   * Admin hints: example requests this model is for. The population prior (population-prior.ts) reads them
+   * as a few pseudo-ratings, so they decide while the deployment has no ratings of the model and fade as it gets some.
+   */
+  readonly examples?: readonly string[];
 }
 
 export interface RouteRequest {
@@ -44,7 +49,16 @@ export interface CandidateScore {
    * adjustment. 0 for a user without ratings.
    */
   readonly adjustment: number;
+  /** What everyone's ratings on similar questions and the admin's hints add to this candidate's logit (centred). */
+  readonly population: number;
 }
+
+/**
+ * What decided the pick: the trained router's prior alone, the user's own ratings, everyone's ratings
+ * (population), the admin's hints, an exploration turn that tries a rarely rated model, or a fallback
+ * when no router could serve.
+ */
+export type DecisionBasis = "router" | "personal" | "population" | "hints" | "exploration" | "fallback";
 
 export interface ColdStartState {
   /** Rated interactions in the user subgraph (0 when personalization is off). */
@@ -71,7 +85,7 @@ export interface RouteDecision {
   readonly modelId: string;
   /** Every candidate, in request order. Empty on a fallback decision. */
   readonly candidates: readonly CandidateScore[];
-  /** probability of the chosen model (softmax); 0 on a fallback decision. */
+  /** probability of the chosen model (softmax; an exploration pick has its own, lower one); 0 on a fallback decision. */
   readonly confidence: number;
   readonly coldStart: ColdStartState;
   /** null on a fallback decision. */
@@ -88,6 +102,7 @@ export interface RouteDecision {
   /** Whether the user vector came from the cache. */
   readonly userCache: "hit" | "miss" | "bypass";
   readonly timings: RouteTimings;
+  readonly basis: DecisionBasis;
   /** True when no model could be served and a fallback policy picked the model. */
   readonly fallback: boolean;
   readonly fallbackReason?: string;

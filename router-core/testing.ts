@@ -42,6 +42,7 @@ export class MockRouter implements Router {
         winRate: n === 1 ? 1 : c.id === chosen ? 1 : 0,
         unseen: false,
         adjustment: 0,
+        population: 0,
       })),
       confidence: 1,
       coldStart: { ratingsUsed: 0, usedColdStartVector: true, personalization: request.personalization ?? true },
@@ -54,6 +55,7 @@ export class MockRouter implements Router {
       embeddingKey: null,
       userCache: "bypass",
       timings: { embedMs: 0, historyLoadMs: 0, userEncodeMs: 0, scoreMs: 0, totalMs: 0 },
+      basis: "router",
       fallback: false,
     };
   }

@@ -33,6 +33,7 @@ async function main() {
     const row: LlmModelRow = {
       id: model,
       displayName: model,
+      examples: [],
       description: "",
       baseUrl,
       apiKeyEnv: null,

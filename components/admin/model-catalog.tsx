@@ -10,6 +10,7 @@ export type CatalogEntry = {
   apiKeyEnv: string | null;
   providerModelId: string;
   description: string;
+  examples: string[];
   inputPricePerM: number;
   outputPricePerM: number;
   enabled: boolean;
@@ -22,6 +23,7 @@ const EMPTY: CatalogEntry = {
   apiKeyEnv: null,
   providerModelId: "",
   description: "",
+  examples: [],
   inputPricePerM: 0,
   outputPricePerM: 0,
   enabled: true,
@@ -36,13 +38,18 @@ async function send(url: string, method: string, body: unknown): Promise<string 
 
 function ModelForm({ initial, isNew, onDone }: { initial: CatalogEntry; isNew: boolean; onDone: () => void }) {
   const [draft, setDraft] = useState(initial);
+  const [examples, setExamples] = useState(initial.examples.join("\n"));
   const [error, setError] = useState<string | null>(null);
   const set = <K extends keyof CatalogEntry>(key: K, value: CatalogEntry[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     const { id, ...fields } = draft;
-    const body = { ...fields, apiKeyEnv: fields.apiKeyEnv || null };
+    const lines = examples
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const body = { ...fields, examples: lines, apiKeyEnv: fields.apiKeyEnv || null };
     const failure = isNew ? await send("/api/admin/models", "POST", { id, ...body }) : await send(`/api/admin/models/${encodeURIComponent(id)}`, "PATCH", body);
     setError(failure);
     if (!failure) onDone();
@@ -114,6 +121,17 @@ function ModelForm({ initial, isNew, onDone }: { initial: CatalogEntry; isNew: b
         onChange={(e) => set("description", e.target.value)}
         data-testid="model-form-description"
       />
+      <label className="col-span-2 text-zinc-600">
+        Example requests this model is for, one per line: the router relies on them until people have rated the model.
+        <textarea
+          className={`${field} mt-1`}
+          rows={4}
+          placeholder={"Write a Python function that removes duplicates from a list.\nWhy does my JavaScript loop print undefined?"}
+          value={examples}
+          onChange={(e) => setExamples(e.target.value)}
+          data-testid="model-form-examples"
+        />
+      </label>
       {error ? (
         <p className="col-span-2 text-red-700" data-testid="model-form-error">
           {error}
@@ -159,6 +177,12 @@ export function ModelCatalog({ models }: { models: CatalogEntry[] }) {
             </button>
           </div>
           <p className="mt-1 text-zinc-600">{m.description}</p>
+          {m.examples.length > 0 ? (
+            <p className="mt-1 text-xs text-zinc-500" data-testid="model-examples">
+              For: {m.examples.slice(0, 3).join(" · ")}
+              {m.examples.length > 3 ? ` · and ${m.examples.length - 3} more` : ""}
+            </p>
+          ) : null}
           {editing === m.id ? <ModelForm initial={m} isNew={false} onDone={done} /> : null}
         </div>
       ))}

@@ -27,7 +27,15 @@ export function openAIEnding(end: ReplyEnd | null): { finishReason: OpenAIFinish
 export type SwitchboardInfo = {
   turn_id: string;
   chat_session_id: string;
-  decision: { chosen_model_id: string; router_version: string; confidence: number; cold_start: boolean; override: boolean; fallback: boolean };
+  decision: {
+    chosen_model_id: string;
+    router_version: string;
+    confidence: number;
+    cold_start: boolean;
+    override: boolean;
+    fallback: boolean;
+    basis: DecisionRecord["basis"];
+  };
 };
 
 export function toSwitchboardInfo({ turnId, chatSessionId, decision }: { turnId: string; chatSessionId: string; decision: DecisionRecord }): SwitchboardInfo {
@@ -41,6 +49,7 @@ export function toSwitchboardInfo({ turnId, chatSessionId, decision }: { turnId:
       cold_start: decision.coldStart,
       override: decision.override,
       fallback: decision.fallback,
+      basis: decision.basis,
     },
   };
 }

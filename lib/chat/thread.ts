@@ -1,7 +1,7 @@
 import "server-only";
 import type { ModelMessage } from "ai";
 import type { StoredTurn, TranscriptTurn } from "@/lib/db/queries/turns";
-import { type DecisionSummary, parseCompareSide, parseDecisionCandidates } from "@/lib/router/decision";
+import { type DecisionSummary, parseCompareSide, parseDecisionBasis, parseDecisionCandidates } from "@/lib/router/decision";
 import type { AssistantMetadata, ChatMessage, StoredRating } from "./ui-message";
 
 /** Stored turns as the model sees them: failed or empty answers are left out of the context. */
@@ -13,7 +13,12 @@ export function toModelMessages(thread: readonly Pick<TranscriptTurn, "role" | "
 }
 
 function toDecisionSummary(decision: NonNullable<StoredTurn["decision"]>): DecisionSummary {
-  return { ...decision, compareSide: parseCompareSide(decision.compareSide), candidates: parseDecisionCandidates(decision.candidates) };
+  return {
+    ...decision,
+    basis: parseDecisionBasis(decision.basis),
+    compareSide: parseCompareSide(decision.compareSide),
+    candidates: parseDecisionCandidates(decision.candidates),
+  };
 }
 
 function assistantMetadata(t: StoredTurn, modelNames: ReadonlyMap<string, string>, ratings: ReadonlyMap<string, StoredRating>): AssistantMetadata {

@@ -22,6 +22,8 @@ export const modelConfigSchema = z.object({
   apiKeyEnv: apiKeyEnvSchema.optional(),
   providerModelId: z.string().min(1),
   description: z.string().min(10).max(1000),
+  /** Admin hints: example requests this model is for; the router relies on them until the model has ratings. */
+  examples: z.array(z.string().trim().min(3).max(500)).max(20).default([]),
   inputPricePerM: z.number().nonnegative().default(0),
   outputPricePerM: z.number().nonnegative().default(0),
   enabled: z.boolean().default(true),

@@ -15,12 +15,18 @@ export const candidateScoreSchema = z.object({
   winRate: z.number().optional(),
   unseen: z.boolean().optional(),
   adjustment: z.number().optional(),
+  /** What everyone's ratings and the admin's hints add to the score (router-core's population prior). */
+  population: z.number().optional(),
 });
 export type CandidateScore = z.infer<typeof candidateScoreSchema>;
 
 /** A compare answer is the router's own pick or the challenger it was matched against. */
 export const compareSideSchema = z.enum(["router", "challenger"]);
 export type CompareSide = z.infer<typeof compareSideSchema>;
+
+/** What decided the pick (router-core's DecisionBasis): the trained router, the user's ratings, everyone's, the admin's hints, exploration, a fallback. */
+export const decisionBasisSchema = z.enum(["router", "personal", "population", "hints", "exploration", "fallback"]);
+export type DecisionBasis = z.infer<typeof decisionBasisSchema>;
 
 /** The router's timings and notes on the decision, stored as JSON (routing_decisions.timings). */
 export type DecisionTimings = { readonly [key: string]: unknown };
@@ -35,6 +41,7 @@ export type DecisionRecord = {
   coldStart: boolean;
   override: boolean;
   fallback: boolean;
+  basis: DecisionBasis;
   /** Compare mode: which side this answer is; undefined outside compare mode. */
   compareSide?: CompareSide;
   timings: DecisionTimings;
@@ -53,6 +60,12 @@ const decisionCandidatesSchema = z.array(candidateScoreSchema);
 export function parseDecisionCandidates(json: unknown): CandidateScore[] {
   const parsed = decisionCandidatesSchema.safeParse(json);
   return parsed.success ? parsed.data : [];
+}
+
+/** The stored basis column; an unknown value (written by a newer version) reads as the trained router's. */
+export function parseDecisionBasis(value: unknown): DecisionBasis {
+  const parsed = decisionBasisSchema.safeParse(value);
+  return parsed.success ? parsed.data : "router";
 }
 
 /** The stored compare_side column: anything but a known side reads as none. */

@@ -8,12 +8,14 @@ import {
   type Embedder,
   OnnxRouter,
   OpenAICompatibleEmbedder,
+  POPULATION_PRIOR_DEFAULTS,
   type RegistryState,
   type RouteDecision,
   type RouterLogger,
   RouterRegistry,
   UseLiteOnnxEmbedder,
 } from "@/router-core";
+import { PopulationLoader } from "./population";
 import { historyStamp, PrismaHistoryStore } from "./prisma-history-store";
 
 /**
@@ -31,6 +33,8 @@ const logger: RouterLogger = {
 type RouterHolder = {
   registry: RouterRegistry;
   embedder: Promise<Embedder>;
+  /** Everyone's recent ratings, for the population prior of every version this instance loads. */
+  population: PopulationLoader;
   loadedFrom: string | null;
   checkedAt: number;
   loading: Promise<void> | null;
@@ -63,6 +67,7 @@ function holder(): RouterHolder {
   globalForRouter.switchboardRouter ??= {
     registry: new RouterRegistry({ logger, fallbackModelId: env.DEFAULT_MODEL ?? loadModelsFile(env.MODELS_FILE).defaultModel }),
     embedder: createEmbedder(),
+    population: new PopulationLoader(env.ROUTER_POPULATION_REFRESH_MS, (err) => logger.warn(`loading everyone's ratings failed: ${describe(err)}`)),
     loadedFrom: null,
     checkedAt: 0,
     loading: null,
@@ -92,8 +97,13 @@ async function loadVersion(h: RouterHolder, modelDir: string): Promise<RegistryS
       logger,
       userVectorCache: h.registry.userVectorCache,
       onlinePreference: env.ROUTER_ONLINE_BETA === undefined ? undefined : { beta: env.ROUTER_ONLINE_BETA, kappa: env.ROUTER_ONLINE_KAPPA },
+      population: h.population,
+      populationPrior: { ...POPULATION_PRIOR_DEFAULTS, beta: env.ROUTER_POPULATION_BETA },
+      exploration: { share: env.ROUTER_EXPLORE_SHARE, minRatings: env.ROUTER_EXPLORE_MIN_RATINGS, random: Math.random },
     });
   });
+  const active = h.registry.active;
+  if (active && env.ROUTER_POPULATION_BETA > 0) await h.population.refresh(await h.embedder, populationKey(await h.embedder, active.queryMode));
   h.loadedFrom = modelDir;
   if (state.status === "degraded") console.error(`[router] cannot serve ${modelDir}: ${state.error}; routing falls back to the default model`);
   return state;
@@ -114,6 +124,18 @@ async function ensureCurrent(h: RouterHolder, force = false): Promise<void> {
     }
   })();
   await h.loading;
+}
+
+/** The key the router's stored query embeddings are read under (OnnxRouter.embeddingKey). */
+function populationKey(embedder: Embedder, queryMode: string): string {
+  return `${embedder.id}:${queryMode}`;
+}
+
+/** Reloads everyone's ratings in the background when they are older than ROUTER_POPULATION_REFRESH_MS. */
+function refreshPopulation(h: RouterHolder): void {
+  const active = h.registry.active;
+  if (!active || env.ROUTER_POPULATION_BETA === 0) return;
+  void h.embedder.then((embedder) => h.population.refreshIfDue(embedder, populationKey(embedder, active.queryMode)));
 }
 
 export type RouteArgs = {
@@ -157,6 +179,7 @@ export async function routeQuery(args: RouteArgs): Promise<RouteDecision> {
   } catch (err) {
     logger.warn(`checking the active router version failed: ${describe(err)}`);
   }
+  refreshPopulation(h);
   const known = h.historyStamps.get(args.userId);
   const optimistic = known === undefined ? null : h.registry.route(args);
   const [stamp] = await Promise.allSettled([stampRead]);

@@ -18,7 +18,7 @@ export function toDecisionRecord(
 ): DecisionRecord {
   // A fallback decision carries no scores: record the chosen model as the only ranked candidate.
   const candidates = decision.fallback
-    ? models.map((m) => ({ modelId: m.id, score: 0, probability: m.id === chosen.id ? 1 : 0, winRate: 0, unseen: false, adjustment: 0 }))
+    ? models.map((m) => ({ modelId: m.id, score: 0, probability: m.id === chosen.id ? 1 : 0, winRate: 0, unseen: false, adjustment: 0, population: 0 }))
     : decision.candidates.map((c) => ({
         modelId: c.id,
         score: c.score,
@@ -26,6 +26,7 @@ export function toDecisionRecord(
         winRate: c.winRate,
         unseen: c.unseen,
         adjustment: c.adjustment,
+        population: c.population,
       }));
   return {
     chosenModelId: chosen.id,
@@ -38,6 +39,8 @@ export function toDecisionRecord(
     // A compare side is named by compare mode, not by the user: it is no override, and the vote is its only signal.
     override: picked && !compare,
     fallback: decision.fallback,
+    // What decided the router's own pick (timings.routerPick); with an override the user's pick answered.
+    basis: decision.basis,
     ...(compare ? { compareSide: chosen.id === decision.modelId ? ("router" as const) : ("challenger" as const) } : {}),
     timings: {
       ...decision.timings,
@@ -103,7 +106,7 @@ export async function routeTurn({
       userId,
       message: queryText,
       earlierUserMessages,
-      candidates: models.map((m) => ({ id: m.id, description: m.description })),
+      candidates: models.map((m) => ({ id: m.id, description: m.description, examples: m.examples })),
     });
     const chosen = picked ?? models.find((m) => m.id === decision.modelId) ?? models[0];
     span.setAttributes({ "switchboard.model": chosen.id, "switchboard.router_version": decision.routerVersion ?? "fallback" });

@@ -9,6 +9,7 @@ export const modelFields = {
   apiKeyEnv: true,
   providerModelId: true,
   description: true,
+  examples: true,
   inputPricePerM: true,
   outputPricePerM: true,
   enabled: true,

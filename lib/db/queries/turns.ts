@@ -32,6 +32,7 @@ const turnFields = {
       coldStart: true,
       override: true,
       fallback: true,
+      basis: true,
       compareSide: true,
       totalMs: true,
     },
@@ -225,9 +226,9 @@ export async function startAssistantTurn({
         ON CONFLICT (id) DO NOTHING
         RETURNING id),
       decision AS (
-        INSERT INTO routing_decisions (id, turn_id, user_id, chosen_model_id, router_version, execution_provider, candidates, confidence, ratings_used, cold_start, override, fallback, compare_side, timings, total_ms)
+        INSERT INTO routing_decisions (id, turn_id, user_id, chosen_model_id, router_version, execution_provider, candidates, confidence, ratings_used, cold_start, override, fallback, basis, compare_side, timings, total_ms)
         SELECT gen_random_uuid(), turn.id, ${userId}::uuid, ${decision.chosenModelId}, ${decision.routerVersion}, ${decision.executionProvider}, ${JSON.stringify(decision.candidates)}::jsonb,
-               ${decision.confidence}, ${decision.ratingsUsed}, ${decision.coldStart}, ${decision.override}, ${decision.fallback}, ${decision.compareSide ?? null}::text, ${JSON.stringify(decision.timings)}::jsonb, ${decision.totalMs}
+               ${decision.confidence}, ${decision.ratingsUsed}, ${decision.coldStart}, ${decision.override}, ${decision.fallback}, ${decision.basis}, ${decision.compareSide ?? null}::text, ${JSON.stringify(decision.timings)}::jsonb, ${decision.totalMs}
           FROM turn),
       query AS (
         UPDATE turns SET query_text = ${query?.text ?? null}::text,

@@ -28,6 +28,10 @@ export default async function setup() {
     NEXT_TELEMETRY_DISABLED: "1",
     // The trained router alone must personalize (the e2e rating test); the online layer has unit tests of its own.
     ROUTER_ONLINE_BETA: "0",
+    // Routing must not depend on which test ran first: everyone's ratings are read once, at start (an empty
+    // database, so the catalog's hints alone), and no turn explores. Both have tests of their own (test/lib/router).
+    ROUTER_POPULATION_REFRESH_MS: "86400000",
+    ROUTER_EXPLORE_SHARE: "0",
   };
   for (const command of [
     ["db", "migrate"],

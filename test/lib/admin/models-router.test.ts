@@ -39,6 +39,7 @@ describe("model catalog", () => {
     baseUrl: "http://x/v1",
     providerModelId: "new",
     description: "a new model",
+    examples: ["Summarise this article in three bullet points."],
     inputPricePerM: 2,
     outputPricePerM: 4,
     enabled: true,

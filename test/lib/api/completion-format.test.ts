@@ -12,6 +12,7 @@ const decision = {
   coldStart: false,
   override: false,
   fallback: false,
+  basis: "router" as const,
   timings: {},
   totalMs: 4,
 };
@@ -37,7 +38,15 @@ describe("OpenAI response format", () => {
       switchboard: {
         turn_id: "t1",
         chat_session_id: "s1",
-        decision: { chosen_model_id: "demo-coder", router_version: "v1", confidence: 0.8, cold_start: false, override: false, fallback: false },
+        decision: {
+          chosen_model_id: "demo-coder",
+          router_version: "v1",
+          confidence: 0.8,
+          cold_start: false,
+          override: false,
+          fallback: false,
+          basis: "router",
+        },
       },
     });
   });

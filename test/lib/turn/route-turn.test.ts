@@ -10,6 +10,7 @@ const model = (id: string): LlmModelRow => ({
   baseUrl: "http://127.0.0.1:1/v1",
   apiKeyEnv: null,
   providerModelId: id,
+  examples: [],
   description: `${id} model`,
   inputPricePerM: 0,
   outputPricePerM: 0,
@@ -20,9 +21,9 @@ const models = ["a", "b", "c"].map(model);
 const decision = (overrides: Partial<RouteDecision> = {}): RouteDecision => ({
   modelId: "b",
   candidates: [
-    { id: "a", score: 0.1, probability: 0.2, winRate: 0.4, unseen: false, adjustment: 0 },
-    { id: "b", score: 1.2, probability: 0.5, winRate: 0.7, unseen: false, adjustment: 0.3 },
-    { id: "c", score: 0.6, probability: 0.3, winRate: 0.4, unseen: true, adjustment: -0.3 },
+    { id: "a", score: 0.1, probability: 0.2, winRate: 0.4, unseen: false, adjustment: 0, population: 0 },
+    { id: "b", score: 1.2, probability: 0.5, winRate: 0.7, unseen: false, adjustment: 0.3, population: 0.1 },
+    { id: "c", score: 0.6, probability: 0.3, winRate: 0.4, unseen: true, adjustment: -0.3, population: -0.1 },
   ],
   confidence: 0.5,
   coldStart: { ratingsUsed: 4, usedColdStartVector: false, personalization: true },
@@ -35,6 +36,7 @@ const decision = (overrides: Partial<RouteDecision> = {}): RouteDecision => ({
   embeddingKey: "use-lite-512:current_only",
   userCache: "hit",
   timings: { embedMs: 1, historyLoadMs: 2, userEncodeMs: 0, scoreMs: 1, totalMs: 4 },
+  basis: "personal",
   fallback: false,
   ...overrides,
 });

@@ -20,6 +20,7 @@ export type ModelInput = {
   apiKeyEnv?: string | null;
   providerModelId: string;
   description: string;
+  examples: string[];
   inputPricePerM: number;
   outputPricePerM: number;
   enabled: boolean;

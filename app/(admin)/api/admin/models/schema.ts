@@ -10,6 +10,7 @@ const modelFields = {
   apiKeyEnv: apiKeyEnvSchema.nullable().optional(),
   providerModelId: text().trim().min(1).max(200),
   description: text().trim().min(1).max(2_000),
+  examples: z.array(text().trim().min(3, "Each example request needs at least 3 characters.").max(500)).max(20, "At most 20 example requests."),
   inputPricePerM: price,
   outputPricePerM: price,
   enabled: z.boolean(),
@@ -17,7 +18,9 @@ const modelFields = {
 
 export const modelIdParam = text().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "Model id must be 1-64 lowercase letters, digits, dots, dashes or underscores.");
 
-export const createModelBody = z.object({ id: modelIdParam, ...modelFields, enabled: modelFields.enabled.default(true) }).strict();
+export const createModelBody = z
+  .object({ id: modelIdParam, ...modelFields, examples: modelFields.examples.default([]), enabled: modelFields.enabled.default(true) })
+  .strict();
 
 export const updateModelBody = z
   .object(modelFields)

@@ -1,0 +1,97 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import { buildEvidence, type Embedder, embeddingFromBytes, type PopulationEvidence, type PopulationSource } from "@/router-core";
+
+/**
+ * Everyone's recent ratings, for the router's population prior (router-core/population-prior.ts). Each
+ * instance reloads them from the database in the background at most every refresh period, so instances
+ * agree within one period and a turn never waits for the load.
+ *
+ * The sample: explicit ratings and compare votes (router overrides are a user's own habit, not a verdict on
+ * an answer), the newest SAMPLE_SIZE of them with at most PER_USER_CAP per user, so a few heavy raters do not
+ * speak for everyone. Counts per model cover all of them (exploration reads them).
+ */
+const SAMPLE_SIZE = 2_000;
+const PER_USER_CAP = 50;
+
+type SampleRow = { model_id: string; rating: number; query_text: string; query_embedding: Uint8Array | null };
+type CountRow = { model_id: string; n: number };
+
+const SIGNALS = Prisma.sql`
+  SELECT r.user_id, a.model_id, r.value AS rating, r.updated_at AS at, a.parent_id
+    FROM ratings r JOIN turns a ON a.id = r.turn_id
+   WHERE a.model_id IS NOT NULL AND a.parent_id IS NOT NULL
+  UNION ALL
+  SELECT c.user_id, a.model_id,
+         CASE WHEN c.winner = 'tie' THEN 0.5 WHEN c.winner = 'both_bad' THEN 0 WHEN (c.winner = 'a') = (a.id = c.turn_a_id) THEN 1 ELSE 0 END::float8,
+         c.voted_at, a.parent_id
+    FROM comparisons c JOIN turns a ON a.id IN (c.turn_a_id, c.turn_b_id)
+   WHERE c.winner IS NOT NULL AND a.model_id IS NOT NULL`;
+
+/** Loads the population evidence: the sample's query embeddings under `embeddingKey`, embedding the texts stored without one. */
+export async function loadPopulationEvidence(embedder: Embedder, embeddingKey: string): Promise<PopulationEvidence> {
+  const [rows, counts] = await Promise.all([
+    prisma.$queryRaw<SampleRow[]>`
+      WITH signals AS (${SIGNALS}),
+           ranked AS (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY at DESC) AS k FROM signals),
+           sample AS (SELECT * FROM ranked WHERE k <= ${PER_USER_CAP} ORDER BY at DESC LIMIT ${SAMPLE_SIZE})
+      SELECT s.model_id, s.rating, u.content AS query_text,
+             CASE WHEN u.embedder_id = ${embeddingKey} THEN u.query_embedding END AS query_embedding
+        FROM sample s JOIN turns u ON u.id = s.parent_id
+       ORDER BY s.at ASC`,
+    prisma.$queryRaw<CountRow[]>`SELECT model_id, count(*)::int AS n FROM (${SIGNALS}) s GROUP BY model_id`,
+  ]);
+  const stored = rows.map((r) => (r.query_embedding ? embeddingFromBytes(r.query_embedding, embedder.dim) : null));
+  const missing = stored.flatMap((e, i) => (e ? [] : [i]));
+  const fresh = await embedder.embed(missing.map((i) => rows[i].query_text));
+  missing.forEach((row, j) => {
+    stored[row] = fresh[j];
+  });
+  const queries = stored as Float32Array[];
+  return {
+    ...buildEvidence(
+      rows.map((r) => ({ modelId: r.model_id, rating: r.rating })),
+      queries,
+      embedder.dim,
+      SAMPLE_SIZE,
+    ),
+    ratingCounts: new Map(counts.map((c) => [c.model_id, c.n])),
+  };
+}
+
+/** The population evidence one app instance serves from, refreshed in the background. */
+export class PopulationLoader implements PopulationSource {
+  #evidence: PopulationEvidence | null = null;
+  #loadedAt = 0;
+  #loading: Promise<void> | null = null;
+
+  constructor(
+    private readonly refreshMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  current(): PopulationEvidence | null {
+    return this.#evidence;
+  }
+
+  /** Reloads now (joining a reload under way); keeps the previous evidence when the load fails. */
+  refresh(embedder: Embedder, embeddingKey: string): Promise<void> {
+    this.#loading ??= (async () => {
+      try {
+        this.#evidence = await loadPopulationEvidence(embedder, embeddingKey);
+      } catch (err) {
+        this.onError(err);
+      } finally {
+        this.#loadedAt = Date.now();
+        this.#loading = null;
+      }
+    })();
+    return this.#loading;
+  }
+
+  /** Starts a background reload when the evidence is older than the refresh period; never waits for it. */
+  refreshIfDue(embedder: Embedder, embeddingKey: string): void {
+    if (Date.now() - this.#loadedAt >= this.refreshMs) void this.refresh(embedder, embeddingKey);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Population prior: what everyone's ratings say about the candidates on questions like this one, plus the
+ * admin's hints for models the deployment has not rated yet, added to the scorer's logits at serving time.
+ *
+ * Why: the trained router knows the models it was trained on. A deployment serves its own models, and the
+ * router learns about them from its own users: a thousand users rating one model's code answers highly must
+ * move the next new user's code question, without an admin retraining anything. Every instance rebuilds the
+ * evidence from the shared database (the app's population loader), so they agree within one refresh.
+ *
+ * The kernel is the online preference layer's (online-preference.ts), over a sample of everyone's recent
+ * ratings. A hint is an example request the admin says a model is for: a pseudo-rating of 1 with weight
+ * `hintWeight`. Real ratings of the model dilute its hints, so as ratings arrive, ratings win.
+ *
+ * .. math::
+ *    p_m = \frac{\sum_{i: m_i = m} w_i (r_i - \tfrac12) + \lambda \sum_{e \in E_m} w_e \tfrac12}
+ *               {\kappa + \sum_{i: m_i = m} w_i + \lambda \sum_{e \in E_m} w_e}, \quad
+ *    s'_m = s_m + \beta\,(p_m - \bar p)
+ *
+ * centred over the candidates (a shift shared by every candidate changes no probability).
+ */
+import { argmax } from "./features";
+import { type PreferenceEvidence, similarityTotals } from "./online-preference";
+import type { DecisionBasis } from "./router";
+
+export interface PopulationPriorOptions {
+  /** Logit scale (at most ±beta/2 logits before centring); 0 turns the prior off. */
+  readonly beta: number;
+  /** Pseudo-count of similarity weight that shrinks thin evidence toward no change. */
+  readonly kappa: number;
+  /** How many ratings one example request of a model's hints counts as. */
+  readonly hintWeight: number;
+  /** Similarity weights are max(0, cos)^power: higher reads only close questions. */
+  readonly power: number;
+}
+
+/** Chosen on the deployment simulation (bench/day-one), where models the router never saw are learned from ratings. */
+export const POPULATION_PRIOR_DEFAULTS: PopulationPriorOptions = { beta: 8, kappa: 2, hintWeight: 2, power: 2 };
+
+/** Everyone's recent ratings (a sample: the app caps each user's share) and how often each model was rated in all. */
+export interface PopulationEvidence extends PreferenceEvidence {
+  /** Ratings per model id over the whole deployment, not only the sample; a model absent here has none. */
+  readonly ratingCounts: ReadonlyMap<string, number>;
+}
+
+/** Where a router reads the population evidence; synchronous, so a turn never waits for a refresh. */
+export interface PopulationSource {
+  current(): PopulationEvidence | null;
+}
+
+/** Hints of one candidate: the embeddings of its example requests. */
+export type HintEmbeddings = readonly Float32Array[];
+
+export interface PopulationAdjustments {
+  /** β(p_m − p̄) per candidate, from ratings and hints together. */
+  readonly total: number[];
+  /** The same from ratings alone: tells whether the hints decided a pick. */
+  readonly ratingsOnly: number[];
+}
+
+function centred(xs: readonly number[]): number[] {
+  const mean = xs.reduce((s, x) => s + x, 0) / Math.max(xs.length, 1);
+  return xs.map((x) => x - mean);
+}
+
+function hintTotals(query: Float32Array, hints: readonly HintEmbeddings[], power: number): number[] {
+  let qq = 0;
+  for (let d = 0; d < query.length; d++) qq += query[d] * query[d];
+  return hints.map((examples) => {
+    let sum = 0;
+    for (const e of examples) {
+      let dot = 0;
+      let ee = 0;
+      for (let d = 0; d < query.length; d++) {
+        dot += e[d] * query[d];
+        ee += e[d] * e[d];
+      }
+      if (qq > 0 && ee > 0) sum += Math.max(0, dot / Math.sqrt(qq * ee)) ** power;
+    }
+    return sum;
+  });
+}
+
+/** The population prior for each candidate (in candidate order); all zeros without evidence and hints. */
+export function populationAdjustments(
+  evidence: PopulationEvidence | null,
+  query: Float32Array,
+  candidateIds: readonly string[],
+  hints: readonly HintEmbeddings[],
+  options: PopulationPriorOptions,
+): PopulationAdjustments {
+  if (options.beta === 0) return { total: candidateIds.map(() => 0), ratingsOnly: candidateIds.map(() => 0) };
+  const { weighted, weights } = similarityTotals(evidence, query, candidateIds, options.power);
+  const hinted = hintTotals(query, hints, options.power).map((w) => w * options.hintWeight);
+  const total = weighted.map((x, j) => (options.beta * (x + 0.5 * hinted[j])) / (options.kappa + weights[j] + hinted[j]));
+  const ratingsOnly = weighted.map((x, j) => (options.beta * x) / (options.kappa + weights[j]));
+  return { total: centred(total), ratingsOnly: centred(ratingsOnly) };
+}
+
+export interface ExplorationOptions {
+  /** Share of turns, in [0, 1], on which a rarely rated candidate may be tried instead of the pick. */
+  readonly share: number;
+  /** A candidate with fewer ratings than this over the whole deployment counts as rarely rated. */
+  readonly minRatings: number;
+  /** Uniform in [0, 1); injectable so tests are deterministic. */
+  readonly random: () => number;
+}
+
+export const EXPLORATION_OFF: ExplorationOptions = { share: 0, minRatings: 0, random: Math.random };
+
+/**
+ * The candidate to try instead of the pick on this turn, or null. A turn explores with probability
+ * `share`, and then tries one of the rarely rated candidates other than the pick, uniformly.
+ */
+export function explorationPick(
+  candidateIds: readonly string[],
+  pick: number,
+  ratingCounts: ReadonlyMap<string, number> | undefined,
+  options: ExplorationOptions,
+): number | null {
+  if (options.share <= 0 || options.random() >= options.share) return null;
+  const rare = candidateIds.flatMap((id, j) => (j !== pick && (ratingCounts?.get(id) ?? 0) < options.minRatings ? [j] : []));
+  if (rare.length === 0) return null;
+  return rare[Math.min(rare.length - 1, Math.floor(options.random() * rare.length))];
+}
+
+/**
+ * What decided the pick `best`: the user's ratings when the prior (router cold-start logits plus population
+ * prior) alone picks another model; else the population prior when it moved the pick away from the router's,
+ * by ratings if they alone make the same move and by hints otherwise; else the trained router.
+ */
+export function decisionBasis(coldLogits: Float32Array, population: PopulationAdjustments, best: number): DecisionBasis {
+  const prior = argmax(Array.from(coldLogits, (s, i) => s + population.total[i]));
+  if (prior !== best) return "personal";
+  if (prior === argmax(Array.from(coldLogits))) return "router";
+  return argmax(Array.from(coldLogits, (s, i) => s + population.ratingsOnly[i])) === prior ? "population" : "hints";
+}

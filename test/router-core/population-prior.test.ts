@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { buildEvidence } from "@/router-core/online-preference";
+import { explorationPick, type PopulationEvidence, populationAdjustments } from "@/router-core/population-prior";
+
+const v = (...xs: number[]) => Float32Array.from(xs);
+const OPTIONS = { beta: 8, kappa: 2, hintWeight: 2, power: 2 };
+
+/** `n` ratings of `modelId` on query `q`, all `rating`. */
+function rows(modelId: string, q: Float32Array, rating: number, n: number) {
+  return Array.from({ length: n }, () => ({ modelId, rating, q }));
+}
+
+function evidence(list: { modelId: string; rating: number; q: Float32Array }[], counts: Record<string, number> = {}): PopulationEvidence {
+  return {
+    ...buildEvidence(
+      list,
+      list.map((r) => r.q),
+      list[0]?.q.length ?? 2,
+      Number.POSITIVE_INFINITY,
+    ),
+    ratingCounts: new Map(Object.entries(counts)),
+  };
+}
+
+const CODE = v(1, 0);
+const FACTS = v(0, 1);
+
+describe("population prior", () => {
+  it("is all zeros without ratings or hints, and with beta 0", () => {
+    expect(populationAdjustments(null, CODE, ["a", "b"], [[], []], OPTIONS).total).toEqual([0, 0]);
+    const hinted = populationAdjustments(null, CODE, ["a", "b"], [[CODE], []], { ...OPTIONS, beta: 0 });
+    expect(hinted.total).toEqual([0, 0]);
+  });
+
+  it("follows the hints while no one has rated: a model is favoured on requests like its examples, centred over the candidates", () => {
+    const onCode = populationAdjustments(null, CODE, ["coder", "concise"], [[CODE], [FACTS]], OPTIONS);
+    expect(onCode.total[0]).toBeGreaterThan(0.5);
+    expect(onCode.total[0] + onCode.total[1]).toBeCloseTo(0, 9);
+    expect(onCode.ratingsOnly).toEqual([0, 0]);
+    const onFacts = populationAdjustments(null, FACTS, ["coder", "concise"], [[CODE], [FACTS]], OPTIONS);
+    expect(onFacts.total[1]).toBeGreaterThan(onFacts.total[0]);
+  });
+
+  it("lets ratings win over hints as they arrive", () => {
+    // The admin says "coder" is for code; everyone rates its code answers low and "concise"'s high.
+    const hints = [[CODE], []];
+    const gap = (n: number) => {
+      const e = n === 0 ? null : evidence([...rows("coder", CODE, 0, n), ...rows("concise", CODE, 1, n)]);
+      const { total } = populationAdjustments(e, CODE, ["coder", "concise"], hints, OPTIONS);
+      return total[0] - total[1];
+    };
+    expect(gap(0)).toBeGreaterThan(0);
+    expect(gap(2)).toBeLessThan(gap(0));
+    expect(gap(20)).toBeLessThan(-3);
+  });
+
+  it("reads ratings on similar questions more than on unrelated ones", () => {
+    // On code "a" is rated well and "b" badly; on facts the opposite.
+    const e = evidence([...rows("a", CODE, 1, 10), ...rows("b", CODE, 0, 10), ...rows("a", FACTS, 0, 10), ...rows("b", FACTS, 1, 10)]);
+    const onCode = populationAdjustments(e, v(0.9, 0.1), ["a", "b"], [[], []], OPTIONS).total;
+    const onFacts = populationAdjustments(e, v(0.1, 0.9), ["a", "b"], [[], []], OPTIONS).total;
+    expect(onCode[0]).toBeGreaterThan(onCode[1]);
+    expect(onFacts[1]).toBeGreaterThan(onFacts[0]);
+  });
+});
+
+describe("exploration", () => {
+  const counts = new Map([
+    ["popular", 500],
+    ["rare", 3],
+  ]);
+  const sequence = (...xs: number[]) => {
+    let i = 0;
+    return () => xs[i++ % xs.length];
+  };
+
+  it("tries a rarely rated candidate other than the pick on the configured share of turns", () => {
+    expect(explorationPick(["popular", "rare"], 0, counts, { share: 0.1, minRatings: 20, random: sequence(0.05, 0) })).toBe(1);
+    expect(explorationPick(["popular", "rare"], 0, counts, { share: 0.1, minRatings: 20, random: sequence(0.5) })).toBeNull();
+  });
+
+  it("never explores when off, when every other candidate is well rated, or away from a rare pick to itself", () => {
+    expect(explorationPick(["popular", "rare"], 0, counts, { share: 0, minRatings: 20, random: sequence(0) })).toBeNull();
+    expect(explorationPick(["popular", "rare"], 1, counts, { share: 1, minRatings: 20, random: sequence(0) })).toBeNull();
+    expect(explorationPick(["popular", "rare"], 0, counts, { share: 1, minRatings: 2, random: sequence(0) })).toBeNull();
+  });
+
+  it("counts a model the deployment never rated as rare", () => {
+    expect(explorationPick(["popular", "new"], 0, counts, { share: 1, minRatings: 1, random: sequence(0) })).toBe(1);
+    expect(explorationPick(["popular", "new"], 0, undefined, { share: 1, minRatings: 1, random: sequence(0) })).toBe(1);
+  });
+});

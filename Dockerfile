@@ -10,7 +10,8 @@
 #                                                          CUDA execution provider (run with ROUTER_DEVICE=cuda and a GPU)
 #
 # Targets: `runtime` (default, the app), `migrate` (`switchboard db migrate` applies prisma/migrations
-# with Prisma's bookkeeping, `switchboard models sync` seeds models.json, then it exits; docker-compose.yml runs it before the app).
+# with Prisma's bookkeeping, `switchboard models sync` seeds models.json, then it exits; docker-compose.yml runs it before the app),
+# `trainer` (the app's code with Debian's PyTorch: `switchboard retrain worker` runs the retraining runs the app queues).
 
 ARG NODE_IMAGE=node:20.19-bookworm-slim
 ARG RUNTIME_IMAGE=${NODE_IMAGE}
@@ -43,6 +44,18 @@ RUN mkdir -p router-core/models \
 FROM build AS migrate
 USER 1000:1000
 CMD ["sh", "-c", "npx switchboard db migrate && npx switchboard models sync"]
+
+FROM build AS trainer
+# The runtime image has no Python: retraining (admin, CLI or continuous) runs here, on runs the app queues with
+# ROUTER_TRAINER=service, and writes versions to the volume the app reads them from (ROUTER_VERSIONS_DIR).
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch python3-sklearn >/dev/null \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /app/.data /app/training/.cache \
+ && chown -R 1000:1000 /app/.data /app/training/.cache
+USER 1000:1000
+STOPSIGNAL SIGTERM
+CMD ["npx", "switchboard", "retrain", "worker"]
 
 FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app

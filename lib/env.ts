@@ -53,6 +53,14 @@ const envSchema = z.object({
   ROUTER_VERSIONS_DIR: z.string().default(".data/router-versions"),
   // A retrained model is activated on its own only when its held-out pair accuracy beats the active one's by this much; unset, activation is explicit.
   ROUTER_AUTO_ACTIVATE_MARGIN: z.coerce.number().min(0).max(1).optional(),
+  // Continuous retraining (lib/router/auto-retrain.ts): a run after this many new ratings and votes, or this long after the last run; unset, off.
+  ROUTER_RETRAIN_AFTER_RATINGS: z.coerce.number().int().positive().optional(),
+  ROUTER_RETRAIN_INTERVAL_HOURS: z.coerce.number().positive().optional(),
+  ROUTER_RETRAIN_CHECK_MS: z.coerce.number().int().nonnegative().default(60_000),
+  ROUTER_RETRAIN_PRESET: z.enum(["default", "tiny"]).default("default"),
+  ROUTER_RETRAIN_WITH_MTBENCH: booleanish.default(true),
+  // local: the app process runs retraining itself; service: it queues runs for a trainer service (`switchboard retrain worker`).
+  ROUTER_TRAINER: z.enum(["local", "service"]).default("local"),
   // The Python with torch that runs training/ (the Debian packages that scripts/install.sh installs).
   ROUTER_TRAINER_PYTHON: z.string().default("/usr/bin/python3"),
   // The MT-Bench human judgments (CC-BY-4.0) that retraining can mix in; shipped in the repository.

@@ -6,7 +6,7 @@
 import type { QueryMode } from "./contract";
 import { CachedEmbedder } from "./embedder/cached-embedder";
 import type { Embedder } from "./embedder/embedder";
-import { EmbedderMismatchError, InvalidInputError, NoEligibleModelError, RouterClosedError } from "./errors";
+import { EmbedderMismatchError, RouterClosedError } from "./errors";
 import {
   argmax,
   buildQueryText,
@@ -262,7 +262,7 @@ export class OnnxRouter implements Router {
     const raw = both.subarray(0, M);
     const ids = request.candidates.map((c) => c.id);
     const populationEvidence = this.#population?.current() ?? null;
-    const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior);
+    const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior, user.evidence);
     const online = onlineAdjustments(user.evidence, query.embedding, ids, this.#online);
     const learned = personal ? centred(Array.from(raw, (s, i) => s - both[M + i])) : raw.map(() => 0);
     const adjustments = Array.from(learned, (l, i) => l + online[i]);

@@ -16,7 +16,9 @@
  *               {\kappa + \sum_{i: m_i = m} w_i + \lambda \sum_{e \in E_m} w_e}, \quad
  *    s'_m = s_m + \beta\,(p_m - \bar p)
  *
- * centred over the candidates (a shift shared by every candidate changes no probability).
+ * centred over the candidates (a shift shared by every candidate changes no probability). β fades with the
+ * user's own similarity weight W_u on the question, β·κ_u/(κ_u + W_u): a user's own ratings of answers to
+ * questions like this one, which the trained router reads, outweigh what everyone else says.
  */
 import { argmax } from "./features";
 import { type PreferenceEvidence, similarityTotals } from "./online-preference";
@@ -31,10 +33,15 @@ export interface PopulationPriorOptions {
   readonly hintWeight: number;
   /** Similarity weights are max(0, cos)^power: higher reads only close questions. */
   readonly power: number;
+  /**
+   * The user's own similarity weight on a question at which the population's say halves: a user's ratings
+   * of answers to questions like this one outweigh what everyone else and the hints say.
+   */
+  readonly userKappa: number;
 }
 
 /** Chosen on the deployment simulation (bench/day-one), where models the router never saw are learned from ratings. */
-export const POPULATION_PRIOR_DEFAULTS: PopulationPriorOptions = { beta: 8, kappa: 2, hintWeight: 2, power: 2 };
+export const POPULATION_PRIOR_DEFAULTS: PopulationPriorOptions = { beta: 8, kappa: 2, hintWeight: 2, power: 2, userKappa: 1 };
 
 /** Everyone's recent ratings (a sample: the app caps each user's share) and how often each model was rated in all. */
 export interface PopulationEvidence extends PreferenceEvidence {
@@ -51,9 +58,11 @@ export interface PopulationSource {
 export type HintEmbeddings = readonly Float32Array[];
 
 export interface PopulationAdjustments {
-  /** β(p_m − p̄) per candidate, from ratings and hints together. */
+  /** What this user's scores get: `forNewUser` faded by the user's own similarity weight on the question. */
   readonly total: number[];
-  /** The same from ratings alone: tells whether the hints decided a pick. */
+  /** What a user without ratings would get, from ratings and hints together. */
+  readonly forNewUser: number[];
+  /** `forNewUser` from ratings alone: tells whether the hints decided a pick. */
   readonly ratingsOnly: number[];
 }
 
@@ -87,13 +96,18 @@ export function populationAdjustments(
   candidateIds: readonly string[],
   hints: readonly HintEmbeddings[],
   options: PopulationPriorOptions,
+  /** The user's own ratings, whose weight near the query fades the population's say. */
+  own: PreferenceEvidence | null = null,
 ): PopulationAdjustments {
-  if (options.beta === 0) return { total: candidateIds.map(() => 0), ratingsOnly: candidateIds.map(() => 0) };
+  const zeros = candidateIds.map(() => 0);
+  if (options.beta === 0) return { total: zeros, forNewUser: zeros, ratingsOnly: zeros };
   const { weighted, weights } = similarityTotals(evidence, query, candidateIds, options.power);
   const hinted = hintTotals(query, hints, options.power).map((w) => w * options.hintWeight);
-  const total = weighted.map((x, j) => (options.beta * (x + 0.5 * hinted[j])) / (options.kappa + weights[j] + hinted[j]));
-  const ratingsOnly = weighted.map((x, j) => (options.beta * x) / (options.kappa + weights[j]));
-  return { total: centred(total), ratingsOnly: centred(ratingsOnly) };
+  const forNewUser = centred(weighted.map((x, j) => (options.beta * (x + 0.5 * hinted[j])) / (options.kappa + weights[j] + hinted[j])));
+  const ratingsOnly = centred(weighted.map((x, j) => (options.beta * x) / (options.kappa + weights[j])));
+  const ownWeight = similarityTotals(own, query, candidateIds, options.power).weights.reduce((a, b) => a + b, 0);
+  const fade = ownWeight === 0 ? 1 : options.userKappa / (options.userKappa + ownWeight);
+  return { total: forNewUser.map((x) => x * fade), forNewUser, ratingsOnly };
 }
 
 export interface ExplorationOptions {
@@ -124,12 +138,13 @@ export function explorationPick(
 }
 
 /**
- * What decided the pick `best`: the user's ratings when the prior (router cold-start logits plus population
- * prior) alone picks another model; else the population prior when it moved the pick away from the router's,
- * by ratings if they alone make the same move and by hints otherwise; else the trained router.
+ * What decided the pick `best`: the user's ratings when a user without ratings (router cold-start logits plus
+ * the population prior at full strength) would get another model; else the population prior when it moved
+ * the pick away from the router's, by ratings if they alone make the same move and by hints otherwise; else
+ * the trained router.
  */
 export function decisionBasis(coldLogits: Float32Array, population: PopulationAdjustments, best: number): DecisionBasis {
-  const prior = argmax(Array.from(coldLogits, (s, i) => s + population.total[i]));
+  const prior = argmax(Array.from(coldLogits, (s, i) => s + population.forNewUser[i]));
   if (prior !== best) return "personal";
   if (prior === argmax(Array.from(coldLogits))) return "router";
   return argmax(Array.from(coldLogits, (s, i) => s + population.ratingsOnly[i])) === prior ? "population" : "hints";

@@ -11,7 +11,8 @@ it never saw in training and only the ratings can tell the models apart.
 
 Questions are split: the population rates the answers to 75 % of them; the new users' questions are the
 rest. The population oracle of a held-out cell is the model with the highest mean expected rating over the
-population's users.
+population's users. Returning users ("probes", members of the same population) reveal ten star ratings of
+their own; their oracle is their own best model.
 
 ``/usr/bin/python3 bench/day-one/population.py --seed 0 > population.json``
 """
@@ -33,7 +34,7 @@ PURE = SEEN_FAMILIES + UNSEEN_FAMILIES
 DESCRIPTION = "A general-purpose assistant model served by this deployment."
 
 
-def build(seed: int, n_users: int, events_per_user: int) -> dict:
+def build(seed: int, n_users: int, events_per_user: int, n_probe_users: int, probe_ratings: int) -> dict:
     cells = load_cells()
     rng = np.random.default_rng([seed, 18])
     taste_parts = tuple(rng.choice([f for f in PURE if f != "loyal"], 2, replace=False).tolist())
@@ -47,13 +48,16 @@ def build(seed: int, n_users: int, events_per_user: int) -> dict:
     rated = np.array([c for c, (q, _) in enumerate(cells.keys) if q not in held_out])
     test = [c for c, (q, _) in enumerate(cells.keys) if q in held_out]
     M = len(cells.llms)
-    users, events = [], []
-    for u in range(n_users):
+    def member(uid: str) -> Persona:
         own = str(rng.choice([f for f in FAMILIES if f != "mixture"]))
         w = float(rng.uniform(0.5, 0.9))
         utility = _standardise(w * taste + (1 - w) * family_utility(cells, own, rng))
-        p = Persona(id=f"user-{u}", split="train", family=own, parts=(own,), strength=float(rng.uniform(0.6, 1.8)),
-                    offset=float(rng.normal(0, 0.4)), noise=float(rng.uniform(0.0, 0.1)), utility=utility)
+        return Persona(id=uid, split="train", family=own, parts=(own,), strength=float(rng.uniform(0.6, 1.8)),
+                       offset=float(rng.normal(0, 0.4)), noise=float(rng.uniform(0.0, 0.1)), utility=utility)
+
+    users, events = [], []
+    for u in range(n_users):
+        p = member(f"user-{u}")
         users.append(p)
         for c in rng.choice(rated, events_per_user, replace=False).tolist():
             kind = rng.random()
@@ -68,6 +72,14 @@ def build(seed: int, n_users: int, events_per_user: int) -> dict:
                 events.append({"user": u, "cell": c, "model": m, "rating": r})
     # users rate over time, interleaved: the first N events are what the deployment knows after N ratings
     order = rng.permutation(len(events))
+    # Returning users: members of the same population who reveal `probe_ratings` star ratings of their own; the
+    # bench routes them on the held-out questions and scores against their own best model.
+    probes = []
+    for u in range(n_probe_users):
+        p = member(f"probe-{u}")
+        history = [{"cell": c, "model": (m := int(rng.integers(M))), "rating": (stars(p, c, m, rng) - 1) / 4}
+                   for c in rng.choice(rated, probe_ratings, replace=False).tolist()]
+        probes.append({"history": history, "expected": [[round(float(x), 5) for x in expected_rating(p, c)] for c in test]})
     mean_rating = np.stack([np.stack([expected_rating(p, c) for c in test]) for p in users]).mean(axis=0)
     return {
         "seed": seed,
@@ -76,6 +88,7 @@ def build(seed: int, n_users: int, events_per_user: int) -> dict:
         "cells": [{"query": cells.query[c], "category": cells.category[c]} for c in range(len(cells.keys))],
         "events": [events[i] for i in order.tolist()],
         "test": [{"cell": c, "expected": [round(float(x), 5) for x in mean_rating[i]]} for i, c in enumerate(test)],
+        "probes": probes,
     }
 
 
@@ -84,8 +97,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--users", type=int, default=300, help="population size")
     parser.add_argument("--events-per-user", type=int, default=12)
+    parser.add_argument("--probe-users", type=int, default=60, help="returning users who reveal --probe-ratings ratings")
+    parser.add_argument("--probe-ratings", type=int, default=10)
     args = parser.parse_args()
-    json.dump(build(args.seed, args.users, args.events_per_user), sys.stdout)
+    json.dump(build(args.seed, args.users, args.events_per_user, args.probe_users, args.probe_ratings), sys.stdout)
 
 
 if __name__ == "__main__":

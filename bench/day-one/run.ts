@@ -9,10 +9,14 @@
  *   - accuracy: share of questions routed to the population oracle's model (the highest mean expected rating);
  *   - gain above random, as a share of the oracle's: (accuracy − 1/M) / (1 − 1/M);
  *   - utility: the routed model's mean expected rating above a random model's, as a share of the oracle's.
+ * Then returning users of the same population, who reveal ten star ratings of their own, are routed with the
+ * population prior after `--returning-at` ratings, fading with their own ratings by each `--user-kappa`, without
+ * fading, and without the prior; they are scored against their own best model.
  * The same run's baseline is N = 0: the trained router alone. The last row is a reference no question-only
  * router can beat by much: the best model per MT-Bench category under the population's true taste.
  *
- * Usage: npx tsx bench/day-one/run.ts [--seeds 0,1,2] [--ratings 0,100,500,1000,2000] [--beta B --kappa K] [--json out.json]
+ * Usage: npx tsx bench/day-one/run.ts [--seeds 0,1,2] [--ratings 0,100,500,1000,2000] [--beta B --kappa K --power P]
+ *        [--returning-at 1000] [--user-kappa 0.25,1,4] [--json out.json]
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -32,6 +36,12 @@ const populationSchema = z.object({
   cells: z.array(z.object({ query: z.string(), category: z.string() })),
   events: z.array(z.object({ user: z.number(), cell: z.number(), model: z.number(), rating: z.number() })),
   test: z.array(z.object({ cell: z.number(), expected: z.array(z.number()) })),
+  probes: z.array(
+    z.object({
+      history: z.array(z.object({ cell: z.number(), model: z.number(), rating: z.number() })),
+      expected: z.array(z.array(z.number())),
+    }),
+  ),
 });
 type Population = z.infer<typeof populationSchema>;
 
@@ -42,6 +52,8 @@ const { values } = parseArgs({
     beta: { type: "string" },
     kappa: { type: "string" },
     power: { type: "string" },
+    "returning-at": { type: "string", default: "1000" },
+    "user-kappa": { type: "string", default: "0.25,1,4" },
     json: { type: "string" },
   },
 });
@@ -69,6 +81,9 @@ const prior = {
   power: positive("power", values.power, POPULATION_PRIOR_DEFAULTS.power),
 };
 
+const returningAt = numberList("returning-at", values["returning-at"])[0];
+const userKappas = values["user-kappa"].split(",").map((x) => positive("user-kappa", x, 1));
+
 function population(seed: number): Population {
   const out = execFileSync("/usr/bin/python3", ["bench/day-one/population.py", "--seed", String(seed)], { maxBuffer: 64 << 20, encoding: "utf8" });
   return populationSchema.parse(JSON.parse(out));
@@ -91,7 +106,35 @@ function categoryOracleAccuracy(pop: Population): number {
   return hits / pop.test.length;
 }
 
-async function runSeed(seed: number, embedder: CachedEmbedder): Promise<Point[]> {
+/** What the deployment knows after its first `n` ratings. */
+function populationAfter(pop: Population, n: number, cellEmbeddings: readonly Float32Array[], dim: number): PopulationEvidence {
+  const known = pop.events.slice(0, n);
+  const counts = new Map<string, number>();
+  for (const e of known) counts.set(pop.models[e.model].id, (counts.get(pop.models[e.model].id) ?? 0) + 1);
+  return {
+    ...buildEvidence(
+      known.map((e) => ({ modelId: pop.models[e.model].id, rating: e.rating })),
+      known.map((e) => cellEmbeddings[e.cell]),
+      dim,
+      Number.POSITIVE_INFINITY,
+    ),
+    ratingCounts: counts,
+  };
+}
+
+/** Whether model m is the best for these expected ratings, and its utility above a random model's as a share of the best's. */
+function score(expected: readonly number[], m: number): { hit: number; utility: number } {
+  const best = Math.max(...expected);
+  const mean = expected.reduce((a, b) => a + b, 0) / expected.length;
+  return { hit: expected[m] === best ? 1 : 0, utility: best > mean ? (expected[m] - mean) / (best - mean) : 1 };
+}
+
+function point(seed: number, ratings: number, scores: readonly { hit: number; utility: number }[], M: number): Point {
+  const accuracy = scores.reduce((a, x) => a + x.hit, 0) / scores.length;
+  return { seed, ratings, accuracy, gain: (accuracy - 1 / M) / (1 - 1 / M), utility: scores.reduce((a, x) => a + x.utility, 0) / scores.length };
+}
+
+async function runSeed(seed: number, embedder: CachedEmbedder): Promise<{ newUsers: Point[]; returning: Map<string, Point> }> {
   const pop = population(seed);
   const cellEmbeddings = await embedder.embed(pop.cells.map((c) => c.query));
   let evidence: PopulationEvidence | null = null;
@@ -105,38 +148,72 @@ async function runSeed(seed: number, embedder: CachedEmbedder): Promise<Point[]>
   });
   const candidates = pop.models.map((m) => ({ id: m.id, description: m.description }));
   const M = candidates.length;
-  const points: Point[] = [];
+  const newUsers: Point[] = [];
   const reference = categoryOracleAccuracy(pop);
-  points.push({ seed, ratings: -1, accuracy: reference, gain: (reference - 1 / M) / (1 - 1 / M), utility: Number.NaN });
+  newUsers.push({ seed, ratings: -1, accuracy: reference, gain: (reference - 1 / M) / (1 - 1 / M), utility: Number.NaN });
   for (const n of ratingCounts) {
-    const known = pop.events.slice(0, n);
-    const counts = new Map<string, number>();
-    for (const e of known) counts.set(pop.models[e.model].id, (counts.get(pop.models[e.model].id) ?? 0) + 1);
-    evidence = {
-      ...buildEvidence(
-        known.map((e) => ({ modelId: pop.models[e.model].id, rating: e.rating })),
-        known.map((e) => cellEmbeddings[e.cell]),
-        embedder.dim,
-        Number.POSITIVE_INFINITY,
-      ),
-      ratingCounts: counts,
-    };
-    let hits = 0;
-    let utility = 0;
+    evidence = populationAfter(pop, n, cellEmbeddings, embedder.dim);
+    const scores = [];
     for (const t of pop.test) {
       const d = await router.route({ userId: `new-user-${seed}-${n}`, message: pop.cells[t.cell].query, candidates, personalization: false });
-      const m = candidates.findIndex((c) => c.id === d.modelId);
-      const best = Math.max(...t.expected);
-      const mean = t.expected.reduce((a, b) => a + b, 0) / M;
-      if (t.expected[m] === best) hits++;
-      utility += best > mean ? (t.expected[m] - mean) / (best - mean) : 1;
+      scores.push(
+        score(
+          t.expected,
+          candidates.findIndex((c) => c.id === d.modelId),
+        ),
+      );
     }
-    const accuracy = hits / pop.test.length;
-    points.push({ seed, ratings: n, accuracy, gain: (accuracy - 1 / M) / (1 - 1 / M), utility: utility / pop.test.length });
-    console.error(`seed ${seed} (taste ${pop.taste.families.join("+")}) N=${n}: accuracy ${accuracy.toFixed(3)}`);
+    newUsers.push(point(seed, n, scores, M));
+    console.error(`seed ${seed} (taste ${pop.taste.families.join("+")}) N=${n}: accuracy ${newUsers.at(-1)!.accuracy.toFixed(3)}`);
   }
   await router.close();
-  return points;
+
+  // Returning users after `returningAt` population ratings: how much the population's say should fade for a
+  // user with ratings of their own (userKappa), against no population prior at all.
+  const returning = new Map<string, Point>();
+  const fixed = populationAfter(pop, returningAt, cellEmbeddings, embedder.dim);
+  const variants: [string, typeof prior][] = [
+    ["population prior off", { ...prior, beta: 0 }],
+    ...userKappas.map((k): [string, typeof prior] => [`userKappa ${k}`, { ...prior, userKappa: k }]),
+    ["no fading", { ...prior, userKappa: 1e12 }],
+  ];
+  for (const [name, options] of variants) {
+    const store = new InMemoryHistoryStore();
+    for (const [u, probe] of pop.probes.entries()) {
+      for (const [i, e] of probe.history.entries()) {
+        store.add(`probe-${u}`, {
+          chatSessionId: `probe-${u}-${i}`,
+          turnIndex: 0,
+          queryText: pop.cells[e.cell].query,
+          modelId: pop.models[e.model].id,
+          rating: e.rating,
+        });
+      }
+    }
+    const personal = await OnnxRouter.create({
+      modelDir: "router-core/models/default",
+      embedder,
+      historyStore: store,
+      device: "cpu",
+      population: { current: () => fixed },
+      populationPrior: options,
+    });
+    const scores = [];
+    for (const [u, probe] of pop.probes.entries()) {
+      for (const [j, t] of pop.test.entries()) {
+        const d = await personal.route({ userId: `probe-${u}`, message: pop.cells[t.cell].query, candidates });
+        scores.push(
+          score(
+            probe.expected[j],
+            candidates.findIndex((c) => c.id === d.modelId),
+          ),
+        );
+      }
+    }
+    returning.set(name, point(seed, returningAt, scores, M));
+    await personal.close();
+  }
+  return { newUsers, returning };
 }
 
 function summary(points: Point[], key: "accuracy" | "gain" | "utility"): string {
@@ -148,8 +225,14 @@ function summary(points: Point[], key: "accuracy" | "gain" | "utility"): string 
 async function main() {
   const embedder = new CachedEmbedder(await UseLiteOnnxEmbedder.create());
   const points: Point[] = [];
-  for (const seed of seeds) points.push(...(await runSeed(seed, embedder)));
+  const returning = new Map<string, Point[]>();
+  for (const seed of seeds) {
+    const result = await runSeed(seed, embedder);
+    points.push(...result.newUsers);
+    for (const [name, p] of result.returning) returning.set(name, [...(returning.get(name) ?? []), p]);
+  }
   console.log(`population prior beta=${prior.beta} kappa=${prior.kappa} power=${prior.power}; seeds ${seeds.join(",")}; mean [min, max] over seeds`);
+  console.log("\nA brand-new user (no ratings of their own), after the population's first N ratings:\n");
   console.log("| population ratings N | accuracy vs population oracle | gain above random (share of oracle's) | utility above random (share of oracle's) |");
   console.log("|---|---|---|---|");
   for (const n of ratingCounts) {
@@ -158,7 +241,11 @@ async function main() {
   }
   const reference = points.filter((p) => p.ratings === -1);
   console.log(`| reference: best model per MT-Bench category, true taste | ${summary(reference, "accuracy")} | ${summary(reference, "gain")} | |`);
-  if (values.json) writeFileSync(values.json, JSON.stringify({ prior, seeds, points }, null, 2));
+  console.log(`\nReturning users (ten star ratings of their own), after ${returningAt} population ratings, against their own best model:\n`);
+  console.log("| population prior | accuracy | gain above random | utility above random |");
+  console.log("|---|---|---|---|");
+  for (const [name, at] of returning) console.log(`| ${name} | ${summary(at, "accuracy")} | ${summary(at, "gain")} | ${summary(at, "utility")} |`);
+  if (values.json) writeFileSync(values.json, JSON.stringify({ prior, seeds, points, returning: Object.fromEntries(returning) }, null, 2));
 }
 
 main().catch((err: unknown) => {

@@ -8,7 +8,7 @@ async function run(opts: RunOptions): Promise<void> {
   const { startRetrain } = await import("@/lib/router/retrain");
   const t0 = Date.now();
   const options = { preset: opts.preset, epochs: opts.epochs, includeMtBench: opts.withMtbench ?? false, holdoutFraction: opts.holdout };
-  const { run: started, finished } = await startRetrain({ startedBy: null, options });
+  const { run: started, finished } = await startRetrain({ startedBy: null, options, trigger: { kind: "cli" } });
   note(`run ${started.id} started`);
   let last = "";
   const timer = setInterval(async () => {
@@ -66,6 +66,31 @@ export function registerRetrain(program: Command): void {
       const { activateRouterVersion } = await import("@/lib/router/versions");
       const version = await activateRouterVersion({ id });
       console.log(version ? `active: ${version.id} (${version.path})` : "active: the shipped default model (ROUTER_MODEL_DIR)");
+    });
+
+  retrain
+    .command("worker")
+    .description(
+      "the trainer service: run the retraining runs that app instances queue (ROUTER_TRAINER=service), one at a time, until stopped (SIGTERM ends it after the current run)",
+    )
+    .option("--poll <seconds>", "how often to look for a queued run", positiveInteger, 5)
+    .action(async (opts: { poll: number }) => {
+      const { runNextQueued } = await import("@/lib/router/retrain");
+      let stopping = false;
+      const stop = () => {
+        stopping = true;
+      };
+      process.once("SIGTERM", stop);
+      process.once("SIGINT", stop);
+      note(`trainer service: waiting for queued runs (every ${opts.poll}s)`);
+      while (!stopping) {
+        const done = await runNextQueued();
+        if (done)
+          note(
+            `run ${done.id} ${done.status}${done.routerVersionId ? `: version ${done.routerVersionId} (${done.stage})` : ""}${done.error ? `: ${done.error}` : ""}`,
+          );
+        else await new Promise((r) => setTimeout(r, opts.poll * 1_000));
+      }
     });
 
   retrain

@@ -160,7 +160,7 @@ export function ModelCatalog({ models }: { models: CatalogEntry[] }) {
     <div className="space-y-3" data-testid="model-catalog">
       {models.map((m) => (
         <div key={m.id} className="rounded border p-3 text-sm" data-testid="model-entry" data-model-id={m.id}>
-          <div className="flex items-center gap-3">
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <span className="font-semibold">{m.displayName}</span>
             <code className="text-xs text-zinc-500">{m.id}</code>
             <span className={m.enabled ? "text-green-700" : "text-zinc-500"} data-testid="model-enabled-state">

@@ -5,7 +5,11 @@ type Metrics = {
   heldOut?: { candidate?: Held; active?: { metrics?: Held | null }; pairAccuracyGain?: number | null };
   train?: Record<string, unknown>;
   export?: Record<string, unknown>;
+  trigger?: { kind?: string; detail?: string };
+  activation?: { activate?: boolean; reason?: string };
 };
+
+const TRIGGERS: Record<string, string> = { admin: "an admin", cli: "the command line", ratings: "new ratings", schedule: "the schedule" };
 
 const asMetrics = (value: unknown): Metrics => (value && typeof value === "object" ? (value as Metrics) : {});
 
@@ -40,6 +44,17 @@ export function VersionMetrics({ metrics }: { metrics: unknown }) {
   }
   return (
     <div className="min-w-48 text-xs" data-testid="version-metrics">
+      {m.trigger?.kind ? (
+        <p className="text-zinc-600" data-testid="version-trigger">
+          Started by {TRIGGERS[m.trigger.kind] ?? m.trigger.kind}
+          {m.trigger.detail ? `: ${m.trigger.detail}` : ""}
+        </p>
+      ) : null}
+      {m.activation?.reason ? (
+        <p className={m.activation.activate ? "text-emerald-700" : "text-zinc-600"} data-testid="version-activation">
+          {m.activation.reason[0].toUpperCase() + m.activation.reason.slice(1)}.
+        </p>
+      ) : null}
       {rows.length > 0 ? (
         <dl className="grid grid-cols-[auto_auto] gap-x-3 gap-y-0.5">
           {rows.map(([label, value]) => (

@@ -4,6 +4,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { listEnabledModels } from "@/lib/db/queries/models";
 import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
+import { checkAutoRetrain } from "@/lib/router/auto-retrain";
 import { invalidateUserVector } from "@/lib/router/runtime";
 import { checkModelChoice, earlierUserMessages, routeTurn } from "@/lib/turn/route-turn";
 
@@ -62,6 +63,7 @@ export async function voteComparison({ userId, vote }: { userId: string; vote: V
       select: { id: true, winner: true },
     });
     invalidateUserVector(userId);
+    void checkAutoRetrain();
     return comparison;
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")

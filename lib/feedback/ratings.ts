@@ -1,6 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { checkAutoRetrain } from "@/lib/router/auto-retrain";
 import { invalidateUserVector } from "@/lib/router/runtime";
 import { ratingFromSignal } from "@/router-core";
 import type { RatingReason } from "./reasons";
@@ -51,6 +52,7 @@ export async function saveRating({ userId, turnId, input }: { userId: string; tu
     throw new AppError("conflict:rating", "This answer changed while it was being rated; try again.");
   }
   invalidateUserVector(userId);
+  void checkAutoRetrain();
   return rating;
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import { authSecretProblem } from "@/lib/auth/secret-strength";
 import { env } from "@/lib/env";
 import { getLogger } from "@/lib/log";
+import { startAutoRetrainTimer } from "@/lib/router/auto-retrain";
 import { warmUpRouter } from "@/lib/router/runtime";
 import { installPeerStamp } from "@/lib/security/peer";
 
@@ -29,6 +30,7 @@ export async function startServerProcess(): Promise<void> {
     process.once("SIGTERM", () => void flushTracing());
     getLogger("otel").info({ endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }, "tracing enabled");
   }
+  startAutoRetrainTimer();
   // Loading the router in the background keeps startup fast; /api/ready reports "degraded" until it is in.
   const logger = getLogger("router");
   void warmUpRouter().then(

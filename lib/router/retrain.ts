@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { z } from "zod";
 import { prisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { env } from "@/lib/env";
@@ -16,21 +17,42 @@ import { activateRouterVersion, registerRouterVersion } from "./versions";
  * Retraining from the app's own data: export -> import -> split (newest 20% of
  * each user's data held out) -> train -> ONNX export -> evaluate against the
  * active model on the held-out data -> register a router version. Activation
- * stays explicit unless ROUTER_AUTO_ACTIVATE_MARGIN is set and beaten.
+ * (activationDecision) stays explicit for runs an admin or operator starts unless
+ * ROUTER_AUTO_ACTIVATE_MARGIN is set and beaten; continuous retraining
+ * (auto-retrain.ts) activates a version that beats the active one.
  */
 
-export type RetrainOptions = {
+const retrainOptionsSchema = z.object({
   /** Trainer preset (training/config.py); "tiny" is the fast one for tests and smoke runs. */
-  preset: "default" | "tiny";
+  preset: z.enum(["default", "tiny"]),
   /** Caps the training episodes (train.epochs); the preset's own count when absent. */
-  epochs?: number;
+  epochs: z.number().int().positive().optional(),
   /** Also train on the MT-Bench human judgments in MTBENCH_DIR. */
-  includeMtBench: boolean;
+  includeMtBench: z.boolean(),
   /** Share of each user's newest data held out for the comparison with the active model. */
-  holdoutFraction: number;
-};
+  holdoutFraction: z.number().min(0).max(0.5),
+});
+export type RetrainOptions = z.infer<typeof retrainOptionsSchema>;
 
 export const DEFAULT_RETRAIN_OPTIONS: RetrainOptions = { preset: "default", includeMtBench: false, holdoutFraction: 0.2 };
+
+/** Who started a run: an admin (API), an operator (CLI), or continuous retraining (new ratings, schedule) with why. */
+const retrainTriggerSchema = z.object({ kind: z.enum(["admin", "cli", "ratings", "schedule"]), detail: z.string().optional() });
+export type RetrainTrigger = z.infer<typeof retrainTriggerSchema>;
+
+/**
+ * Whether a new version replaces the active one: only when it beats it on the held-out data, by at least
+ * `margin` (ROUTER_AUTO_ACTIVATE_MARGIN; continuous retraining uses 0 when unset). The reason is stored with
+ * the version and shown on the admin router page.
+ */
+export function activationDecision({ gain, margin }: { gain: number | null; margin: number | undefined }): { activate: boolean; reason: string } {
+  const points = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} points`;
+  if (margin === undefined) return { activate: false, reason: "activation is explicit (ROUTER_AUTO_ACTIVATE_MARGIN is not set)" };
+  if (gain === null) return { activate: false, reason: "not activated: no held-out comparisons to judge it against the active version" };
+  if (gain <= 0) return { activate: false, reason: `not activated: held-out pair accuracy ${points(gain)} against the active version, not better` };
+  if (gain < margin) return { activate: false, reason: `not activated: held-out pair accuracy ${points(gain)}, below the margin of ${points(margin)}` };
+  return { activate: true, reason: `activated: held-out pair accuracy ${points(gain)} against the version it replaced (margin ${points(margin)})` };
+}
 
 /** The MT-Bench human judgments (MTBENCH_DIR, the repository's data/mtbench-human by default). */
 function mtBenchDir(): string {
@@ -69,10 +91,15 @@ export async function abandonTrainingRun({ id }: { id: string }): Promise<void> 
   if (count === 0) throw new AppError("not_found:router", "No queued or running training run with this id.");
 }
 
-/** Claims the one running slot (partial unique index training_runs_one_running) or answers 409. */
-async function claimRun(startedBy: string | null): Promise<string> {
+/**
+ * Claims the one slot (partial unique index training_runs_one_running: one run queued or running) or answers
+ * 409: running when this process runs it, queued for a trainer service.
+ */
+async function claimRun(startedBy: string | null, options: RetrainOptions, trigger: RetrainTrigger, status: "running" | "queued"): Promise<string> {
   const [row] = await prisma.$queryRaw<{ id: string }[]>`
-    INSERT INTO training_runs (id, status, stage, started_by) VALUES (gen_random_uuid(), 'running', 'starting', ${startedBy}::uuid)
+    INSERT INTO training_runs (id, status, stage, started_by, options, trigger)
+    VALUES (gen_random_uuid(), ${status}::"TrainingStatus", ${status === "running" ? "starting" : "queued for the trainer service"}, ${startedBy}::uuid,
+            ${JSON.stringify(options)}::jsonb, ${JSON.stringify(trigger)}::jsonb)
     ON CONFLICT DO NOTHING RETURNING id::text`;
   if (row) return row.id;
   const running = await prisma.trainingRun.findFirst({ where: { status: { in: ["queued", "running"] } }, select: { id: true } });
@@ -95,6 +122,7 @@ async function activeModelDir(): Promise<string> {
 async function pipeline(
   runId: string,
   options: RetrainOptions,
+  trigger: RetrainTrigger,
   progress: RunProgress,
 ): Promise<{ versionId: string; metrics: Prisma.InputJsonValue; autoActivated: boolean }> {
   const work = await mkdtemp(join(tmpdir(), `switchboard-retrain-${runId.slice(0, 8)}-`));
@@ -108,6 +136,7 @@ async function pipeline(
     const holdout = join(work, "holdout.json");
     const checkpoint = join(work, "model.pt");
 
+    progress.line(`trigger: ${trigger.kind}${trigger.detail ? ` (${trigger.detail})` : ""}`);
     await progress.stage("export", [0, 0.05]);
     const counts = await writeAppExport({ out: exportFile });
     progress.line(JSON.stringify(counts));
@@ -150,15 +179,13 @@ async function pipeline(
 
     await progress.stage("register", [0.95, 1]);
     const manifest = JSON.parse(await readFile(join(modelDir, "manifest.json"), "utf8")) as Prisma.InputJsonObject;
-    const metrics = { export: counts, split, train: trained, heldOut: comparison, options } as unknown as Prisma.InputJsonObject;
+    const automatic = trigger.kind === "ratings" || trigger.kind === "schedule";
+    const activation = activationDecision({ gain: comparison.pairAccuracyGain, margin: env.ROUTER_AUTO_ACTIVATE_MARGIN ?? (automatic ? 0 : undefined) });
+    const metrics = { export: counts, split, train: trained, heldOut: comparison, options, trigger, activation } as unknown as Prisma.InputJsonObject;
     await registerRouterVersion({ id, path: modelDir, manifest, metrics });
-    const margin = env.ROUTER_AUTO_ACTIVATE_MARGIN;
-    const autoActivated = margin !== undefined && comparison.pairAccuracyGain !== null && comparison.pairAccuracyGain >= margin;
-    if (autoActivated) {
-      await activateRouterVersion({ id });
-      progress.line(`activated ${id}: held-out pair accuracy +${comparison.pairAccuracyGain!.toFixed(3)} >= margin ${margin}`);
-    }
-    return { versionId: id, metrics, autoActivated };
+    if (activation.activate) await activateRouterVersion({ id });
+    progress.line(`${id}: ${activation.reason}`);
+    return { versionId: id, metrics, autoActivated: activation.activate };
   } catch (err) {
     // A failed run leaves no half-written version behind; nothing was registered or activated.
     await rm(modelDir, { recursive: true, force: true });
@@ -168,10 +195,10 @@ async function pipeline(
   }
 }
 
-async function execute(runId: string, options: RetrainOptions): Promise<TrainingRunView> {
+async function execute(runId: string, options: RetrainOptions, trigger: RetrainTrigger): Promise<TrainingRunView> {
   const progress = new RunProgress(runId);
   try {
-    const result = await pipeline(runId, options, progress);
+    const result = await pipeline(runId, options, trigger, progress);
     await progress.flush();
     return await prisma.trainingRun.update({
       where: { id: runId },
@@ -199,11 +226,44 @@ async function execute(runId: string, options: RetrainOptions): Promise<Training
 export async function startRetrain({
   startedBy,
   options,
+  trigger,
 }: {
   startedBy: string | null;
   options: RetrainOptions;
+  trigger: RetrainTrigger;
 }): Promise<{ run: TrainingRunView; finished: Promise<TrainingRunView> }> {
-  const runId = await claimRun(startedBy);
+  const service = env.ROUTER_TRAINER === "service";
+  const runId = await claimRun(startedBy, options, trigger, service ? "queued" : "running");
   const run = await getTrainingRun({ id: runId });
-  return { run, finished: execute(runId, options) };
+  return { run, finished: service ? outcome(runId) : execute(runId, options, trigger) };
+}
+
+/** Settles when a run another process executes ends (polling its row). */
+async function outcome(runId: string): Promise<TrainingRunView> {
+  for (;;) {
+    const run = await getTrainingRun({ id: runId });
+    if (run.status === "succeeded" || run.status === "failed") return run;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+/**
+ * The trainer service's step (`switchboard retrain worker`): takes the oldest queued run, if any, marks it
+ * running and runs it here; resolves with its outcome, or null when nothing was queued.
+ */
+export async function runNextQueued(): Promise<TrainingRunView | null> {
+  const [row] = await prisma.$queryRaw<{ id: string; options: unknown; trigger: unknown }[]>`
+    UPDATE training_runs SET status = 'running', stage = 'starting'
+     WHERE id = (SELECT id FROM training_runs WHERE status = 'queued' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id::text, options, trigger`;
+  if (!row) return null;
+  const options = retrainOptionsSchema.safeParse(row.options);
+  const trigger = retrainTriggerSchema.safeParse(row.trigger);
+  if (!options.success || !trigger.success) {
+    return prisma.trainingRun.update({
+      where: { id: row.id },
+      data: { status: "failed", error: "the queued run's options or trigger are not readable by this version", finishedAt: new Date() },
+    });
+  }
+  return execute(row.id, options.data, trigger.data);
 }

@@ -31,7 +31,12 @@ const FACTUAL = questions
 describe("day one on the demo catalog: the hints decide while no one has rated", () => {
   let router: OnnxRouter;
   beforeAll(async () => {
-    router = await OnnxRouter.create({ modelDir: DEFAULT_MODEL, embedder: await UseLiteOnnxEmbedder.create(), historyStore: new InMemoryHistoryStore(), device: "cpu" });
+    router = await OnnxRouter.create({
+      modelDir: DEFAULT_MODEL,
+      embedder: await UseLiteOnnxEmbedder.create(),
+      historyStore: new InMemoryHistoryStore(),
+      device: "cpu",
+    });
   }, 60_000);
   afterAll(() => router.close());
 

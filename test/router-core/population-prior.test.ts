@@ -3,7 +3,7 @@ import { buildEvidence } from "@/router-core/online-preference";
 import { explorationPick, type PopulationEvidence, populationAdjustments } from "@/router-core/population-prior";
 
 const v = (...xs: number[]) => Float32Array.from(xs);
-const OPTIONS = { beta: 8, kappa: 2, hintWeight: 2, power: 2 };
+const OPTIONS = { beta: 8, kappa: 2, hintWeight: 2, power: 2, userKappa: 1 };
 
 /** `n` ratings of `modelId` on query `q`, all `rating`. */
 function rows(modelId: string, q: Float32Array, rating: number, n: number) {
@@ -52,6 +52,18 @@ describe("population prior", () => {
     expect(gap(0)).toBeGreaterThan(0);
     expect(gap(2)).toBeLessThan(gap(0));
     expect(gap(20)).toBeLessThan(-3);
+  });
+
+  it("fades for a user with ratings of their own on questions like this one, and not for their other questions", () => {
+    const hints = [[CODE], []];
+    const own = buildEvidence(rows("concise", CODE, 1, 3), [CODE, CODE, CODE], 2);
+    const forUser = populationAdjustments(null, CODE, ["coder", "concise"], hints, OPTIONS, own);
+    const forNewUser = populationAdjustments(null, CODE, ["coder", "concise"], hints, OPTIONS);
+    expect(forUser.forNewUser).toEqual(forNewUser.total);
+    // three ratings at cos 1 weigh 3: the population's say drops to κ_u / (κ_u + 3) = 1/4
+    expect(forUser.total[0]).toBeCloseTo(forNewUser.total[0] / 4, 9);
+    const elsewhere = populationAdjustments(null, FACTS, ["coder", "concise"], hints, OPTIONS, own);
+    expect(elsewhere.total).toEqual(populationAdjustments(null, FACTS, ["coder", "concise"], hints, OPTIONS).total);
   });
 
   it("reads ratings on similar questions more than on unrelated ones", () => {

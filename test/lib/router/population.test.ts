@@ -54,7 +54,11 @@ beforeAll(async () => {
   await lib.reloadActiveRouter();
 }, 120_000);
 
-afterAll(() => lib?.prisma.$disconnect());
+afterAll(async () => {
+  // Other files share the database: leave no extra enabled models behind.
+  await lib?.prisma.llmModel.updateMany({ where: { id: { in: [FAST, SMART] } }, data: { enabled: false } });
+  await lib?.prisma.$disconnect();
+});
 
 describe("the population prior learns the deployment's models from everyone's ratings", () => {
   it("loads everyone's ratings with each model's count", async () => {
@@ -67,7 +71,12 @@ describe("the population prior learns the deployment's models from everyone's ra
 
   it("routes a brand-new user's code question to the model everyone rated well on code, and a fact question elsewhere", async () => {
     const newcomer = await seedUser("newcomer");
-    const code = await lib.routeQuery({ userId: newcomer, message: "Write a TypeScript function that debounces another function.", earlierUserMessages: [], candidates });
+    const code = await lib.routeQuery({
+      userId: newcomer,
+      message: "Write a TypeScript function that debounces another function.",
+      earlierUserMessages: [],
+      candidates,
+    });
     expect(code.coldStart.ratingsUsed).toBe(0);
     expect(code.modelId).toBe(SMART);
     expect(code.basis).toBe("population");

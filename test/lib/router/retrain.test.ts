@@ -56,10 +56,16 @@ describe("retraining from app data", () => {
 
   it("trains, evaluates against the active model and registers a version, with progress on the run row", async () => {
     const t0 = Date.now();
-    const { run, finished } = await startRetrain({ startedBy: users[0], options: { preset: "tiny", epochs: 10, includeMtBench: false, holdoutFraction: 0.2 } });
+    const { run, finished } = await startRetrain({
+      startedBy: users[0],
+      options: { preset: "tiny", epochs: 10, includeMtBench: false, holdoutFraction: 0.2 },
+      trigger: { kind: "admin" },
+    });
     expect(run.status).toBe("running");
 
-    await expect(startRetrain({ startedBy: users[0], options: { preset: "tiny", includeMtBench: false, holdoutFraction: 0.2 } })).rejects.toMatchObject({
+    await expect(
+      startRetrain({ startedBy: users[0], options: { preset: "tiny", includeMtBench: false, holdoutFraction: 0.2 }, trigger: { kind: "admin" } }),
+    ).rejects.toMatchObject({
       status: 409,
     });
 
@@ -117,7 +123,11 @@ describe("retraining from app data", () => {
     await prisma.$executeRaw`DELETE FROM ratings`;
     // Other test files share this database and may have registered versions of their own.
     const versionsBefore = await prisma.routerVersion.count();
-    const { finished } = await startRetrain({ startedBy: null, options: { preset: "tiny", epochs: 2, includeMtBench: false, holdoutFraction: 0.2 } });
+    const { finished } = await startRetrain({
+      startedBy: null,
+      options: { preset: "tiny", epochs: 2, includeMtBench: false, holdoutFraction: 0.2 },
+      trigger: { kind: "admin" },
+    });
     const failed = await finished;
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatch(/no comparison groups to train on/);

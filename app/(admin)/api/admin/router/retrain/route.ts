@@ -14,7 +14,7 @@ export async function POST(request: Request) {
     assertSameOrigin(request);
     const admin = await requireAdmin();
     const options = await parseJsonBody(request, retrainBody, "admin", 4_096);
-    const { run, finished } = await startRetrain({ startedBy: admin.id, options });
+    const { run, finished } = await startRetrain({ startedBy: admin.id, options, trigger: { kind: "admin" } });
     finished.catch((err: unknown) => logger.error({ err, runId: run.id }, "retraining run could not record its outcome"));
     return Response.json({ run }, { status: 202 });
   } catch (err) {

@@ -85,7 +85,7 @@ def build(seed: int, n_users: int, events_per_user: int, n_probe_users: int, pro
         "seed": seed,
         "taste": {"families": list(taste_parts), "weight": round(taste_w, 3)},
         "models": [{"id": f"model-{chr(97 + m)}", "description": DESCRIPTION} for m in range(M)],
-        "cells": [{"query": cells.query[c], "category": cells.category[c]} for c in range(len(cells.keys))],
+        "cells": [{"query": cells.query[c], "category": cells.category[c], "turn": cells.keys[c][1]} for c in range(len(cells.keys))],
         "events": [events[i] for i in order.tolist()],
         "test": [{"cell": c, "expected": [round(float(x), 5) for x in mean_rating[i]]} for i, c in enumerate(test)],
         "probes": probes,

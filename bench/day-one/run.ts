@@ -33,7 +33,7 @@ const populationSchema = z.object({
   seed: z.number(),
   taste: z.object({ families: z.array(z.string()), weight: z.number() }),
   models: z.array(z.object({ id: z.string(), description: z.string() })),
-  cells: z.array(z.object({ query: z.string(), category: z.string() })),
+  cells: z.array(z.object({ query: z.string(), category: z.string(), turn: z.number() })),
   events: z.array(z.object({ user: z.number(), cell: z.number(), model: z.number(), rating: z.number() })),
   test: z.array(z.object({ cell: z.number(), expected: z.array(z.number()) })),
   probes: z.array(
@@ -89,7 +89,16 @@ function population(seed: number): Population {
   return populationSchema.parse(JSON.parse(out));
 }
 
-type Point = { seed: number; ratings: number; accuracy: number; gain: number; utility: number };
+type Point = {
+  seed: number;
+  ratings: number;
+  accuracy: number;
+  gain: number;
+  utility: number;
+  /** Accuracy on the questions' first turns and on their follow-ups (routed on the follow-up's text alone). */
+  firstTurn?: number;
+  followUp?: number;
+};
 
 /**
  * The reference a question-only router can hope for: route each held-out question to the model with the highest
@@ -153,7 +162,7 @@ async function runSeed(seed: number, embedder: CachedEmbedder): Promise<{ newUse
   newUsers.push({ seed, ratings: -1, accuracy: reference, gain: (reference - 1 / M) / (1 - 1 / M), utility: Number.NaN });
   for (const n of ratingCounts) {
     evidence = populationAfter(pop, n, cellEmbeddings, embedder.dim);
-    const scores = [];
+    const scores: { hit: number; utility: number }[] = [];
     for (const t of pop.test) {
       const d = await router.route({ userId: `new-user-${seed}-${n}`, message: pop.cells[t.cell].query, candidates, personalization: false });
       scores.push(
@@ -163,7 +172,11 @@ async function runSeed(seed: number, embedder: CachedEmbedder): Promise<{ newUse
         ),
       );
     }
-    newUsers.push(point(seed, n, scores, M));
+    const byTurn = (turn: number) => {
+      const own = scores.filter((_, i) => pop.cells[pop.test[i].cell].turn === turn);
+      return own.reduce((a, x) => a + x.hit, 0) / own.length;
+    };
+    newUsers.push({ ...point(seed, n, scores, M), firstTurn: byTurn(1), followUp: byTurn(2) });
     console.error(`seed ${seed} (taste ${pop.taste.families.join("+")}) N=${n}: accuracy ${newUsers.at(-1)!.accuracy.toFixed(3)}`);
   }
   await router.close();
@@ -216,8 +229,8 @@ async function runSeed(seed: number, embedder: CachedEmbedder): Promise<{ newUse
   return { newUsers, returning };
 }
 
-function summary(points: Point[], key: "accuracy" | "gain" | "utility"): string {
-  const xs = points.map((p) => p[key]);
+function summary(points: Point[], key: "accuracy" | "gain" | "utility" | "firstTurn" | "followUp"): string {
+  const xs = points.map((p) => p[key] ?? Number.NaN);
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   return `${mean.toFixed(3)} [${Math.min(...xs).toFixed(3)}, ${Math.max(...xs).toFixed(3)}]`;
 }
@@ -233,14 +246,18 @@ async function main() {
   }
   console.log(`population prior beta=${prior.beta} kappa=${prior.kappa} power=${prior.power}; seeds ${seeds.join(",")}; mean [min, max] over seeds`);
   console.log("\nA brand-new user (no ratings of their own), after the population's first N ratings:\n");
-  console.log("| population ratings N | accuracy vs population oracle | gain above random (share of oracle's) | utility above random (share of oracle's) |");
-  console.log("|---|---|---|---|");
+  console.log(
+    "| population ratings N | accuracy vs population oracle | gain above random (share of oracle's) | utility above random (share of oracle's) | accuracy: first turns / follow-ups |",
+  );
+  console.log("|---|---|---|---|---|");
   for (const n of ratingCounts) {
     const at = points.filter((p) => p.ratings === n);
-    console.log(`| ${n} | ${summary(at, "accuracy")} | ${summary(at, "gain")} | ${summary(at, "utility")} |`);
+    console.log(
+      `| ${n} | ${summary(at, "accuracy")} | ${summary(at, "gain")} | ${summary(at, "utility")} | ${summary(at, "firstTurn")} / ${summary(at, "followUp")} |`,
+    );
   }
   const reference = points.filter((p) => p.ratings === -1);
-  console.log(`| reference: best model per MT-Bench category, true taste | ${summary(reference, "accuracy")} | ${summary(reference, "gain")} | |`);
+  console.log(`| reference: best model per MT-Bench category, true taste | ${summary(reference, "accuracy")} | ${summary(reference, "gain")} | | |`);
   console.log(`\nReturning users (ten star ratings of their own), after ${returningAt} population ratings, against their own best model:\n`);
   console.log("| population prior | accuracy | gain above random | utility above random |");
   console.log("|---|---|---|---|");

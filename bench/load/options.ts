@@ -21,4 +21,6 @@ export const LOAD_APP_ENV = {
   RATE_LIMIT_CHAT_PER_USER: "1000000",
   RATE_LIMIT_CHAT_PER_IP: "1000000",
   RATE_LIMIT_REGISTER_PER_IP: "1000000",
+  // The same model mix in every run: no turn explores.
+  ROUTER_EXPLORE_SHARE: "0",
 };

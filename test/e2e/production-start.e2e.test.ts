@@ -193,7 +193,8 @@ describe("two instances on one database", () => {
 
   it("a rating stored through one instance changes the next decision the other serves", async () => {
     // The suite's app is one instance; this one shares its database. The trained router alone must read the ratings.
-    const other = await startStandalone({ ROUTER_ONLINE_BETA: "0" });
+    // Like the suite's app: no exploration, everyone's ratings read once at start (test/e2e/support/global-app.ts).
+    const other = await startStandalone({ ROUTER_ONLINE_BETA: "0", ROUTER_EXPLORE_SHARE: "0", ROUTER_POPULATION_REFRESH_MS: "86400000" });
     await waitForHealth(other);
     await expectReady(other);
     const user = await ApiClient.register("instances");

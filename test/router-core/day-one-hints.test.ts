@@ -64,4 +64,27 @@ describe("day one on the demo catalog: the hints decide while no one has rated",
     for (const message of CODING) if ((await router.route({ userId: "new-user", message, candidates: bare })).modelId === "demo-coder") coder++;
     expect(coder / CODING.length).toBeLessThan(0.8);
   });
+
+  it("explores a rarely rated model on the configured share of turns, and the decision says so", async () => {
+    const explorer = await OnnxRouter.create({
+      modelDir: DEFAULT_MODEL,
+      embedder: await UseLiteOnnxEmbedder.create(),
+      historyStore: new InMemoryHistoryStore(),
+      device: "cpu",
+      // Every turn explores; no population source, so every model counts as never rated.
+      exploration: { share: 1, minRatings: 20, random: () => 0 },
+    });
+    try {
+      const message = CODING[0];
+      const routed = await router.route({ userId: "new-user", message, candidates: catalog });
+      const explored = await explorer.route({ userId: "new-user", message, candidates: catalog });
+      expect(explored.basis).toBe("exploration");
+      expect(explored.modelId).not.toBe(routed.modelId);
+      const tried = explored.candidates.find((c) => c.id === explored.modelId)!;
+      expect(explored.confidence).toBe(tried.probability);
+      expect(tried.probability).toBeLessThan(Math.max(...explored.candidates.map((c) => c.probability)));
+    } finally {
+      await explorer.close();
+    }
+  });
 });

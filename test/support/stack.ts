@@ -80,6 +80,8 @@ export async function startStack({
     NEXT_TELEMETRY_DISABLED: "1",
     // The load client stands in for a proxy on loopback, naming each simulated client in X-Forwarded-For.
     TRUSTED_PROXIES: "loopback",
+    // A turn that explores a rarely rated model is a coin flip; tests and benches that count on where a turn goes must not flip it.
+    ROUTER_EXPLORE_SHARE: "0",
     ...overrides,
   };
 

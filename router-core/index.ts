@@ -32,6 +32,7 @@ export {
   EXPLORATION_OFF,
   type ExplorationOptions,
   POPULATION_PRIOR_DEFAULTS,
+  POPULATION_SAMPLE_SIZE,
   type PopulationEvidence,
   type PopulationPriorOptions,
   type PopulationSource,

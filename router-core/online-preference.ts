@@ -85,14 +85,16 @@ export function similarityTotals(
   if (norm === 0) return { weighted, weights };
   const scale = 1 / (Math.sqrt(norm) * 127);
   const index = new Map(candidateIds.map((id, j) => [id, j]));
-  for (let i = 0; i < evidence.ratings.length; i++) {
-    const j = index.get(evidence.modelIds[i]);
+  // Locals, not property reads, in the inner loop: it runs once per stored rating and dimension on every turn.
+  const { queries, ratings, modelIds, dim } = evidence;
+  for (let i = 0; i < ratings.length; i++) {
+    const j = index.get(modelIds[i]);
     if (j === undefined) continue;
     let dot = 0;
-    const offset = i * evidence.dim;
-    for (let d = 0; d < evidence.dim; d++) dot += evidence.queries[offset + d] * query[d];
+    const offset = i * dim;
+    for (let d = 0; d < dim; d++) dot += queries[offset + d] * query[d];
     const w = Math.max(0, dot * scale) ** power;
-    weighted[j] += w * (evidence.ratings[i] - 0.5);
+    weighted[j] += w * (ratings[i] - 0.5);
     weights[j] += w;
   }
   return { weighted, weights };

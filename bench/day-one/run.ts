@@ -16,7 +16,7 @@
  * router can beat by much: the best model per MT-Bench category under the population's true taste.
  *
  * Usage: npx tsx bench/day-one/run.ts [--seeds 0,1,2] [--ratings 0,100,500,1000,2000] [--beta B --kappa K --power P]
- *        [--returning-at 1000] [--user-kappa 0.25,1,4] [--json out.json]
+ *        [--sample 500] [--returning-at 1000] [--user-kappa 0.25,1,4] [--json out.json]
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -27,7 +27,7 @@ import { UseLiteOnnxEmbedder } from "../../router-core/embedder/use-lite-onnx";
 import { InMemoryHistoryStore } from "../../router-core/memory-history-store";
 import { buildEvidence } from "../../router-core/online-preference";
 import { OnnxRouter } from "../../router-core/onnx-router";
-import { POPULATION_PRIOR_DEFAULTS, type PopulationEvidence } from "../../router-core/population-prior";
+import { POPULATION_PRIOR_DEFAULTS, POPULATION_SAMPLE_SIZE, type PopulationEvidence } from "../../router-core/population-prior";
 
 const populationSchema = z.object({
   seed: z.number(),
@@ -52,6 +52,7 @@ const { values } = parseArgs({
     beta: { type: "string" },
     kappa: { type: "string" },
     power: { type: "string" },
+    sample: { type: "string", default: String(POPULATION_SAMPLE_SIZE) },
     "returning-at": { type: "string", default: "1000" },
     "user-kappa": { type: "string", default: "0.25,1,4" },
     json: { type: "string" },
@@ -82,6 +83,8 @@ const prior = {
 };
 
 const returningAt = numberList("returning-at", values["returning-at"])[0];
+/** The newest ratings the prior reads, as the app's population loader keeps them. */
+const sampleSize = numberList("sample", values.sample)[0];
 const userKappas = values["user-kappa"].split(",").map((x) => positive("user-kappa", x, 1));
 
 function population(seed: number): Population {
@@ -125,7 +128,7 @@ function populationAfter(pop: Population, n: number, cellEmbeddings: readonly Fl
       known.map((e) => ({ modelId: pop.models[e.model].id, rating: e.rating })),
       known.map((e) => cellEmbeddings[e.cell]),
       dim,
-      Number.POSITIVE_INFINITY,
+      sampleSize,
     ),
     ratingCounts: counts,
   };
@@ -244,7 +247,9 @@ async function main() {
     points.push(...result.newUsers);
     for (const [name, p] of result.returning) returning.set(name, [...(returning.get(name) ?? []), p]);
   }
-  console.log(`population prior beta=${prior.beta} kappa=${prior.kappa} power=${prior.power}; seeds ${seeds.join(",")}; mean [min, max] over seeds`);
+  console.log(
+    `population prior beta=${prior.beta} kappa=${prior.kappa} power=${prior.power}, newest ${sampleSize} ratings; seeds ${seeds.join(",")}; mean [min, max] over seeds`,
+  );
   console.log("\nA brand-new user (no ratings of their own), after the population's first N ratings:\n");
   console.log(
     "| population ratings N | accuracy vs population oracle | gain above random (share of oracle's) | utility above random (share of oracle's) | accuracy: first turns / follow-ups |",

@@ -1,7 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
-import { buildEvidence, type Embedder, embeddingFromBytes, type PopulationEvidence, type PopulationSource } from "@/router-core";
+import { buildEvidence, type Embedder, embeddingFromBytes, POPULATION_SAMPLE_SIZE, type PopulationEvidence, type PopulationSource } from "@/router-core";
 
 /**
  * Everyone's recent ratings, for the router's population prior (router-core/population-prior.ts). Each
@@ -9,11 +9,10 @@ import { buildEvidence, type Embedder, embeddingFromBytes, type PopulationEviden
  * agree within one period and a turn never waits for the load.
  *
  * The sample: explicit ratings and compare votes (router overrides are a user's own habit, not a verdict on
- * an answer), the newest SAMPLE_SIZE of them with at most PER_USER_CAP per user, so a few heavy raters do not
+ * an answer), the newest POPULATION_SAMPLE_SIZE of them with at most PER_USER_CAP per user, so a few heavy raters do not
  * speak for everyone. Counts per model cover all of them (exploration reads them).
  */
-const SAMPLE_SIZE = 2_000;
-const PER_USER_CAP = 50;
+const PER_USER_CAP = 25;
 
 type SampleRow = { model_id: string; rating: number; query_text: string; query_embedding: Uint8Array | null };
 type CountRow = { model_id: string; n: number };
@@ -35,7 +34,7 @@ export async function loadPopulationEvidence(embedder: Embedder, embeddingKey: s
     prisma.$queryRaw<SampleRow[]>`
       WITH signals AS (${SIGNALS}),
            ranked AS (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY at DESC) AS k FROM signals),
-           sample AS (SELECT * FROM ranked WHERE k <= ${PER_USER_CAP} ORDER BY at DESC LIMIT ${SAMPLE_SIZE})
+           sample AS (SELECT * FROM ranked WHERE k <= ${PER_USER_CAP} ORDER BY at DESC LIMIT ${POPULATION_SAMPLE_SIZE})
       SELECT s.model_id, s.rating, u.content AS query_text,
              CASE WHEN u.embedder_id = ${embeddingKey} THEN u.query_embedding END AS query_embedding
         FROM sample s JOIN turns u ON u.id = s.parent_id
@@ -54,7 +53,7 @@ export async function loadPopulationEvidence(embedder: Embedder, embeddingKey: s
       rows.map((r) => ({ modelId: r.model_id, rating: r.rating })),
       queries,
       embedder.dim,
-      SAMPLE_SIZE,
+      POPULATION_SAMPLE_SIZE,
     ),
     ratingCounts: new Map(counts.map((c) => [c.model_id, c.n])),
   };

@@ -89,6 +89,12 @@ export class PopulationLoader implements PopulationSource {
     return this.#loading;
   }
 
+  /** Waits for the first load (a version just loaded serves with the population from its first turn); later, like refreshIfDue. */
+  async ensureLoaded(embedder: Embedder, embeddingKey: string): Promise<void> {
+    if (this.#loadedAt === 0) await this.refresh(embedder, embeddingKey);
+    else this.refreshIfDue(embedder, embeddingKey);
+  }
+
   /** Starts a background reload when the evidence is older than the refresh period; never waits for it. */
   refreshIfDue(embedder: Embedder, embeddingKey: string): void {
     if (Date.now() - this.#loadedAt >= this.refreshMs) void this.refresh(embedder, embeddingKey);

@@ -103,7 +103,7 @@ async function loadVersion(h: RouterHolder, modelDir: string): Promise<RegistryS
     });
   });
   const active = h.registry.active;
-  if (active && env.ROUTER_POPULATION_BETA > 0) await h.population.refresh(await h.embedder, populationKey(await h.embedder, active.queryMode));
+  if (active && env.ROUTER_POPULATION_BETA > 0) await h.population.ensureLoaded(await h.embedder, populationKey(await h.embedder, active.queryMode));
   h.loadedFrom = modelDir;
   if (state.status === "degraded") console.error(`[router] cannot serve ${modelDir}: ${state.error}; routing falls back to the default model`);
   return state;

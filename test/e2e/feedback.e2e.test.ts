@@ -174,6 +174,11 @@ describe("feedback in a real browser", () => {
     await chat.send("Write a Python function that sorts a list of numbers.");
     await chat.waitForLastAssistant("completed", 1);
     const before = await chat.lastRoutedModel();
+    // No one has rated yet: the demo catalog's example requests (models.json) decide, and the popover says so.
+    expect(before).toBe("demo-coder");
+    const first = await chat.openWhyPopover();
+    expect(await first.getByTestId("why-state").textContent()).toContain("the administrator's notes on what each model is for decided");
+    await page.keyboard.press("Escape");
     const other = ["demo-concise", "demo-detailed", "demo-coder"].find((m) => m !== before)!;
 
     const questions = [

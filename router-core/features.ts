@@ -215,6 +215,12 @@ export function argmax(scores: readonly number[]): number {
   return best;
 }
 
+/** Shifts minus their mean: a shift shared by every candidate changes no probability. */
+export function centred(xs: readonly number[]): number[] {
+  const mean = xs.reduce((s, x) => s + x, 0) / Math.max(xs.length, 1);
+  return xs.map((x) => x - mean);
+}
+
 /** a followed by b. */
 export function concatFloat32(a: Float32Array, b: Float32Array): Float32Array {
   const out = new Float32Array(a.length + b.length);

@@ -11,6 +11,7 @@ import {
   argmax,
   buildQueryText,
   buildUserGraph,
+  centred,
   concatFloat32,
   emptyUserGraph,
   meanPairwiseWinRates,
@@ -28,6 +29,7 @@ import {
   EXPLORATION_OFF,
   type ExplorationOptions,
   explorationPick,
+  hintEvidence,
   POPULATION_PRIOR_DEFAULTS,
   type PopulationPriorOptions,
   type PopulationSource,
@@ -96,7 +98,6 @@ export class OnnxRouter implements Router {
   readonly #populationPrior: PopulationPriorOptions;
   readonly #exploration: ExplorationOptions;
   readonly queryMode: QueryMode;
-  /** `${embedder id}:${queryMode}`: stored query embeddings are only reused under this key. */
   readonly embeddingKey: string;
   readonly #overlap: boolean;
   readonly #logger: RouterLogger;
@@ -312,15 +313,10 @@ export class OnnxRouter implements Router {
     const t = now();
     const unseenCandidates = request.candidates.filter((c) => !this.#catalogEmbeddings.has(c.id));
     const [text] = await this.#queryTexts([{ message: request.message, earlier: request.earlierUserMessages ?? [] }]);
-    const examples = request.candidates.flatMap((c) => c.examples ?? []);
-    const vectors = await this.embedder.embed([text, ...unseenCandidates.map((c) => c.description), ...examples]);
+    const examples = request.candidates.flatMap((c) => (c.examples ?? []).map((example) => ({ modelId: c.id, example })));
+    const vectors = await this.embedder.embed([text, ...unseenCandidates.map((c) => c.description), ...examples.map((e) => e.example)]);
     const unseen = new Map(unseenCandidates.map((c, i) => [c.id, vectors[1 + i]]));
-    let offset = 1 + unseenCandidates.length;
-    const hints = request.candidates.map((c) => {
-      const own = vectors.slice(offset, offset + (c.examples?.length ?? 0));
-      offset += own.length;
-      return own;
-    });
+    const hints = hintEvidence(examples, vectors.slice(1 + unseenCandidates.length), this.#runtime.D);
     return { text, embedding: vectors[0], unseen, hints, ms: now() - t };
   }
 
@@ -401,10 +397,4 @@ export class OnnxRouter implements Router {
     const responseEmbeddings = this.#runtime.responseText ? await this.embedder.embed(ordered.map((it) => it.responseText ?? "")) : null;
     return { graph: buildUserGraph({ ordered, D, queryEmbeddings, responseEmbeddings, llmEmbeddings }), queryEmbeddings };
   }
-}
-
-/** Shifts minus their mean: a shift shared by every candidate changes no probability. */
-function centred(xs: readonly number[]): number[] {
-  const mean = xs.reduce((s, x) => s + x, 0) / Math.max(xs.length, 1);
-  return xs.map((x) => x - mean);
 }

@@ -20,8 +20,8 @@
  * user's own similarity weight W_u on the question, β·κ_u/(κ_u + W_u): a user's own ratings of answers to
  * questions like this one, which the trained router reads, outweigh what everyone else says.
  */
-import { argmax } from "./features";
-import { type PreferenceEvidence, similarityTotals } from "./online-preference";
+import { argmax, centred } from "./features";
+import { buildEvidence, type PreferenceEvidence, similarityTotals } from "./online-preference";
 import type { DecisionBasis } from "./router";
 
 export interface PopulationPriorOptions {
@@ -64,8 +64,19 @@ export interface PopulationSource {
   current(): PopulationEvidence | null;
 }
 
-/** Hints of one candidate: the embeddings of its example requests. */
-export type HintEmbeddings = readonly Float32Array[];
+/**
+ * The candidates' hints in the kernel's form: one row per example request, rated 1 for its model. Read by the
+ * same kernel as ratings, so an example weighs what a rating of a question that close would.
+ */
+export function hintEvidence(examples: readonly { modelId: string }[], embeddings: readonly Float32Array[], dim: number): PreferenceEvidence | null {
+  if (examples.length === 0) return null;
+  return buildEvidence(
+    examples.map((e) => ({ modelId: e.modelId, rating: 1 })),
+    embeddings,
+    dim,
+    examples.length,
+  );
+}
 
 export interface PopulationAdjustments {
   /** What this user's scores get: `forNewUser` faded by the user's own similarity weight on the question. */
@@ -76,35 +87,12 @@ export interface PopulationAdjustments {
   readonly ratingsOnly: number[];
 }
 
-function centred(xs: readonly number[]): number[] {
-  const mean = xs.reduce((s, x) => s + x, 0) / Math.max(xs.length, 1);
-  return xs.map((x) => x - mean);
-}
-
-function hintTotals(query: Float32Array, hints: readonly HintEmbeddings[], power: number): number[] {
-  let qq = 0;
-  for (let d = 0; d < query.length; d++) qq += query[d] * query[d];
-  return hints.map((examples) => {
-    let sum = 0;
-    for (const e of examples) {
-      let dot = 0;
-      let ee = 0;
-      for (let d = 0; d < query.length; d++) {
-        dot += e[d] * query[d];
-        ee += e[d] * e[d];
-      }
-      if (qq > 0 && ee > 0) sum += Math.max(0, dot / Math.sqrt(qq * ee)) ** power;
-    }
-    return sum;
-  });
-}
-
 /** The population prior for each candidate (in candidate order); all zeros without evidence and hints. */
 export function populationAdjustments(
   evidence: PopulationEvidence | null,
   query: Float32Array,
   candidateIds: readonly string[],
-  hints: readonly HintEmbeddings[],
+  hints: PreferenceEvidence | null,
   options: PopulationPriorOptions,
   /** The user's own ratings, whose weight near the query fades the population's say. */
   own: PreferenceEvidence | null = null,
@@ -112,7 +100,7 @@ export function populationAdjustments(
   const zeros = candidateIds.map(() => 0);
   if (options.beta === 0) return { total: zeros, forNewUser: zeros, ratingsOnly: zeros };
   const { weighted, weights } = similarityTotals(evidence, query, candidateIds, options.power);
-  const hinted = hintTotals(query, hints, options.power).map((w) => w * options.hintWeight);
+  const hinted = similarityTotals(hints, query, candidateIds, options.power).weights.map((w) => w * options.hintWeight);
   const forNewUser = centred(weighted.map((x, j) => (options.beta * (x + 0.5 * hinted[j])) / (options.kappa + weights[j] + hinted[j])));
   const ratingsOnly = centred(weighted.map((x, j) => (options.beta * x) / (options.kappa + weights[j])));
   const ownWeight = similarityTotals(own, query, candidateIds, options.power).weights.reduce((a, b) => a + b, 0);

@@ -114,6 +114,8 @@ export interface Router {
   readonly executionProvider: ExecutionProviderName;
   /** What text the query node embeds; current_only never reads `earlierUserMessages`. */
   readonly queryMode: QueryMode;
+  /** `${embedder id}:${queryMode}`: the key stored query embeddings are read and written under (RouteDecision.embeddingKey). */
+  readonly embeddingKey: string;
   /** Scores the candidates for the request and picks the argmax. */
   route(request: RouteRequest): Promise<RouteDecision>;
   /** Drops the cached user vector; call when the user adds, edits or deletes a rating. */

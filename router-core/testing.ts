@@ -16,6 +16,7 @@ export class MockRouter implements Router {
   readonly version: string;
   readonly executionProvider = "cpu" as const;
   readonly queryMode = "current_only" as const;
+  readonly embeddingKey = "mock:current_only";
   readonly catalog = [];
   readonly calls: RouteRequest[] = [];
   readonly invalidated: string[] = [];

@@ -17,16 +17,8 @@ const PER_USER_CAP = 25;
 type SampleRow = { model_id: string; rating: number; query_text: string; query_embedding: Uint8Array | null };
 type CountRow = { model_id: string; n: number };
 
-const SIGNALS = Prisma.sql`
-  SELECT r.user_id, a.model_id, r.value AS rating, r.updated_at AS at, a.parent_id
-    FROM ratings r JOIN turns a ON a.id = r.turn_id
-   WHERE a.model_id IS NOT NULL AND a.parent_id IS NOT NULL
-  UNION ALL
-  SELECT c.user_id, a.model_id,
-         CASE WHEN c.winner = 'tie' THEN 0.5 WHEN c.winner = 'both_bad' THEN 0 WHEN (c.winner = 'a') = (a.id = c.turn_a_id) THEN 1 ELSE 0 END::float8,
-         c.voted_at, a.parent_id
-    FROM comparisons c JOIN turns a ON a.id IN (c.turn_a_id, c.turn_b_id)
-   WHERE c.winner IS NOT NULL AND a.model_id IS NOT NULL`;
+/** Everyone's answer signals (the view answer_signals, which the user's graph also reads). */
+const SIGNALS = Prisma.sql`SELECT user_id, model_id, rating, created_at AS at, parent_id FROM answer_signals`;
 
 /** Loads the population evidence: the sample's query embeddings under `embeddingKey`, embedding the texts stored without one. */
 export async function loadPopulationEvidence(embedder: Embedder, embeddingKey: string): Promise<PopulationEvidence> {
@@ -89,14 +81,14 @@ export class PopulationLoader implements PopulationSource {
     return this.#loading;
   }
 
-  /** Waits for the first load (a version just loaded serves with the population from its first turn); later, like refreshIfDue. */
-  async ensureLoaded(embedder: Embedder, embeddingKey: string): Promise<void> {
-    if (this.#loadedAt === 0) await this.refresh(embedder, embeddingKey);
-    else this.refreshIfDue(embedder, embeddingKey);
+  /** Whether the evidence is older than the refresh period (or was never loaded). */
+  due(): boolean {
+    return Date.now() - this.#loadedAt >= this.refreshMs;
   }
 
-  /** Starts a background reload when the evidence is older than the refresh period; never waits for it. */
-  refreshIfDue(embedder: Embedder, embeddingKey: string): void {
-    if (Date.now() - this.#loadedAt >= this.refreshMs) void this.refresh(embedder, embeddingKey);
+  /** Waits for the first load (a version just loaded serves with the population from its first turn); later, reloads in the background when due. */
+  async ensureLoaded(embedder: Embedder, embeddingKey: string): Promise<void> {
+    if (this.#loadedAt === 0) await this.refresh(embedder, embeddingKey);
+    else if (this.due()) void this.refresh(embedder, embeddingKey);
   }
 }

@@ -103,7 +103,7 @@ async function loadVersion(h: RouterHolder, modelDir: string): Promise<RegistryS
     });
   });
   const active = h.registry.active;
-  if (active && env.ROUTER_POPULATION_BETA > 0) await h.population.ensureLoaded(await h.embedder, populationKey(await h.embedder, active.queryMode));
+  if (active && env.ROUTER_POPULATION_BETA > 0) await h.population.ensureLoaded(await h.embedder, active.embeddingKey);
   h.loadedFrom = modelDir;
   if (state.status === "degraded") console.error(`[router] cannot serve ${modelDir}: ${state.error}; routing falls back to the default model`);
   return state;
@@ -126,16 +126,12 @@ async function ensureCurrent(h: RouterHolder, force = false): Promise<void> {
   await h.loading;
 }
 
-/** The key the router's stored query embeddings are read under (OnnxRouter.embeddingKey). */
-function populationKey(embedder: Embedder, queryMode: string): string {
-  return `${embedder.id}:${queryMode}`;
-}
-
 /** Reloads everyone's ratings in the background when they are older than ROUTER_POPULATION_REFRESH_MS. */
 function refreshPopulation(h: RouterHolder): void {
   const active = h.registry.active;
-  if (!active || env.ROUTER_POPULATION_BETA === 0) return;
-  void h.embedder.then((embedder) => h.population.refreshIfDue(embedder, populationKey(embedder, active.queryMode)));
+  // Checked before touching the embedder's promise: this runs on every turn, and a reload is due twice a minute at most.
+  if (!active || env.ROUTER_POPULATION_BETA === 0 || !h.population.due()) return;
+  void h.embedder.then((embedder) => h.population.refresh(embedder, active.embeddingKey));
 }
 
 export type RouteArgs = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildEvidence } from "@/router-core/online-preference";
-import { explorationPick, type PopulationEvidence, populationAdjustments } from "@/router-core/population-prior";
+import { explorationPick, hintEvidence, type PopulationEvidence, populationAdjustments } from "@/router-core/population-prior";
 
 const v = (...xs: number[]) => Float32Array.from(xs);
 const OPTIONS = { beta: 8, kappa: 2, hintWeight: 2, power: 2, userKappa: 1 };
@@ -25,28 +25,34 @@ function evidence(list: { modelId: string; rating: number; q: Float32Array }[], 
 const CODE = v(1, 0);
 const FACTS = v(0, 1);
 
+/** The candidates' hints, given per candidate (in `ids` order) as the embeddings of their example requests. */
+function hints(ids: readonly string[], perCandidate: readonly Float32Array[][]) {
+  const examples = ids.flatMap((modelId, j) => (perCandidate[j] ?? []).map(() => ({ modelId })));
+  return hintEvidence(examples, perCandidate.flat(), 2);
+}
+
 describe("population prior", () => {
   it("is all zeros without ratings or hints, and with beta 0", () => {
-    expect(populationAdjustments(null, CODE, ["a", "b"], [[], []], OPTIONS).total).toEqual([0, 0]);
-    const hinted = populationAdjustments(null, CODE, ["a", "b"], [[CODE], []], { ...OPTIONS, beta: 0 });
+    expect(populationAdjustments(null, CODE, ["a", "b"], hints(["a", "b"], [[], []]), OPTIONS).total).toEqual([0, 0]);
+    const hinted = populationAdjustments(null, CODE, ["a", "b"], hints(["a", "b"], [[CODE], []]), { ...OPTIONS, beta: 0 });
     expect(hinted.total).toEqual([0, 0]);
   });
 
   it("follows the hints while no one has rated: a model is favoured on requests like its examples, centred over the candidates", () => {
-    const onCode = populationAdjustments(null, CODE, ["coder", "concise"], [[CODE], [FACTS]], OPTIONS);
+    const onCode = populationAdjustments(null, CODE, ["coder", "concise"], hints(["coder", "concise"], [[CODE], [FACTS]]), OPTIONS);
     expect(onCode.total[0]).toBeGreaterThan(0.5);
     expect(onCode.total[0] + onCode.total[1]).toBeCloseTo(0, 9);
     expect(onCode.ratingsOnly).toEqual([0, 0]);
-    const onFacts = populationAdjustments(null, FACTS, ["coder", "concise"], [[CODE], [FACTS]], OPTIONS);
+    const onFacts = populationAdjustments(null, FACTS, ["coder", "concise"], hints(["coder", "concise"], [[CODE], [FACTS]]), OPTIONS);
     expect(onFacts.total[1]).toBeGreaterThan(onFacts.total[0]);
   });
 
   it("lets ratings win over hints as they arrive", () => {
     // The admin says "coder" is for code; everyone rates its code answers low and "concise"'s high.
-    const hints = [[CODE], []];
+    const coderHints = hints(["coder", "concise"], [[CODE], []]);
     const gap = (n: number) => {
       const e = n === 0 ? null : evidence([...rows("coder", CODE, 0, n), ...rows("concise", CODE, 1, n)]);
-      const { total } = populationAdjustments(e, CODE, ["coder", "concise"], hints, OPTIONS);
+      const { total } = populationAdjustments(e, CODE, ["coder", "concise"], coderHints, OPTIONS);
       return total[0] - total[1];
     };
     expect(gap(0)).toBeGreaterThan(0);
@@ -55,22 +61,22 @@ describe("population prior", () => {
   });
 
   it("fades for a user with ratings of their own on questions like this one, and not for their other questions", () => {
-    const hints = [[CODE], []];
+    const coderHints = hints(["coder", "concise"], [[CODE], []]);
     const own = buildEvidence(rows("concise", CODE, 1, 3), [CODE, CODE, CODE], 2);
-    const forUser = populationAdjustments(null, CODE, ["coder", "concise"], hints, OPTIONS, own);
-    const forNewUser = populationAdjustments(null, CODE, ["coder", "concise"], hints, OPTIONS);
+    const forUser = populationAdjustments(null, CODE, ["coder", "concise"], coderHints, OPTIONS, own);
+    const forNewUser = populationAdjustments(null, CODE, ["coder", "concise"], coderHints, OPTIONS);
     expect(forUser.forNewUser).toEqual(forNewUser.total);
     // three ratings at cos 1 weigh 3: the population's say drops to κ_u / (κ_u + 3) = 1/4
     expect(forUser.total[0]).toBeCloseTo(forNewUser.total[0] / 4, 9);
-    const elsewhere = populationAdjustments(null, FACTS, ["coder", "concise"], hints, OPTIONS, own);
-    expect(elsewhere.total).toEqual(populationAdjustments(null, FACTS, ["coder", "concise"], hints, OPTIONS).total);
+    const elsewhere = populationAdjustments(null, FACTS, ["coder", "concise"], coderHints, OPTIONS, own);
+    expect(elsewhere.total).toEqual(populationAdjustments(null, FACTS, ["coder", "concise"], coderHints, OPTIONS).total);
   });
 
   it("reads ratings on similar questions more than on unrelated ones", () => {
     // On code "a" is rated well and "b" badly; on facts the opposite.
     const e = evidence([...rows("a", CODE, 1, 10), ...rows("b", CODE, 0, 10), ...rows("a", FACTS, 0, 10), ...rows("b", FACTS, 1, 10)]);
-    const onCode = populationAdjustments(e, v(0.9, 0.1), ["a", "b"], [[], []], OPTIONS).total;
-    const onFacts = populationAdjustments(e, v(0.1, 0.9), ["a", "b"], [[], []], OPTIONS).total;
+    const onCode = populationAdjustments(e, v(0.9, 0.1), ["a", "b"], null, OPTIONS).total;
+    const onFacts = populationAdjustments(e, v(0.1, 0.9), ["a", "b"], null, OPTIONS).total;
     expect(onCode[0]).toBeGreaterThan(onCode[1]);
     expect(onFacts[1]).toBeGreaterThan(onFacts[0]);
   });

@@ -17,8 +17,8 @@ const PER_USER_CAP = 25;
 type SampleRow = { model_id: string; rating: number; query_text: string; query_embedding: Uint8Array | null };
 type CountRow = { model_id: string; n: number };
 
-/** Everyone's answer signals (the view answer_signals, which the user's graph also reads). */
-const SIGNALS = Prisma.sql`SELECT user_id, model_id, rating, created_at AS at, parent_id FROM answer_signals`;
+/** Everyone's answer signals (the SQL function answer_signals, which the user's graph also reads). */
+const SIGNALS = Prisma.sql`SELECT user_id, model_id, rating, created_at AS at, parent_id FROM answer_signals()`;
 
 /** Loads the population evidence: the sample's query embeddings under `embeddingKey`, embedding the texts stored without one. */
 export async function loadPopulationEvidence(embedder: Embedder, embeddingKey: string): Promise<PopulationEvidence> {

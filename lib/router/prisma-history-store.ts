@@ -24,7 +24,7 @@ const assistantTurnId = (interactionId: string) => interactionId.split(":")[0];
 /**
  * The user's graph: one row per signal (explicit ratings, compare-mode votes, unrated router overrides), as the
  * SQL function user_signals defines it (prisma/migrations/20261204100000_user_signals_function, its ratings and votes
- * from the view answer_signals since 20261205010000_answer_signals_view, which the population prior reads too): the one
+ * from the SQL function answer_signals since 20261205010000_answer_signals_function, which the population prior reads too): the one
  * definition, which the history read and its fingerprint (historyStamp) both select from, so a new kind of
  * signal cannot reach one and not the other. A function because each connection then plans it once.
  */

@@ -11,7 +11,8 @@ it never saw in training and only the ratings can tell the models apart.
 
 Questions are split: the population rates the answers to 75 % of them; the new users' questions are the
 rest. The population oracle of a held-out cell is the model with the highest mean expected rating over the
-population's users. Returning users ("probes", members of the same population) reveal ten star ratings of
+population's users. ``categoryTaste`` is that mean over the rated questions of each MT-Bench category: what
+unlimited ratings would tell a router that knew each question's category. Returning users ("probes", members of the same population) reveal ten star ratings of
 their own; their oracle is their own best model.
 
 ``/usr/bin/python3 bench/day-one/population.py --seed 0 > population.json``
@@ -80,14 +81,17 @@ def build(seed: int, n_users: int, events_per_user: int, n_probe_users: int, pro
         history = [{"cell": c, "model": (m := int(rng.integers(M))), "rating": (stars(p, c, m, rng) - 1) / 4}
                    for c in rng.choice(rated, probe_ratings, replace=False).tolist()]
         probes.append({"history": history, "expected": [[round(float(x), 5) for x in expected_rating(p, c)] for c in test]})
-    mean_rating = np.stack([np.stack([expected_rating(p, c) for c in test]) for p in users]).mean(axis=0)
+    mean_rating = np.stack([np.stack([expected_rating(p, c) for c in range(len(cells.keys))]) for p in users]).mean(axis=0)
+    rated_categories = sorted({cells.category[c] for c in rated})
     return {
         "seed": seed,
         "taste": {"families": list(taste_parts), "weight": round(taste_w, 3)},
         "models": [{"id": f"model-{chr(97 + m)}", "description": DESCRIPTION} for m in range(M)],
         "cells": [{"query": cells.query[c], "category": cells.category[c], "turn": cells.keys[c][1]} for c in range(len(cells.keys))],
         "events": [events[i] for i in order.tolist()],
-        "test": [{"cell": c, "expected": [round(float(x), 5) for x in mean_rating[i]]} for i, c in enumerate(test)],
+        "test": [{"cell": c, "expected": [round(float(x), 5) for x in mean_rating[c]]} for c in test],
+        # what unlimited ratings of the rated questions would say per category: the category reference's input
+        "categoryTaste": {k: [round(float(x), 5) for x in mean_rating[rated[category[rated] == k]].mean(axis=0)] for k in rated_categories},
         "probes": probes,
     }
 
@@ -100,6 +104,9 @@ def main() -> None:
     parser.add_argument("--probe-users", type=int, default=60, help="returning users who reveal --probe-ratings ratings")
     parser.add_argument("--probe-ratings", type=int, default=10)
     args = parser.parse_args()
+    # each user rates distinct questions' answers, out of about 120 rated question turns
+    if not 1 <= args.events_per_user <= 100:
+        parser.error(f"--events-per-user must be between 1 and 100, got {args.events_per_user}")
     json.dump(build(args.seed, args.users, args.events_per_user, args.probe_users, args.probe_ratings), sys.stdout)
 
 

@@ -1,10 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-vi.hoisted(() => {
-  process.env.ROUTER_MODEL_DIR = "test/fixtures/tiny-model";
-  process.env.ROUTER_DEVICE = "cpu";
-  process.env.LOG_LEVEL = "silent";
-});
+await vi.hoisted(async () => (await import("./router-env")).routerTestEnv());
 
 /** The signed-in user of the next request; the real requireUser/requireAdmin run on top of it. */
 const signedIn = vi.hoisted(() => ({ user: null as { id: string; email: string; role: "user" | "admin" } | null }));

@@ -1,19 +1,13 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-const versionsDir = vi.hoisted(() => {
-  const dir = `${process.env.TMPDIR ?? "/tmp"}/auto-retrain-test-${process.pid}`;
-  process.env.ROUTER_VERSIONS_DIR = dir;
-  // A weak active model (the test fixture): a version trained on the users' votes should beat it.
-  process.env.ROUTER_MODEL_DIR = "test/fixtures/tiny-model";
-  process.env.ROUTER_DEVICE = "cpu";
-  process.env.LOG_LEVEL = "silent";
-  process.env.ROUTER_RETRAIN_AFTER_RATINGS = "6";
-  process.env.ROUTER_RETRAIN_CHECK_MS = "0";
-  process.env.ROUTER_RETRAIN_PRESET = "tiny";
-  process.env.ROUTER_RETRAIN_WITH_MTBENCH = "false";
-  return dir;
-});
+// A weak active model (the tiny fixture): a version trained on the users' votes should beat it.
+const versionsDir = await vi.hoisted(async () =>
+  (await import("./router-env")).routerTestEnv(
+    { ROUTER_RETRAIN_AFTER_RATINGS: "6", ROUTER_RETRAIN_CHECK_MS: "0", ROUTER_RETRAIN_PRESET: "tiny", ROUTER_RETRAIN_WITH_MTBENCH: "false" },
+    "auto-retrain-test",
+  ),
+);
 
 import { prisma } from "@/lib/db/client";
 import { saveRating } from "@/lib/feedback/ratings";

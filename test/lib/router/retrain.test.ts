@@ -2,15 +2,8 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-const versionsDir = vi.hoisted(() => {
-  const dir = `${process.env.TMPDIR ?? "/tmp"}/retrain-test-${process.pid}`;
-  process.env.ROUTER_VERSIONS_DIR = dir;
-  // The shipped default stands in for the active model (the real one may not be trained yet).
-  process.env.ROUTER_MODEL_DIR = "test/fixtures/tiny-model";
-  process.env.ROUTER_DEVICE = "cpu";
-  process.env.LOG_LEVEL = "silent";
-  return dir;
-});
+// The tiny fixture stands in for the active model (the real one may not be trained yet).
+const versionsDir = await vi.hoisted(async () => (await import("./router-env")).routerTestEnv({}, "retrain-test"));
 
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";

@@ -1,16 +1,8 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-const versionsDir = vi.hoisted(() => {
-  const dir = `${process.env.TMPDIR ?? "/tmp"}/trainer-service-test-${process.pid}`;
-  process.env.ROUTER_VERSIONS_DIR = dir;
-  process.env.ROUTER_MODEL_DIR = "test/fixtures/tiny-model";
-  process.env.ROUTER_DEVICE = "cpu";
-  process.env.LOG_LEVEL = "silent";
-  // The app queues; the trainer service (here: runNextQueued, what `switchboard retrain worker` loops on) runs.
-  process.env.ROUTER_TRAINER = "service";
-  return dir;
-});
+// The app queues; the trainer service (here: runNextQueued, what `switchboard retrain worker` loops on) runs.
+const versionsDir = await vi.hoisted(async () => (await import("./router-env")).routerTestEnv({ ROUTER_TRAINER: "service" }, "trainer-service-test"));
 
 import { prisma } from "@/lib/db/client";
 import { runNextQueued, startRetrain } from "@/lib/router/retrain";

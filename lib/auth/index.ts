@@ -12,6 +12,7 @@ import { getLogger } from "@/lib/log";
 import { limitLogin, RateLimitError, secondsLeftInWindow } from "@/lib/security/rate-limit";
 import { authConfig } from "./config";
 import { emailSchema, verifyPasswordOrDummy } from "./password";
+import { decodeSessionToken, encodeSessionToken } from "./session-token";
 
 const credentialsSchema = z.object({ email: emailSchema, password: z.string().min(1).max(1024) });
 
@@ -83,6 +84,7 @@ const logger = getLogger("auth");
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   secret: env.AUTH_SECRET,
+  jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   // A wrong or throttled password is an answer, not an error; everything else next-auth reports goes to the JSON log.
   logger: {
     error: (error) => (error instanceof CredentialsSignin ? logger.debug({ code: error.code }, "sign-in refused") : logger.error({ err: error }, "auth error")),

@@ -92,7 +92,10 @@ const eventsPerUser = numberList("events-per-user", values["events-per-user"])[0
 const userKappas = values["user-kappa"].split(",").map((x) => positive("user-kappa", x, 1));
 
 function population(seed: number): Population {
-  const out = execFileSync("/usr/bin/python3", ["bench/day-one/population.py", "--seed", String(seed), "--events-per-user", String(eventsPerUser)], { maxBuffer: 64 << 20, encoding: "utf8" });
+  const out = execFileSync("/usr/bin/python3", ["bench/day-one/population.py", "--seed", String(seed), "--events-per-user", String(eventsPerUser)], {
+    maxBuffer: 64 << 20,
+    encoding: "utf8",
+  });
   return populationSchema.parse(JSON.parse(out));
 }
 

@@ -29,6 +29,15 @@ export function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth);
 }
 
+/** The admin tables (components/admin/data-table.tsx) whose content is wider than their box, with how much wider. */
+export function sidewaysScrollingTables(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('section[aria-label$=" table"]')].flatMap((box) =>
+      box.scrollWidth > box.clientWidth + 1 ? [`${box.getAttribute("aria-label")} by ${box.scrollWidth - box.clientWidth}px`] : [],
+    ),
+  );
+}
+
 /** Whether the element with this test id lies entirely inside the viewport. */
 export async function fullyInViewport(page: Page, testId: string): Promise<boolean> {
   const box = await page.getByTestId(testId).first().boundingBox();

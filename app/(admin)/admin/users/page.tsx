@@ -50,6 +50,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
       <DataTable
         testId="users-table"
         empty="No users match."
+        labels={COLUMNS.map((c) => c.label)}
         headers={COLUMNS.map((c) =>
           c.sort ? (
             <Link key={c.label} href={sortHref(query, c.sort)} data-testid={`users-sort-${c.sort}`} className="underline decoration-dotted">

@@ -12,8 +12,8 @@ it never saw in training and only the ratings can tell the models apart.
 Questions are split: the population rates the answers to 75 % of them; the new users' questions are the
 rest. The population oracle of a held-out cell is the model with the highest mean expected rating over the
 population's users. ``categoryTaste`` is that mean over the rated questions of each MT-Bench category: what
-unlimited ratings would tell a router that knew each question's category. Returning users ("probes", members of the same population) reveal ten star ratings of
-their own; their oracle is their own best model.
+unlimited ratings would tell a router that knew each question's category. Returning users ("probes", members
+of the same population) reveal ten star ratings of their own; their oracle is their own best model.
 
 ``/usr/bin/python3 bench/day-one/population.py --seed 0 > population.json``
 """

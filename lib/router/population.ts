@@ -86,9 +86,11 @@ export class PopulationLoader implements PopulationSource {
     return Date.now() - this.#loadedAt >= this.refreshMs;
   }
 
-  /** Waits for the first load (a version just loaded serves with the population from its first turn); later, reloads in the background when due. */
+  /**
+   * Waits for the first load, so a version just loaded serves with the population from its first turn. Later
+   * reloads are the turns' (refresh when due), not this.
+   */
   async ensureLoaded(embedder: Embedder, embeddingKey: string): Promise<void> {
     if (this.#loadedAt === 0) await this.refresh(embedder, embeddingKey);
-    else if (this.due()) void this.refresh(embedder, embeddingKey);
   }
 }

@@ -36,7 +36,7 @@ import {
   populationAdjustments,
 } from "./population-prior";
 import { isUsableInteraction, validateRequest } from "./request-validation";
-import type { Candidate, RouteDecision, RouteRequest, Router } from "./router";
+import type { Candidate, QueryRequest, RouteDecision, RouteRequest, Router } from "./router";
 import { type DeviceOption, type ExecutionProviderName, ModelRuntime, type RouterLogger, silentLogger } from "./session";
 import { UserVectorCache } from "./user-vector-cache";
 
@@ -306,6 +306,13 @@ export class OnnxRouter implements Router {
       basis,
       fallback: false,
     };
+  }
+
+  prepare(request: QueryRequest): void {
+    if (this.#closed) return;
+    this.#queryTexts([{ message: request.message, earlier: request.earlierUserMessages ?? [] }])
+      .then(([text]) => this.embedder.embed([text]))
+      .catch(() => {});
   }
 
   /** Builds the query text per queryMode and embeds it, with unseen candidates' descriptions and every candidate's hints. */

@@ -12,7 +12,7 @@
  * rethrown, never masked.
  */
 import { InvalidInputError, NoEligibleModelError, RouterError } from "./errors";
-import { REQUEST_FIELDS, type RouteDecision, type RouteRequest, type Router } from "./router";
+import { type QueryRequest, REQUEST_FIELDS, type RouteDecision, type RouteRequest, type Router } from "./router";
 import { type RouterLogger, silentLogger } from "./session";
 import { UserVectorCache } from "./user-vector-cache";
 
@@ -143,6 +143,11 @@ export class RouterRegistry {
       slot.inFlight--;
       if (slot.retired && slot.inFlight === 0) this.#closeSlot(slot);
     }
+  }
+
+  /** Starts the active version's routing work that needs no candidates (Router.prepare). */
+  prepare(request: QueryRequest): void {
+    this.#active?.router.prepare(request);
   }
 
   /** Drops the user's cached vector in every version; call when the user rates or edits a rating. */

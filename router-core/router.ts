@@ -30,6 +30,9 @@ export interface RouteRequest {
   readonly personalization?: boolean;
 }
 
+/** What a router reads of a request to build its query text. */
+export type QueryRequest = Pick<RouteRequest, "message" | "earlierUserMessages">;
+
 /** Fields of RouteRequest; an InvalidInputError naming one of them is the caller's fault. */
 export const REQUEST_FIELDS: ReadonlySet<string> = new Set(["userId", "message", "earlierUserMessages", "candidates", "personalization"]);
 
@@ -118,6 +121,11 @@ export interface Router {
   readonly embeddingKey: string;
   /** Scores the candidates for the request and picks the argmax. */
   route(request: RouteRequest): Promise<RouteDecision>;
+  /**
+   * Starts what routing the request needs before its candidates are known (embedding its query text), so
+   * that a route() of the same message soon after finds it done or joins it. Never throws; route() reports.
+   */
+  prepare(request: QueryRequest): void;
   /** Drops the cached user vector; call when the user adds, edits or deletes a rating. */
   invalidateUser(userId: string): void;
   /**

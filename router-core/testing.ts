@@ -61,6 +61,8 @@ export class MockRouter implements Router {
     };
   }
 
+  prepare(): void {}
+
   invalidateUser(userId: string): void {
     this.invalidated.push(userId);
   }

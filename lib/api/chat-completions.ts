@@ -5,6 +5,7 @@ import { listEnabledModels } from "@/lib/db/queries/models";
 import { AppError } from "@/lib/errors";
 import type { Reply, SamplingSettings } from "@/lib/llm/reply-stream";
 import { getLogger } from "@/lib/log";
+import { prepareRoute } from "@/lib/router/runtime";
 import { checkModelChoice } from "@/lib/turn/route-turn";
 import { runTurn, storeUserTurn } from "@/lib/turn/run-turn";
 import { type CompletionIdentity, completionBody, openAIEnding, SSE_DONE, sseChunk, sseError, sseUsageChunk, toSwitchboardInfo } from "./completion-format";
@@ -45,18 +46,19 @@ export async function createChatCompletion({
   params: CompletionParams;
   signal: AbortSignal;
 }): Promise<Response> {
-  const models = await listEnabledModels();
-  const picked = checkModelChoice(
-    models,
-    params.model === AUTO_MODEL ? undefined : params.model,
-    (id) => new AppError("not_found:model", `The model "${id}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`),
-  );
   const lastUser = params.messages.findLastIndex((m) => m.role === "user");
   const queryText = params.messages[lastUser]?.content ?? "";
   const earlier = params.messages
     .slice(0, Math.max(lastUser, 0))
     .filter((m) => m.role === "user")
     .map((m) => m.content);
+  prepareRoute({ message: queryText, earlierUserMessages: earlier });
+  const models = await listEnabledModels();
+  const picked = checkModelChoice(
+    models,
+    params.model === AUTO_MODEL ? undefined : params.model,
+    (id) => new AppError("not_found:model", `The model "${id}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`),
+  );
   const question = (async () => {
     const sessionId = chatSessionId ?? (await createChatSession({ userId, source: "api" })).id;
     // The statement checks that a named session is the user's and has room.

@@ -5,7 +5,7 @@ import { listEnabledModels } from "@/lib/db/queries/models";
 import { getOwnTranscript, type TranscriptTurn, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { describeLlmError } from "@/lib/llm/reply-stream";
-import { routingReadsConversation } from "@/lib/router/runtime";
+import { prepareRoute, routingReadsConversation } from "@/lib/router/runtime";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 import { OutcomeNotStoredError } from "@/lib/turn/assistant-turn";
 import { checkModelChoice, earlierUserMessages, routeTurn } from "@/lib/turn/route-turn";
@@ -45,9 +45,9 @@ function assertEditable(turns: readonly TranscriptTurn[], editOf: string): void 
  * Time to first token is what the user feels, so nothing waits for what it
  * does not need: the transcript, the models, the routing and the storing of
  * the user's message run side by side, each starting as soon as its inputs
- * are there (the message is stored before any model is called), and the
- * assistant turn and the decision are written once the first token is on
- * its way.
+ * are there; the model is called once the turn is routed, and its reply
+ * goes out only after the message is stored. The assistant turn and the
+ * decision are written once the first token is on its way.
  */
 export async function streamChatReply(req: ChatRequest, requestSignal: AbortSignal): Promise<Response> {
   const regenerate = req.trigger === "regenerate-message";
@@ -64,10 +64,11 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
         storeUserTurn({ id: newTurnId, chatSessionId: req.chatSessionId, userId: req.userId, content: req.text ?? "", editOfId: req.editOf, adding: 2 }),
       );
   // ...and, by a router that embeds only the current message, routed while the conversation loads.
-  const earlyRoute =
-    regenerate || routingReadsConversation()
-      ? null
-      : choiceChecked.then(({ models, picked }) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked }));
+  const routesEarly = !regenerate && !routingReadsConversation();
+  if (routesEarly) prepareRoute({ message: req.text ?? "", earlierUserMessages: [] });
+  const earlyRoute = !routesEarly
+    ? null
+    : choiceChecked.then(({ models, picked }) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked }));
   // Both are awaited below unless the request is refused first.
   userTurnWrite?.catch(() => {});
   earlyRoute?.catch(() => {});
@@ -75,8 +76,8 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const [stored, { models, picked }] = await Promise.all([transcriptRead, choiceChecked, editChecked]);
   // The read may already see the new message: the transcript is what came before it.
   const turns = stored.filter((t) => t.id !== newTurnId);
-  // A new message's write checks the room itself; a regenerated answer is checked here.
-  if (regenerate) assertSessionHasRoom({ stored: turns.length, adding: 1 });
+  // A new message's write checks the room again, against concurrent turns; checked here, a full session calls no model.
+  assertSessionHasRoom({ stored: turns.length, adding: regenerate ? 1 : 2 });
 
   const thread = visibleThread(turns);
   const previous = regenerate ? thread.findLast((t) => t.role === "user") : undefined;

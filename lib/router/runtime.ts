@@ -152,6 +152,14 @@ export function routingReadsConversation(): boolean {
 }
 
 /**
+ * Starts embedding the query as soon as a request is valid, while the models
+ * and the conversation are still being read: the turn's routeQuery joins it.
+ */
+export function prepareRoute(args: Pick<RouteArgs, "message" | "earlierUserMessages">): void {
+  if (env.ROUTER_ENABLED) holder().registry.prepare(args);
+}
+
+/**
  * Routes one query. Never fails because the database does: like the
  * registry's own store errors, a failed version check keeps the loaded version
  * and a failed history check drops the user's cached vector (it cannot be

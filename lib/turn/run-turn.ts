@@ -41,10 +41,17 @@ export type TurnPlan = {
 /** A turn whose reply has its first token (or has failed for good) and whose assistant turn is being written. */
 export type RunningTurn = QuestionTurn & { route: TurnRoute; reply: Reply; assistant: AssistantTurn };
 
+/** Reads a reply nobody will see to its end, so its model call is closed (an aborted call ends at once). */
+async function drain(reply: Reply): Promise<void> {
+  for await (const _delta of reply.deltas());
+}
+
 /**
  * The turn pipeline both wires share: the question is stored while the turn is
- * routed, the reply opens with fallback down the router's ranking, and the
- * assistant turn (with the decision) is written while the first token goes out.
+ * routed, the reply opens with fallback down the router's ranking (while the
+ * question's write may still run: the reply is handed on only once it is
+ * stored), and the assistant turn (with the decision) is written while the
+ * first token goes out.
  * The adapter streams `reply.deltas()` in its own format and calls
  * `assistant.finish()` once the reply ended, however it ended.
  *
@@ -52,26 +59,39 @@ export type RunningTurn = QuestionTurn & { route: TurnRoute; reply: Reply; assis
  * first model call to the stored outcome: model, fallbacks, status, tokens).
  */
 export async function runTurn(plan: TurnPlan): Promise<RunningTurn> {
-  const [route, question] = await Promise.all([
+  const routing =
     plan.route ??
-      routeTurn({
-        userId: plan.userId,
-        queryText: plan.queryText,
-        earlierUserMessages: plan.earlierUserMessages,
-        models: plan.models,
-        picked: plan.picked,
-        compare: plan.compare,
-      }),
-    plan.question,
-  ]);
+    routeTurn({
+      userId: plan.userId,
+      queryText: plan.queryText,
+      earlierUserMessages: plan.earlierUserMessages,
+      models: plan.models,
+      picked: plan.picked,
+      compare: plan.compare,
+    });
+  // A refused question refuses the turn at once, also while the turn is still being routed.
+  const route = await Promise.race([routing, plan.question.then(() => routing)]);
   const span = startSpan("llm.reply", { "switchboard.routed_to": route.model.id });
-  const reply = await openReply({
+  // The model is called while the question's write may still be under way (it is on the path to the first token
+  // otherwise), and the reply is handed on only once the write is done: a refused write stops the call.
+  const refused = new AbortController();
+  const opening = openReply({
     models: fallbackOrder(route, plan.models),
     messages: plan.messages,
     settings: plan.settings,
-    signal: plan.signal,
+    signal: AbortSignal.any([plan.signal, refused.signal]),
     allowSystemInMessages: plan.allowSystemInMessages,
   });
+  let question: QuestionTurn;
+  try {
+    question = await plan.question;
+  } catch (err) {
+    refused.abort();
+    void opening.then(drain);
+    span.end();
+    throw err;
+  }
+  const reply = await opening;
   span.setAttributes({ "switchboard.model": reply.model.id, "switchboard.fallbacks": reply.failed.length, "switchboard.ttft_ms": reply.ttftMs ?? -1 });
   const stored = beginAssistantTurn({
     chatSessionId: question.chatSessionId,

@@ -14,7 +14,8 @@ export function embeddingKey(embedderId: string, text: string): string {
 
 /**
  * Wraps an Embedder with an LRU cache keyed by embedder id + text hash. Misses of one call are
- * de-duplicated and sent to the inner embedder as one batch. Same id and dim as the inner one.
+ * de-duplicated and sent to the inner embedder as one batch; a text another call is embedding
+ * already is waited for, not embedded twice. Same id and dim as the inner one.
  * Cached vectors are shared: callers must not mutate them.
  */
 export class CachedEmbedder implements Embedder {
@@ -22,6 +23,8 @@ export class CachedEmbedder implements Embedder {
   readonly dim: number;
   readonly inner: Embedder;
   readonly #cache: LruMap<string, Float32Array>;
+  /** Misses being embedded now: a call that needs the same text joins them instead of embedding it again. */
+  readonly #inFlight = new Map<string, Promise<Float32Array>>();
   hits = 0;
   misses = 0;
 
@@ -38,7 +41,7 @@ export class CachedEmbedder implements Embedder {
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     const keys = texts.map((t) => embeddingKey(this.id, t));
-    const out: (Float32Array | undefined)[] = keys.map((k) => this.#cache.get(k));
+    const out: (Float32Array | Promise<Float32Array> | undefined)[] = keys.map((k) => this.#cache.get(k) ?? this.#inFlight.get(k));
     const missing = new Map<string, { text: string; slots: number[] }>();
     out.forEach((v, i) => {
       if (v) {
@@ -52,14 +55,24 @@ export class CachedEmbedder implements Embedder {
     });
     if (missing.size > 0) {
       const entries = [...missing.entries()];
-      const vectors = await this.inner.embed(entries.map(([, e]) => e.text));
-      if (vectors.length !== entries.length) throw new Error(`embedder ${this.id} returned ${vectors.length} vectors for ${entries.length} texts`);
-      entries.forEach(([key, e], j) => {
-        this.#cache.set(key, vectors[j]);
-        for (const slot of e.slots) out[slot] = vectors[j];
+      const batch = this.inner.embed(entries.map(([, e]) => e.text)).then((vectors) => {
+        if (vectors.length !== entries.length) throw new Error(`embedder ${this.id} returned ${vectors.length} vectors for ${entries.length} texts`);
+        return vectors;
       });
+      entries.forEach(([key, e], j) => {
+        const vector = batch.then((vectors) => vectors[j]);
+        vector.catch(() => {}); // awaited below, or by a call that joined it
+        this.#inFlight.set(key, vector);
+        for (const slot of e.slots) out[slot] = vector;
+      });
+      try {
+        const vectors = await batch;
+        for (const [j, [key]] of entries.entries()) this.#cache.set(key, vectors[j]);
+      } finally {
+        for (const [key] of entries) this.#inFlight.delete(key);
+      }
     }
-    return out as Float32Array[];
+    return Promise.all(out as (Float32Array | Promise<Float32Array>)[]);
   }
 
   clear(): void {

@@ -16,6 +16,29 @@ class CountingEmbedder implements Embedder {
 }
 
 describe("CachedEmbedder", () => {
+  it("a text another call is embedding is waited for, not embedded again; a failed batch is tried again later", async () => {
+    const inner = new CountingEmbedder();
+    const cached = new CachedEmbedder(inner);
+    const [ahead, turn] = await Promise.all([cached.embed(["query"]), cached.embed(["query", "hint"])]);
+    expect(inner.batches).toEqual([["query"], ["hint"]]);
+    expect(turn[0]).toBe(ahead[0]);
+
+    let fail = true;
+    const flaky: Embedder = {
+      id: "flaky-3",
+      dim: 3,
+      embed: async (texts) => {
+        if (fail) throw new Error("embedder down");
+        return inner.embed(texts);
+      },
+    };
+    const retried = new CachedEmbedder(flaky);
+    const both = [retried.embed(["q"]), retried.embed(["q"])];
+    for (const call of both) await expect(call).rejects.toThrow("embedder down");
+    fail = false;
+    expect((await retried.embed(["q"]))[0][0]).toBe(1);
+  });
+
   it("sends only uncached, de-duplicated texts in one batch and keeps order", async () => {
     const inner = new CountingEmbedder();
     const cached = new CachedEmbedder(inner, { maxEntries: 10 });

@@ -47,6 +47,19 @@ describe("OnnxRouter", () => {
     expect(d.queryEmbedding).toHaveLength(16);
   });
 
+  it("prepare embeds the query ahead of its candidates: the route that follows joins it instead of embedding it again", async () => {
+    const message = "A question embedded while the models are still being read";
+    const before = embedder.texts;
+    router.prepare({ message });
+    const d = await router.route({ userId: "fresh", message, candidates });
+    expect(embedder.texts - before).toBe(1);
+    expect(d.queryText).toBe(message);
+    // Without prepare, the same route embeds its query itself: once.
+    const again = await router.route({ userId: "fresh", message: `${message}, again`, candidates });
+    expect(embedder.texts - before).toBe(2);
+    expect(again.queryEmbedding).not.toEqual(d.queryEmbedding);
+  });
+
   it("uses the same cold-start vector for every user without ratings", async () => {
     const a = await router.route({ userId: "new-1", message: "same text", candidates });
     const b = await router.route({ userId: "new-2", message: "same text", candidates });

@@ -21,6 +21,8 @@ type Lib = {
   prisma: typeof import("@/lib/db/client").prisma;
   streamChatReply: typeof import("@/lib/chat/stream-reply").streamChatReply;
   createChatCompletion: typeof import("@/lib/api/chat-completions").createChatCompletion;
+  runTurn: typeof import("@/lib/turn/run-turn").runTurn;
+  listEnabledModels: typeof import("@/lib/db/queries/models").listEnabledModels;
 };
 let lib: Lib;
 let demo: DemoLlmServer;
@@ -40,12 +42,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
   startTracing({ endpoint: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`, serviceName: "run-turn-test" });
   demo = await startDemoLlmServer({ port: 0 });
-  const [{ prisma }, { streamChatReply }, { createChatCompletion }] = await Promise.all([
+  const [{ prisma }, { streamChatReply }, { createChatCompletion }, { runTurn }, { listEnabledModels }] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/chat/stream-reply"),
     import("@/lib/api/chat-completions"),
+    import("@/lib/turn/run-turn"),
+    import("@/lib/db/queries/models"),
   ]);
-  lib = { prisma, streamChatReply, createChatCompletion };
+  lib = { prisma, streamChatReply, createChatCompletion, runTurn, listEnabledModels };
   restoreModels = await enableOnlyDemoModels(demo.url, MODELS);
 }, 120_000);
 
@@ -136,6 +140,38 @@ describe("runTurn behind both wires", () => {
         signal: new AbortController().signal,
       }),
     ).rejects.toMatchObject({ type: "not_found", message: expect.stringContaining('"no-such-model" does not exist') });
+    expect(await lib.prisma.turn.count({ where: { userId } })).toBe(0);
+  });
+
+  // The model is called while the question is still being stored; a write that is then refused must stop the call
+  // and hand no reply on, before or after the model's first token.
+  it.each([
+    ["before the first token", 0],
+    ["after the first token", 300],
+  ])("a question refused %s: the turn fails with the refusal, the model call is closed and nothing is stored", async (_when, refuseAfterMs) => {
+    const userId = await seedUser(`run-turn-refused-${refuseAfterMs}`);
+    const called = new Promise<{ closed: Promise<boolean> }>((resolve) =>
+      demo.server.once("request", (_req, res) => resolve({ closed: new Promise((done) => res.once("close", () => done(res.writableFinished))) })),
+    );
+    const refusal = new Error("Chat session not found.");
+    let refuse = (_err: Error) => {};
+    const question = new Promise<never>((_resolve, reject) => (refuse = reject));
+    // [demo:slow]: 200 ms between chunks, so the answer is still streaming when it is refused.
+    const text = "Name a prime number. [demo:slow]";
+    const turn = lib.runTurn({
+      userId,
+      models: await lib.listEnabledModels(),
+      queryText: text,
+      earlierUserMessages: [],
+      messages: [{ role: "user", content: text }],
+      question,
+      signal: new AbortController().signal,
+    });
+    const call = await called;
+    await new Promise((resolve) => setTimeout(resolve, refuseAfterMs));
+    refuse(refusal);
+    await expect(turn).rejects.toBe(refusal);
+    expect(await call.closed).toBe(false);
     expect(await lib.prisma.turn.count({ where: { userId } })).toBe(0);
   });
 });

@@ -49,6 +49,6 @@ export {
   type Thumbs,
 } from "./rating";
 export { fallbackDecision, type RegistryState, RouterRegistry, type RouterRegistryOptions } from "./registry";
-export type { Candidate, CandidateScore, ColdStartState, DecisionBasis, RouteDecision, RouteRequest, Router, RouteTimings } from "./router";
+export type { Candidate, CandidateScore, ColdStartState, DecisionBasis, QueryRequest, RouteDecision, RouteRequest, Router, RouteTimings } from "./router";
 export type { DeviceOption, ExecutionProviderName, RouterLogger } from "./session";
 export { UserVectorCache } from "./user-vector-cache";

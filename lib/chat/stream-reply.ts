@@ -66,9 +66,9 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   // ...and, by a router that embeds only the current message, routed while the conversation loads.
   const routesEarly = !regenerate && !routingReadsConversation();
   if (routesEarly) prepareRoute({ message: req.text ?? "", earlierUserMessages: [] });
-  const earlyRoute = !routesEarly
-    ? null
-    : choiceChecked.then(({ models, picked }) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked }));
+  const earlyRoute = routesEarly
+    ? choiceChecked.then(({ models, picked }) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked }))
+    : null;
   // Both are awaited below unless the request is refused first.
   userTurnWrite?.catch(() => {});
   earlyRoute?.catch(() => {});

@@ -9,6 +9,7 @@ import {
   OnnxRouter,
   OpenAICompatibleEmbedder,
   POPULATION_PRIOR_DEFAULTS,
+  type QueryRequest,
   type RegistryState,
   type RouteDecision,
   type RouterLogger,
@@ -155,7 +156,7 @@ export function routingReadsConversation(): boolean {
  * Starts embedding the query as soon as a request is valid, while the models
  * and the conversation are still being read: the turn's routeQuery joins it.
  */
-export function prepareRoute(args: Pick<RouteArgs, "message" | "earlierUserMessages">): void {
+export function prepareRoute(args: QueryRequest): void {
   if (env.ROUTER_ENABLED) holder().registry.prepare(args);
 }
 

@@ -42,8 +42,8 @@ export type TurnPlan = {
 export type RunningTurn = QuestionTurn & { route: TurnRoute; reply: Reply; assistant: AssistantTurn };
 
 /** Reads a reply nobody will see to its end, so its model call is closed (an aborted call ends at once). */
-async function drain(reply: Reply): Promise<void> {
-  for await (const _delta of reply.deltas());
+async function drain(opening: Promise<Reply>): Promise<void> {
+  for await (const _delta of (await opening).deltas());
 }
 
 /**
@@ -82,12 +82,13 @@ export async function runTurn(plan: TurnPlan): Promise<RunningTurn> {
     signal: AbortSignal.any([plan.signal, refused.signal]),
     allowSystemInMessages: plan.allowSystemInMessages,
   });
+  opening.catch(() => {}); // awaited below, once the question is stored (or drained)
   let question: QuestionTurn;
   try {
     question = await plan.question;
   } catch (err) {
     refused.abort();
-    void opening.then(drain);
+    drain(opening).catch(() => {});
     span.end();
     throw err;
   }

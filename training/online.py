@@ -130,8 +130,8 @@ def sensitivity_check(checkpoint: Path, ns: Sequence[int] = (1, 12), beta: float
     L = torch.tensor(ckpt["llmVectors"], dtype=torch.float32)
     hist_texts = history if history is not None else PROBE_HISTORY[: max(ns)]
     probe = probe or PROBE_QUERY
-    vecs = embed_texts(hist_texts + [probe], cfg["embedder_id"], cfg["embed_dim"])
-    H, q = vecs[:-1], vecs[-1]
+    vecs = embed_texts(hist_texts + [probe, ""], cfg["embedder_id"], cfg["embed_dim"])
+    H, q, no_text = vecs[:-2], vecs[-2], vecs[-1]
 
     @torch.no_grad()
     def scores(hq: np.ndarray, hm: List[int], hr: List[float]) -> np.ndarray:
@@ -140,6 +140,7 @@ def sensitivity_check(checkpoint: Path, ns: Sequence[int] = (1, 12), beta: float
             query_x=torch.from_numpy(np.asarray(hq, dtype=np.float32).reshape(n, H.shape[1])), rating=torch.tensor(hr, dtype=torch.float32),
             llm_x=L, session_llm=torch.tensor(hm, dtype=torch.long), chain_src=torch.zeros(0, dtype=torch.long),
             chain_dst=torch.zeros(0, dtype=torch.long), session_user=torch.zeros(n, dtype=torch.long), n_users=1,
+            response_x=torch.from_numpy(np.repeat(no_text[None, :], n, axis=0)) if model.encoder.cfg.response_text else None,
         )
         return model.predictor(uv, torch.from_numpy(q[None, :]), L)[0].numpy().astype(np.float64)
 

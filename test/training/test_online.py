@@ -121,3 +121,23 @@ def test_evaluate_ours_online_reuses_ours_and_picks_beta_on_validation(mtbench_d
     np.testing.assert_array_equal(pred[("k=0", ev.online_row(4.0))], pred[("k=0", "ours")])  # no history: no change
     assert not np.array_equal(pred[("k=10", ev.online_row(4.0))], pred[("k=10", "ours")])
     assert ev.online_row(4.0) in ev.format_table(rep)
+
+
+@pytest.mark.parametrize("response_text", [False, True])
+def test_sensitivity_check_probes_models_with_and_without_answer_text(tmp_path, response_text):
+    import torch
+
+    from training.config import apply_overrides, get_preset
+    from training.model import GMTRouter
+    from training.online import PAIRS, sensitivity_check
+
+    cfg = apply_overrides(get_preset("tiny"), [f"model.response_text={str(response_text).lower()}"])
+    torch.manual_seed(0)
+    ids = sorted({m for pair in PAIRS for m in pair})
+    path = tmp_path / "probe.pt"
+    torch.save({"config": cfg.to_dict(), "state_dict": GMTRouter(cfg.model).state_dict(), "llms": [{"id": m} for m in ids],
+                "llmVectors": (np.random.default_rng(0).normal(size=(len(ids), cfg.model.embed_dim)) / np.sqrt(cfg.model.embed_dim)).tolist()}, path)
+    res = sensitivity_check(path, ns=(1, 2), beta=0.0)
+    assert [(r["user"], r["n"]) for r in res["rows"][:5]] == [
+        ("no history", 0), (f"likes {PAIRS[0][0]}", 1), (f"likes {PAIRS[0][1]}", 1), (f"likes {PAIRS[0][0]}", 2), (f"likes {PAIRS[0][1]}", 2)]
+    assert all(0.0 < r["pA_model"] < 1.0 and r["pick"] in ids for r in res["rows"])

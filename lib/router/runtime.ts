@@ -40,9 +40,8 @@ type RouterHolder = {
   checkedAt: number;
   loading: Promise<void> | null;
   historyStamps: Map<string, string>;
-  /** The newest background refresh of each user (invalidateUserVector), by a number no other refresh shares. */
-  refreshes: Map<string, number>;
-  refreshCount: number;
+  /** Users being re-encoded in the background (invalidateUserVector); `again`: their ratings changed meanwhile. */
+  refreshing: Map<string, { again: boolean }>;
 };
 
 const globalForRouter = globalThis as unknown as { switchboardRouter?: RouterHolder };
@@ -73,8 +72,7 @@ function holder(): RouterHolder {
     checkedAt: 0,
     loading: null,
     historyStamps: new Map(),
-    refreshes: new Map(),
-    refreshCount: 0,
+    refreshing: new Map(),
   };
   return globalForRouter.switchboardRouter;
 }
@@ -204,22 +202,34 @@ function describe(err: unknown): string {
  * Call after a user's ratings change on this instance (other instances notice
  * through the history stamp). The stale vector is dropped at once and the user
  * is re-encoded in the background, so their next turn finds a warm cache; a
- * turn that encoded the new history first keeps its vector.
+ * turn that encoded the new history first keeps its vector. A burst of ratings
+ * (stars on several answers, a compare vote) costs at most two re-encodes: one
+ * in flight, then one more that reads everything rated meanwhile.
  */
 export function invalidateUserVector(userId: string): void {
   const h = holder();
   h.registry.invalidateUser(userId);
   h.historyStamps.delete(userId);
-  const refresh = ++h.refreshCount;
-  h.refreshes.set(userId, refresh);
+  const running = h.refreshing.get(userId);
+  if (running) {
+    running.again = true; // it may have read the history before this change
+    return;
+  }
+  const refresh = { again: false };
+  h.refreshing.set(userId, refresh);
   void (async () => {
-    const stamp = await historyStamp(userId);
-    await h.registry.warmUser(userId);
-    // Only the newest refresh records its stamp, and only if no turn recorded a later one: a refresh that read
-    // its stamp before the next rating would make the user's next turn discard a current vector.
-    if (h.refreshes.get(userId) !== refresh) return;
-    h.refreshes.delete(userId);
-    if (!h.historyStamps.has(userId)) h.historyStamps.set(userId, stamp);
+    try {
+      let stamp: string;
+      do {
+        refresh.again = false;
+        stamp = await historyStamp(userId);
+        await h.registry.warmUser(userId);
+      } while (refresh.again);
+      // Only if no turn recorded a later stamp meanwhile: an older one would make the next turn discard a current vector.
+      if (!h.historyStamps.has(userId)) h.historyStamps.set(userId, stamp);
+    } finally {
+      h.refreshing.delete(userId);
+    }
   })().catch((err: unknown) => logger.warn(`re-encoding user ${userId} after a rating failed: ${describe(err)}`));
 }
 

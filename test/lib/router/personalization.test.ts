@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedAnswer, seedModels, seedUser } from "../../support/seed";
 
 /**
@@ -15,6 +15,7 @@ const NEW_CODING = "Write a Rust function that merges two sorted vectors into on
 
 type Lib = {
   routeQuery: typeof import("@/lib/router/runtime").routeQuery;
+  PrismaHistoryStore: typeof import("@/lib/router/prisma-history-store").PrismaHistoryStore;
   saveRating: typeof import("@/lib/feedback/ratings").saveRating;
   prisma: typeof import("@/lib/db/client").prisma;
 };
@@ -25,12 +26,13 @@ let disliked: string;
 
 beforeAll(async () => {
   process.env.ROUTER_MODEL_DIR ??= "router-core/models/default";
-  const [{ routeQuery }, { saveRating }, { prisma }] = await Promise.all([
+  const [{ routeQuery }, { PrismaHistoryStore }, { saveRating }, { prisma }] = await Promise.all([
     import("@/lib/router/runtime"),
+    import("@/lib/router/prisma-history-store"),
     import("@/lib/feedback/ratings"),
     import("@/lib/db/client"),
   ]);
-  lib = { routeQuery, saveRating, prisma };
+  lib = { routeQuery, PrismaHistoryStore, saveRating, prisma };
   const manifest = (await import("node:fs")).readFileSync(`${process.env.ROUTER_MODEL_DIR}/manifest.json`, "utf8");
   const catalog = (JSON.parse(manifest) as { llms: { id: string; description: string }[] }).llms;
   // Two models the population rates alike, so that a user's own ratings must decide.
@@ -85,5 +87,34 @@ describe("personalised routing with the shipped model", () => {
     const after = await route(dave);
     expect(after.coldStart.ratingsUsed).toBe(before.coldStart.ratingsUsed + 2);
     expect(probabilityOf(after, disliked)).toBeGreaterThan(probabilityOf(before, disliked));
+  });
+
+  it("re-encodes a user at most twice for a burst of ratings: the refresh in flight, then one for all rated meanwhile", async () => {
+    const erin = await seedUser("erin");
+    const answers: string[] = [];
+    for (const question of CODING) answers.push(await seedAnswer({ userId: erin, question, modelId: liked }));
+    const load = lib.PrismaHistoryStore.prototype.getRatedHistory;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The first background refresh is held inside its history read until every rating of the burst is stored.
+    const loads = vi.spyOn(lib.PrismaHistoryStore.prototype, "getRatedHistory").mockImplementation(async function (
+      this: InstanceType<Lib["PrismaHistoryStore"]>,
+      args,
+    ) {
+      if (loads.mock.calls.length === 1) await held;
+      return load.call(this, args);
+    });
+    try {
+      for (const turnId of answers) await lib.saveRating({ userId: erin, turnId, input: { stars: 5, thumbsUp: null, comment: null } });
+      release();
+      await vi.waitFor(() => expect(loads).toHaveBeenCalledTimes(2));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(loads).toHaveBeenCalledTimes(2);
+    } finally {
+      loads.mockRestore();
+    }
+    expect((await route(erin)).coldStart.ratingsUsed).toBe(CODING.length);
   });
 });

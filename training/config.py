@@ -85,6 +85,10 @@ class ModelConfig:
 @dataclass
 class TrainConfig:
     seed: int = 0
+    # `evaluate` trains each data seed's model from train.seed = data seed + 1000 * init: another init draws another
+    # initialisation (and episode sampling) on the same splits. Held-out MT-Bench judges' AUC with history moves by up to
+    # 0.05 with it (training/results/experiments-base-prior.md, "How much the initialisation moves the judges").
+    init: int = 0
     # Paper: 350 episodes, one Adam step each. With persona users in the mix, validation peaks near episode
     # 130 (training/results/personas.md), so 160 keeps the shipped training within 3 minutes on 2 cores.
     epochs: int = 160
@@ -152,6 +156,8 @@ class Config:
             raise ValueError(f"data.query_mode={dc.query_mode!r}: expected one of {QUERY_MODES}")
         if dc.retrieval_top_k < 1:
             raise ValueError(f"data.retrieval_top_k={dc.retrieval_top_k}: need at least 1 (k = 0 is query_mode=current_only)")
+        if self.train.init < 0:
+            raise ValueError(f"train.init={self.train.init}: expected 0 or more")
         if m.embed_dim != dc.embed_dim:
             raise ValueError(f"model.embed_dim={m.embed_dim} != data.embed_dim={dc.embed_dim}")
         if m.hidden % m.heads:

@@ -106,3 +106,16 @@ def test_history_shrink_is_the_largest_within_tolerance_of_the_best_on_base_vali
     assert sorted(seen) == sorted(by_shrink)
     assert cfg.model.history_shrink == 0.5 and model.encoder.cfg.history_shrink == 0.5 and info["chosen"] == 0.5
     assert info["baseValAuc"]["0.25"] == 0.836
+
+
+def test_evaluate_trains_another_initialisation_of_the_same_split_for_train_init(mtbench_ds, monkeypatch):
+    import training.evaluate as ev
+
+    monkeypatch.setattr(ev, "get_preset", lambda name: test_config(name))
+    variants = {"init0": ("default", ["train.init=0"]), "init1": ("default", ["train.init=1"])}
+    rep = ev.run_evaluation(mtbench_ds, ["held_out_users"], [0], ["init0", "ours", "init1"], variants, faithful_epochs=1, faithful_seeds=0,
+                            epochs=3, n_boot=5, log=lambda s: None, progress=False)
+    pred = {p["method"]: p for p in rep["predictions"] if p["condition"] == "k=5"}
+    assert pred["init0"]["labels"] == pred["init1"]["labels"] and pred["init0"]["users"] == pred["init1"]["users"]  # the same test pairs
+    assert pred["init0"]["diffs"] == pred["ours"]["diffs"]  # init 0 is the default
+    assert pred["init0"]["diffs"] != pred["init1"]["diffs"]  # another initialisation

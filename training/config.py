@@ -85,9 +85,9 @@ class ModelConfig:
 @dataclass
 class TrainConfig:
     seed: int = 0
-    # `evaluate` trains each data seed's model from train.seed = data seed + 1000 * init: another init draws another
-    # initialisation (and episode sampling) on the same splits. Held-out MT-Bench judges' AUC with history moves by up to
-    # 0.05 with it (training/results/experiments-base-prior.md, "How much the initialisation moves the judges").
+    # Another initialisation (and episode sampling) of the same data: the trainer draws from train.seed + 1000 * init,
+    # while the data splits keep train.seed. Held-out MT-Bench judges' AUC with history moves by up to 0.05 with it
+    # (training/results/experiments-base-prior.md, "How much the initialisation moves the judges").
     init: int = 0
     # Paper: 350 episodes, one Adam step each. With persona users in the mix, validation peaks near episode
     # 130 (training/results/personas.md), so 160 keeps the shipped training within 3 minutes on 2 cores.

@@ -194,7 +194,7 @@ def run_evaluation(
                     pred = lambda vis, pairs: model.predict(T, vis, pairs)  # noqa: E731
                 else:
                     cfg = Config.from_dict(cfgs[m].to_dict())
-                    cfg.train.seed = seed + 1000 * cfg.train.init
+                    cfg.train.seed = seed
                     cfg.train.progress = False
                     ckey = json.dumps(cfg.to_dict(), sort_keys=True)
                     if cfg.data.personas > 0:

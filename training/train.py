@@ -207,9 +207,10 @@ def train_model(
     """Trains on ``train_groups`` and the single ratings ``singles`` on ``device``. Model selection: the
     state with the best ``val_fn(model)`` (an AUC); without one, the AUC on ``val_groups`` with the users'
     training interactions as history. The model is returned on ``device``."""
-    torch.manual_seed(cfg.train.seed)
-    rng = np.random.default_rng(cfg.train.seed)
     tc = cfg.train
+    seed = tc.seed + 1000 * tc.init  # train.init: another initialisation of the same data
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
     model = GMTRouter(cfg.model).to(device)  # initialised on the CPU first: same weights for a seed on every device
     opt = torch.optim.Adam(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
     singles = np.zeros(0, dtype=np.int64) if singles is None else np.asarray(singles, dtype=np.int64)

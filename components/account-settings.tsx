@@ -1,17 +1,10 @@
 "use client";
 
 import { useState } from "react";
+import { sendJson } from "@/components/send-json";
 import { buttonClass } from "@/components/ui/dialog";
 
 type Outcome = { kind: "idle" } | { kind: "working" } | { kind: "error"; message: string } | { kind: "done"; message: string };
-
-/** POSTs or DELETEs a JSON body; the app's error message on failure. */
-async function send(method: "POST" | "DELETE", url: string, body: unknown): Promise<string | null> {
-  const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (response.ok) return null;
-  const payload = (await response.json().catch(() => null)) as { error?: string } | null;
-  return payload?.error ?? `Request failed (${response.status}).`;
-}
 
 const field = "mt-1 w-full rounded-md border bg-white px-3 py-2 text-sm";
 
@@ -26,8 +19,8 @@ export function AccountSettings({ email, hasPassword }: { email: string; hasPass
     const form = new FormData(event.currentTarget);
     if (form.get("newPassword") !== form.get("repeatPassword")) return setPassword({ kind: "error", message: "The new passwords do not match." });
     setPassword({ kind: "working" });
-    const error = await send("POST", "/api/me/password", { currentPassword: form.get("currentPassword"), newPassword: form.get("newPassword") });
-    if (error) return setPassword({ kind: "error", message: error });
+    const sent = await sendJson("POST", "/api/me/password", { currentPassword: form.get("currentPassword"), newPassword: form.get("newPassword") });
+    if (!sent.ok) return setPassword({ kind: "error", message: sent.error });
     setPassword({ kind: "done", message: "Password changed. Every session was signed out: sign in again with the new password." });
     setTimeout(() => window.location.assign("/login"), 1500);
   }
@@ -35,8 +28,8 @@ export function AccountSettings({ email, hasPassword }: { email: string; hasPass
   async function deleteAccount(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setRemoval({ kind: "working" });
-    const error = await send("DELETE", "/api/me", { confirmEmail });
-    if (error) return setRemoval({ kind: "error", message: error });
+    const sent = await sendJson("DELETE", "/api/me", { confirmEmail });
+    if (!sent.ok) return setRemoval({ kind: "error", message: sent.error });
     window.location.assign("/login");
   }
 

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { sendJson } from "@/components/send-json";
 
 export type CatalogEntry = {
   id: string;
@@ -29,13 +30,6 @@ const EMPTY: CatalogEntry = {
   enabled: true,
 };
 
-async function send(url: string, method: string, body: unknown): Promise<string | null> {
-  const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (response.ok) return null;
-  const json = (await response.json().catch(() => ({}))) as { error?: string };
-  return json.error ?? `Request failed (${response.status}).`;
-}
-
 function ModelForm({ initial, isNew, onDone }: { initial: CatalogEntry; isNew: boolean; onDone: () => void }) {
   const [draft, setDraft] = useState(initial);
   const [examples, setExamples] = useState(initial.examples.join("\n"));
@@ -50,9 +44,9 @@ function ModelForm({ initial, isNew, onDone }: { initial: CatalogEntry; isNew: b
       .map((line) => line.trim())
       .filter(Boolean);
     const body = { ...fields, examples: lines, apiKeyEnv: fields.apiKeyEnv || null };
-    const failure = isNew ? await send("/api/admin/models", "POST", { id, ...body }) : await send(`/api/admin/models/${encodeURIComponent(id)}`, "PATCH", body);
-    setError(failure);
-    if (!failure) onDone();
+    const sent = isNew ? await sendJson("POST", "/api/admin/models", { id, ...body }) : await sendJson("PATCH", modelUrl(id), body);
+    setError(sent.ok ? null : sent.error);
+    if (sent.ok) onDone();
   }
 
   const field = "w-full rounded border px-2 py-1";
@@ -144,6 +138,70 @@ function ModelForm({ initial, isNew, onDone }: { initial: CatalogEntry; isNew: b
   );
 }
 
+const modelUrl = (id: string) => `/api/admin/models/${encodeURIComponent(id)}`;
+
+/**
+ * One catalog entry. Its enabled state is the server's answer to the last toggle until the page's data catches
+ * up (the row is keyed by the stored state, so a refresh that brings a newer one starts it afresh): the toggle
+ * shows its result as soon as the change is stored, and a refused change is said, not silently dropped.
+ */
+function ModelRow({ model, editing, onEdit, onDone }: { model: CatalogEntry; editing: boolean; onEdit: () => void; onDone: () => void }) {
+  const router = useRouter();
+  const [enabled, setEnabled] = useState(model.enabled);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function toggle() {
+    setPending(true);
+    setError(null);
+    const sent = await sendJson("PATCH", modelUrl(model.id), { enabled: !enabled });
+    setPending(false);
+    if (!sent.ok) return setError(`Could not ${enabled ? "disable" : "enable"} ${model.displayName}: ${sent.error}`);
+    setEnabled((sent.json as { model: { enabled: boolean } }).model.enabled);
+    router.refresh();
+  }
+
+  return (
+    <div className="rounded border p-3 text-sm" data-testid="model-entry" data-model-id={model.id}>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <span className="font-semibold">{model.displayName}</span>
+        <code className="text-xs text-zinc-500">{model.id}</code>
+        <span className={enabled ? "text-green-700" : "text-zinc-500"} data-testid="model-enabled-state">
+          {enabled ? "enabled" : "disabled"}
+        </span>
+        <span className="text-zinc-600">
+          ${model.inputPricePerM}/1M in · ${model.outputPricePerM}/1M out
+        </span>
+        <button
+          type="button"
+          className="ml-auto underline disabled:text-zinc-400 disabled:no-underline"
+          disabled={pending}
+          onClick={() => void toggle()}
+          data-testid="model-toggle"
+        >
+          {pending ? "Saving…" : enabled ? "Disable" : "Enable"}
+        </button>
+        <button type="button" className="underline" onClick={onEdit} data-testid="model-edit">
+          {editing ? "Cancel" : "Edit"}
+        </button>
+      </div>
+      {error ? (
+        <p className="mt-1 text-red-700" role="alert" data-testid="model-toggle-error">
+          {error}
+        </p>
+      ) : null}
+      <p className="mt-1 text-zinc-600">{model.description}</p>
+      {model.examples.length > 0 ? (
+        <p className="mt-1 text-xs text-zinc-500" data-testid="model-examples">
+          For: {model.examples.slice(0, 3).join(" · ")}
+          {model.examples.length > 3 ? ` · and ${model.examples.length - 3} more` : ""}
+        </p>
+      ) : null}
+      {editing ? <ModelForm initial={model} isNew={false} onDone={onDone} /> : null}
+    </div>
+  );
+}
+
 export function ModelCatalog({ models }: { models: CatalogEntry[] }) {
   const router = useRouter();
   const [editing, setEditing] = useState<string | null>(null);
@@ -152,39 +210,10 @@ export function ModelCatalog({ models }: { models: CatalogEntry[] }) {
     router.refresh();
   };
 
-  async function toggle(model: CatalogEntry) {
-    if (!(await send(`/api/admin/models/${encodeURIComponent(model.id)}`, "PATCH", { enabled: !model.enabled }))) router.refresh();
-  }
-
   return (
     <div className="space-y-3" data-testid="model-catalog">
       {models.map((m) => (
-        <div key={m.id} className="rounded border p-3 text-sm" data-testid="model-entry" data-model-id={m.id}>
-          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <span className="font-semibold">{m.displayName}</span>
-            <code className="text-xs text-zinc-500">{m.id}</code>
-            <span className={m.enabled ? "text-green-700" : "text-zinc-500"} data-testid="model-enabled-state">
-              {m.enabled ? "enabled" : "disabled"}
-            </span>
-            <span className="text-zinc-600">
-              ${m.inputPricePerM}/1M in · ${m.outputPricePerM}/1M out
-            </span>
-            <button type="button" className="ml-auto underline" onClick={() => toggle(m)} data-testid="model-toggle">
-              {m.enabled ? "Disable" : "Enable"}
-            </button>
-            <button type="button" className="underline" onClick={() => setEditing(editing === m.id ? null : m.id)} data-testid="model-edit">
-              {editing === m.id ? "Cancel" : "Edit"}
-            </button>
-          </div>
-          <p className="mt-1 text-zinc-600">{m.description}</p>
-          {m.examples.length > 0 ? (
-            <p className="mt-1 text-xs text-zinc-500" data-testid="model-examples">
-              For: {m.examples.slice(0, 3).join(" · ")}
-              {m.examples.length > 3 ? ` · and ${m.examples.length - 3} more` : ""}
-            </p>
-          ) : null}
-          {editing === m.id ? <ModelForm initial={m} isNew={false} onDone={done} /> : null}
-        </div>
+        <ModelRow key={`${m.id}:${m.enabled}`} model={m} editing={editing === m.id} onEdit={() => setEditing(editing === m.id ? null : m.id)} onDone={done} />
       ))}
       <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => setEditing(editing === "" ? null : "")} data-testid="model-add">
         {editing === "" ? "Cancel" : "+ Add model"}

@@ -2,13 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { sendJson } from "@/components/send-json";
 import { buttonClass, Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-
-async function post(url: string, body: unknown): Promise<{ error: string | null; json: unknown }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const json = (await response.json().catch(() => ({}))) as { error?: string };
-  return { error: response.ok ? null : (json.error ?? `Request failed (${response.status}).`), json };
-}
 
 type Run = {
   id: string;
@@ -81,18 +76,18 @@ export function RouterActions({ runningId }: { runningId: string | null }) {
   async function retrain() {
     setBusy(true);
     setMessage(null);
-    const { error, json } = await post("/api/admin/router/retrain", {});
+    const sent = await sendJson("POST", "/api/admin/router/retrain", {});
     setBusy(false);
-    if (error) return setMessage(error);
-    setRunId((json as { run: { id: string } }).run.id);
+    if (!sent.ok) return setMessage(sent.error);
+    setRunId((sent.json as { run: { id: string } }).run.id);
     router.refresh();
   }
 
   async function rollback() {
     setBusy(true);
-    const { error } = await post("/api/admin/router/versions/default/activate", {});
+    const sent = await sendJson("POST", "/api/admin/router/versions/default/activate", {});
     setBusy(false);
-    setMessage(error ?? "The shipped router model is active again.");
+    setMessage(sent.ok ? "The shipped router model is active again." : sent.error);
     router.refresh();
   }
 
@@ -133,9 +128,9 @@ export function ActivateVersionButton({ versionId }: { versionId: string }) {
   const [error, setError] = useState<string | null>(null);
 
   async function activate() {
-    const { error: failure } = await post(`/api/admin/router/versions/${encodeURIComponent(versionId)}/activate`, {});
-    setError(failure);
-    if (!failure) router.refresh();
+    const sent = await sendJson("POST", `/api/admin/router/versions/${encodeURIComponent(versionId)}/activate`, {});
+    setError(sent.ok ? null : sent.error);
+    if (sent.ok) router.refresh();
   }
 
   return (

@@ -183,7 +183,7 @@ describe("admin dashboard with data", () => {
     expect(await admin_.tableRows("user-mix").count()).toBeGreaterThanOrEqual(1);
   });
 
-  it("edits a model's description and enables it from the catalog", async () => {
+  it("edits a model's description, enables it from the catalog, and says so when a toggle is refused", async () => {
     const id = `e2e-${randomUUID().slice(0, 8)}`;
     const created = await admin.request("/api/admin/models", {
       method: "POST",
@@ -217,6 +217,11 @@ describe("admin dashboard with data", () => {
     ]);
     await admin_.toggleModel(id);
     expect(await queryRows(`SELECT enabled FROM llm_models WHERE id = $1`, [id])).toEqual([{ enabled: false }]);
+
+    await queryRows(`DELETE FROM llm_models WHERE id = $1`, [id]);
+    expect(await admin_.toggleModelRefused(id)).toBe(`Could not enable E2E model: Model "${id}" not found.`);
+    expect(await admin_.modelEntry(id).getByTestId("model-enabled-state").textContent()).toBe("disabled");
+    expect(await queryRows(`SELECT id FROM llm_models WHERE id = $1`, [id])).toEqual([]);
     expect(await admin_.tableRows("models-health").count()).toBeGreaterThanOrEqual(1);
   });
 

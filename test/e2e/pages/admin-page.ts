@@ -55,6 +55,13 @@ export class AdminPage {
       .waitFor();
   }
 
+  /** Clicks the toggle of a model the server will refuse to change; the message the row shows. */
+  async toggleModelRefused(modelId: string) {
+    const entry = this.modelEntry(modelId);
+    await entry.getByTestId("model-toggle").click();
+    return entry.getByTestId("model-toggle-error").textContent();
+  }
+
   async filterDecisions({ user, override }: { user?: string; override?: "yes" | "no" }) {
     if (user !== undefined) await this.page.getByTestId("filter-user").fill(user);
     if (override !== undefined) await this.page.getByTestId("filter-override").selectOption(override);

@@ -12,6 +12,8 @@ const tensorSpecSchema = z.object({
   dtype: z.enum(["float32", "int64"]),
   shape: z.array(dimSchema),
   optional: z.boolean().optional(),
+  /** For an optional input: the manifest feature (manifest.features) that makes the model read it. */
+  feature: z.string().optional(),
   description: z.string().optional(),
 });
 export type TensorSpec = z.infer<typeof tensorSpecSchema>;
@@ -34,6 +36,7 @@ const contractSchema = z.object({
     thumbs: z.object({ up: z.number(), down: z.number() }),
     pairwise: z.object({ winner: z.number(), loser: z.number(), tie: z.number() }),
   }),
+  answerLength: z.object({ mean: z.number(), std: z.number().positive() }),
   queryText: z.object({
     modes: z.array(z.enum(QUERY_MODES)).min(1),
     separator: z.string(),

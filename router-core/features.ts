@@ -5,6 +5,7 @@
  */
 import { CONTRACT, type QueryMode } from "./contract";
 import type { RatedInteraction } from "./history-store";
+import type { ModelFeatures } from "./manifest";
 
 /** The user-encoder inputs of one user's history subgraph. Flat row-major arrays. */
 export interface UserGraphTensors {
@@ -19,6 +20,7 @@ export interface UserGraphTensors {
   readonly queryX: Float32Array; // [S, D]
   readonly rating: Float32Array; // [S]
   readonly responseX: Float32Array | null; // [S, D] or null when the model does not use response text
+  readonly responseLen: Float32Array | null; // [S] or null when the model does not read answer lengths
   readonly llmX: Float32Array; // [M, D]
   readonly sessionLlm: BigInt64Array; // [S], values in [0, M)
   readonly chainSrc: BigInt64Array; // [C], values in [0, S)
@@ -89,6 +91,8 @@ export interface BuildUserGraphArgs {
   readonly queryEmbeddings: readonly Float32Array[];
   /** responseEmbeddings[i] embeds ordered[i].responseText; null when the model has no response_x input. */
   readonly responseEmbeddings: readonly Float32Array[] | null;
+  /** Whether the model reads the rated answers' lengths (response_len, manifest.features.answerLength). */
+  readonly answerLength: boolean;
   /** Embedding of every model id referenced by `ordered`. */
   readonly llmEmbeddings: ReadonlyMap<string, Float32Array>;
 }
@@ -128,6 +132,7 @@ export function buildUserGraph(args: BuildUserGraphArgs): UserGraphTensors {
     queryX: copyRows(args.queryEmbeddings, D, "queryEmbeddings"),
     rating,
     responseX: args.responseEmbeddings ? copyRows(args.responseEmbeddings, D, "responseEmbeddings") : null,
+    responseLen: args.answerLength ? Float32Array.from(ordered, (it) => answerLength(it.responseText)) : null,
     llmX: copyRows(llmRows, D, "llmEmbeddings"),
     sessionLlm,
     chainSrc: BigInt64Array.from(chain.src, BigInt),
@@ -135,6 +140,17 @@ export function buildUserGraph(args: BuildUserGraphArgs): UserGraphTensors {
     llmIds,
     interactionIds: ordered.map((it) => it.interactionId),
   };
+}
+
+/**
+ * The rated answer's standardised log length (contract "answerLength"), as training/contract.py computes it:
+ * characters are Unicode code points, and an answer that was not stored reads as the average one (0).
+ */
+export function answerLength(text: string | null | undefined): number {
+  if (text === null || text === undefined) return 0;
+  let characters = 0;
+  for (const _ of text) characters++;
+  return (Math.log1p(characters) - CONTRACT.answerLength.mean) / CONTRACT.answerLength.std;
 }
 
 /** Keeps the last `maxChars` characters (the contract's truncation rule). */
@@ -230,7 +246,7 @@ export function concatFloat32(a: Float32Array, b: Float32Array): Float32Array {
 }
 
 /** The subgraph of a user without history: one user node, no edges. */
-export function emptyUserGraph(D: number, responseText: boolean): UserGraphTensors {
+export function emptyUserGraph(D: number, features: ModelFeatures): UserGraphTensors {
   return {
     S: 0,
     M: 0,
@@ -238,7 +254,8 @@ export function emptyUserGraph(D: number, responseText: boolean): UserGraphTenso
     D,
     queryX: new Float32Array(0),
     rating: new Float32Array(0),
-    responseX: responseText ? new Float32Array(0) : null,
+    responseX: features.responseText ? new Float32Array(0) : null,
+    responseLen: features.answerLength ? new Float32Array(0) : null,
     llmX: new Float32Array(0),
     sessionLlm: new BigInt64Array(0),
     chainSrc: new BigInt64Array(0),

@@ -15,7 +15,17 @@ const llmEntrySchema = z.object({
 });
 
 /** The manifest fields router-core relies on; unknown extra fields are kept as-is. */
-export const manifestSchema = z
+export /** Which optional user-encoder inputs the model reads (contract: each optional input names its feature). */
+const featuresSchema = z
+  .object({
+    responseText: z.boolean(),
+    /** Models exported before the answer length existed do not say; they do not read it. */
+    answerLength: z.boolean().default(false),
+  })
+  .loose();
+export type ModelFeatures = z.infer<typeof featuresSchema>;
+
+const manifestSchema = z
   .object({
     contractVersion: z.number().int(),
     routerVersion: z.string().min(1),
@@ -25,7 +35,7 @@ export const manifestSchema = z
     queryMode: z.enum(QUERY_MODES),
     /** retrieval query mode: the k the model was trained with (absent in manifests of other modes). */
     retrievalTopK: z.number().int().positive().optional(),
-    features: z.object({ responseText: z.boolean() }).loose(),
+    features: featuresSchema,
     /** The online preference layer's constants chosen on validation users at training time; absent: off. */
     onlinePreference: z.object({ beta: z.number().nonnegative(), kappa: z.number().positive() }).optional(),
     files: z.object({ userEncoder: z.string().min(1), scorer: z.string().min(1), parity: z.string().min(1).optional() }).loose(),

@@ -171,7 +171,7 @@ export class OnnxRouter implements Router {
       scorerFile: manifest.files.scorer,
       D: manifest.dims.embedding,
       H: manifest.dims.hidden,
-      responseText: manifest.features.responseText,
+      features: manifest.features,
       device: options.device,
       logger,
     });
@@ -181,7 +181,7 @@ export class OnnxRouter implements Router {
         const parity = parseParityFile(await readModelJson(modelDir, file), modelDir, file);
         await verifyParity(runtime, parity, modelDir, file);
       }
-      const coldStart = await runtime.encodeUser(emptyUserGraph(manifest.dims.embedding, manifest.features.responseText));
+      const coldStart = await runtime.encodeUser(emptyUserGraph(manifest.dims.embedding, manifest.features));
       const embedder =
         options.embedder instanceof CachedEmbedder ? options.embedder : new CachedEmbedder(options.embedder, { maxEntries: options.embeddingCacheSize });
       const router = new OnnxRouter({
@@ -401,7 +401,8 @@ export class OnnxRouter implements Router {
       const texts = unknown.map((id) => stored.get(id) ?? candidates.find((c) => c.id === id)?.description ?? id);
       for (const [i, e] of (await this.embedder.embed(texts)).entries()) llmEmbeddings.set(unknown[i], e);
     }
-    const responseEmbeddings = this.#runtime.responseText ? await this.embedder.embed(ordered.map((it) => it.responseText ?? "")) : null;
-    return { graph: buildUserGraph({ ordered, D, queryEmbeddings, responseEmbeddings, llmEmbeddings }), queryEmbeddings };
+    const { responseText, answerLength } = this.#runtime.features;
+    const responseEmbeddings = responseText ? await this.embedder.embed(ordered.map((it) => it.responseText ?? "")) : null;
+    return { graph: buildUserGraph({ ordered, D, queryEmbeddings, responseEmbeddings, answerLength, llmEmbeddings }), queryEmbeddings };
   }
 }

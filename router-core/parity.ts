@@ -53,6 +53,7 @@ export function parityUserGraph(c: ParityCase): UserGraphTensors {
   const src = need(inputs, "chain_src");
   const dst = need(inputs, "chain_dst");
   const responseX = inputs.response_x;
+  const responseLen = inputs.response_len;
   return {
     S: queryX.dims[0],
     M: llmX.dims[0],
@@ -61,6 +62,7 @@ export function parityUserGraph(c: ParityCase): UserGraphTensors {
     queryX: Float32Array.from(queryX.data),
     rating: Float32Array.from(need(inputs, "rating").data),
     responseX: responseX ? Float32Array.from(responseX.data) : null,
+    responseLen: responseLen ? Float32Array.from(responseLen.data) : null,
     llmX: Float32Array.from(llmX.data),
     sessionLlm: BigInt64Array.from(need(inputs, "session_llm").data, (v) => BigInt(v)),
     chainSrc: BigInt64Array.from(src.data, (v) => BigInt(v)),

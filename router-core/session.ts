@@ -12,6 +12,7 @@ import * as ort from "onnxruntime-node";
 import { CONTRACT, type Contract, type GraphFileSpec } from "./contract";
 import { InvalidInputError, ModelLoadError } from "./errors";
 import type { UserGraphTensors } from "./features";
+import type { ModelFeatures } from "./manifest";
 
 export type DeviceOption = "auto" | "cuda" | "cpu";
 export type ExecutionProviderName = "cuda" | "cpu";
@@ -31,8 +32,8 @@ export interface ModelRuntimeOptions {
   /** Embedding width D and user-vector width H from the manifest. */
   readonly D: number;
   readonly H: number;
-  /** Whether the user encoder takes response_x (manifest.features.responseText). */
-  readonly responseText: boolean;
+  /** Which optional user-encoder inputs the model takes (manifest.features). */
+  readonly features: ModelFeatures;
   readonly device?: DeviceOption;
   readonly logger?: RouterLogger;
   readonly contract?: Contract;
@@ -89,7 +90,7 @@ function checkCount(field: string, n: number): void {
 }
 
 /** Validates user-encoder inputs; exported for tests. Throws InvalidInputError naming the tensor. */
-export function validateUserGraph(t: UserGraphTensors, D: number, responseText: boolean): void {
+export function validateUserGraph(t: UserGraphTensors, D: number, features: ModelFeatures): void {
   checkCount("S", t.S);
   checkCount("M", t.M);
   checkCount("C", t.C);
@@ -97,10 +98,14 @@ export function validateUserGraph(t: UserGraphTensors, D: number, responseText: 
   checkFloats("query_x", t.queryX, t.S * D);
   checkFloats("rating", t.rating, t.S);
   for (let i = 0; i < t.S; i++) if (t.rating[i] < 0 || t.rating[i] > 1) invalid("rating", `value ${i} is ${t.rating[i]}, outside [0, 1]`);
-  if (responseText) {
+  if (features.responseText) {
     if (!t.responseX) invalid("response_x", "required by this model (features.responseText) but missing");
     checkFloats("response_x", t.responseX!, t.S * D);
   } else if (t.responseX) invalid("response_x", "given but this model has no response_x input");
+  if (features.answerLength) {
+    if (!t.responseLen) invalid("response_len", "required by this model (features.answerLength) but missing");
+    checkFloats("response_len", t.responseLen!, t.S);
+  } else if (t.responseLen) invalid("response_len", "given but this model has no response_len input");
   checkFloats("llm_x", t.llmX, t.M * D);
   checkIndices("session_llm", t.sessionLlm, t.S, t.M, "M");
   checkIndices("chain_src", t.chainSrc, t.C, t.S, "S");
@@ -116,8 +121,9 @@ export function validateScoreInputs(x: ScoreInputs, D: number, H: number): void 
   checkFloats("llm_x", x.llmX, x.M * D);
 }
 
-function describeGraphMismatch(session: ort.InferenceSession, spec: GraphFileSpec, dims: Record<string, number>, responseText: boolean): string | null {
-  const expectedInputs = spec.inputs.filter((i) => !i.optional || (i.name === "response_x" && responseText));
+function describeGraphMismatch(session: ort.InferenceSession, spec: GraphFileSpec, dims: Record<string, number>, features: ModelFeatures): string | null {
+  // an optional input is there exactly when the manifest turns on the feature the contract names for it
+  const expectedInputs = spec.inputs.filter((i) => !i.optional || (i.feature !== undefined && (features as Record<string, unknown>)[i.feature] === true));
   const names = (list: readonly { name: string }[]) =>
     list
       .map((x) => x.name)
@@ -152,7 +158,7 @@ export class ModelRuntime {
   readonly provider: ExecutionProviderName;
   readonly D: number;
   readonly H: number;
-  readonly responseText: boolean;
+  readonly features: ModelFeatures;
   readonly #encoder: ort.InferenceSession;
   readonly #scorer: ort.InferenceSession;
   #released = false;
@@ -163,14 +169,14 @@ export class ModelRuntime {
     provider: ExecutionProviderName;
     D: number;
     H: number;
-    responseText: boolean;
+    features: ModelFeatures;
   }) {
     this.#encoder = args.encoder;
     this.#scorer = args.scorer;
     this.provider = args.provider;
     this.D = args.D;
     this.H = args.H;
-    this.responseText = args.responseText;
+    this.features = args.features;
   }
 
   /** Loads both graphs, checks them against the contract and picks the execution provider. */
@@ -250,14 +256,14 @@ export class ModelRuntime {
       [scorer, contract.scorer, options.scorerFile],
     ];
     for (const [session, spec, file] of checks) {
-      const problem = describeGraphMismatch(session, spec, dims, options.responseText);
+      const problem = describeGraphMismatch(session, spec, dims, options.features);
       if (problem) {
         await Promise.all(sessions.map((s) => s.release()));
         throw new ModelLoadError({ reason: "contract-mismatch", modelDir, file, message: problem });
       }
     }
     logger.info("router-core: model sessions created", { modelDir, provider });
-    return new ModelRuntime({ encoder, scorer, provider, D, H, responseText: options.responseText });
+    return new ModelRuntime({ encoder, scorer, provider, D, H, features: options.features });
   }
 
   get released(): boolean {
@@ -267,7 +273,7 @@ export class ModelRuntime {
   /** Runs the user encoder on one user's subgraph; returns user_vec [H]. */
   async encodeUser(t: UserGraphTensors): Promise<Float32Array> {
     this.#checkOpen();
-    validateUserGraph(t, this.D, this.responseText);
+    validateUserGraph(t, this.D, this.features);
     const feeds: Record<string, ort.Tensor> = {
       query_x: new ort.Tensor("float32", t.queryX, [t.S, this.D]),
       rating: new ort.Tensor("float32", t.rating, [t.S]),
@@ -276,7 +282,8 @@ export class ModelRuntime {
       chain_src: new ort.Tensor("int64", t.chainSrc, [t.C]),
       chain_dst: new ort.Tensor("int64", t.chainDst, [t.C]),
     };
-    if (this.responseText) feeds.response_x = new ort.Tensor("float32", t.responseX!, [t.S, this.D]);
+    if (this.features.responseText) feeds.response_x = new ort.Tensor("float32", t.responseX!, [t.S, this.D]);
+    if (this.features.answerLength) feeds.response_len = new ort.Tensor("float32", t.responseLen!, [t.S]);
     const out = (await this.#encoder.run(feeds)).user_vec;
     if (out?.dims.length !== 2 || out.dims[0] !== 1 || out.dims[1] !== this.H) {
       throw new ModelLoadError({

@@ -20,17 +20,12 @@ import torch
 from torch import Tensor, nn
 
 from . import __version__
-from .config import Config, DataConfig
+from .config import Config, DataConfig, ModelConfig
+from .contract import load_contract
 from .model import GMTRouter
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CONTRACT_PATH = REPO_ROOT / "router-core" / "contract.json"
 OPSET = 17
 _REGISTERED = False
-
-
-def load_contract(path: Path = CONTRACT_PATH) -> Dict[str, Any]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def _index_add_symbolic(g, self, dim, index, source, alpha=None):
@@ -58,9 +53,10 @@ def _export_kwargs() -> Dict[str, Any]:
     return {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
 
 
-def encoder_input_names(response_text: bool) -> List[str]:
-    names = ["query_x", "rating"] + (["response_x"] if response_text else []) + ["llm_x", "session_llm", "chain_src", "chain_dst"]
-    return names
+def encoder_input_names(cfg: ModelConfig) -> List[str]:
+    """The user encoder's inputs in contract order; the optional ones only where the model reads them."""
+    optional = (["response_x"] if cfg.response_text else []) + (["response_len"] if cfg.answer_length else [])
+    return ["query_x", "rating", *optional, "llm_x", "session_llm", "chain_src", "chain_dst"]
 
 
 class UserEncoderGraph(nn.Module):
@@ -69,15 +65,15 @@ class UserEncoderGraph(nn.Module):
     def __init__(self, model: GMTRouter) -> None:
         super().__init__()
         self.encoder = model.encoder
-        self.response_text = model.cfg.response_text
+        self.cfg = model.cfg
         self.user_dim = model.cfg.user_dim
 
     def forward(self, *inputs: Tensor) -> Tensor:
-        named = dict(zip(encoder_input_names(self.response_text), inputs))
+        named = dict(zip(encoder_input_names(self.cfg), inputs))
         session_user = named["session_llm"] * 0  # every session belongs to user 0
         user_vec = self.encoder(
             named["query_x"], named["rating"], named["llm_x"], named["session_llm"], named["chain_src"],
-            named["chain_dst"], session_user, 1, named.get("response_x"),
+            named["chain_dst"], session_user, 1, named.get("response_x"), named.get("response_len"),
         )
         return user_vec.reshape(1, self.user_dim)  # a static width, also where it is a concatenation
 
@@ -91,15 +87,15 @@ class ScorerGraph(nn.Module):
         return self.predictor(user_vec, query_x, llm_x)
 
 
-def _dummy_encoder_inputs(D: int, response_text: bool) -> List[Tensor]:
+def _dummy_encoder_inputs(cfg: ModelConfig) -> List[Tensor]:
     g = torch.Generator().manual_seed(0)
     S, M, C = 5, 3, 2  # distinct sizes so no dimension is specialised to another
     named = {
-        "query_x": torch.randn(S, D, generator=g), "rating": torch.rand(S, generator=g),
-        "response_x": torch.randn(S, D, generator=g), "llm_x": torch.randn(M, D, generator=g),
+        "query_x": torch.randn(S, cfg.embed_dim, generator=g), "rating": torch.rand(S, generator=g),
+        "response_x": torch.randn(S, cfg.embed_dim, generator=g), "response_len": torch.randn(S, generator=g), "llm_x": torch.randn(M, cfg.embed_dim, generator=g),
         "session_llm": torch.tensor([0, 1, 2, 0, 1]), "chain_src": torch.tensor([0, 1]), "chain_dst": torch.tensor([1, 2]),
     }
-    return [named[n] for n in encoder_input_names(response_text)]
+    return [named[n] for n in encoder_input_names(cfg)]
 
 
 def export_onnx_files(model: GMTRouter, out_dir: Path) -> Dict[str, str]:
@@ -109,12 +105,12 @@ def export_onnx_files(model: GMTRouter, out_dir: Path) -> Dict[str, str]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cfg = model.cfg
-    names = encoder_input_names(cfg.response_text)
-    axes = {"query_x": {0: "S"}, "rating": {0: "S"}, "response_x": {0: "S"}, "llm_x": {0: "M"},
+    names = encoder_input_names(cfg)
+    axes = {"query_x": {0: "S"}, "rating": {0: "S"}, "response_x": {0: "S"}, "response_len": {0: "S"}, "llm_x": {0: "M"},
             "session_llm": {0: "S"}, "chain_src": {0: "C"}, "chain_dst": {0: "C"}}
     with torch.no_grad():
         torch.onnx.export(
-            UserEncoderGraph(model), tuple(_dummy_encoder_inputs(cfg.embed_dim, cfg.response_text)),
+            UserEncoderGraph(model), tuple(_dummy_encoder_inputs(cfg)),
             str(out_dir / "user_encoder.onnx"), input_names=names, output_names=["user_vec"],
             dynamic_axes={n: axes[n] for n in names}, opset_version=OPSET, do_constant_folding=True, **_export_kwargs(),
         )
@@ -136,7 +132,7 @@ def _tensor_json(t: Tensor) -> Dict[str, Any]:
 def make_parity_case(model: GMTRouter, name: str, enc_inputs: Dict[str, Tensor], query_x: Tensor, llm_x: Tensor) -> Dict[str, Any]:
     """Runs the PyTorch model on the given inputs and records inputs + outputs (contract "parity")."""
     model.eval()
-    names = encoder_input_names(model.cfg.response_text)
+    names = encoder_input_names(model.cfg)
     with torch.no_grad():
         user_vec = UserEncoderGraph(model)(*[enc_inputs[n] for n in names])
         scores = ScorerGraph(model)(user_vec.expand(query_x.shape[0], -1), query_x, llm_x)
@@ -166,7 +162,7 @@ def default_parity_cases(model: GMTRouter, query_pool: np.ndarray, llm_x: np.nda
         dst = torch.tensor([c[1] for c in chain], dtype=torch.long)
         return {
             "query_x": pick(S), "rating": torch.tensor(rng.choice([0.0, 0.5, 1.0], S), dtype=torch.float32),
-            "response_x": pick(S), "llm_x": L, "session_llm": torch.tensor(rng.integers(0, M, S), dtype=torch.long),
+            "response_x": pick(S), "response_len": torch.tensor(rng.normal(0, 1, S), dtype=torch.float32), "llm_x": L, "session_llm": torch.tensor(rng.integers(0, M, S), dtype=torch.long),
             "chain_src": src, "chain_dst": dst,
         }
 
@@ -208,7 +204,7 @@ def build_manifest(ckpt: Dict[str, Any], llm_vectors: np.ndarray, files: Dict[st
         "queryMode": data.query_mode,
         **retrieval,
         **online,
-        "features": {"responseText": bool(cfg["model"]["response_text"])},
+        "features": {"responseText": bool(cfg["model"]["response_text"]), "answerLength": bool(cfg["model"].get("answer_length", False))},
         "files": files,
         "llms": [
             {"id": l["id"], "description": l["description"], "embedding": [float(x) for x in v]}
@@ -284,7 +280,8 @@ def check_exported(out_dir: Path, contract: Optional[Dict[str, Any]] = None) -> 
         path = Path(out_dir) / spec["file"]
         onnx.checker.check_model(onnx.load(str(path)))
         io_ = onnx_io(path)
-        want_in = [i for i in spec["inputs"] if not i.get("optional") or (manifest and manifest["features"].get("responseText"))]
+        # an optional input is there exactly when the manifest turns on the feature the contract names for it
+        want_in = [i for i in spec["inputs"] if not i.get("optional") or (manifest and manifest["features"].get(i["feature"]))]
         for kind, want in (("inputs", want_in), ("outputs", spec["outputs"])):
             got = io_[kind]
             if [g["name"] for g in got] != [w["name"] for w in want]:

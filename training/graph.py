@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from .config import Config
+from .contract import answer_length
 from .data import Dataset
 from .embed import embed_texts
 from .query_text import build_query_texts
@@ -48,6 +49,7 @@ class Tensors:
     pair_b: np.ndarray
     pair_group: np.ndarray
     pair_label: np.ndarray  # 1 if a preferred, 0 if b preferred, 0.5 tie
+    it_len: Optional[np.ndarray] = None  # each answer's standardised log length (model.answer_length)
 
 
 def _index(values: Sequence[str]):
@@ -108,6 +110,7 @@ def build_tensors(ds: Dataset, cfg: Config, use_response_text: Optional[bool] = 
         g_cluster=g_cluster, g_question=g_question, g_category=g_category, categories=categories,
         pair_a=np.array(pa, dtype=np.int64), pair_b=np.array(pb, dtype=np.int64),
         pair_group=np.array(pg, dtype=np.int64), pair_label=np.array(pl, dtype=np.float32),
+        it_len=np.array([answer_length(it.response) for it in its], dtype=np.float32) if cfg.model.answer_length else None,
     )
 
 
@@ -155,6 +158,7 @@ def build_graph(T: Tensors, visible: np.ndarray, batch_users: np.ndarray, device
         "chain_dst": dst,
         "session_user": np.array([upos[int(T.it_user[i])] for i in visible], dtype=np.int64),
         "response_x": T.R[T.it_r[visible]] if T.R is not None else None,
+        "response_len": T.it_len[visible] if T.it_len is not None else None,
     }
     out: Dict[str, object] = {k: None if v is None else torch.from_numpy(v).to(device) for k, v in arrays.items()}
     out["n_users"] = len(batch_users)

@@ -188,7 +188,7 @@ class UserEncoder(nn.Module):
 
     def forward(
         self, query_x: Tensor, rating: Tensor, llm_x: Tensor, session_llm: Tensor, chain_src: Tensor,
-        chain_dst: Tensor, session_user: Tensor, n_users: int, response_x: Optional[Tensor] = None,
+        chain_dst: Tensor, session_user: Tensor, n_users: int, response_x: Optional[Tensor] = None, response_len: Optional[Tensor] = None,
     ) -> Tensor:
         """query_x [S, D], rating [S], llm_x [M, D], session_llm [S], chain_src/dst [C],
         session_user [S] in [0, n_users) -> user vectors [n_users, H]."""
@@ -207,7 +207,20 @@ class UserEncoder(nn.Module):
             user = cold + self.cfg.history_shrink * (user[:n_users] - cold)
         if self.kernel is None:
             return user
-        return torch.cat([user, self.evidence(rating, llm_x, session_llm, session_user, n_users)], dim=-1)
+        parts = [user, self.evidence(rating, llm_x, session_llm, session_user, n_users)]
+        if self.cfg.answer_length:
+            parts.append(self.length_evidence(rating, response_len, session_user, n_users))
+        return torch.cat(parts, dim=-1)
+
+    def length_evidence(self, rating: Tensor, response_len: Optional[Tensor], session_user: Tensor, n_users: int) -> Tensor:
+        """e_len = sum_i c_i z_i / (n_u + kappa) per user ([n_users, 1]), z_i the rated answer's standardised length:
+        negative for a user who liked shorter answers than they disliked. Answers not stored read as the average
+        one (z = 0, contract "answerLength")."""
+        z = torch.zeros_like(rating) if response_len is None else response_len
+        c = self.centred_rating(rating, session_user, n_users)[:, 0]
+        zeros_u = torch.zeros(n_users, dtype=rating.dtype, device=rating.device)
+        count = zeros_u.index_add(0, session_user, torch.ones_like(rating))
+        return (zeros_u.index_add(0, session_user, c * z) / (count + self.cfg.evidence_kappa)).unsqueeze(-1)
 
     def evidence(self, rating: Tensor, llm_x: Tensor, session_llm: Tensor, session_user: Tensor, n_users: int) -> Tensor:
         """e_u = sum_i c_i [A l; l]_{m_i} / (n_u + kappa) per user: [n_users, P + D]; zeros for a user without ratings."""
@@ -253,8 +266,29 @@ class PreferencePredictor(nn.Module):
             # softplus(0) ~ 0.7 for the learned kernel; the identity kernel starts at softplus(16) ~ 16: description
             # vectors of distinct models differ by |l_a - l_b|^2 ~ 0.4-0.6, and a scalar moves ~1e-3 per Adam step.
             self.kernel_gain = nn.Parameter(torch.tensor([0.0, cfg.identity_kernel_gain]))
+        # Answer length (model.answer_length): s_m += len_gain * e_len * zhat(q, m), with the encoder's e_len (how much
+        # shorter the liked answers were than the disliked ones) and zhat a small head's guess of how long model m
+        # answers query q, in the contract's standardised units (trained on every stored answer, train.py).
+        self.length = cfg.answer_length
+        if self.length:
+            self.len_q, self.len_l, self.len_out = nn.Linear(cfg.embed_dim, 32), nn.Linear(cfg.embed_dim, 32), nn.Linear(32, 1)
+            self.len_gain = nn.Parameter(torch.tensor(1.0))
+
+    def predicted_length(self, query_x: Tensor, llm_x: Tensor) -> Tensor:
+        """zhat [B, M] of every (query, model): query_x [B, D], llm_x [M, D]."""
+        return self.len_out(F.relu(self.len_q(query_x).unsqueeze(1) + self.len_l(llm_x).unsqueeze(0))).squeeze(-1)
+
+    def predicted_length_cells(self, query_x: Tensor, llm_x: Tensor) -> Tensor:
+        """zhat [N] of N (query, model) rows: query_x [N, D], llm_x [N, D]."""
+        return self.len_out(F.relu(self.len_q(query_x) + self.len_l(llm_x))).squeeze(-1)
+
+    def split_length(self, user_vec: Tensor):
+        if not self.length:
+            return user_vec, None
+        return user_vec[:, :-1], user_vec[:, -1]
 
     def forward(self, user_vec: Tensor, query_x: Tensor, llm_x: Tensor) -> Tensor:
+        user_vec, e_len = self.split_length(user_vec)
         evidence = None
         if self.kernel is not None:
             user_vec, evidence = user_vec[:, : self.hidden], user_vec[:, self.hidden :]
@@ -275,12 +309,15 @@ class PreferencePredictor(nn.Module):
             g = F.softplus(self.kernel_gain)
             P = self.kernel.out_features
             s = s + g[0] * torch.matmul(evidence[:, :P], self.kernel(llm_x).t()) + g[1] * torch.matmul(evidence[:, P:], llm_x.t())
+        if e_len is not None:
+            s = s + self.len_gain * e_len.unsqueeze(-1) * self.predicted_length(query_x, llm_x)
         return s
 
     def score_cells(self, user_vec: Tensor, query_x: Tensor, llm_x: Tensor, rows: Tensor, llms: Tensor) -> Tensor:
         """``forward(user_vec, query_x, llm_x)[rows, llms]`` ([N]), computing only those cells: a training episode
         needs a few of the M' models (aliases included) per (user, query) row, and the full [B, M', 2P] grid of the
         head was most of an episode's time. Same parameters and the same arithmetic per cell as ``forward``."""
+        user_vec, e_len = self.split_length(user_vec)
         evidence = None
         if self.kernel is not None:
             user_vec, evidence = user_vec[:, : self.hidden], user_vec[:, self.hidden :]
@@ -301,6 +338,8 @@ class PreferencePredictor(nn.Module):
             g = F.softplus(self.kernel_gain)
             P = self.kernel.out_features
             s = s + g[0] * (evidence[rows, :P] * self.kernel(llm_x)[llms]).sum(-1) + g[1] * (evidence[rows, P:] * llm_x[llms]).sum(-1)
+        if e_len is not None:
+            s = s + self.len_gain * e_len[rows] * self.predicted_length_cells(query_x[rows], llm_x[llms])
         return s
 
 

@@ -141,6 +141,7 @@ def sensitivity_check(checkpoint: Path, ns: Sequence[int] = (1, 12), beta: float
             llm_x=L, session_llm=torch.tensor(hm, dtype=torch.long), chain_src=torch.zeros(0, dtype=torch.long),
             chain_dst=torch.zeros(0, dtype=torch.long), session_user=torch.zeros(n, dtype=torch.long), n_users=1,
             response_x=torch.from_numpy(np.repeat(no_text[None, :], n, axis=0)) if model.encoder.cfg.response_text else None,
+            response_len=torch.zeros(n) if model.encoder.cfg.answer_length else None,  # the probe's answers are not stored
         )
         return model.predictor(uv, torch.from_numpy(q[None, :]), L)[0].numpy().astype(np.float64)
 

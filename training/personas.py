@@ -206,7 +206,8 @@ def _interaction(cells: Cells, p: Persona, c: int, m: int, iid: str, rating: flo
 
 
 def generate(folder: Path = MTBENCH_DIR, seed: int = 0, n_train: int = 400, n_val: int = 60, n_test: int = 150,
-             events_per_user: int = 40, probes_per_user: int = 16, targets_per_user: int = 8, n_judge_like: int = 0) -> PersonaBench:
+             events_per_user: int = 40, probes_per_user: int = 16, targets_per_user: int = 8, n_judge_like: int = 0,
+             n_extra_train: int = 0) -> PersonaBench:
     """The whole persona benchmark for one seed (see the module docstring)."""
     cells = load_cells(folder)
     rng = np.random.default_rng(seed)
@@ -237,6 +238,13 @@ def generate(folder: Path = MTBENCH_DIR, seed: int = 0, n_train: int = 400, n_va
                     noise=float(judge_rng.uniform(0.15, 0.3)), utility=cells.features["quality"])
         users.append(p)
         _add_user_data(bench, p, judge_rng, by_split, events_per_user, probes_per_user, 0, kinds=(0.8, 0.9))
+    # More training users of the seen families, from a third generator: more of them without changing the benchmark.
+    extra_rng = np.random.default_rng([seed, 2])
+    for i in range(n_extra_train):
+        family = "mixture" if i % 5 == 4 else SEEN_FAMILIES[(i - i // 5) % len(SEEN_FAMILIES)]
+        p = make_persona(cells, f"persona-train-x{i:04d}", "train", family, extra_rng, SEEN_FAMILIES)
+        users.append(p)
+        _add_user_data(bench, p, extra_rng, by_split, events_per_user, probes_per_user, 0)
     bench.dataset.check(f"personas seed {seed}")
     return bench
 

@@ -44,7 +44,7 @@ def mix(base: Dataset, cfg: Config, folder: Path = MTBENCH_DIR, seed: Optional[i
     if cfg.data.personas <= 0:
         return Mixed(build_tensors(base, cfg), None, None, np.zeros(0, np.int64), np.zeros(0, np.int64))
     bench = generate(folder, seed=cfg.data.persona_seed if seed is None else seed, n_train=cfg.data.personas,
-                     n_judge_like=cfg.data.persona_judge_like)
+                     n_judge_like=cfg.data.persona_judge_like, n_extra_train=cfg.data.persona_extra)
     T = build_tensors(merge(base, bench.dataset), cfg)
     train_users = {T.users.index(p.id) for p in bench.users if p.split == "train"}
     n_base = len(base.groups)

@@ -247,6 +247,12 @@ def train_model(
             if use_single:
                 r = torch.from_numpy(T.it_rating[single]).to(device)
                 loss = loss + tc.pointwise_weight * pointwise_loss(scores(single)[0], r)
+            if cfg.model.answer_length and tc.answer_length_weight > 0:
+                # the length head learns from every answer of the episode, under the answering model's own vector
+                items = np.unique(np.concatenate([visible, single, T.pair_a[pairs], T.pair_b[pairs]]))
+                q, l = torch.from_numpy(T.Q[T.it_q[items]]).to(device), torch.from_numpy(T.L[T.it_llm[items]]).to(device)
+                z = model.predictor.predicted_length_cells(q, l)
+                loss = loss + tc.answer_length_weight * ((z - torch.from_numpy(T.it_len[items]).to(device)) ** 2).mean()
             opt.zero_grad()
             loss.backward()
             if tc.grad_clip > 0:
@@ -308,7 +314,8 @@ def parity_user_inputs(T: Tensors, visible: np.ndarray, user: int, max_sessions:
     mine = visible[T.it_user[visible] == user]
     mine = mine[np.lexsort((T.it_turn[mine], T.it_session[mine]))][:max_sessions]
     g = build_graph(T, mine, np.array([user]))
-    keys = ["query_x", "rating", "llm_x", "session_llm", "chain_src", "chain_dst"] + (["response_x"] if T.R is not None else [])
+    keys = ["query_x", "rating", "llm_x", "session_llm", "chain_src", "chain_dst"] + (["response_x"] if T.R is not None else []) + (
+        ["response_len"] if T.it_len is not None else [])
     return {k: {"dims": list(g[k].shape), "data": g[k].reshape(-1).tolist()} for k in keys}
 
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CONTRACT } from "@/router-core/contract";
 import {
+  answerLength,
   argmax,
   buildChainEdges,
   buildQueryText,
@@ -60,6 +61,7 @@ describe("buildUserGraph", () => {
     D,
     queryEmbeddings: ordered.map((_, i) => vec(i)),
     responseEmbeddings: null,
+    answerLength: false,
     llmEmbeddings: new Map([
       ["m1", vec(101)],
       ["m2", vec(102)],
@@ -93,6 +95,16 @@ describe("buildUserGraph", () => {
   it("rejects a missing llm embedding or a wrong width", () => {
     expect(() => buildUserGraph({ ...args, llmEmbeddings: new Map([["m1", vec(1)]]) })).toThrow(/m2/);
     expect(() => buildUserGraph({ ...args, queryEmbeddings: ordered.map(() => new Float32Array(D + 1)) })).toThrow(/expected 4/);
+  });
+
+  it("reads the rated answers' lengths only for a model that takes them", () => {
+    const texts = ["Paris.", null, "x".repeat(400), "", "Sure!"];
+    const withText = ordered.map((it, i) => ({ ...it, responseText: texts[i] }));
+    const g = buildUserGraph({ ...args, ordered: withText, answerLength: true });
+    expect(Array.from(g.responseLen!)).toEqual(Array.from(Float32Array.from(texts, answerLength)));
+    expect(g.responseLen![1]).toBe(0); // not stored: the average answer
+    expect(g.responseLen![2]).toBeGreaterThan(g.responseLen![0]);
+    expect(buildUserGraph({ ...args, ordered: withText }).responseLen).toBeNull();
   });
 
   it("gives an empty graph for an empty history", () => {
@@ -139,5 +151,17 @@ describe("score helpers", () => {
   });
   it("argmax returns the first of tied maxima", () => {
     expect(argmax([1, 3, 3, 2])).toBe(1);
+  });
+});
+
+describe("answerLength", () => {
+  // The same values as test/training/test_contract.py: both sides compute contract.json "answerLength" alike.
+  it("is the standardised log of the code-point count, 0 for an answer not stored", () => {
+    const { mean, std } = CONTRACT.answerLength;
+    expect(answerLength(null)).toBe(0);
+    expect(answerLength(undefined)).toBe(0);
+    expect(answerLength("")).toBeCloseTo(-mean / std, 12);
+    expect(answerLength("héllo \u{1F44B}")).toBeCloseTo((Math.log(8) - mean) / std, 12); // 7 code points, 8 UTF-16 units
+    expect(answerLength("héllo \u{1F44B}")).toBeCloseTo(-2.8004, 4);
   });
 });

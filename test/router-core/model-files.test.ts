@@ -58,7 +58,7 @@ describe.each(models)("$name", ({ dir }) => {
       scorerFile: m.files.scorer,
       D: m.dims.embedding,
       H: m.dims.hidden,
-      responseText: m.features.responseText,
+      features: m.features,
       device: "cpu",
     });
     try {
@@ -83,6 +83,7 @@ describe.each(models)("$name", ({ dir }) => {
         queryX: empty,
         rating: empty,
         responseX: m.features.responseText ? empty : null,
+        responseLen: m.features.answerLength ? empty : null,
         llmX: empty,
         sessionLlm: new BigInt64Array(0),
         chainSrc: new BigInt64Array(0),

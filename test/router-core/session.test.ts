@@ -10,7 +10,14 @@ import { captureLogger, TOY_MODEL } from "./helpers";
 const sessionPrototype = (ort.InferenceSession as unknown as { prototype: Pick<ort.InferenceSession, "run"> }).prototype;
 const D = 16;
 const H = 8;
-const base = { modelDir: TOY_MODEL, userEncoderFile: "user_encoder.onnx", scorerFile: "scorer.onnx", D, H, responseText: false };
+const base = {
+  modelDir: TOY_MODEL,
+  userEncoderFile: "user_encoder.onnx",
+  scorerFile: "scorer.onnx",
+  D,
+  H,
+  features: { responseText: false, answerLength: false },
+};
 
 function graph(overrides: Partial<UserGraphTensors> = {}): UserGraphTensors {
   const S = 3;
@@ -23,6 +30,7 @@ function graph(overrides: Partial<UserGraphTensors> = {}): UserGraphTensors {
     queryX: Float32Array.from({ length: S * D }, (_, i) => Math.cos(i)),
     rating: Float32Array.from([1, 0, 0.5]),
     responseX: null,
+    responseLen: null,
     llmX: Float32Array.from({ length: M * D }, (_, i) => Math.sin(i)),
     sessionLlm: BigInt64Array.from([0n, 1n, 1n]),
     chainSrc: BigInt64Array.from([0n, 1n]),
@@ -52,6 +60,7 @@ describe("ModelRuntime input validation", () => {
     ["rating outside [0,1]", { rating: Float32Array.from([1, 1.5, 0]) }, "rating"],
     ["wrong embedding width", { D: 12 }, "query_x"],
     ["response_x for a model without it", { responseX: new Float32Array(3 * D) }, "response_x"],
+    ["response_len for a model without it", { responseLen: new Float32Array(3) }, "response_len"],
   ];
 
   it.each(bad)("%s -> InvalidInputError, onnxruntime never runs", async (_name, overrides, field) => {

@@ -58,7 +58,7 @@ def _check_model_dir(d: Path):
     check_exported(d, CONTRACT)
     for section in ("userEncoder", "scorer"):
         io = onnx_io(d / CONTRACT[section]["file"])
-        want = [i for i in CONTRACT[section]["inputs"] if not i.get("optional") or manifest["features"]["responseText"]]
+        want = [i for i in CONTRACT[section]["inputs"] if not i.get("optional") or manifest["features"].get(i["feature"])]
         assert [i["name"] for i in io["inputs"]] == [w["name"] for w in want]
         for g, w in zip(io["inputs"] + io["outputs"], want + CONTRACT[section]["outputs"]):
             assert g["name"] == w["name"] and g["dtype"] == w["dtype"] and len(g["shape"]) == len(w["shape"])
@@ -118,7 +118,7 @@ def test_export_matches_contract(exported):
 def test_parity_expected_equals_pytorch(exported):
     d, manifest, model = exported
     parity = json.loads((d / "parity.json").read_text())
-    names = encoder_input_names(model.cfg.response_text)
+    names = encoder_input_names(model.cfg)
     for c in parity["cases"]:
         ins = c["userEncoder"]["inputs"]
         tens = [torch.tensor(ins[n]["data"], dtype=torch.long if n in INDEX_INPUTS else torch.float32).reshape(ins[n]["dims"]) for n in names]

@@ -17,7 +17,7 @@ def _inputs(S=7, M=6, D=512, C=3, seed=0):
     return dict(
         query_x=torch.randn(S, D, generator=g), rating=torch.rand(S, generator=g), llm_x=torch.randn(M, D, generator=g),
         session_llm=torch.randint(0, M, (S,), generator=g), chain_src=torch.arange(C), chain_dst=torch.arange(1, C + 1),
-        session_user=torch.zeros(S, dtype=torch.long), n_users=1,
+        session_user=torch.zeros(S, dtype=torch.long), n_users=1, response_len=torch.randn(S, generator=g),
     )
 
 
@@ -37,6 +37,27 @@ def test_shapes(cfg):
     U = cfg.model.user_dim
     assert u.shape == (1, U)
     assert m.predictor(u.expand(4, U), torch.randn(4, 512), x["llm_x"]).shape == (4, 6)
+
+
+def test_answer_length_moves_scores_towards_answers_like_the_liked_ones():
+    """Two users rate the same models the same way; one liked the short answers, the other the long ones. Only
+    e_len differs (the last coordinate of the user vector), and their scores differ by gain * (e_a - e_b) * zhat(q, m):
+    the first user's rise for the models the length head expects to answer this query briefly."""
+    torch.manual_seed(0)
+    m = GMTRouter(default().model).eval()
+    x = _inputs(S=4)
+    x["rating"] = torch.tensor([1.0, 0.0, 1.0, 0.0])
+    short_liked = {**x, "response_len": torch.tensor([-1.0, 1.0, -1.0, 1.0])}
+    long_liked = {**x, "response_len": torch.tensor([1.0, -1.0, 1.0, -1.0])}
+    with torch.no_grad():
+        ua, ub = m.encoder(**short_liked), m.encoder(**long_liked)
+        assert torch.equal(ua[:, :-1], ub[:, :-1])
+        # c_i = r_i - (sum r + 1/2) / (n + 1) = +-0.5; e = sum c_i z_i / (n + kappa) = -2 / 6 for the first user
+        assert ua[0, -1].item() == pytest.approx(-2 / 6) and ub[0, -1].item() == pytest.approx(2 / 6)
+        q = torch.randn(1, 512)
+        diff = m.predictor(ua, q, x["llm_x"]) - m.predictor(ub, q, x["llm_x"])
+        zhat = m.predictor.predicted_length(q, x["llm_x"])
+    torch.testing.assert_close(diff, m.predictor.len_gain.detach() * (-4 / 6) * zhat, atol=1e-4, rtol=1e-3)  # scores ~1e2
 
 
 @pytest.mark.parametrize("cfg", [default(), tiny(), faithful()], ids=["default", "tiny", "faithful"])
@@ -116,7 +137,7 @@ def test_user_vector_is_permutation_invariant_and_uses_ratings():
     m = GMTRouter(default().model).eval()
     x = _inputs(C=0)
     perm = torch.randperm(7)
-    y = dict(x, query_x=x["query_x"][perm], rating=x["rating"][perm], session_llm=x["session_llm"][perm])
+    y = dict(x, query_x=x["query_x"][perm], rating=x["rating"][perm], session_llm=x["session_llm"][perm], response_len=x["response_len"][perm])
     assert torch.allclose(m.encoder(**x), m.encoder(**y), atol=1e-5)
     z = dict(x, rating=1 - x["rating"])
     assert not torch.allclose(m.encoder(**x), m.encoder(**z))

@@ -123,3 +123,17 @@ def test_judge_like_users_train_only_and_leave_the_benchmark_as_it_was(bench):
     history = sources["compare"] / 2 + sources["stars"] + sources["thumbs"]
     assert sources["compare"] / 2 > 0.6 * history  # mostly pairwise votes, as the judges gave
     assert all(0.15 <= p.noise <= 0.3 and p.strength <= 0.8 for p in judges)
+
+
+def test_extra_training_users_leave_the_benchmark_as_it_was(bench):
+    """data.persona_extra adds training users of the seen families from their own generator: the validation and test
+    users, their histories and targets stay the same, so runs with and without them are paired."""
+    more = generate(seed=3, n_train=40, n_val=10, n_test=30, n_extra_train=12)
+    extra = [p for p in more.users if p.id.startswith("persona-train-x")]
+    assert len(extra) == 12 and {p.split for p in extra} == {"train"}
+    assert {p.family for p in extra} <= set(SEEN_FAMILIES) | {"mixture"}
+    assert [p.id for p in more.users if not p.id.startswith("persona-train-x")] == [p.id for p in bench.users]
+    for p in bench.users:
+        assert more.events[p.id] == bench.events[p.id]
+        if p.split != "train":
+            assert np.array_equal(more.targets[p.id], bench.targets[p.id])

@@ -14,8 +14,7 @@ const llmEntrySchema = z.object({
   embedding: z.array(z.number()),
 });
 
-/** The manifest fields router-core relies on; unknown extra fields are kept as-is. */
-export /** Which optional user-encoder inputs the model reads (contract: each optional input names its feature). */
+/** Which optional user-encoder inputs the model reads (contract: each optional input names its feature). */
 const featuresSchema = z
   .object({
     responseText: z.boolean(),
@@ -25,7 +24,8 @@ const featuresSchema = z
   .loose();
 export type ModelFeatures = z.infer<typeof featuresSchema>;
 
-const manifestSchema = z
+/** The manifest fields router-core relies on; unknown extra fields are kept as-is. */
+export const manifestSchema = z
   .object({
     contractVersion: z.number().int(),
     routerVersion: z.string().min(1),

@@ -207,27 +207,22 @@ class UserEncoder(nn.Module):
             user = cold + self.cfg.history_shrink * (user[:n_users] - cold)
         if self.kernel is None:
             return user
-        parts = [user, self.evidence(rating, llm_x, session_llm, session_user, n_users)]
-        if self.cfg.answer_length:
-            parts.append(self.length_evidence(rating, response_len, session_user, n_users))
-        return torch.cat(parts, dim=-1)
+        return torch.cat([user, self.evidence(rating, llm_x, session_llm, session_user, n_users, response_len)], dim=-1)
 
-    def length_evidence(self, rating: Tensor, response_len: Optional[Tensor], session_user: Tensor, n_users: int) -> Tensor:
-        """e_len = sum_i c_i z_i / (n_u + kappa) per user ([n_users, 1]), z_i the rated answer's standardised length:
-        negative for a user who liked shorter answers than they disliked. Answers not stored read as the average
-        one (z = 0, contract "answerLength")."""
-        z = torch.zeros_like(rating) if response_len is None else response_len
-        c = self.centred_rating(rating, session_user, n_users)[:, 0]
-        zeros_u = torch.zeros(n_users, dtype=rating.dtype, device=rating.device)
-        count = zeros_u.index_add(0, session_user, torch.ones_like(rating))
-        return (zeros_u.index_add(0, session_user, c * z) / (count + self.cfg.evidence_kappa)).unsqueeze(-1)
-
-    def evidence(self, rating: Tensor, llm_x: Tensor, session_llm: Tensor, session_user: Tensor, n_users: int) -> Tensor:
-        """e_u = sum_i c_i [A l; l]_{m_i} / (n_u + kappa) per user: [n_users, P + D]; zeros for a user without ratings."""
+    def evidence(self, rating: Tensor, llm_x: Tensor, session_llm: Tensor, session_user: Tensor, n_users: int,
+                 response_len: Optional[Tensor] = None) -> Tensor:
+        """e_u = sum_i c_i phi_i / (n_u + kappa) per user, phi_i = [A l; l]_{m_i}: [n_users, P + D]; zeros for a user
+        without ratings. With model.answer_length phi_i also ends in z_i, the rated answer's standardised length, so
+        the last coordinate is negative for a user who liked shorter answers than they disliked: [n_users, P + D + 1].
+        Answers not stored read as the average one (z = 0, contract "answerLength")."""
         c = self.centred_rating(rating, session_user, n_users)  # [S, 1]
         zeros_u = torch.zeros(n_users, dtype=rating.dtype, device=rating.device)
         count = zeros_u.index_add(0, session_user, torch.ones_like(rating))
-        msg = c * torch.cat([self.kernel(llm_x), llm_x], dim=-1)[session_llm]  # [S, P + D]
+        phi = torch.cat([self.kernel(llm_x), llm_x], dim=-1)[session_llm]  # [S, P + D]
+        if self.cfg.answer_length:
+            z = torch.zeros_like(rating) if response_len is None else response_len
+            phi = torch.cat([phi, z.unsqueeze(-1)], dim=-1)
+        msg = c * phi
         total = torch.zeros(n_users, msg.shape[1], dtype=msg.dtype, device=msg.device).index_add(0, session_user, msg)
         return total / (count + self.cfg.evidence_kappa).unsqueeze(-1)
 
@@ -275,11 +270,8 @@ class PreferencePredictor(nn.Module):
             self.len_gain = nn.Parameter(torch.tensor(1.0))
 
     def predicted_length(self, query_x: Tensor, llm_x: Tensor) -> Tensor:
-        """zhat [B, M] of every (query, model): query_x [B, D], llm_x [M, D]."""
-        return self.len_out(F.relu(self.len_q(query_x).unsqueeze(1) + self.len_l(llm_x).unsqueeze(0))).squeeze(-1)
-
-    def predicted_length_cells(self, query_x: Tensor, llm_x: Tensor) -> Tensor:
-        """zhat [N] of N (query, model) rows: query_x [N, D], llm_x [N, D]."""
+        """zhat of (query, model) pairs whose shapes broadcast: rows [N, D] and [N, D] -> [N]; a grid [B, 1, D] and
+        [1, M, D] -> [B, M]."""
         return self.len_out(F.relu(self.len_q(query_x) + self.len_l(llm_x))).squeeze(-1)
 
     def split_length(self, user_vec: Tensor):
@@ -310,7 +302,7 @@ class PreferencePredictor(nn.Module):
             P = self.kernel.out_features
             s = s + g[0] * torch.matmul(evidence[:, :P], self.kernel(llm_x).t()) + g[1] * torch.matmul(evidence[:, P:], llm_x.t())
         if e_len is not None:
-            s = s + self.len_gain * e_len.unsqueeze(-1) * self.predicted_length(query_x, llm_x)
+            s = s + self.len_gain * e_len.unsqueeze(-1) * self.predicted_length(query_x.unsqueeze(1), llm_x.unsqueeze(0))
         return s
 
     def score_cells(self, user_vec: Tensor, query_x: Tensor, llm_x: Tensor, rows: Tensor, llms: Tensor) -> Tensor:
@@ -339,7 +331,7 @@ class PreferencePredictor(nn.Module):
             P = self.kernel.out_features
             s = s + g[0] * (evidence[rows, :P] * self.kernel(llm_x)[llms]).sum(-1) + g[1] * (evidence[rows, P:] * llm_x[llms]).sum(-1)
         if e_len is not None:
-            s = s + self.len_gain * e_len[rows] * self.predicted_length_cells(query_x[rows], llm_x[llms])
+            s = s + self.len_gain * e_len[rows] * self.predicted_length(query_x[rows], llm_x[llms])
         return s
 
 

@@ -251,7 +251,7 @@ def train_model(
                 # the length head learns from every answer of the episode, under the answering model's own vector
                 items = np.unique(np.concatenate([visible, single, T.pair_a[pairs], T.pair_b[pairs]]))
                 q, l = torch.from_numpy(T.Q[T.it_q[items]]).to(device), torch.from_numpy(T.L[T.it_llm[items]]).to(device)
-                z = model.predictor.predicted_length_cells(q, l)
+                z = model.predictor.predicted_length(q, l)
                 loss = loss + tc.answer_length_weight * ((z - torch.from_numpy(T.it_len[items]).to(device)) ** 2).mean()
             opt.zero_grad()
             loss.backward()

@@ -56,7 +56,7 @@ def test_answer_length_moves_scores_towards_answers_like_the_liked_ones():
         assert ua[0, -1].item() == pytest.approx(-2 / 6) and ub[0, -1].item() == pytest.approx(2 / 6)
         q = torch.randn(1, 512)
         diff = m.predictor(ua, q, x["llm_x"]) - m.predictor(ub, q, x["llm_x"])
-        zhat = m.predictor.predicted_length(q, x["llm_x"])
+        zhat = m.predictor.predicted_length(q.unsqueeze(1), x["llm_x"].unsqueeze(0))
     torch.testing.assert_close(diff, m.predictor.len_gain.detach() * (-4 / 6) * zhat, atol=1e-4, rtol=1e-3)  # scores ~1e2
 
 

@@ -218,6 +218,8 @@ describe("admin dashboard with data", () => {
     await admin_.toggleModel(id);
     expect(await queryRows(`SELECT enabled FROM llm_models WHERE id = $1`, [id])).toEqual([{ enabled: false }]);
 
+    // A page without a refresh in flight (the toggle's own would render the list again): then the row goes away behind it.
+    expect(await admin_.open("/models")).toBe(200);
     await queryRows(`DELETE FROM llm_models WHERE id = $1`, [id]);
     expect(await admin_.toggleModelRefused(id)).toBe(`Could not enable E2E model: Model "${id}" not found.`);
     expect(await admin_.modelEntry(id).getByTestId("model-enabled-state").textContent()).toBe("disabled");

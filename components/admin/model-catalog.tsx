@@ -141,13 +141,18 @@ function ModelForm({ initial, isNew, onDone }: { initial: CatalogEntry; isNew: b
 const modelUrl = (id: string) => `/api/admin/models/${encodeURIComponent(id)}`;
 
 /**
- * One catalog entry. Its enabled state is the server's answer to the last toggle until the page's data catches
- * up (the row is keyed by the stored state, so a refresh that brings a newer one starts it afresh): the toggle
- * shows its result as soon as the change is stored, and a refused change is said, not silently dropped.
+ * One catalog entry. The toggle shows the server's answer as soon as the change is stored, and a refused change is
+ * said, not silently dropped. A newer stored state brought by the page's refresh replaces the shown one during
+ * render; the row is not remounted for it, so a refusal that arrived in between stays on screen.
  */
 function ModelRow({ model, editing, onEdit, onDone }: { model: CatalogEntry; editing: boolean; onEdit: () => void; onDone: () => void }) {
   const router = useRouter();
   const [enabled, setEnabled] = useState(model.enabled);
+  const [storedEnabled, setStoredEnabled] = useState(model.enabled);
+  if (model.enabled !== storedEnabled) {
+    setStoredEnabled(model.enabled);
+    setEnabled(model.enabled);
+  }
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -213,7 +218,7 @@ export function ModelCatalog({ models }: { models: CatalogEntry[] }) {
   return (
     <div className="space-y-3" data-testid="model-catalog">
       {models.map((m) => (
-        <ModelRow key={`${m.id}:${m.enabled}`} model={m} editing={editing === m.id} onEdit={() => setEditing(editing === m.id ? null : m.id)} onDone={done} />
+        <ModelRow key={m.id} model={m} editing={editing === m.id} onEdit={() => setEditing(editing === m.id ? null : m.id)} onDone={done} />
       ))}
       <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => setEditing(editing === "" ? null : "")} data-testid="model-add">
         {editing === "" ? "Cancel" : "+ Add model"}

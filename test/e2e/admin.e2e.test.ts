@@ -218,11 +218,19 @@ describe("admin dashboard with data", () => {
     await admin_.toggleModel(id);
     expect(await queryRows(`SELECT enabled FROM llm_models WHERE id = $1`, [id])).toEqual([{ enabled: false }]);
 
-    // A page without a refresh in flight (the toggle's own would render the list again): then the row goes away behind it.
+    // The row goes away behind the page after its toggle's refresh was rendered, so the refresh, landing after the
+    // refused change, still shows the row, newer than what the page showed: the refusal stays on screen.
     expect(await admin_.open("/models")).toBe(200);
+    const refresh = await admin_.holdNextRefresh();
+    await admin_.toggleModel(id);
+    await refresh.rendered;
     await queryRows(`DELETE FROM llm_models WHERE id = $1`, [id]);
-    expect(await admin_.toggleModelRefused(id)).toBe(`Could not enable E2E model: Model "${id}" not found.`);
-    expect(await admin_.modelEntry(id).getByTestId("model-enabled-state").textContent()).toBe("disabled");
+    expect(await admin_.toggleModelRefused(id)).toBe(`Could not disable E2E model: Model "${id}" not found.`);
+    await refresh.land();
+    const refusal = admin_.modelEntry(id).getByTestId("model-toggle-error");
+    expect(await refusal.isVisible()).toBe(true);
+    expect(await refusal.textContent()).toBe(`Could not disable E2E model: Model "${id}" not found.`);
+    expect(await admin_.modelEntry(id).getByTestId("model-enabled-state").textContent()).toBe("enabled");
     expect(await queryRows(`SELECT id FROM llm_models WHERE id = $1`, [id])).toEqual([]);
     expect(await admin_.tableRows("models-health").count()).toBeGreaterThanOrEqual(1);
   });

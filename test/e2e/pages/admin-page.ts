@@ -1,4 +1,4 @@
-import type { Locator, Page } from "playwright-core";
+import type { Locator, Page, Request, Route } from "playwright-core";
 import { baseUrl } from "../support/browser";
 
 /** The admin dashboard, page by page. */
@@ -60,6 +60,36 @@ export class AdminPage {
     const entry = this.modelEntry(modelId);
     await entry.getByTestId("model-toggle").click();
     return entry.getByTestId("model-toggle-error").textContent();
+  }
+
+  /**
+   * Holds the page's next data refresh (`router.refresh()`, not a link's prefetch): the server renders it at once
+   * (`rendered`), the browser gets it only on `land()`, which returns once the page has drawn it.
+   */
+  async holdNextRefresh() {
+    let held: Request | null = null;
+    let rendered!: () => void;
+    let letThrough!: () => void;
+    const through = new Promise<void>((resolve) => (letThrough = resolve));
+    const handler = async (route: Route) => {
+      const headers = route.request().headers();
+      if (held || headers.rsc !== "1" || "next-router-prefetch" in headers) return route.fallback();
+      held = route.request();
+      const response = await route.fetch();
+      rendered();
+      await through;
+      await route.fulfill({ response });
+    };
+    await this.page.route("**/*", handler);
+    return {
+      rendered: new Promise<void>((resolve) => (rendered = resolve)),
+      land: async () => {
+        letThrough();
+        await (await held!.response())!.finished();
+        await this.page.unroute("**/*", handler);
+        await this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      },
+    };
   }
 
   async filterDecisions({ user, override }: { user?: string; override?: "yes" | "no" }) {

@@ -34,6 +34,8 @@ const envSchema = z.object({
   DEFAULT_MODEL: z.string().optional(),
   MAX_MESSAGE_CHARS: z.coerce.number().int().positive().default(16_000),
   LLM_FIRST_TOKEN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  // A streamed reply's network reads are passed on at most this often (lib/llm/read-batching-fetch.ts); 0: each at once.
+  LLM_STREAM_READ_WINDOW_MS: z.coerce.number().int().nonnegative().max(1_000).default(25),
   ROUTER_MODEL_DIR: z.string().default("router-core/models/default"),
   ROUTER_DEVICE: z.enum(["auto", "cuda", "cpu"]).default("auto"),
   ROUTER_HISTORY_LIMIT: z.coerce.number().int().positive().default(200),

@@ -1,14 +1,18 @@
 /**
  * CPU the app spends reading a model's streamed reply, per call and per chunk:
- * the app's reader (`openReply`, on the provider's own stream) against the AI
- * SDK's `streamText` full stream (the baseline: what the app used before) and
- * against reading the raw bytes (the transport's floor), in the same run, on
- * the same local demo model. The demo server runs in its own process, so only
- * the reading side is counted.
+ * the app's reader (`openReply`: the provider's own stream on the app's
+ * read-batching fetch) against the AI SDK's `streamText` full stream on Node's
+ * fetch (the baseline: what the app used first), the provider's stream on
+ * Node's fetch and on the read-batching fetch with a window of 0 (each read
+ * passed on) and of 25 ms (the default), and reading the raw bytes with Node's fetch (the transport's
+ * floor), in the same run, on the same local demo model. The demo server runs
+ * in its own process, so only the reading side is counted.
  *
  *   npx tsx --conditions=react-server bench/llm-stream/bench.ts [--calls 300] [--concurrency 20] [--model demo-detailed]
  */
 import { parseArgs } from "node:util";
+import { createOpenAI } from "@ai-sdk/openai";
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { streamText } from "ai";
 import type { LlmModelRow } from "@/lib/db/queries/models";
 import { percentile } from "../../test/support/load-client";
@@ -28,7 +32,7 @@ async function main() {
   const baseUrl = `http://127.0.0.1:${port}/v1`;
   const demo = await spawnDemoLlm({ ...process.env, DEMO_LLM_URL: baseUrl });
   try {
-    const [{ openReply }, { languageModelFor }] = await Promise.all([import("@/lib/llm/reply-stream"), import("@/lib/llm/providers")]);
+    const [{ openReply }, { readBatchingFetch }] = await Promise.all([import("@/lib/llm/reply-stream"), import("@/lib/llm/read-batching-fetch")]);
     const model = values.model!;
     const row: LlmModelRow = {
       id: model,
@@ -43,6 +47,13 @@ async function main() {
       enabled: true,
     };
     const messages = [{ role: "user" as const, content: PROMPT }];
+    const onFetch = (fetchImpl: typeof fetch) => createOpenAI({ baseURL: baseUrl, apiKey: "no-key", fetch: fetchImpl }).chat(model);
+    const providerStream = (languageModel: LanguageModelV3) => async () => {
+      const { stream } = await languageModel.doStream({ prompt: [{ role: "user", content: [{ type: "text", text: PROMPT }] }] });
+      let n = 0;
+      for await (const part of stream) if (part.type === "text-delta") n++;
+      return n;
+    };
     const readers: Record<string, () => Promise<number>> = {
       "raw bytes (fetch)": async () => {
         const response = await fetch(`${baseUrl}/chat/completions`, {
@@ -52,7 +63,10 @@ async function main() {
         });
         return (await response.text()).split("\n\n").filter((e) => e.startsWith("data: {")).length;
       },
-      "app: openReply (provider stream)": async () => {
+      "provider stream, Node's fetch": providerStream(onFetch(fetch)),
+      "provider stream, batching window 0": providerStream(onFetch(readBatchingFetch(0))),
+      "provider stream, batching 25 ms": providerStream(onFetch(readBatchingFetch(25))),
+      "app: openReply (window from env)": async () => {
         const reply = await openReply({ models: [row], messages, signal: new AbortController().signal });
         let n = 0;
         for await (const _ of reply.deltas()) n++;
@@ -60,7 +74,7 @@ async function main() {
       },
       "streamText fullStream (baseline)": async () => {
         let n = 0;
-        for await (const part of streamText({ model: languageModelFor(row), messages, maxRetries: 0 }).fullStream) if (part.type === "text-delta") n++;
+        for await (const part of streamText({ model: onFetch(fetch), messages, maxRetries: 0 }).fullStream) if (part.type === "text-delta") n++;
         return n;
       },
     };

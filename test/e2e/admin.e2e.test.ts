@@ -219,14 +219,17 @@ describe("admin dashboard with data", () => {
     expect(await queryRows(`SELECT enabled FROM llm_models WHERE id = $1`, [id])).toEqual([{ enabled: false }]);
 
     // The row goes away behind the page after its toggle's refresh was rendered, so the refresh, landing after the
-    // refused change, still shows the row, newer than what the page showed: the refusal stays on screen.
+    // refused change, still shows the row (with a description changed behind the page too, to see it land) and a
+    // newer enabled state than the page had: the refusal stays on screen.
     expect(await admin_.open("/models")).toBe(200);
+    await queryRows(`UPDATE llm_models SET description = 'as the refresh saw it' WHERE id = $1`, [id]);
     const refresh = await admin_.holdNextRefresh();
     await admin_.toggleModel(id);
     await refresh.rendered;
     await queryRows(`DELETE FROM llm_models WHERE id = $1`, [id]);
     expect(await admin_.toggleModelRefused(id)).toBe(`Could not disable E2E model: Model "${id}" not found.`);
     await refresh.land();
+    await admin_.modelEntry(id).getByText("as the refresh saw it").waitFor();
     const refusal = admin_.modelEntry(id).getByTestId("model-toggle-error");
     expect(await refusal.isVisible()).toBe(true);
     expect(await refusal.textContent()).toBe(`Could not disable E2E model: Model "${id}" not found.`);

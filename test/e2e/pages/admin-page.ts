@@ -1,4 +1,4 @@
-import type { Locator, Page, Request, Route } from "playwright-core";
+import type { Locator, Page, Route } from "playwright-core";
 import { baseUrl } from "../support/browser";
 
 /** The admin dashboard, page by page. */
@@ -64,30 +64,32 @@ export class AdminPage {
 
   /**
    * Holds the page's next data refresh (`router.refresh()`, not a link's prefetch): the server renders it at once
-   * (`rendered`), the browser gets it only on `land()`, which returns once the page has drawn it.
+   * (`rendered`), the browser gets it only on `land()`.
    */
   async holdNextRefresh() {
-    let held: Request | null = null;
+    let held = false;
     let rendered!: () => void;
     let letThrough!: () => void;
+    let fulfilled!: () => void;
     const through = new Promise<void>((resolve) => (letThrough = resolve));
+    const landed = new Promise<void>((resolve) => (fulfilled = resolve));
     const handler = async (route: Route) => {
       const headers = route.request().headers();
       if (held || headers.rsc !== "1" || "next-router-prefetch" in headers) return route.fallback();
-      held = route.request();
+      held = true;
       const response = await route.fetch();
       rendered();
       await through;
       await route.fulfill({ response });
+      fulfilled();
     };
     await this.page.route("**/*", handler);
     return {
       rendered: new Promise<void>((resolve) => (rendered = resolve)),
       land: async () => {
         letThrough();
-        await (await held!.response())!.finished();
+        await landed;
         await this.page.unroute("**/*", handler);
-        await this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       },
     };
   }

@@ -74,13 +74,13 @@ class ModelConfig:
     # graph transformer's reading of a history may move a user from the population. Trained at 1; the served value
     # is chosen after training (train.history_shrinks; training/results/experiments-base-prior.md).
     history_shrink: float = 1.0
-    identity_kernel_gain: float = 16.0
+    identity_kernel_gain: float = 16.0  # initial gain of the fixed identity kernel (see PreferencePredictor)
     # Answer length: the user vector also carries e_len = sum_i c_i z_i / (n + kappa), z_i the rated answer's
     # standardised log length (contract "answerLength", encoder input response_len), and the scorer adds
     # gain * e_len * zhat(q, m), zhat a head that predicts how long model m answers query q (trained on every stored
     # answer, train.answer_length_weight). A user who likes short answers then gets the model that answers *this*
     # question briefly. +0.004 AUC at k = 5, 10, 20 on the persona benchmark (training/results/experiments-answer-length.md).
-    answer_length: bool = True  # initial gain of the fixed identity kernel (see PreferencePredictor)
+    answer_length: bool = True
 
     @property
     def user_dim(self) -> int:

@@ -4,9 +4,10 @@
  * read-batching fetch) against the AI SDK's `streamText` full stream on Node's
  * fetch (the baseline: what the app used first), the provider's stream on
  * Node's fetch and on the read-batching fetch with a window of 0 (each read
- * passed on) and of 25 ms (the default), and reading the raw bytes with Node's fetch (the transport's
- * floor), in the same run, on the same local demo model. The demo server runs
- * in its own process, so only the reading side is counted.
+ * passed on) and of 25 ms (the default), and reading the raw bytes with
+ * Node's fetch (the transport's floor), in the same run, on the same local
+ * demo model. The demo server runs in its own process, so only the reading
+ * side is counted.
  *
  *   npx tsx --conditions=react-server bench/llm-stream/bench.ts [--calls 300] [--concurrency 20] [--model demo-detailed]
  */

@@ -132,7 +132,7 @@ export function buildUserGraph(args: BuildUserGraphArgs): UserGraphTensors {
     queryX: copyRows(args.queryEmbeddings, D, "queryEmbeddings"),
     rating,
     responseX: args.responseEmbeddings ? copyRows(args.responseEmbeddings, D, "responseEmbeddings") : null,
-    responseLen: args.answerLength ? Float32Array.from(ordered, (it) => answerLength(it.responseText)) : null,
+    responseLen: args.answerLength ? Float32Array.from(ordered, ratedAnswerLength) : null,
     llmX: copyRows(llmRows, D, "llmEmbeddings"),
     sessionLlm,
     chainSrc: BigInt64Array.from(chain.src, BigInt),
@@ -150,7 +150,17 @@ export function answerLength(text: string | null | undefined): number {
   if (text === null || text === undefined) return 0;
   let characters = 0;
   for (const _ of text) characters++;
+  return answerLengthOfChars(characters);
+}
+
+/** answerLength of an answer `characters` code points long. */
+export function answerLengthOfChars(characters: number): number {
   return (Math.log1p(characters) - CONTRACT.answerLength.mean) / CONTRACT.answerLength.std;
+}
+
+/** answerLength of a rated interaction: its stored length when the store gave one, else its text's. */
+function ratedAnswerLength(it: RatedInteraction): number {
+  return it.responseChars === null || it.responseChars === undefined ? answerLength(it.responseText) : answerLengthOfChars(it.responseChars);
 }
 
 /** Keeps the last `maxChars` characters (the contract's truncation rule). */

@@ -26,7 +26,13 @@ export interface RatedInteraction {
   readonly modelDescription?: string | null;
   /** Normalised rating r in [0,1]; map raw signals with the helpers in rating.ts. */
   readonly rating: number;
+  /** The rated answer; a store may leave it out unless asked (GetRatedHistoryArgs.withResponseText). */
   readonly responseText?: string | null;
+  /**
+   * The rated answer's length in Unicode code points, from a store that reads the length instead of the text:
+   * a model that reads only answer lengths (manifest features.answerLength) then costs no answer text per rating.
+   */
+  readonly responseChars?: number | null;
   readonly createdAt: Date;
   /**
    * Embedding of the turn's query text as the router built it (RouteDecision.queryEmbedding),
@@ -44,6 +50,12 @@ export interface GetRatedHistoryArgs {
    * embedder and the query-text mode, e.g. "use-lite-512:full_context" (see RouteDecision.embeddingKey).
    */
   readonly embeddingKey: string;
+  /**
+   * Whether the answers' texts are needed (the model embeds them, manifest features.responseText). Without it a
+   * store may return responseChars in place of responseText: a user's history is read on every rating, and the
+   * texts of 200 long answers are most of what that read costs.
+   */
+  readonly withResponseText?: boolean;
 }
 
 export interface SaveQueryEmbeddingsArgs {

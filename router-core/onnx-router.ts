@@ -353,7 +353,12 @@ export class OnnxRouter implements Router {
     if (cached) return { ...cached, cache: "hit" as const, historyLoadMs: 0, encodeMs: 0 };
     const generation = this.#cache.generation(request.userId);
     const tLoad = now();
-    const history = await this.#store.getRatedHistory({ userId: request.userId, limit: this.#historyLimit, embeddingKey: this.embeddingKey });
+    const history = await this.#store.getRatedHistory({
+      userId: request.userId,
+      limit: this.#historyLimit,
+      embeddingKey: this.embeddingKey,
+      withResponseText: this.#runtime.features.responseText,
+    });
     const usable = history.filter(isUsableInteraction);
     if (usable.length < history.length) {
       this.#logger.warn("router-core: skipped stored interactions with an invalid rating or turn", {

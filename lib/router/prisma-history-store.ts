@@ -11,7 +11,8 @@ type HistoryRow = {
   model_id: string;
   model_description: string | null;
   rating: number;
-  response_text: string;
+  response_text: string | null;
+  response_chars: number;
   created_at: Date;
   query_text: string;
   query_embedding: Uint8Array | null;
@@ -50,13 +51,14 @@ export async function historyStamp(userId: string): Promise<string> {
 export class PrismaHistoryStore implements HistoryStore {
   constructor(private readonly dim: number) {}
 
-  async getRatedHistory({ userId, limit, embeddingKey }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
+  /** The answers' lengths always (char_length counts code points, as the contract does); their texts only when asked. */
+  async getRatedHistory({ userId, limit, embeddingKey, withResponseText = false }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
     const rows = await prisma.$queryRaw<HistoryRow[]>`
       WITH signals AS (${userSignals(userId)}), recent AS (
         SELECT * FROM signals ORDER BY created_at DESC LIMIT ${limit}
       )
       SELECT recent.interaction_id, recent.chat_session_id::text, recent.model_id, m.description AS model_description, recent.rating,
-             a.content AS response_text, recent.created_at,
+             CASE WHEN ${withResponseText} THEN a.content END AS response_text, char_length(a.content)::int AS response_chars, recent.created_at,
              u.content AS query_text,
              CASE WHEN u.embedder_id = ${embeddingKey} THEN u.query_embedding END AS query_embedding,
              (SELECT count(*)::int FROM turns x WHERE x.chat_session_id = u.chat_session_id AND x.role = 'user' AND x.position < u.position) AS turn_index
@@ -70,6 +72,7 @@ export class PrismaHistoryStore implements HistoryStore {
       modelDescription: r.model_description,
       rating: r.rating,
       responseText: r.response_text,
+      responseChars: r.response_chars,
       createdAt: r.created_at,
       queryEmbedding: r.query_embedding ? embeddingFromBytes(r.query_embedding, this.dim) : null,
     }));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CONTRACT } from "@/router-core/contract";
 import {
   answerLength,
+  answerLengthOfChars,
   argmax,
   buildChainEdges,
   buildQueryText,
@@ -107,6 +108,14 @@ describe("buildUserGraph", () => {
     expect(buildUserGraph({ ...args, ordered: withText }).responseLen).toBeNull();
   });
 
+  it("takes an answer's stored length over its text when the store gave one", () => {
+    const withLength = ordered.map((it, i) => ({ ...it, responseText: i === 0 ? "short" : null, responseChars: i === 0 ? 400 : i === 1 ? 0 : null }));
+    const g = buildUserGraph({ ...args, ordered: withLength, answerLength: true });
+    expect(g.responseLen![0]).toBe(Math.fround(answerLength("x".repeat(400))));
+    expect(g.responseLen![1]).toBe(Math.fround(answerLength(""))); // an empty answer, not a missing one
+    expect(g.responseLen![2]).toBe(0);
+  });
+
   it("gives an empty graph for an empty history", () => {
     const g = buildUserGraph({ ...args, ordered: [], queryEmbeddings: [] });
     expect([g.S, g.M, g.C, g.queryX.length, g.llmX.length]).toEqual([0, 0, 0, 0, 0]);
@@ -163,5 +172,6 @@ describe("answerLength", () => {
     expect(answerLength("")).toBeCloseTo(-mean / std, 12);
     expect(answerLength("héllo \u{1F44B}")).toBeCloseTo((Math.log(8) - mean) / std, 12); // 7 code points, 8 UTF-16 units
     expect(answerLength("héllo \u{1F44B}")).toBeCloseTo(-2.8004, 4);
+    expect(answerLengthOfChars(7)).toBe(answerLength("héllo \u{1F44B}"));
   });
 });

@@ -170,6 +170,15 @@ describe("OnnxRouter", () => {
     expect(store.saveCalls).toBe(savesBefore + 1);
   });
 
+  it("asks the store for the rated answers' texts only when the model embeds them", async () => {
+    const user = "lengths-only";
+    store.add(user, { chatSessionId: "s", turnIndex: 0, queryText: "q0", modelId: "model-a", rating: 1, responseText: "an answer" });
+    const loads = vi.spyOn(store, "getRatedHistory");
+    await router.route({ userId: user, message: "q", candidates });
+    expect(loads).toHaveBeenCalledWith(expect.objectContaining({ userId: user, withResponseText: false })); // the toy model reads no answer text
+    loads.mockRestore();
+  });
+
   it("skips stored interactions with an invalid rating or turn instead of failing the turn", async () => {
     const user = "dirty";
     store.add(user, { chatSessionId: "s", turnIndex: 0, queryText: "ok", modelId: "model-a", rating: 1 });

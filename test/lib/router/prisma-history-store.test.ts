@@ -115,3 +115,22 @@ describe("the user's graph and its fingerprint", () => {
     expect(await snapshot(userId)).toEqual(before);
   });
 });
+
+describe("the rated answers in the user's graph", () => {
+  it("come as their lengths in code points, and as texts only when the model reads them", async () => {
+    const userId = await seedUser("graph-answer");
+    const answer = "Voilà: e\u0301t\u00e9 \u{1F44B}\u{1F3FD}\n".repeat(3); // a combining accent and an emoji with a skin tone
+    const rated = await seedAnswer({ userId, question: "how long?", modelId: "graph-a" });
+    await lib.prisma.turn.update({ where: { id: rated }, data: { content: answer } });
+    await lib.prisma.rating.create({ data: { turnId: rated, userId, stars: 4, value: 0.75 } });
+
+    const [lengthOnly] = await lib.store.getRatedHistory({ userId, limit: 10, embeddingKey: "none" });
+    expect(lengthOnly.responseChars).toBe([...answer].length);
+    expect(lengthOnly.responseChars).not.toBe(answer.length); // UTF-16 units would count the emoji twice
+    expect(lengthOnly.responseText).toBeNull();
+
+    const [withText] = await lib.store.getRatedHistory({ userId, limit: 10, embeddingKey: "none", withResponseText: true });
+    expect(withText.responseText).toBe(answer);
+    expect(withText.responseChars).toBe(lengthOnly.responseChars);
+  });
+});

@@ -52,8 +52,8 @@ export interface GetRatedHistoryArgs {
   readonly embeddingKey: string;
   /**
    * Whether the answers' texts are needed (the model embeds them, manifest features.responseText). Without it a
-   * store may return responseChars in place of responseText: a user's history is read on every rating, and the
-   * texts of 200 long answers are most of what that read costs.
+   * store may return responseChars in place of responseText: a user's history is read on every rating, and 200
+   * long answers are hundreds of kilobytes of text (bench/routing/history-read.ts).
    */
   readonly withResponseText?: boolean;
 }

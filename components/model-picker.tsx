@@ -13,7 +13,7 @@ export function ModelPicker({ models, value, onChange }: { models: ModelOption[]
       data-testid="model-picker"
       aria-label="Model for the next message"
       title="Answer with a specific model"
-      className="max-w-[10rem] min-w-0 rounded-md border bg-white px-2 py-1 text-sm sm:max-w-[16rem]"
+      className="max-w-[11.5rem] min-w-0 rounded-md border bg-white px-2 py-1 text-sm sm:max-w-[16rem]"
     >
       <option value="">Auto (router picks)</option>
       {models.map((m) => (

@@ -8,27 +8,14 @@
  *
  *   npx tsx --conditions=react-server bench/routing/history-read.ts [--answers 200] [--answer-chars 4000] [--rounds 6] [--encodes 20]
  */
-import { parseArgs } from "node:util";
 import type { GetRatedHistoryArgs } from "../../router-core";
 import { createTestDatabase } from "../../test/support/database";
+import { numberArg } from "../load/options";
 
-const { values } = parseArgs({
-  options: {
-    answers: { type: "string", default: "200" },
-    "answer-chars": { type: "string", default: "4000" },
-    rounds: { type: "string", default: "6" },
-    encodes: { type: "string", default: "20" },
-  },
-});
-const wholeArg = (name: keyof typeof values, max: number): number => {
-  const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be a whole number in [1, ${max}], got ${values[name]}`);
-  return n;
-};
-const ANSWERS = wholeArg("answers", 1000);
-const ANSWER_CHARS = wholeArg("answer-chars", 100_000);
-const ROUNDS = wholeArg("rounds", 100);
-const ENCODES = wholeArg("encodes", 1000);
+const ANSWERS = numberArg("answers", 200, 1000, { integer: true });
+const ANSWER_CHARS = numberArg("answer-chars", 4000, 100_000, { integer: true });
+const ROUNDS = numberArg("rounds", 6, 100, { integer: true });
+const ENCODES = numberArg("encodes", 20, 1000, { integer: true });
 const MODELS = ["gpt-4", "claude-v1", "gpt-3.5-turbo", "vicuna-13b-v1.2", "alpaca-13b", "llama-13b"];
 
 async function main() {
@@ -72,19 +59,11 @@ async function main() {
       }
     }
     const embedder = await UseLiteOnnxEmbedder.create();
+    const routerOver = (historyStore: InstanceType<typeof PrismaHistoryStore>) =>
+      OnnxRouter.create({ modelDir: "router-core/models/default", embedder, historyStore, device: "cpu" });
     const routers = {
-      "lengths (char_length in SQL)": await OnnxRouter.create({
-        modelDir: "router-core/models/default",
-        embedder,
-        historyStore: new PrismaHistoryStore(embedder.dim),
-        device: "cpu",
-      }),
-      "texts (baseline)": await OnnxRouter.create({
-        modelDir: "router-core/models/default",
-        embedder,
-        historyStore: new TextReadingStore(embedder.dim),
-        device: "cpu",
-      }),
+      "lengths (char_length in SQL)": await routerOver(new PrismaHistoryStore(embedder.dim)),
+      "texts (baseline)": await routerOver(new TextReadingStore(embedder.dim)),
     };
     // The first encode embeds the questions and stores their embeddings; every later one reads them.
     for (const router of Object.values(routers)) await router.warmUser(user.id);

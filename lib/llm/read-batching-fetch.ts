@@ -8,9 +8,10 @@ import { request } from "undici";
  * paid once per token of a model streaming at a usual pace (bench/llm-stream).
  * This one reads with undici's `request` (the library under Node's fetch, with
  * a Node stream body) and passes an event stream's bytes on at most once per
- * `windowMs`, all that arrived meanwhile in one piece; the first read after a
- * quiet spell (the first token) goes on at once. Other bodies pass on as they
- * arrive. Connection failures read as Node's fetch reports them
+ * `windowMs`, all that arrived meanwhile in one piece. Reads go on at once until
+ * one carries text (the first token: providers send a role-only event first,
+ * often in its own read just before it), and so does the first read after a
+ * quiet spell. Other bodies pass on as they arrive. Connection failures read as Node's fetch reports them
  * (`TypeError("fetch failed")` with the cause), so the SDK's error handling is
  * unchanged. Redirects are not followed: an OpenAI-compatible endpoint answers
  * where it is configured.
@@ -40,11 +41,18 @@ export function readBatchingFetch(windowMs: number): typeof fetch {
 
 type NodeBody = Awaited<ReturnType<typeof request>>["body"];
 
-/** The body as a web stream that takes one piece per `windowMs` at most: everything read since the last one. */
+/**
+ * A chat-completion event with a non-empty text: `content` (and `reasoning_content`) or a tool call's `arguments`.
+ * The role-only first event has `"content":""`.
+ */
+const CARRIES_TEXT = /(?:content|arguments)"\s*:\s*"[^"]/;
+
+/** The body as a web stream that takes one piece per `windowMs` at most, once text has arrived: everything read since the last one. */
 function batchedBody(body: NodeBody, windowMs: number): ReadableStream<Uint8Array> {
   let pending: Buffer[] = [];
   let timer: NodeJS.Timeout | undefined;
   let sentAt = -Infinity;
+  let textSeen = false;
   let cancelled = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -58,6 +66,11 @@ function batchedBody(body: NodeBody, windowMs: number): ReadableStream<Uint8Arra
       body.on("data", (chunk: Buffer) => {
         pending.push(chunk);
         if (timer) return;
+        if (!textSeen) {
+          textSeen = windowMs > 0 && CARRIES_TEXT.test(chunk.toString("latin1"));
+          send();
+          return;
+        }
         const wait = sentAt + windowMs - performance.now();
         if (wait <= 0) send();
         else timer = setTimeout(send, wait);

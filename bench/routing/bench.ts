@@ -3,7 +3,8 @@
  * turns (in-memory store, query embeddings already persisted as the app does), with a warm and a
  * cold user-vector cache, against a baseline measured in the same run: the embedder alone on one
  * new text (the floor of any embedding-based router). First, the sentence encoder alone: USE-lite
- * in onnxruntime-node against the tfjs model it was converted from (./encoder.ts).
+ * in onnxruntime-node, float32 and int8, against the tfjs model it was converted from (./encoder.ts).
+ * The routing part uses the int8 build, as the app does by default.
  *
  * Usage: npx tsx bench/routing/bench.ts [--model-dir DIR] [--iterations 200] [--encoder-rounds 3]
  *        [--json out.json] [--overlap]
@@ -50,9 +51,20 @@ function unitVector(seed: number, dim: number): Float32Array {
 type Row = { scenario: string; n: number; stats: Record<string, { p50: number; p99: number }> };
 
 async function main() {
-  const use = await UseLiteOnnxEmbedder.create();
+  const use = await UseLiteOnnxEmbedder.create({ precision: "int8" });
   const rounds = Number(values["encoder-rounds"]);
-  const encoders: EncoderComparison | null = rounds > 0 ? await compareEncoders(use, benchQueries(), rounds) : null;
+  const reference = rounds > 0 ? await UseLiteOnnxEmbedder.create({ precision: "float32" }) : null;
+  const encoders: EncoderComparison | null = reference
+    ? await compareEncoders(
+        [
+          { name: "onnxruntime-node float32", embedder: reference },
+          { name: "onnxruntime-node int8", embedder: use },
+        ],
+        benchQueries(),
+        rounds,
+      )
+    : null;
+  await reference?.close();
   const embedder = new CachedEmbedder(use);
   const store = new InMemoryHistoryStore();
   // default: sequential stages so per-stage timings don't overlap
@@ -130,7 +142,7 @@ async function main() {
   const cols = ["embed", "historyLoad", "userEncode", "score", "onnx", "overhead", "total"];
   console.log(`model ${router.version} (${modelDir}), provider ${router.executionProvider}, ${cpus().length} CPUs, node ${process.version}, ${N} iterations`);
   console.log(
-    `embedder ${use.id} (onnxruntime-node), stages ${values.overlap ? "overlapped" : "sequential"}, load average ${loadavg()
+    `embedder ${use.id} (onnxruntime-node, ${use.precision}), stages ${values.overlap ? "overlapped" : "sequential"}, load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );

@@ -1,6 +1,7 @@
 import "server-only";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { env } from "@/lib/env";
 // Offline evaluation loads arbitrary model dirs side by side, outside the serving registry that
 // lib/router/runtime.ts owns; it shares nothing with the live router (own embedder, in-memory history).
 import { type Candidate, type Embedder, InMemoryHistoryStore, OnnxRouter, UseLiteOnnxEmbedder } from "@/router-core";
@@ -124,7 +125,7 @@ export async function compareWithActive({
 }): Promise<VersionComparison> {
   const holdout = await readHoldout(holdoutPath);
   // onnxruntime runs the encoder off the event loop: inside the web server it does not stall chat requests.
-  const embedder = await UseLiteOnnxEmbedder.create();
+  const embedder = await UseLiteOnnxEmbedder.create({ precision: env.EMBEDDER_PRECISION });
   let candidate: HoldoutMetrics;
   let active: VersionComparison["active"];
   try {

@@ -57,7 +57,7 @@ function createEmbedder(): Promise<Embedder> {
     );
   }
   // The encoder runs in a worker thread; only tokenization (well under 1 ms a query) uses the event loop.
-  const embedder = UseLiteOnnxEmbedder.create().then((e) => new CachedEmbedder(e));
+  const embedder = UseLiteOnnxEmbedder.create({ precision: env.EMBEDDER_PRECISION }).then((e) => new CachedEmbedder(e));
   // A failure (e.g. the encoder file was never built) surfaces in loadVersion through the registry, not as an unhandled rejection.
   embedder.catch(() => {});
   return embedder;

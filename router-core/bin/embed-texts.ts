@@ -37,7 +37,8 @@ async function main() {
   const { values } = parseArgs({ options: { in: { type: "string" }, out: { type: "string" } } });
   if (!values.in || !values.out) throw new Error("usage: embed-texts --in texts.jsonl --out vectors.jsonl");
   const items = readLines(values.in);
-  const embedder = await UseLiteOnnxEmbedder.create();
+  // The reference build: training's embedding cache holds float32 vectors (the app may serve the int8 build).
+  const embedder = await UseLiteOnnxEmbedder.create({ precision: "float32" });
   const out = [JSON.stringify({ embedder: { id: embedder.id, dim: embedder.dim } })];
   for (let i = 0; i < items.length; i += BATCH) {
     const batch = items.slice(i, i + BATCH);

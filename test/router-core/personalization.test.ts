@@ -1,10 +1,12 @@
 /**
  * The shipped router reads what a user's ratings say, with the online preference layer off: two users rate
  * the same 12 short factual questions in opposite directions (5 stars for the model they like, 1 star for
- * the other), then route a new factual question. Mirrors training/online.py's sensitivity check.
+ * the other), then route a new factual question. Mirrors training/online.py's sensitivity check. Both builds
+ * of the sentence encoder: the float32 reference the router was trained with and the int8 one the app serves.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UseLiteOnnxEmbedder } from "@/router-core/embedder/use-lite-onnx";
+import { USE_LITE_PRECISIONS } from "@/router-core/embedder/use-lite-precision";
 import { InMemoryHistoryStore } from "@/router-core/memory-history-store";
 import { OnnxRouter } from "@/router-core/onnx-router";
 import { DEFAULT_MODEL, readManifest } from "./helpers";
@@ -30,7 +32,7 @@ const PAIRS = [
   ["alpaca-13b", "gpt-4"],
 ] as const;
 
-describe("the shipped router personalizes by itself (online layer off)", () => {
+describe.each(USE_LITE_PRECISIONS)("the shipped router personalizes by itself (online layer off, %s encoder)", (precision) => {
   const manifest = readManifest(DEFAULT_MODEL) as unknown as { llms: { id: string; description: string }[] };
   const candidates = manifest.llms.map((l) => ({ id: l.id, description: l.description }));
   let store: InMemoryHistoryStore;
@@ -39,7 +41,7 @@ describe("the shipped router personalizes by itself (online layer off)", () => {
     store = new InMemoryHistoryStore();
     router = await OnnxRouter.create({
       modelDir: DEFAULT_MODEL,
-      embedder: await UseLiteOnnxEmbedder.create(),
+      embedder: await UseLiteOnnxEmbedder.create({ precision }),
       historyStore: store,
       device: "cpu",
       onlinePreference: { beta: 0, kappa: 1 },

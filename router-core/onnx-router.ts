@@ -250,6 +250,11 @@ export class OnnxRouter implements Router {
     const D = this.#runtime.D;
     const llmX = new Float32Array(M * D);
     for (const [i, c] of request.candidates.entries()) llmX.set(this.#catalogEmbeddings.get(c.id) ?? query.unseen.get(c.id)!, i * D);
+    const populationEvidence = this.#population?.current() ?? null;
+    // In onnxruntime, not a loop here: ~0.1 ms for the population's 1,000 rows against ~2 ms (SimilarityKernel).
+    const populationDots =
+      populationEvidence?.ratings.length && this.#populationPrior.beta > 0 ? this.#runtime.rowDots(populationEvidence, query.embedding) : undefined;
+    populationDots?.catch(() => {}); // awaited below, after the scorer
     const personal = user.vector !== this.#coldStart;
     // With history, the same query is also scored for the cold-start vector in one batch: the difference is
     // what the user's ratings changed in the learned router, shown in the popover.
@@ -262,8 +267,7 @@ export class OnnxRouter implements Router {
     });
     const raw = both.subarray(0, M);
     const ids = request.candidates.map((c) => c.id);
-    const populationEvidence = this.#population?.current() ?? null;
-    const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior, user.evidence);
+    const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior, user.evidence, await populationDots);
     const online = onlineAdjustments(user.evidence, query.embedding, ids, this.#online);
     const learned = personal ? centred(Array.from(raw, (s, i) => s - both[M + i])) : raw.map(() => 0);
     const adjustments = Array.from(learned, (l, i) => l + online[i]);

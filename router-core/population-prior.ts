@@ -47,8 +47,8 @@ export interface PopulationPriorOptions {
 export const POPULATION_PRIOR_DEFAULTS: PopulationPriorOptions = { beta: 8, kappa: 2, hintWeight: 2, power: 2, userKappa: 1 };
 
 /**
- * How many of everyone's newest ratings the prior reads. Each costs a 512-dimension dot product per turn (on one
- * core of the reference machine about 0.7 ms per 500), and fewer are noisier: in the deployment simulation
+ * How many of everyone's newest ratings the prior reads. Each costs a 512-dimension dot product per turn (1,000 of
+ * them about 0.1 ms in onnxruntime, SimilarityKernel), and fewer are noisier: in the deployment simulation
  * (bench/day-one, 20 seeds) after 2,000 ratings the newest 500 recovered 0.76 of the oracle's utility above random, the
  * newest 1,000 0.80 (paired difference 0.04 ± 0.03); after 1,000 ratings, reading 500 or all of them scored alike.
  */
@@ -97,10 +97,12 @@ export function populationAdjustments(
   options: PopulationPriorOptions,
   /** The user's own ratings, whose weight near the query fades the population's say. */
   own: PreferenceEvidence | null = null,
+  /** `evidence`'s rowDots for this query, when computed already (the router runs them in onnxruntime). */
+  evidenceDots?: Float32Array,
 ): PopulationAdjustments {
   const zeros = candidateIds.map(() => 0);
   if (options.beta === 0) return { total: zeros, forNewUser: zeros, ratingsOnly: zeros };
-  const { weighted, weights } = similarityTotals(evidence, query, candidateIds, options.power);
+  const { weighted, weights } = similarityTotals(evidence, query, candidateIds, options.power, evidenceDots);
   const hinted = similarityTotals(hints, query, candidateIds, options.power).weights.map((w) => w * options.hintWeight);
   const forNewUser = centred(weighted.map((x, j) => (options.beta * (x + 0.5 * hinted[j])) / (options.kappa + weights[j] + hinted[j])));
   const ratingsOnly = centred(weighted.map((x, j) => (options.beta * x) / (options.kappa + weights[j])));

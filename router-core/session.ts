@@ -2,6 +2,7 @@
  * The only importer of onnxruntime-node. Loads user_encoder.onnx + scorer.onnx once per model
  * version, checks their inputs/outputs against contract.json, picks the execution provider, and
  * validates every tensor in TypeScript before `run` (onnxruntime silently wraps negative indices).
+ * Also runs the similarity kernel (one MatMul) that the population prior's dot products use.
  * (The sentence encoder's session, encoder-session.ts, loads it by path in a worker thread.)
  */
 import { existsSync } from "node:fs";
@@ -161,11 +162,13 @@ export class ModelRuntime {
   readonly features: ModelFeatures;
   readonly #encoder: ort.InferenceSession;
   readonly #scorer: ort.InferenceSession;
+  readonly #similarity: SimilarityKernel;
   #released = false;
 
   private constructor(args: {
     encoder: ort.InferenceSession;
     scorer: ort.InferenceSession;
+    similarity: SimilarityKernel;
     provider: ExecutionProviderName;
     D: number;
     H: number;
@@ -173,13 +176,14 @@ export class ModelRuntime {
   }) {
     this.#encoder = args.encoder;
     this.#scorer = args.scorer;
+    this.#similarity = args.similarity;
     this.provider = args.provider;
     this.D = args.D;
     this.H = args.H;
     this.features = args.features;
   }
 
-  /** Loads both graphs, checks them against the contract and picks the execution provider. */
+  /** Loads both graphs, checks them against the contract and picks the execution provider; and the similarity kernel. */
   static async create(options: ModelRuntimeOptions): Promise<ModelRuntime> {
     const { modelDir, D, H } = options;
     const contract = options.contract ?? CONTRACT;
@@ -262,8 +266,15 @@ export class ModelRuntime {
         throw new ModelLoadError({ reason: "contract-mismatch", modelDir, file, message: problem });
       }
     }
+    let similarity: SimilarityKernel;
+    try {
+      similarity = await SimilarityKernel.create();
+    } catch (err) {
+      await Promise.all(sessions.map((s) => s.release()));
+      throw err;
+    }
     logger.info("router-core: model sessions created", { modelDir, provider });
-    return new ModelRuntime({ encoder, scorer, provider, D, H, features: options.features });
+    return new ModelRuntime({ encoder, scorer, similarity, provider, D, H, features: options.features });
   }
 
   get released(): boolean {
@@ -316,14 +327,68 @@ export class ModelRuntime {
     return out.data as Float32Array;
   }
 
-  /** Releases both sessions; later calls throw. Idempotent. */
+  /** The query's dot product with each row of `evidence` (SimilarityKernel.rowDots). */
+  rowDots(evidence: { readonly queries: Int8Array; readonly dim: number }, query: Float32Array): Promise<Float32Array> {
+    this.#checkOpen();
+    return this.#similarity.rowDots(evidence.queries, evidence.dim, query);
+  }
+
+  /** Releases the sessions; later calls throw. Idempotent. */
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    await Promise.all([this.#encoder.release(), this.#scorer.release()]);
+    await Promise.all([this.#encoder.release(), this.#scorer.release(), this.#similarity.release()]);
   }
 
   #checkOpen(): void {
     if (this.#released) throw new Error("ModelRuntime used after release()");
+  }
+}
+
+/** Built by scripts/build-similarity-onnx.py and committed (a few hundred bytes); relative to the working directory. */
+export const SIMILARITY_KERNEL_FILE = "router-core/kernels/similarity.onnx";
+
+/**
+ * Dot products of one query with many stored int8 rows, in onnxruntime's MatMul: for the population prior's
+ * 1,000 rows of 512 dimensions about 0.1 ms, against about 2 ms as a JavaScript loop on the event loop
+ * (bench/routing/bench.ts). Always on the CPU: a GPU round trip costs more than the product. The rows of each
+ * int8 array are widened to float32 once and kept while the array lives (a population sample: ~2 MB).
+ */
+export class SimilarityKernel {
+  readonly #session: ort.InferenceSession;
+  readonly #rows = new WeakMap<Int8Array, ort.Tensor>();
+
+  private constructor(session: ort.InferenceSession) {
+    this.#session = session;
+  }
+
+  static async create(file: string = SIMILARITY_KERNEL_FILE): Promise<SimilarityKernel> {
+    let bytes: Uint8Array;
+    try {
+      // A fixed path beside the package, like the encoder's: next.config.ts lists it for the standalone server.
+      bytes = await readFile(/* turbopackIgnore: true */ file);
+    } catch (cause) {
+      throw new ModelLoadError({ reason: "missing", modelDir: dirname(file), file, message: "cannot read the similarity kernel", cause });
+    }
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 });
+    return new SimilarityKernel(session);
+  }
+
+  /** rows · query for each row of `rows` (row-major, `dim` wide), as rowDots (online-preference.ts) computes them. */
+  async rowDots(rows: Int8Array, dim: number, query: Float32Array): Promise<Float32Array> {
+    if (query.length !== dim || rows.length % dim !== 0) {
+      throw new InvalidInputError({ field: "rows", message: `${rows.length} values are not rows of the query's ${query.length} dimensions (dim ${dim})` });
+    }
+    let tensor = this.#rows.get(rows);
+    if (!tensor) {
+      tensor = new ort.Tensor("float32", Float32Array.from(rows), [rows.length / dim, dim]);
+      this.#rows.set(rows, tensor);
+    }
+    const { dots } = await this.#session.run({ rows: tensor, query: new ort.Tensor("float32", query, [dim, 1]) });
+    return dots.data as Float32Array;
+  }
+
+  async release(): Promise<void> {
+    await this.#session.release();
   }
 }

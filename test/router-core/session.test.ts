@@ -3,7 +3,8 @@ import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InvalidInputError, ModelLoadError } from "@/router-core/errors";
 import type { UserGraphTensors } from "@/router-core/features";
-import { ModelRuntime } from "@/router-core/session";
+import { rowDots } from "@/router-core/online-preference";
+import { ModelRuntime, SimilarityKernel } from "@/router-core/session";
 import { captureLogger, TOY_MODEL } from "./helpers";
 
 /** onnxruntime's InferenceSession class; its typings expose only the factory. */
@@ -140,5 +141,53 @@ describe("execution provider", () => {
     const runtime = await ModelRuntime.create({ ...base, device: "cpu" });
     await runtime.release();
     await expect(runtime.encodeUser(graph())).rejects.toThrow(/release/);
+  });
+});
+
+describe("SimilarityKernel", () => {
+  let kernel: SimilarityKernel;
+  beforeAll(async () => {
+    kernel = await SimilarityKernel.create();
+  });
+  afterAll(async () => {
+    await kernel.release();
+  });
+
+  /** Seeded, so a failure reproduces. */
+  const random = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+
+  it("computes the dot products rowDots computes, for the population's shape and for a single row", async () => {
+    const next = random(7);
+    const dim = 512;
+    const query = Float32Array.from({ length: dim }, () => next() * 2 - 1);
+    for (const n of [1_000, 1]) {
+      const evidence = { queries: Int8Array.from({ length: n * dim }, () => Math.round(next() * 254 - 127)), dim };
+      const expected = rowDots(evidence, query);
+      const got = await kernel.rowDots(evidence.queries, dim, query);
+      expect(got).toHaveLength(n);
+      // float32 sums in another order: equal to a few parts in a million of the largest possible dot product
+      const bound = 127 * dim * 1e-6;
+      for (let i = 0; i < n; i++) expect(Math.abs(got[i] - expected[i])).toBeLessThan(bound);
+    }
+  });
+
+  it("keeps answering for the same rows with a new query (the rows' tensor is reused, not stale)", async () => {
+    const rows = Int8Array.from([1, 0, 0, 1, 2, 2]);
+    expect(Array.from(await kernel.rowDots(rows, 2, Float32Array.from([1, 0])))).toEqual([1, 0, 2]);
+    expect(Array.from(await kernel.rowDots(rows, 2, Float32Array.from([0, 3])))).toEqual([0, 3, 6]);
+  });
+
+  it("refuses rows that are not a whole number of the query's width", async () => {
+    await expect(kernel.rowDots(Int8Array.from([1, 2, 3]), 2, Float32Array.from([1, 0]))).rejects.toThrow(InvalidInputError);
+    await expect(kernel.rowDots(Int8Array.from([1, 2, 3, 4]), 2, Float32Array.from([1, 0, 0]))).rejects.toThrow(/rows: 4 values/);
+  });
+
+  it("names the file when the kernel is missing", async () => {
+    await expect(SimilarityKernel.create("router-core/kernels/missing.onnx")).rejects.toThrow(
+      expect.objectContaining({ name: "ModelLoadError", message: expect.stringContaining("router-core/kernels/missing.onnx") }),
+    );
   });
 });

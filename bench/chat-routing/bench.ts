@@ -8,16 +8,28 @@
  *
  * The database must hold synthetic data (bench/synthetic/generate.ts); running the bench at
  * 10k and at 1M stored turns shows whether latency stays flat as the database grows.
+ *
+ * TTFT: each routed turn is a new message in a chat of `--session-questions` questions (then a new chat
+ * starts; 5 questions is the synthetic data's mean of 10 turns a session), and the direct call sends the
+ * model the same conversation, so the difference is what the app adds, not a longer prompt.
  */
 import { parseArgs } from "node:util";
+import type { ModelMessage } from "ai";
 
 const { values } = parseArgs({
-  options: { url: { type: "string" }, iterations: { type: "string", default: "100" }, "ttft-turns": { type: "string", default: "200" } },
+  options: {
+    url: { type: "string" },
+    iterations: { type: "string", default: "100" },
+    "ttft-turns": { type: "string", default: "200" },
+    "session-questions": { type: "string", default: "5" },
+  },
 });
 if (!values.url) throw new Error("--url is required (a database filled by bench/synthetic/generate.ts)");
 process.env.DATABASE_URL = values.url;
 const ITERATIONS = Number(values.iterations);
 const TTFT_TURNS = Number(values["ttft-turns"]);
+const SESSION_QUESTIONS = Number(values["session-questions"]);
+if (!Number.isInteger(SESSION_QUESTIONS) || SESSION_QUESTIONS < 1) throw new Error("--session-questions must be a whole number ≥ 1");
 const HISTORIES = [0, 10, 100, 1000];
 const BENCH_MODEL = "demo-concise";
 
@@ -109,21 +121,29 @@ async function main() {
   }
 
   const user = users.find((u) => u.history === 100)!;
-  const [{ session }] = await prisma.$queryRaw<
-    { session: string }[]
-  >`INSERT INTO chat_sessions (id, user_id, title) VALUES (gen_random_uuid(), ${user.id}::uuid, 'ttft') RETURNING id::text AS session`;
   const direct: number[] = [];
   const routed: number[] = [];
   const endpoint = { id: BENCH_MODEL, baseUrl: demo.url, apiKeyEnv: null, providerModelId: BENCH_MODEL };
+  let session = "";
+  let conversation: ModelMessage[] = [];
   for (let i = 0; i < TTFT_TURNS; i++) {
-    let started = performance.now();
-    for await (const _delta of streamText({ model: languageModelFor(endpoint), prompt: `Direct question ${i}` }).textStream) {
-      direct.push(performance.now() - started);
-      break;
+    if (i % SESSION_QUESTIONS === 0) {
+      [{ session }] = await prisma.$queryRaw<{ session: string }[]>`
+        INSERT INTO chat_sessions (id, user_id, title) VALUES (gen_random_uuid(), ${user.id}::uuid, 'ttft') RETURNING id::text AS session`;
+      conversation = [];
     }
+    const question = `Question ${i} about topic ${i % 7}`;
+    let started = performance.now();
+    const directReply = streamText({ model: languageModelFor(endpoint), messages: [...conversation, { role: "user", content: question }] });
+    let answer = "";
+    for await (const delta of directReply.textStream) {
+      if (!answer) direct.push(performance.now() - started);
+      answer += delta;
+    }
+    conversation.push({ role: "user", content: question }, { role: "assistant", content: answer });
     started = performance.now();
     const response = await streamChatReply(
-      { userId: user.id, chatSessionId: session, trigger: "submit-message", text: `Routed question ${i}` },
+      { userId: user.id, chatSessionId: session, trigger: "submit-message", text: question },
       new AbortController().signal,
     );
     const reader = response.body!.getReader();
@@ -138,7 +158,7 @@ async function main() {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read());
   }
   const overhead = pct(routed, 50) - pct(direct, 50);
-  console.log(`\nTTFT, ${routed.length} turns (user with 100 ratings), ms p50 / p99`);
+  console.log(`\nTTFT, ${routed.length} turns (user with 100 ratings, chats of ${SESSION_QUESTIONS} questions), ms p50 / p99`);
   console.log(`direct call to ${BENCH_MODEL}: ${fmt(direct)}`);
   console.log(`routed chat turn:        ${fmt(routed)}  (includes auth-free persistence of user turn, decision and assistant turn)`);
   console.log(`overhead p50 ${overhead.toFixed(2)} ms; routed/direct p50 ratio ${(pct(routed, 50) / pct(direct, 50)).toFixed(2)}x`);

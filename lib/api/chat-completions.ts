@@ -1,12 +1,12 @@
 import "server-only";
 import type { ModelMessage } from "ai";
 import { createChatSession } from "@/lib/db/queries/chat-sessions";
-import { listEnabledModels } from "@/lib/db/queries/models";
+import { lastReadEnabledModels, listEnabledModels } from "@/lib/db/queries/models";
 import { AppError } from "@/lib/errors";
 import type { Reply, SamplingSettings } from "@/lib/llm/reply-stream";
 import { getLogger } from "@/lib/log";
 import { prepareRoute } from "@/lib/router/runtime";
-import { checkModelChoice } from "@/lib/turn/route-turn";
+import { checkModelChoice, routeAheadOfCatalog, routeTurn } from "@/lib/turn/route-turn";
 import { runTurn, storeUserTurn } from "@/lib/turn/run-turn";
 import { type CompletionIdentity, completionBody, openAIEnding, SSE_DONE, sseChunk, sseError, sseUsageChunk, toSwitchboardInfo } from "./completion-format";
 import { toOpenAIErrorResponse, UpstreamModelError } from "./openai-errors";
@@ -53,12 +53,24 @@ export async function createChatCompletion({
     .filter((m) => m.role === "user")
     .map((m) => m.content);
   prepareRoute({ message: queryText, earlierUserMessages: earlier });
-  const models = await listEnabledModels();
-  const picked = checkModelChoice(
+  const modelId = params.model === AUTO_MODEL ? undefined : params.model;
+  const known = lastReadEnabledModels();
+  const choice = listEnabledModels().then((models) => ({
     models,
-    params.model === AUTO_MODEL ? undefined : params.model,
-    (id) => new AppError("not_found:model", `The model "${id}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`),
-  );
+    picked: checkModelChoice(
+      models,
+      modelId,
+      (id) => new AppError("not_found:model", `The model "${id}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`),
+    ),
+  }));
+  const routing = routeAheadOfCatalog({
+    known,
+    choice,
+    modelId,
+    route: ({ models, picked }) => routeTurn({ userId, queryText, earlierUserMessages: earlier, models, picked }),
+  });
+  routing.catch(() => {}); // a refused choice is thrown below
+  const { models, picked } = await choice;
   const question = (async () => {
     const sessionId = chatSessionId ?? (await createChatSession({ userId, source: "api" })).id;
     // The statement checks that a named session is the user's and has room.
@@ -79,6 +91,7 @@ export async function createChatCompletion({
     settings: params.settings,
     allowSystemInMessages: true,
     question,
+    route: routing,
     signal,
   });
 

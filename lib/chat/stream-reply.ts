@@ -1,14 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
-import { listEnabledModels } from "@/lib/db/queries/models";
+import { lastReadEnabledModels, listEnabledModels } from "@/lib/db/queries/models";
 import { getOwnTranscript, type TranscriptTurn, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { describeLlmError } from "@/lib/llm/reply-stream";
 import { prepareRoute, routingReadsConversation } from "@/lib/router/runtime";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 import { OutcomeNotStoredError } from "@/lib/turn/assistant-turn";
-import { checkModelChoice, earlierUserMessages, routeTurn } from "@/lib/turn/route-turn";
+import { checkModelChoice, earlierUserMessages, routeAheadOfCatalog, routeTurn } from "@/lib/turn/route-turn";
 import { runTurn, storeUserTurn } from "@/lib/turn/run-turn";
 import { coalesceDeltas } from "./coalesce-deltas";
 import { toModelMessages } from "./thread";
@@ -67,7 +67,12 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   const routesEarly = !regenerate && !routingReadsConversation();
   if (routesEarly) prepareRoute({ message: req.text ?? "", earlierUserMessages: [] });
   const earlyRoute = routesEarly
-    ? choiceChecked.then(({ models, picked }) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked }))
+    ? routeAheadOfCatalog({
+        known: lastReadEnabledModels(),
+        choice: choiceChecked,
+        modelId: req.modelId,
+        route: ({ models, picked }) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked }),
+      })
     : null;
   // Both are awaited below unless the request is refused first.
   userTurnWrite?.catch(() => {});

@@ -1,4 +1,5 @@
 import "server-only";
+import { isDeepStrictEqual } from "node:util";
 import type { LlmModelRow } from "@/lib/db/queries/models";
 import type { RoutedQuery, TranscriptTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
@@ -120,6 +121,34 @@ export async function routeTurn({
       },
     };
   });
+}
+
+/** A turn's model choice, made on the catalog the turn read (checkModelChoice). */
+export type ModelChoice = { models: readonly LlmModelRow[]; picked?: LlmModelRow };
+
+/**
+ * Routes a turn without waiting for its read of the catalog: with the models this process read last
+ * (`known`), while the turn's own read (`choice`) is under way, so routing starts a round trip earlier. When
+ * that read finds the catalog changed (an admin, on any instance), the turn is routed again on what it found:
+ * every decision stands on the turn's own read.
+ */
+export async function routeAheadOfCatalog({
+  known,
+  choice,
+  modelId,
+  route,
+}: {
+  known: readonly LlmModelRow[] | null;
+  choice: Promise<ModelChoice>;
+  /** The model the caller named for this turn, if any. */
+  modelId?: string;
+  route: (choice: ModelChoice) => Promise<TurnRoute>;
+}): Promise<TurnRoute> {
+  const knownPick = modelId ? known?.find((m) => m.id === modelId) : undefined;
+  const guess = known && known.length > 0 && (!modelId || knownPick) ? route({ models: known, picked: knownPick }) : null;
+  guess?.catch(() => {}); // superseded when the catalog changed
+  const read = await choice;
+  return guess && isDeepStrictEqual(read.models, known) ? guess : route(read);
 }
 
 /**

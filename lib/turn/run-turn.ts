@@ -33,7 +33,7 @@ export type TurnPlan = {
   allowSystemInMessages?: boolean;
   /** The question's stored turn, usually a write already under way (started as soon as the request was valid). */
   question: Promise<QuestionTurn>;
-  /** A routing the adapter started before the plan was complete (chat routes while the conversation loads). */
+  /** A routing the adapter started before the plan was complete (routeAheadOfCatalog; chat routes while the conversation loads). */
   route?: Promise<TurnRoute>;
   signal: AbortSignal;
 };

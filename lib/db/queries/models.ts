@@ -15,11 +15,28 @@ export const modelFields = {
   enabled: true,
 } as const;
 
-export function listEnabledModels() {
+function readEnabledModels() {
   return prisma.llmModel.findMany({ where: { enabled: true }, orderBy: { id: "asc" }, select: modelFields });
 }
 
-export type LlmModelRow = Awaited<ReturnType<typeof listEnabledModels>>[number];
+export type LlmModelRow = Awaited<ReturnType<typeof readEnabledModels>>[number];
+
+/** What listEnabledModels last returned in this process. */
+let lastRead: readonly LlmModelRow[] | null = null;
+
+export async function listEnabledModels(): Promise<LlmModelRow[]> {
+  const models = await readEnabledModels();
+  lastRead = models;
+  return models;
+}
+
+/**
+ * The enabled models as this process last read them, or null before its first read: a guess to start work
+ * with while a fresh read is under way, never to decide on (an admin may have changed them since, on any instance).
+ */
+export function lastReadEnabledModels(): readonly LlmModelRow[] | null {
+  return lastRead;
+}
 
 export function getEnabledModel({ id }: { id: string }) {
   return prisma.llmModel.findFirst({ where: { id, enabled: true }, select: modelFields });

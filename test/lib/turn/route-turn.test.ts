@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LlmModelRow } from "@/lib/db/queries/models";
 import { AppError } from "@/lib/errors";
-import { checkModelChoice, fallbackOrder, type TurnRoute, toDecisionRecord } from "@/lib/turn/route-turn";
+import { checkModelChoice, fallbackOrder, type ModelChoice, routeAheadOfCatalog, type TurnRoute, toDecisionRecord } from "@/lib/turn/route-turn";
 import type { RouteDecision } from "@/router-core";
 
 const model = (id: string): LlmModelRow => ({
@@ -104,5 +104,51 @@ describe("fallbackOrder", () => {
   it("skips candidates that are no longer enabled", () => {
     const enabled = [models[0], models[1]];
     expect(fallbackOrder(route(decision(), models[1]), enabled).map((m) => m.id)).toEqual(["b", "a"]);
+  });
+});
+
+describe("routeAheadOfCatalog", () => {
+  /** Records the catalogs it was asked to route on; answers with the first model of each. */
+  const router = () => {
+    const calls: string[][] = [];
+    const routeOn = async (choice: ModelChoice) => {
+      calls.push(choice.models.map((m) => m.id));
+      return route(decision({ modelId: choice.models[0].id }), choice.picked ?? choice.models[0]);
+    };
+    return { calls, routeOn };
+  };
+
+  it("routes on the models read last, before the turn's own read returns, and keeps that route when the read agrees", async () => {
+    const { calls, routeOn } = router();
+    let readDone!: (choice: ModelChoice) => void;
+    const routed = routeAheadOfCatalog({ known: models, choice: new Promise((resolve) => (readDone = resolve)), route: routeOn });
+    expect(calls).toEqual([["a", "b", "c"]]);
+    readDone({ models: models.map((m) => ({ ...m })) });
+    expect((await routed).model.id).toBe("a");
+    expect(calls).toHaveLength(1);
+  });
+
+  it("routes again on the turn's own read when an admin changed the catalog meanwhile", async () => {
+    const { calls, routeOn } = router();
+    const described = models.map((m) => (m.id === "b" ? { ...m, description: "now for code" } : m));
+    const disabled = [models[1], models[2]];
+    expect((await routeAheadOfCatalog({ known: models, choice: Promise.resolve({ models: described }), route: routeOn })).model.id).toBe("a");
+    expect((await routeAheadOfCatalog({ known: models, choice: Promise.resolve({ models: disabled }), route: routeOn })).model.id).toBe("b");
+    expect(calls).toEqual([["a", "b", "c"], ["a", "b", "c"], ["a", "b", "c"], ["b", "c"]]);
+  });
+
+  it("waits for the read when nothing was read before, or when the named model is not among the models read last", async () => {
+    const { calls, routeOn } = router();
+    await routeAheadOfCatalog({ known: null, choice: Promise.resolve({ models }), route: routeOn });
+    const added = [...models, model("d")];
+    const named = await routeAheadOfCatalog({ known: models, choice: Promise.resolve({ models: added, picked: added[3] }), modelId: "d", route: routeOn });
+    expect(named.model.id).toBe("d");
+    expect(calls).toEqual([["a", "b", "c"], ["a", "b", "c", "d"]]);
+  });
+
+  it("refuses the turn when its own read refuses the choice, even though a route on the models read last was under way", async () => {
+    const { routeOn } = router();
+    const refused = new AppError("bad_request:model", 'Model "a" is not available.');
+    await expect(routeAheadOfCatalog({ known: models, choice: Promise.reject(refused), modelId: "a", route: routeOn })).rejects.toBe(refused);
   });
 });

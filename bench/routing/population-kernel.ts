@@ -7,10 +7,11 @@
  *
  *   npx tsx bench/routing/population-kernel.ts [--turns 400] [--rows 1000]
  */
-import { numberArg } from "../load/options";
+
 import { buildEvidence, rowDots } from "../../router-core/online-preference";
 import { POPULATION_PRIOR_DEFAULTS, POPULATION_SAMPLE_SIZE, populationAdjustments } from "../../router-core/population-prior";
 import { SimilarityKernel } from "../../router-core/session";
+import { numberArg } from "../load/options";
 import { percentile } from "./encoder";
 
 const TURNS = numberArg("turns", 400, 100_000, { integer: true });

@@ -134,7 +134,12 @@ describe("routeAheadOfCatalog", () => {
     const disabled = [models[1], models[2]];
     expect((await routeAheadOfCatalog({ known: models, choice: Promise.resolve({ models: described }), route: routeOn })).model.id).toBe("a");
     expect((await routeAheadOfCatalog({ known: models, choice: Promise.resolve({ models: disabled }), route: routeOn })).model.id).toBe("b");
-    expect(calls).toEqual([["a", "b", "c"], ["a", "b", "c"], ["a", "b", "c"], ["b", "c"]]);
+    expect(calls).toEqual([
+      ["a", "b", "c"],
+      ["a", "b", "c"],
+      ["a", "b", "c"],
+      ["b", "c"],
+    ]);
   });
 
   it("waits for the read when nothing was read before, or when the named model is not among the models read last", async () => {
@@ -143,7 +148,10 @@ describe("routeAheadOfCatalog", () => {
     const added = [...models, model("d")];
     const named = await routeAheadOfCatalog({ known: models, choice: Promise.resolve({ models: added, picked: added[3] }), modelId: "d", route: routeOn });
     expect(named.model.id).toBe("d");
-    expect(calls).toEqual([["a", "b", "c"], ["a", "b", "c", "d"]]);
+    expect(calls).toEqual([
+      ["a", "b", "c"],
+      ["a", "b", "c", "d"],
+    ]);
   });
 
   it("refuses the turn when its own read refuses the choice, even though a route on the models read last was under way", async () => {

@@ -29,7 +29,7 @@ import {
   EXPLORATION_OFF,
   type ExplorationOptions,
   explorationPick,
-  hintEvidence,
+  HintEvidenceCache,
   POPULATION_PRIOR_DEFAULTS,
   type PopulationPriorOptions,
   type PopulationSource,
@@ -97,6 +97,7 @@ export class OnnxRouter implements Router {
   readonly #population: PopulationSource | null;
   readonly #populationPrior: PopulationPriorOptions;
   readonly #exploration: ExplorationOptions;
+  readonly #hints = new HintEvidenceCache();
   readonly queryMode: QueryMode;
   readonly embeddingKey: string;
   readonly #overlap: boolean;
@@ -325,9 +326,11 @@ export class OnnxRouter implements Router {
     const unseenCandidates = request.candidates.filter((c) => !this.#catalogEmbeddings.has(c.id));
     const [text] = await this.#queryTexts([{ message: request.message, earlier: request.earlierUserMessages ?? [] }]);
     const examples = request.candidates.flatMap((c) => (c.examples ?? []).map((example) => ({ modelId: c.id, example })));
-    const vectors = await this.embedder.embed([text, ...unseenCandidates.map((c) => c.description), ...examples.map((e) => e.example)]);
+    const [vectors, hints] = await Promise.all([
+      this.embedder.embed([text, ...unseenCandidates.map((c) => c.description)]),
+      this.#hints.evidence(examples, (texts) => this.embedder.embed(texts), this.#runtime.D),
+    ]);
     const unseen = new Map(unseenCandidates.map((c, i) => [c.id, vectors[1 + i]]));
-    const hints = hintEvidence(examples, vectors.slice(1 + unseenCandidates.length), this.#runtime.D);
     return { text, embedding: vectors[0], unseen, hints, ms: now() - t };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildEvidence } from "@/router-core/online-preference";
-import { explorationPick, hintEvidence, type PopulationEvidence, populationAdjustments } from "@/router-core/population-prior";
+import { explorationPick, HintEvidenceCache, hintEvidence, type PopulationEvidence, populationAdjustments } from "@/router-core/population-prior";
 
 const v = (...xs: number[]) => Float32Array.from(xs);
 const OPTIONS = { beta: 8, kappa: 2, hintWeight: 2, power: 2, userKappa: 1 };
@@ -106,5 +106,48 @@ describe("exploration", () => {
   it("counts a model the deployment never rated as rare", () => {
     expect(explorationPick(["popular", "new"], 0, counts, { share: 1, minRatings: 1, random: sequence(0) })).toBe(1);
     expect(explorationPick(["popular", "new"], 0, undefined, { share: 1, minRatings: 1, random: sequence(0) })).toBe(1);
+  });
+});
+
+describe("HintEvidenceCache", () => {
+  /** Embeds "code…" texts as CODE and the rest as FACTS, counting the texts it was asked for. */
+  const embedder = () => {
+    const asked: string[][] = [];
+    const embed = async (texts: string[]) => {
+      asked.push(texts);
+      return texts.map((t) => (t.startsWith("code") ? CODE : FACTS));
+    };
+    return { asked, embed };
+  };
+  const catalog = [
+    { modelId: "coder", example: "code a parser" },
+    { modelId: "concise", example: "capital of Peru" },
+  ];
+
+  it("embeds the examples once while they stay the same, and the evidence is hintEvidence's", async () => {
+    const cache = new HintEvidenceCache();
+    const { asked, embed } = embedder();
+    const first = await cache.evidence(catalog, embed, 2);
+    expect(
+      await cache.evidence(
+        catalog.map((e) => ({ ...e })),
+        embed,
+        2,
+      ),
+    ).toBe(first);
+    expect(asked).toEqual([["code a parser", "capital of Peru"]]);
+    expect(first).toEqual(hintEvidence(catalog, [CODE, FACTS], 2));
+  });
+
+  it("rebuilds when an example or the model it is for changes, and has none without examples", async () => {
+    const cache = new HintEvidenceCache();
+    const { asked, embed } = embedder();
+    await cache.evidence(catalog, embed, 2);
+    const reassigned = await cache.evidence([{ ...catalog[0], modelId: "concise" }, catalog[1]], embed, 2);
+    expect(reassigned?.modelIds).toEqual(["concise", "concise"]);
+    const edited = await cache.evidence([catalog[0], { modelId: "concise", example: "code golf" }], embed, 2);
+    expect(Array.from(edited!.queries)).toEqual([127, 0, 127, 0]);
+    expect(await cache.evidence([], embed, 2)).toBeNull();
+    expect(asked).toHaveLength(3);
   });
 });

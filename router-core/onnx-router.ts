@@ -251,11 +251,6 @@ export class OnnxRouter implements Router {
     const D = this.#runtime.D;
     const llmX = new Float32Array(M * D);
     for (const [i, c] of request.candidates.entries()) llmX.set(this.#catalogEmbeddings.get(c.id) ?? query.unseen.get(c.id)!, i * D);
-    const populationEvidence = this.#population?.current() ?? null;
-    // In onnxruntime, not a loop here: ~0.1 ms for the population's 1,000 rows against ~2 ms (SimilarityKernel).
-    const populationDots =
-      populationEvidence?.ratings.length && this.#populationPrior.beta > 0 ? this.#runtime.rowDots(populationEvidence, query.embedding) : undefined;
-    populationDots?.catch(() => {}); // awaited below, after the scorer
     const personal = user.vector !== this.#coldStart;
     // With history, the same query is also scored for the cold-start vector in one batch: the difference is
     // what the user's ratings changed in the learned router, shown in the popover.
@@ -268,7 +263,11 @@ export class OnnxRouter implements Router {
     });
     const raw = both.subarray(0, M);
     const ids = request.candidates.map((c) => c.id);
-    const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior, user.evidence, await populationDots);
+    const populationEvidence = this.#population?.current() ?? null;
+    // In onnxruntime, not a loop here: ~0.1 ms for the population's 1,000 rows against ~2 ms (SimilarityKernel).
+    const dots =
+      populationEvidence?.ratings.length && this.#populationPrior.beta > 0 ? await this.#runtime.rowDots(populationEvidence, query.embedding) : undefined;
+    const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior, user.evidence, dots);
     const online = onlineAdjustments(user.evidence, query.embedding, ids, this.#online);
     const learned = personal ? centred(Array.from(raw, (s, i) => s - both[M + i])) : raw.map(() => 0);
     const adjustments = Array.from(learned, (l, i) => l + online[i]);
@@ -326,10 +325,8 @@ export class OnnxRouter implements Router {
     const unseenCandidates = request.candidates.filter((c) => !this.#catalogEmbeddings.has(c.id));
     const [text] = await this.#queryTexts([{ message: request.message, earlier: request.earlierUserMessages ?? [] }]);
     const examples = request.candidates.flatMap((c) => (c.examples ?? []).map((example) => ({ modelId: c.id, example })));
-    const [vectors, hints] = await Promise.all([
-      this.embedder.embed([text, ...unseenCandidates.map((c) => c.description)]),
-      this.#hints.evidence(examples, (texts) => this.embedder.embed(texts), this.#runtime.D),
-    ]);
+    const hinted = this.#hints.evidence(examples, (texts) => this.embedder.embed(texts), this.#runtime.D);
+    const [vectors, hints] = await Promise.all([this.embedder.embed([text, ...unseenCandidates.map((c) => c.description)]), hinted]);
     const unseen = new Map(unseenCandidates.map((c, i) => [c.id, vectors[1 + i]]));
     return { text, embedding: vectors[0], unseen, hints, ms: now() - t };
   }

@@ -70,9 +70,10 @@ export function buildEvidence(
  * q · q_i for each evidence row (q_i the stored int8 direction, scaled by 127): the loop SimilarityKernel
  * (session.ts) runs in onnxruntime for large evidence, and the reference it is tested against.
  */
-export function rowDots({ queries, dim }: Pick<PreferenceEvidence, "queries" | "dim">, query: Float32Array): Float32Array {
+export function rowDots({ queries, dim }: Pick<PreferenceEvidence, "queries" | "dim">, query: Float32Array): Float64Array {
   const n = queries.length / dim;
-  const dots = new Float32Array(n);
+  // Float64, as the sums are: the loop's weights stay what they were before the kernel existed.
+  const dots = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let dot = 0;
     const offset = i * dim;
@@ -93,7 +94,7 @@ export function similarityTotals(
   query: Float32Array,
   candidateIds: readonly string[],
   power = 2,
-  dots?: Float32Array,
+  dots?: Float32Array | Float64Array,
 ): { weighted: number[]; weights: number[] } {
   const weighted = candidateIds.map(() => 0);
   const weights = candidateIds.map(() => 0);

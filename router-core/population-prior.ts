@@ -120,7 +120,7 @@ export function populationAdjustments(
   /** The user's own ratings, whose weight near the query fades the population's say. */
   own: PreferenceEvidence | null = null,
   /** `evidence`'s rowDots for this query, when computed already (the router runs them in onnxruntime). */
-  evidenceDots?: Float32Array,
+  evidenceDots?: Float32Array | Float64Array,
 ): PopulationAdjustments {
   const zeros = candidateIds.map(() => 0);
   if (options.beta === 0) return { total: zeros, forNewUser: zeros, ratingsOnly: zeros };

@@ -351,7 +351,7 @@ export const SIMILARITY_KERNEL_FILE = "router-core/kernels/similarity.onnx";
 /**
  * Dot products of one query with many stored int8 rows, in onnxruntime's MatMul: for the population prior's
  * 1,000 rows of 512 dimensions about 0.1 ms, against about 2 ms as a JavaScript loop on the event loop
- * (bench/routing/bench.ts). Always on the CPU: a GPU round trip costs more than the product. The rows of each
+ * (bench/routing/population-kernel.ts). Always on the CPU: a GPU round trip costs more than the product. The rows of each
  * int8 array are widened to float32 once and kept while the array lives (a population sample: ~2 MB).
  */
 export class SimilarityKernel {

@@ -2,7 +2,7 @@
 
 The population prior (router-core/population-prior.ts) dots every turn's query with up to 1,000 stored
 query directions of 512 dimensions. A JavaScript loop takes about 2 ms of the event loop for that;
-onnxruntime's MatMul about 0.1 ms (bench/routing/bench.ts). The graph has no weights: the rows are an
+onnxruntime's MatMul about 0.1 ms (bench/routing/population-kernel.ts). The graph has no weights: the rows are an
 input, held as one tensor per population sample (router-core/session.ts, SimilarityKernel).
 
 The file is committed (a few hundred bytes, byte-identical on every run of this script), so serving

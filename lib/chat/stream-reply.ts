@@ -51,6 +51,10 @@ function assertEditable(turns: readonly TranscriptTurn[], editOf: string): void 
  */
 export async function streamChatReply(req: ChatRequest, requestSignal: AbortSignal): Promise<Response> {
   const regenerate = req.trigger === "regenerate-message";
+  // By a router that embeds only the current message, the turn is routed while the conversation loads. The
+  // embedding starts before any statement is sent: on two cores, every statement in flight slows the encoder's worker.
+  const routesEarly = !regenerate && !routingReadsConversation();
+  if (routesEarly) prepareRoute({ message: req.text ?? "", earlierUserMessages: [] });
   const modelsRead = listEnabledModels();
   const transcriptRead = getOwnTranscript({ chatSessionId: req.chatSessionId, userId: req.userId });
   const choiceChecked = modelsRead.then((models) => ({ models, picked: checkModelChoice(models, req.modelId) }));
@@ -63,9 +67,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
     : Promise.all([choiceChecked, editChecked]).then(() =>
         storeUserTurn({ id: newTurnId, chatSessionId: req.chatSessionId, userId: req.userId, content: req.text ?? "", editOfId: req.editOf, adding: 2 }),
       );
-  // ...and, by a router that embeds only the current message, routed while the conversation loads.
-  const routesEarly = !regenerate && !routingReadsConversation();
-  if (routesEarly) prepareRoute({ message: req.text ?? "", earlierUserMessages: [] });
+  // ...and routed early where the router allows it.
   const earlyRoute = routesEarly
     ? routeAheadOfCatalog({
         known: lastReadEnabledModels(),

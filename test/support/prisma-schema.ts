@@ -7,6 +7,7 @@ export type SchemaModel = { table: string; columns: SchemaColumn[]; uniques: str
 const SCALARS: Record<string, string> = {
   String: "text",
   Int: "integer",
+  BigInt: "bigint",
   Float: "double precision",
   Boolean: "boolean",
   DateTime: "timestamp(3) without time zone",

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedAnswer, seedModels, seedUser } from "../../support/seed";
 
 /**
- * The user's graph and its fingerprint come from one SQL definition: every kind of change to the graph (a
- * new or changed signal from each source, a signal that stops counting, a model's catalog description)
- * must move the fingerprint, or another instance keeps serving a stale user vector.
+ * The user's graph comes from one SQL definition (user_signals), and its fingerprint from a version that triggers on
+ * that definition's sources move: every kind of change to the graph (a new, changed or removed signal from each
+ * source, a signal that stops counting, a model's catalog description) must move the fingerprint, or another
+ * instance keeps serving a stale user vector; a table the definition reads without such a trigger fails here.
  */
 type Lib = {
   historyStamp: typeof import("@/lib/router/prisma-history-store").historyStamp;
@@ -70,6 +71,8 @@ describe("the user's graph and its fingerprint", () => {
     await expectMoved("a new rating");
     await lib.prisma.rating.update({ where: { turnId_userId: { turnId: rated, userId } }, data: { stars: 1, value: 0 } });
     await expectMoved("a changed rating");
+    await lib.prisma.rating.delete({ where: { turnId_userId: { turnId: rated, userId } } });
+    await expectMoved("a removed rating");
 
     const left = await seedAnswer({ userId, question: "compared question", modelId: "graph-a" });
     const question = (await lib.prisma.turn.findUniqueOrThrow({ where: { id: left } })).parentId!;
@@ -77,13 +80,17 @@ describe("the user's graph and its fingerprint", () => {
     const right = await lib.prisma.turn.create({
       data: { chatSessionId: session, userId, position: 2, role: "assistant", content: "b", parentId: question, modelId: "graph-b", status: "completed" },
     });
-    await lib.prisma.comparison.create({ data: { userId, userTurnId: question, turnAId: left, turnBId: right.id, winner: "a", votedAt: new Date() } });
+    const vote = await lib.prisma.comparison.create({
+      data: { userId, userTurnId: question, turnAId: left, turnBId: right.id, winner: "a", votedAt: new Date() },
+    });
     await expectMoved("a compare vote");
+    await lib.prisma.comparison.update({ where: { id: vote.id }, data: { winner: "b" } });
+    await expectMoved("a changed vote");
 
     const picked = await decidedAnswer(userId, "graph-b", true);
     await expectMoved("a model the user picked");
     const session2 = (await lib.prisma.turn.findUniqueOrThrow({ where: { id: picked.answerId } })).chatSessionId;
-    await lib.prisma.turn.create({
+    const regenerated = await lib.prisma.turn.create({
       data: {
         chatSessionId: session2,
         userId,
@@ -96,6 +103,8 @@ describe("the user's graph and its fingerprint", () => {
       },
     });
     await expectMoved("a regenerated answer, after which the pick no longer counts");
+    await lib.prisma.turn.delete({ where: { id: regenerated.id } });
+    await expectMoved("the regenerated answer removed, so the pick counts again");
 
     await decidedAnswer(userId, "graph-a", true);
     await expectMoved("another pick");
@@ -106,12 +115,39 @@ describe("the user's graph and its fingerprint", () => {
     await expectMoved("a catalog description");
   });
 
+  it("has a trigger that moves its version on every table the graph's definition reads", async () => {
+    const sources = await lib.prisma.$queryRaw<{ prosrc: string }[]>`SELECT prosrc FROM pg_proc WHERE proname IN ('user_signals', 'answer_signals')`;
+    expect(sources).toHaveLength(2);
+    const named = new Set(sources.flatMap(({ prosrc }) => [...prosrc.matchAll(/\b(?:FROM|JOIN)\s+([a-z_]+)/gi)].map((m) => m[1])));
+    const tables = await lib.prisma.$queryRaw<{ relname: string }[]>`
+      SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname = ANY(${[...named]})`;
+    const triggered = await lib.prisma.$queryRaw<{ relname: string }[]>`
+      SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+       WHERE NOT t.tgisinternal AND p.proname LIKE 'user_graph_%'`;
+    expect(tables.map((t) => t.relname).sort()).toEqual(["comparisons", "ratings", "routing_decisions", "turns", "users"]);
+    expect(triggered.map((t) => t.relname)).toEqual(expect.arrayContaining(tables.map((t) => t.relname)));
+  });
+
+  it("goes with its user", async () => {
+    const userId = await seedUser("graph-gone");
+    const rated = await seedAnswer({ userId, question: "q", modelId: "graph-a" });
+    await lib.prisma.rating.create({ data: { turnId: rated, userId, stars: 5, value: 1 } });
+    const versions = () => lib.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM user_graph_versions WHERE user_id = ${userId}::uuid`;
+    expect(await versions()).toEqual([{ n: 1 }]);
+    await lib.prisma.user.delete({ where: { id: userId } });
+    expect(await versions()).toEqual([{ n: 0 }]);
+  });
+
   it("stays put when nothing in the graph changed", async () => {
     const userId = await seedUser("graph-still");
     const rated = await seedAnswer({ userId, question: "q", modelId: "graph-b" });
     await lib.prisma.rating.create({ data: { turnId: rated, userId, thumbsUp: true, value: 1 } });
     const before = await snapshot(userId);
-    await decidedAnswer(userId, "graph-b", false); // a routed turn the user did not rate
+    // a routed turn the user did not rate: its answer streamed, then completed; its question embedded
+    const routed = await decidedAnswer(userId, "graph-b", false);
+    await lib.prisma.turn.update({ where: { id: routed.answerId }, data: { status: "streaming" } });
+    await lib.prisma.turn.update({ where: { id: routed.answerId }, data: { status: "completed", content: "done" } });
+    await lib.prisma.turn.update({ where: { id: routed.questionId }, data: { queryEmbedding: new Uint8Array(8), embedderId: "e" } });
     expect(await snapshot(userId)).toEqual(before);
   });
 });

@@ -90,6 +90,9 @@ const envSchema = z.object({
   // The lock limit stays at or below Prisma's 5 s transaction timeout: a transaction that times out cannot roll back while its statement still waits.
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(30_000),
   DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(5_000),
+  // Statements prepared once per connection (lib/db/client.ts); off behind a pooler that hands one session's statements to
+  // other connections (PgBouncer in transaction mode before 1.21).
+  DATABASE_PREPARED_STATEMENTS: booleanish.default(true),
   // Abuse limits: at most N requests per fixed window, counted in `rate_limits` so all instances share them; 0 turns a limit off.
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().nonnegative().default(30),

@@ -36,8 +36,8 @@ function userSignals(userId: string): Prisma.Sql {
  * A fingerprint of the user's graph: its version, which triggers on every source of user_signals move in the
  * writing transaction (prisma/migrations/20261207000000_user_graph_versions), and the catalog's last change (a
  * model's description places a deployment's own model in the graph). Another app instance may have stored a
- * rating; when the fingerprint moves, a cached user vector is stale. Two primary-key-sized reads, where hashing
- * the signals themselves cost 1.2-1.4 ms of PostgreSQL on every turn.
+ * rating; when the fingerprint moves, a cached user vector is stale. A primary-key read and a max over the small
+ * catalog table, where hashing the signals themselves cost 1.2-1.4 ms of PostgreSQL on every turn.
  */
 export async function historyStamp(userId: string): Promise<string> {
   const [row] = await prisma.$queryRaw<{ stamp: string }[]>`

@@ -128,6 +128,19 @@ describe("the user's graph and its fingerprint", () => {
     expect(triggered.map((t) => t.relname)).toEqual(expect.arrayContaining(tables.map((t) => t.relname)));
   });
 
+  it("moves once per change to an answer, and its new owner's too when the answer changes hands", async () => {
+    const version = async (userId: string) =>
+      (await lib.prisma.$queryRaw<{ v: bigint }[]>`SELECT version AS v FROM user_graph_versions WHERE user_id = ${userId}::uuid`)[0]?.v ?? 0n;
+    const owner = await seedUser("graph-owner");
+    const heir = await seedUser("graph-heir");
+    const picked = await decidedAnswer(owner, "graph-a", true);
+    const [ownerBefore, heirBefore] = [await version(owner), await version(heir)];
+    await lib.prisma.turn.update({ where: { id: picked.answerId }, data: { modelId: "graph-b" } });
+    expect([await version(owner), await version(heir)]).toEqual([ownerBefore + 1n, heirBefore]);
+    await lib.prisma.turn.update({ where: { id: picked.answerId }, data: { userId: heir } });
+    expect([await version(owner), await version(heir)]).toEqual([ownerBefore + 2n, heirBefore + 1n]);
+  });
+
   it("goes with its user", async () => {
     const userId = await seedUser("graph-gone");
     const rated = await seedAnswer({ userId, question: "q", modelId: "graph-a" });

@@ -1,10 +1,11 @@
 import "server-only";
 import type { ModelMessage } from "ai";
 import { createChatSession } from "@/lib/db/queries/chat-sessions";
-import { lastReadEnabledModels, listEnabledModels } from "@/lib/db/queries/models";
+import { enabledModelsAt, lastReadEnabledModels } from "@/lib/db/queries/models";
 import { AppError } from "@/lib/errors";
 import type { Reply, SamplingSettings } from "@/lib/llm/reply-stream";
 import { getLogger } from "@/lib/log";
+import { readRoutingStamps } from "@/lib/router/prisma-history-store";
 import { prepareRoute } from "@/lib/router/runtime";
 import { checkModelChoice, routeAheadOfCatalog, routeTurn } from "@/lib/turn/route-turn";
 import { runTurn, storeUserTurn } from "@/lib/turn/run-turn";
@@ -55,19 +56,24 @@ export async function createChatCompletion({
   prepareRoute({ message: queryText, earlierUserMessages: earlier });
   const modelId = params.model === AUTO_MODEL ? undefined : params.model;
   const known = lastReadEnabledModels();
-  const choice = listEnabledModels().then((models) => ({
-    models,
-    picked: checkModelChoice(
+  const stamps = readRoutingStamps(userId);
+  stamps.catch(() => {}); // awaited through the choice and the routing
+  const choice = stamps.then(async (s) => {
+    const models = await enabledModelsAt(s.catalog);
+    return {
       models,
-      modelId,
-      (id) => new AppError("not_found:model", `The model "${id}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`),
-    ),
-  }));
+      picked: checkModelChoice(
+        models,
+        modelId,
+        (id) => new AppError("not_found:model", `The model "${id}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`),
+      ),
+    };
+  });
   const routing = routeAheadOfCatalog({
     known,
     choice,
     modelId,
-    route: ({ models, picked }) => routeTurn({ userId, queryText, earlierUserMessages: earlier, models, picked }),
+    route: ({ models, picked }) => routeTurn({ userId, queryText, earlierUserMessages: earlier, models, picked, stamps }),
   });
   routing.catch(() => {}); // a refused choice is thrown below
   const { models, picked } = await choice;
@@ -91,6 +97,7 @@ export async function createChatCompletion({
     settings: params.settings,
     allowSystemInMessages: true,
     question,
+    stamps,
     route: routing,
     signal,
   });

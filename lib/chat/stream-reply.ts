@@ -1,10 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
-import { lastReadEnabledModels, listEnabledModels } from "@/lib/db/queries/models";
+import { enabledModelsAt, lastReadEnabledModels } from "@/lib/db/queries/models";
 import { getOwnTranscript, type TranscriptTurn, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { describeLlmError } from "@/lib/llm/reply-stream";
+import { readRoutingStamps } from "@/lib/router/prisma-history-store";
 import { prepareRoute, routingReadsConversation } from "@/lib/router/runtime";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 import { OutcomeNotStoredError } from "@/lib/turn/assistant-turn";
@@ -55,7 +56,11 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   // embedding starts before any statement is sent: on two cores, every statement in flight slows the encoder's worker.
   const routesEarly = !regenerate && !routingReadsConversation();
   if (routesEarly) prepareRoute({ message: req.text ?? "", earlierUserMessages: [] });
-  const modelsRead = listEnabledModels();
+  // One statement tells whether the user's graph and the catalog moved: the enabled models come from this
+  // instance's last read unless the catalog did.
+  const stamps = readRoutingStamps(req.userId);
+  stamps.catch(() => {}); // awaited through the models and the routing
+  const modelsRead = stamps.then((s) => enabledModelsAt(s.catalog));
   const transcriptRead = getOwnTranscript({ chatSessionId: req.chatSessionId, userId: req.userId });
   const choiceChecked = modelsRead.then((models) => ({ models, picked: checkModelChoice(models, req.modelId) }));
   // An edit waits for the transcript: the message it replaces must still be on screen.
@@ -73,7 +78,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
         known: lastReadEnabledModels(),
         choice: choiceChecked,
         modelId: req.modelId,
-        route: ({ models, picked }) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked }),
+        route: ({ models, picked }) => routeTurn({ userId: req.userId, queryText: req.text ?? "", earlierUserMessages: [], models, picked, stamps }),
       })
     : null;
   // Both are awaited below unless the request is refused first.
@@ -106,6 +111,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
     earlierUserMessages: earlierUserMessages(context),
     messages,
     question: previous ? Promise.resolve({ chatSessionId: req.chatSessionId, userTurnId: previous.id }) : userTurnWrite!,
+    stamps,
     route: earlyRoute ?? undefined,
     signal: requestSignal,
   });

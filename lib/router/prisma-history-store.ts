@@ -32,18 +32,26 @@ function userSignals(userId: string): Prisma.Sql {
   return Prisma.sql`SELECT * FROM user_signals(${userId}::uuid, ${OVERRIDE_RATING}::float8)`;
 }
 
+/** The versions of what routing a user's turn reads: the user's graph and the model catalog. */
+export type RoutingStamps = {
+  /** Moves when the user's graph or a model's description (which places a deployment's own model in it) changed. */
+  graph: string;
+  /** Moves when any model of the catalog changed (lib/db/queries/models.ts keeps the enabled models by it). */
+  catalog: string;
+};
+
 /**
- * A fingerprint of the user's graph: its version, which triggers on every source of user_signals move in the
- * writing transaction (prisma/migrations/20261207000000_user_graph_versions), and the catalog's last change (a
- * model's description places a deployment's own model in the graph). Another app instance may have stored a
- * rating; when the fingerprint moves, a cached user vector is stale. A primary-key read and a max over the small
- * catalog table, where hashing the signals themselves cost 1.2-1.4 ms of PostgreSQL on every turn.
+ * The versions of the user's graph and of the catalog, in one statement: triggers move them in the writing
+ * transaction (prisma/migrations/20261207000000_user_graph_versions, 20261208010000_llm_catalog_version). Another
+ * app instance may have stored a rating or edited a model; when a stamp moved, what this instance cached (a user
+ * vector, the enabled models) is stale. Two primary-key reads, where hashing the user's signals cost 1.2-1.4 ms of
+ * PostgreSQL and the catalog a statement of its own on every turn.
  */
-export async function historyStamp(userId: string): Promise<string> {
-  const [row] = await prisma.$queryRaw<{ stamp: string }[]>`
-    SELECT concat_ws('|', coalesce((SELECT v.version FROM user_graph_versions v WHERE v.user_id = ${userId}::uuid), 0)::text,
-             (SELECT coalesce(max(m.updated_at)::text, '') FROM llm_models m)) AS stamp`;
-  return row.stamp;
+export async function readRoutingStamps(userId: string): Promise<RoutingStamps> {
+  const [row] = await prisma.$queryRaw<{ graph: string; catalog: string }[]>`
+    SELECT coalesce((SELECT v.version FROM user_graph_versions v WHERE v.user_id = ${userId}::uuid), 0)::text AS graph,
+           (SELECT c.version FROM llm_catalog_version c)::text AS catalog`;
+  return { graph: `${row.graph}|${row.catalog}`, catalog: row.catalog };
 }
 
 /** The user's rated history from Postgres (the signals of userSignals), newest first. */

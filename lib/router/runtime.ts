@@ -17,7 +17,7 @@ import {
   UseLiteOnnxEmbedder,
 } from "@/router-core";
 import { PopulationLoader } from "./population";
-import { historyStamp, PrismaHistoryStore } from "./prisma-history-store";
+import { PrismaHistoryStore, type RoutingStamps, readRoutingStamps } from "./prisma-history-store";
 
 /**
  * The app's one router: an ONNX GMTRouter behind a registry that hot-swaps
@@ -139,6 +139,8 @@ export type RouteArgs = {
   earlierUserMessages: readonly string[];
   candidates: readonly Candidate[];
   personalization?: boolean;
+  /** The turn's read of the user's graph and catalog versions, when the turn started it (readRoutingStamps). */
+  stamps?: Promise<RoutingStamps>;
 };
 
 /**
@@ -175,7 +177,7 @@ export async function routeQuery(args: RouteArgs): Promise<RouteDecision> {
   const h = holder();
   // A registry that never loaded a version answers with its fallback decision.
   if (!env.ROUTER_ENABLED) return h.registry.route(args);
-  const stampRead = historyStamp(args.userId);
+  const stampRead = (args.stamps ?? readRoutingStamps(args.userId)).then((s) => s.graph);
   stampRead.catch(() => {}); // settled below
   try {
     await ensureCurrent(h);
@@ -222,7 +224,7 @@ export function invalidateUserVector(userId: string): void {
       let stamp: string;
       do {
         refresh.again = false;
-        stamp = await historyStamp(userId);
+        stamp = (await readRoutingStamps(userId)).graph;
         await h.registry.warmUser(userId);
       } while (refresh.again);
       // Only if no turn recorded a later stamp meanwhile: an older one would make the next turn discard a current vector.

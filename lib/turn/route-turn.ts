@@ -5,6 +5,7 @@ import type { RoutedQuery, TranscriptTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { withSpan } from "@/lib/observability/tracing";
 import type { DecisionRecord } from "@/lib/router/decision";
+import type { RoutingStamps } from "@/lib/router/prisma-history-store";
 import { routeQuery } from "@/lib/router/runtime";
 import { embeddingToBytes, type RouteDecision } from "@/router-core";
 
@@ -93,6 +94,7 @@ export async function routeTurn({
   models,
   picked,
   compare = false,
+  stamps,
 }: {
   userId: string;
   queryText: string;
@@ -101,6 +103,8 @@ export async function routeTurn({
   picked?: LlmModelRow;
   /** The picked model answers one side of a comparison. */
   compare?: boolean;
+  /** The turn's read of the user's graph and catalog versions (readRoutingStamps). */
+  stamps: Promise<RoutingStamps>;
 }): Promise<TurnRoute> {
   return withSpan("router.route_turn", { "switchboard.override": Boolean(picked) }, async (span) => {
     const decision = await routeQuery({
@@ -108,6 +112,7 @@ export async function routeTurn({
       message: queryText,
       earlierUserMessages,
       candidates: models.map((m) => ({ id: m.id, description: m.description, examples: m.examples })),
+      stamps,
     });
     const chosen = picked ?? models.find((m) => m.id === decision.modelId) ?? models[0];
     span.setAttributes({ "switchboard.model": chosen.id, "switchboard.router_version": decision.routerVersion ?? "fallback" });

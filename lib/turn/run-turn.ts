@@ -4,6 +4,7 @@ import type { LlmModelRow } from "@/lib/db/queries/models";
 import { appendUserTurn } from "@/lib/db/queries/turns";
 import { openReply, type Reply, type SamplingSettings } from "@/lib/llm/reply-stream";
 import { startSpan, withSpan } from "@/lib/observability/tracing";
+import type { RoutingStamps } from "@/lib/router/prisma-history-store";
 import { type AssistantTurn, beginAssistantTurn } from "./assistant-turn";
 import { fallbackOrder, routeTurn, type TurnRoute } from "./route-turn";
 
@@ -33,6 +34,8 @@ export type TurnPlan = {
   allowSystemInMessages?: boolean;
   /** The question's stored turn, usually a write already under way (started as soon as the request was valid). */
   question: Promise<QuestionTurn>;
+  /** The turn's read of the user's graph and catalog versions (readRoutingStamps), which `models` came from. */
+  stamps: Promise<RoutingStamps>;
   /** A routing the adapter started before the plan was complete (routeAheadOfCatalog; chat routes while the conversation loads). */
   route?: Promise<TurnRoute>;
   signal: AbortSignal;
@@ -68,6 +71,7 @@ export async function runTurn(plan: TurnPlan): Promise<RunningTurn> {
       models: plan.models,
       picked: plan.picked,
       compare: plan.compare,
+      stamps: plan.stamps,
     });
   // A refused question refuses the turn at once, also while the turn is still being routed.
   const route = await Promise.race([routing, plan.question.then(() => routing)]);

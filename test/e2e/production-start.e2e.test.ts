@@ -225,6 +225,34 @@ describe("two instances on one database", () => {
     const [decision] = await queryRows<{ ratings_used: number }>(`SELECT ratings_used FROM routing_decisions WHERE turn_id = $1`, [next.turnId]);
     expect(decision.ratings_used).toBe(6);
   });
+
+  it("a model an admin disables through one instance is no longer served by the other, which had it cached", async () => {
+    const other = await startStandalone({ ROUTER_EXPLORE_SHARE: "0", ROUTER_POPULATION_REFRESH_MS: "86400000" });
+    await waitForHealth(other);
+    const user = await ApiClient.register("catalog");
+    const key = ((await (await user.request("/api/api-keys", { method: "POST", json: { name: "catalog" } })).json()) as { key: string }).key;
+    const admin = await ApiClient.register("catalog-admin");
+    await queryRows(`UPDATE users SET role = 'admin' WHERE email = $1`, [admin.email]);
+    const model = "demo-detailed";
+    // The other instance has served a turn, so it holds the catalog with the model enabled.
+    expect((await ask(other.url, key, "What is a prime number?", model)).model).toBe(model);
+    const toggle = async (enabled: boolean) =>
+      expect((await admin.request(`/api/admin/models/${model}`, { method: "PATCH", json: { enabled } })).status).toBe(200);
+    await toggle(false);
+    try {
+      const refused = await fetch(`${other.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ model, messages: [{ role: "user", content: "What is a prime number?" }] }),
+      });
+      expect(refused.status).toBe(404);
+      for (const content of ["Explain recursion in depth, with examples.", "Describe the history of Rome in detail."])
+        expect((await ask(other.url, key, content)).model).not.toBe(model);
+    } finally {
+      await toggle(true);
+    }
+    expect((await ask(other.url, key, "What is a prime number?", model)).model).toBe(model);
+  });
 });
 
 /** Waits for a server that should refuse to start; returns its exit code. */

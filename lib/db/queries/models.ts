@@ -21,21 +21,32 @@ function readEnabledModels() {
 
 export type LlmModelRow = Awaited<ReturnType<typeof readEnabledModels>>[number];
 
-/** What listEnabledModels last returned in this process. */
-let lastRead: readonly LlmModelRow[] | null = null;
-
 export async function listEnabledModels(): Promise<LlmModelRow[]> {
+  return readEnabledModels();
+}
+
+/** The enabled models a turn of this process last read, and the catalog version they are current for. */
+let cached: { catalog: string; models: readonly LlmModelRow[] } | null = null;
+
+/**
+ * The enabled models as of the catalog version `catalog` (a turn's readRoutingStamps): the list this process read
+ * for an earlier turn while the catalog has not moved since, else a fresh read. Each list is read after its version,
+ * so it is never older than the version it is kept under; a change committed in between moves the version again,
+ * and the next turn reads anew.
+ */
+export async function enabledModelsAt(catalog: string): Promise<readonly LlmModelRow[]> {
+  if (cached?.catalog === catalog) return cached.models;
   const models = await readEnabledModels();
-  lastRead = models;
+  cached = { catalog, models };
   return models;
 }
 
 /**
- * The enabled models as this process last read them, or null before its first read: a guess to start work
- * with while a fresh read is under way, never to decide on (an admin may have changed them since, on any instance).
+ * The enabled models a turn of this process last read, or null before the first: a guess to start work with while
+ * the turn learns whether the catalog moved, never to decide on (an admin may have changed it since, on any instance).
  */
 export function lastReadEnabledModels(): readonly LlmModelRow[] | null {
-  return lastRead;
+  return cached?.models ?? null;
 }
 
 export function getEnabledModel({ id }: { id: string }) {

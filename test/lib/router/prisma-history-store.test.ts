@@ -8,15 +8,15 @@ import { seedAnswer, seedModels, seedUser } from "../../support/seed";
  * instance keeps serving a stale user vector; a table the definition reads without such a trigger fails here.
  */
 type Lib = {
-  historyStamp: typeof import("@/lib/router/prisma-history-store").historyStamp;
+  readRoutingStamps: typeof import("@/lib/router/prisma-history-store").readRoutingStamps;
   store: import("@/lib/router/prisma-history-store").PrismaHistoryStore;
   prisma: typeof import("@/lib/db/client").prisma;
 };
 let lib: Lib;
 
 beforeAll(async () => {
-  const [{ historyStamp, PrismaHistoryStore }, { prisma }] = await Promise.all([import("@/lib/router/prisma-history-store"), import("@/lib/db/client")]);
-  lib = { historyStamp, store: new PrismaHistoryStore(512), prisma };
+  const [{ readRoutingStamps, PrismaHistoryStore }, { prisma }] = await Promise.all([import("@/lib/router/prisma-history-store"), import("@/lib/db/client")]);
+  lib = { readRoutingStamps, store: new PrismaHistoryStore(512), prisma };
   await seedModels([
     { id: "graph-a", description: "model a" },
     { id: "graph-b", description: "model b" },
@@ -27,7 +27,7 @@ afterAll(() => lib?.prisma.$disconnect());
 async function snapshot(userId: string) {
   const history = await lib.store.getRatedHistory({ userId, limit: 100, embeddingKey: "none" });
   return {
-    stamp: await lib.historyStamp(userId),
+    stamp: (await lib.readRoutingStamps(userId)).graph,
     graph: JSON.stringify(history.map((h) => [h.interactionId, h.modelId, h.modelDescription, h.rating])),
   };
 }

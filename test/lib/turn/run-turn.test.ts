@@ -23,6 +23,7 @@ type Lib = {
   createChatCompletion: typeof import("@/lib/api/chat-completions").createChatCompletion;
   runTurn: typeof import("@/lib/turn/run-turn").runTurn;
   listEnabledModels: typeof import("@/lib/db/queries/models").listEnabledModels;
+  readRoutingStamps: typeof import("@/lib/router/prisma-history-store").readRoutingStamps;
 };
 let lib: Lib;
 let demo: DemoLlmServer;
@@ -42,14 +43,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
   startTracing({ endpoint: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`, serviceName: "run-turn-test" });
   demo = await startDemoLlmServer({ port: 0 });
-  const [{ prisma }, { streamChatReply }, { createChatCompletion }, { runTurn }, { listEnabledModels }] = await Promise.all([
+  const [{ prisma }, { streamChatReply }, { createChatCompletion }, { runTurn }, { listEnabledModels }, { readRoutingStamps }] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/chat/stream-reply"),
     import("@/lib/api/chat-completions"),
     import("@/lib/turn/run-turn"),
     import("@/lib/db/queries/models"),
+    import("@/lib/router/prisma-history-store"),
   ]);
-  lib = { prisma, streamChatReply, createChatCompletion, runTurn, listEnabledModels };
+  lib = { prisma, streamChatReply, createChatCompletion, runTurn, listEnabledModels, readRoutingStamps };
   restoreModels = await enableOnlyDemoModels(demo.url, MODELS);
 }, 120_000);
 
@@ -165,6 +167,7 @@ describe("runTurn behind both wires", () => {
       earlierUserMessages: [],
       messages: [{ role: "user", content: text }],
       question,
+      stamps: lib.readRoutingStamps(userId),
       signal: new AbortController().signal,
     });
     const call = await called;

@@ -1,13 +1,12 @@
 import "server-only";
 import type { ModelMessage } from "ai";
 import { createChatSession } from "@/lib/db/queries/chat-sessions";
-import { enabledModelsAt, lastReadEnabledModels } from "@/lib/db/queries/models";
+import { lastReadEnabledModels } from "@/lib/db/queries/models";
 import { AppError } from "@/lib/errors";
 import type { Reply, SamplingSettings } from "@/lib/llm/reply-stream";
 import { getLogger } from "@/lib/log";
-import { readRoutingStamps } from "@/lib/router/prisma-history-store";
 import { prepareRoute } from "@/lib/router/runtime";
-import { checkModelChoice, routeAheadOfCatalog, routeTurn } from "@/lib/turn/route-turn";
+import { checkModelChoice, readTurnCatalog, routeAheadOfCatalog, routeTurn } from "@/lib/turn/route-turn";
 import { runTurn, storeUserTurn } from "@/lib/turn/run-turn";
 import { type CompletionIdentity, completionBody, openAIEnding, SSE_DONE, sseChunk, sseError, sseUsageChunk, toSwitchboardInfo } from "./completion-format";
 import { toOpenAIErrorResponse, UpstreamModelError } from "./openai-errors";
@@ -56,19 +55,15 @@ export async function createChatCompletion({
   prepareRoute({ message: queryText, earlierUserMessages: earlier });
   const modelId = params.model === AUTO_MODEL ? undefined : params.model;
   const known = lastReadEnabledModels();
-  const stamps = readRoutingStamps(userId);
-  stamps.catch(() => {}); // awaited through the choice and the routing
-  const choice = stamps.then(async (s) => {
-    const models = await enabledModelsAt(s.catalog);
-    return {
+  const { stamps, models: modelsRead } = readTurnCatalog(userId);
+  const choice = modelsRead.then((models) => ({
+    models,
+    picked: checkModelChoice(
       models,
-      picked: checkModelChoice(
-        models,
-        modelId,
-        (id) => new AppError("not_found:model", `The model "${id}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`),
-      ),
-    };
-  });
+      modelId,
+      (id) => new AppError("not_found:model", `The model "${id}" does not exist or is not enabled. Use "auto" to let Switchboard choose.`),
+    ),
+  }));
   const routing = routeAheadOfCatalog({
     known,
     choice,

@@ -1,15 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
-import { enabledModelsAt, lastReadEnabledModels } from "@/lib/db/queries/models";
+import { lastReadEnabledModels } from "@/lib/db/queries/models";
 import { getOwnTranscript, type TranscriptTurn, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { describeLlmError } from "@/lib/llm/reply-stream";
-import { readRoutingStamps } from "@/lib/router/prisma-history-store";
 import { prepareRoute, routingReadsConversation } from "@/lib/router/runtime";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 import { OutcomeNotStoredError } from "@/lib/turn/assistant-turn";
-import { checkModelChoice, earlierUserMessages, routeAheadOfCatalog, routeTurn } from "@/lib/turn/route-turn";
+import { checkModelChoice, earlierUserMessages, readTurnCatalog, routeAheadOfCatalog, routeTurn } from "@/lib/turn/route-turn";
 import { runTurn, storeUserTurn } from "@/lib/turn/run-turn";
 import { coalesceDeltas } from "./coalesce-deltas";
 import { toModelMessages } from "./thread";
@@ -56,11 +55,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   // embedding starts before any statement is sent: on two cores, every statement in flight slows the encoder's worker.
   const routesEarly = !regenerate && !routingReadsConversation();
   if (routesEarly) prepareRoute({ message: req.text ?? "", earlierUserMessages: [] });
-  // One statement tells whether the user's graph and the catalog moved: the enabled models come from this
-  // instance's last read unless the catalog did.
-  const stamps = readRoutingStamps(req.userId);
-  stamps.catch(() => {}); // awaited through the models and the routing
-  const modelsRead = stamps.then((s) => enabledModelsAt(s.catalog));
+  const { stamps, models: modelsRead } = readTurnCatalog(req.userId);
   const transcriptRead = getOwnTranscript({ chatSessionId: req.chatSessionId, userId: req.userId });
   const choiceChecked = modelsRead.then((models) => ({ models, picked: checkModelChoice(models, req.modelId) }));
   // An edit waits for the transcript: the message it replaces must still be on screen.

@@ -1,13 +1,11 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
-import { enabledModelsAt } from "@/lib/db/queries/models";
 import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { checkAutoRetrain } from "@/lib/router/auto-retrain";
-import { readRoutingStamps } from "@/lib/router/prisma-history-store";
 import { invalidateUserVector } from "@/lib/router/runtime";
-import { checkModelChoice, earlierUserMessages, routeTurn } from "@/lib/turn/route-turn";
+import { checkModelChoice, earlierUserMessages, readTurnCatalog, routeTurn } from "@/lib/turn/route-turn";
 
 type Scored = { modelId: string; score: number };
 
@@ -31,8 +29,8 @@ export function pickChallenger(top: Scored, others: readonly Scored[], ratingsBy
  * guessable, and the UI hides the names until the vote.
  */
 export async function startComparison({ userId, chatSessionId, text }: { userId: string; chatSessionId: string; text: string }) {
-  const stamps = readRoutingStamps(userId);
-  const [turns, models] = await Promise.all([getOwnTranscript({ chatSessionId, userId }), stamps.then((s) => enabledModelsAt(s.catalog))]);
+  const { stamps, models: modelsRead } = readTurnCatalog(userId);
+  const [turns, models] = await Promise.all([getOwnTranscript({ chatSessionId, userId }), modelsRead]);
   checkModelChoice(models);
   const route = await routeTurn({ userId, queryText: text, earlierUserMessages: earlierUserMessages(visibleThread(turns)), models, stamps });
   const scored = route.decision.candidates.filter((c) => c.modelId !== route.model.id);

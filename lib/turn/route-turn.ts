@@ -1,11 +1,11 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
-import type { LlmModelRow } from "@/lib/db/queries/models";
+import { enabledModelsAt, type LlmModelRow } from "@/lib/db/queries/models";
 import type { RoutedQuery, TranscriptTurn } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
 import { withSpan } from "@/lib/observability/tracing";
 import type { DecisionRecord } from "@/lib/router/decision";
-import type { RoutingStamps } from "@/lib/router/prisma-history-store";
+import { type RoutingStamps, readRoutingStamps } from "@/lib/router/prisma-history-store";
 import { routeQuery } from "@/lib/router/runtime";
 import { embeddingToBytes, type RouteDecision } from "@/router-core";
 
@@ -63,6 +63,16 @@ export function earlierUserMessages(context: readonly Pick<TranscriptTurn, "role
     .filter((t) => t.role === "user")
     .slice(-ROUTER_CONTEXT_MESSAGES)
     .map((t) => t.content);
+}
+
+/**
+ * A turn's first read: the versions of the user's graph and of the catalog (one statement), and the enabled models
+ * as of that catalog (this process's last read unless the catalog moved). The stamps also go to routing.
+ */
+export function readTurnCatalog(userId: string): { stamps: Promise<RoutingStamps>; models: Promise<readonly LlmModelRow[]> } {
+  const stamps = readRoutingStamps(userId);
+  stamps.catch(() => {}); // awaited through the models and the routing
+  return { stamps, models: stamps.then((s) => enabledModelsAt(s.catalog)) };
 }
 
 /**

@@ -15,15 +15,11 @@ export const modelFields = {
   enabled: true,
 } as const;
 
-function readEnabledModels() {
+export function listEnabledModels() {
   return prisma.llmModel.findMany({ where: { enabled: true }, orderBy: { id: "asc" }, select: modelFields });
 }
 
-export type LlmModelRow = Awaited<ReturnType<typeof readEnabledModels>>[number];
-
-export async function listEnabledModels(): Promise<LlmModelRow[]> {
-  return readEnabledModels();
-}
+export type LlmModelRow = Awaited<ReturnType<typeof listEnabledModels>>[number];
 
 /** The enabled models a turn of this process last read, and the catalog version they are current for. */
 let cached: { catalog: string; models: readonly LlmModelRow[] } | null = null;
@@ -36,7 +32,7 @@ let cached: { catalog: string; models: readonly LlmModelRow[] } | null = null;
  */
 export async function enabledModelsAt(catalog: string): Promise<readonly LlmModelRow[]> {
   if (cached?.catalog === catalog) return cached.models;
-  const models = await readEnabledModels();
+  const models = await listEnabledModels();
   cached = { catalog, models };
   return models;
 }

@@ -63,13 +63,25 @@ export class PrismaHistoryStore implements HistoryStore {
     const rows = await prisma.$queryRaw<HistoryRow[]>`
       WITH signals AS (${userSignals(userId)}), recent AS (
         SELECT * FROM signals ORDER BY created_at DESC LIMIT ${limit}
+      ), ordinals AS (
+        -- A question's turn index: how many user messages came before it in its conversation. Numbered in one pass
+        -- over each conversation the history touches (counted per question, it cost a scan of the conversation
+        -- each), by a lateral index scan per conversation: as a join, the planner takes the function's thousand
+        -- estimated rows at their word and reads the whole turns table.
+        SELECT o.id, o.turn_index
+          FROM (SELECT DISTINCT chat_session_id FROM recent) s
+          CROSS JOIN LATERAL (
+            SELECT t.id, (row_number() OVER (ORDER BY t.position) - 1)::int AS turn_index
+              FROM turns t WHERE t.chat_session_id = s.chat_session_id AND t.role = 'user'
+          ) o
       )
       SELECT recent.interaction_id, recent.chat_session_id::text, recent.model_id, m.description AS model_description, recent.rating,
              CASE WHEN ${withResponseText} THEN a.content END AS response_text, char_length(a.content)::int AS response_chars, recent.created_at,
              u.content AS query_text,
              CASE WHEN u.embedder_id = ${embeddingKey} THEN u.query_embedding END AS query_embedding,
-             (SELECT count(*)::int FROM turns x WHERE x.chat_session_id = u.chat_session_id AND x.role = 'user' AND x.position < u.position) AS turn_index
-        FROM recent JOIN turns u ON u.id = recent.parent_id JOIN turns a ON a.id = recent.answer_id LEFT JOIN llm_models m ON m.id = recent.model_id`;
+             o.turn_index
+        FROM recent JOIN turns u ON u.id = recent.parent_id JOIN ordinals o ON o.id = u.id JOIN turns a ON a.id = recent.answer_id
+        LEFT JOIN llm_models m ON m.id = recent.model_id`;
     return rows.map((r) => ({
       interactionId: r.interaction_id,
       chatSessionId: r.chat_session_id,

@@ -182,4 +182,33 @@ describe("the rated answers in the user's graph", () => {
     expect(withText.responseText).toBe(answer);
     expect(withText.responseChars).toBe(lengthOnly.responseChars);
   });
+
+  it("carry each question's place among its conversation's user messages, whichever of them were rated", async () => {
+    const userId = await seedUser("graph-order");
+    const session = await lib.prisma.chatSession.create({ data: { userId, title: "order" } });
+    let position = 0;
+    const turn = (role: "user" | "assistant", parentId?: string, modelId?: string) =>
+      lib.prisma.turn.create({
+        data: { chatSessionId: session.id, userId, position: position++, role, content: `${role} ${position}`, parentId, modelId, status: "completed" },
+      });
+    const rate = (turnId: string) => lib.prisma.rating.create({ data: { turnId, userId, stars: 5, value: 1 } });
+    // Question 0 rated; question 1 unrated; question 2 answered twice (regenerated), both rated; question 3 rated.
+    const q0 = await turn("user");
+    await rate((await turn("assistant", q0.id, "graph-a")).id);
+    const q1 = await turn("user");
+    await turn("assistant", q1.id, "graph-a");
+    const q2 = await turn("user");
+    await rate((await turn("assistant", q2.id, "graph-a")).id);
+    await rate((await turn("assistant", q2.id, "graph-b")).id);
+    const q3 = await turn("user");
+    await rate((await turn("assistant", q3.id, "graph-b")).id);
+    // Another conversation's question starts at 0 again.
+    await lib.prisma.rating.create({
+      data: { turnId: await seedAnswer({ userId, question: "elsewhere", modelId: "graph-a" }), userId, stars: 2, value: 0.25 },
+    });
+
+    const history = await lib.store.getRatedHistory({ userId, limit: 10, embeddingKey: "none" });
+    const places = history.map((h) => `${h.chatSessionId === session.id ? "order" : "elsewhere"}:${h.turnIndex}:${h.modelId}`).sort();
+    expect(places).toEqual(["elsewhere:0:graph-a", "order:0:graph-a", "order:2:graph-a", "order:2:graph-b", "order:3:graph-b"]);
+  });
 });

@@ -54,9 +54,9 @@ export const POPULATION_PRIOR_DEFAULTS: PopulationPriorOptions = { beta: 8, kapp
  */
 export const POPULATION_SAMPLE_SIZE = 1_000;
 
-/** Everyone's recent ratings (a sample: the app caps each user's share) and how often each model was rated in all. */
+/** Everyone's recent ratings (a sample: the app caps each user's share) and how often each model was rated lately. */
 export interface PopulationEvidence extends PreferenceEvidence {
-  /** Ratings per model id over the whole deployment, not only the sample; a model absent here has none. */
+  /** Ratings per model id over all the recent ratings the sample was drawn from (the app: its window), not only the sample; a model absent here has none. */
   readonly ratingCounts: ReadonlyMap<string, number>;
 }
 
@@ -136,7 +136,7 @@ export function populationAdjustments(
 export interface ExplorationOptions {
   /** Share of turns, in [0, 1], on which a rarely rated candidate may be tried instead of the pick. */
   readonly share: number;
-  /** A candidate with fewer ratings than this over the whole deployment counts as rarely rated. */
+  /** A candidate with fewer ratings than this in the population's counts (PopulationEvidence.ratingCounts) counts as rarely rated. */
   readonly minRatings: number;
   /** Uniform in [0, 1); injectable so tests are deterministic. */
   readonly random: () => number;

@@ -2,9 +2,11 @@
  * What re-encoding a user costs the app process when their rated answers are long: every rating re-encodes
  * the user (lib/router/runtime.ts invalidateUserVector), and the encode reads their last 200 rated turns.
  * The shipped model reads only each answer's length (manifest features.answerLength), so the history read
- * asks PostgreSQL for char_length(content) instead of the text. Baseline, in the same run: the same router
- * reading the texts, as every encode did before. CPU of this process (all threads) and wall time per encode,
- * the two variants alternated round by round, on a fresh database.
+ * asks PostgreSQL for char_length(content) instead of the text, and the store keeps the question embeddings
+ * it read, so the next read of the user asks only for new ones. Baselines, in the same run: the same router
+ * reading every question embedding each time, and reading the texts too, as encodes did before each change.
+ * CPU of this process (all threads) and wall time per encode, the variants alternated round by round, on a
+ * fresh database.
  *
  *   npx tsx --conditions=react-server bench/routing/history-read.ts [--answers 200] [--answer-chars 4000] [--rounds 6] [--encodes 20]
  */
@@ -52,8 +54,17 @@ async function main() {
       await prisma.rating.create({ data: { turnId: answer.id, userId: user.id, stars: 1 + (i % 5), value: (i % 5) / 4 } });
     }
 
-    /** The baseline: the same store, reading every answer's text as encodes did before. */
-    class TextReadingStore extends PrismaHistoryStore {
+    /** A baseline: a store that keeps no question embeddings between reads, as every store did before 2026-12-05. */
+    class ForgetfulStore extends PrismaHistoryStore {
+      constructor(private readonly width: number) {
+        super(width);
+      }
+      override getRatedHistory(args: GetRatedHistoryArgs) {
+        return new PrismaHistoryStore(this.width).getRatedHistory(args);
+      }
+    }
+    /** The earlier baseline: besides, reading every answer's text, as encodes did before the lengths. */
+    class TextReadingStore extends ForgetfulStore {
       override getRatedHistory(args: GetRatedHistoryArgs) {
         return super.getRatedHistory({ ...args, withResponseText: true });
       }
@@ -62,8 +73,9 @@ async function main() {
     const routerOver = (historyStore: InstanceType<typeof PrismaHistoryStore>) =>
       OnnxRouter.create({ modelDir: "router-core/models/default", embedder, historyStore, device: "cpu" });
     const routers = {
-      "lengths (char_length in SQL)": await routerOver(new PrismaHistoryStore(embedder.dim)),
-      "texts (baseline)": await routerOver(new TextReadingStore(embedder.dim)),
+      "lengths, question embeddings kept": await routerOver(new PrismaHistoryStore(embedder.dim)),
+      "lengths, every question embedding read": await routerOver(new ForgetfulStore(embedder.dim)),
+      "texts and every question embedding": await routerOver(new TextReadingStore(embedder.dim)),
     };
     // The first encode embeds the questions and stores their embeddings; every later one reads them.
     for (const router of Object.values(routers)) await router.warmUser(user.id);
@@ -90,8 +102,8 @@ async function main() {
     console.log(`re-encoding a user with ${ANSWERS} rated answers of ${ANSWER_CHARS} characters, ${ROUNDS - 1} rounds × ${ENCODES} encodes, p50:`);
     console.log("| history read | CPU ms per encode | wall ms per encode |\n|---|---|---|");
     for (const name of Object.keys(routers)) console.log(`| ${name} | ${median(steady(cpu[name])).toFixed(2)} | ${median(steady(wall[name])).toFixed(2)} |`);
-    const [lengths, texts] = Object.keys(routers).map((k) => median(steady(cpu[k])));
-    console.log(`CPU ratio, lengths / texts: ${(lengths / texts).toFixed(2)}`);
+    const [kept, lengths, texts] = Object.keys(routers).map((k) => median(steady(cpu[k])));
+    console.log(`CPU ratio, embeddings kept / every embedding read: ${(kept / lengths).toFixed(2)}; lengths / texts: ${(lengths / texts).toFixed(2)}`);
   } finally {
     await prisma.$disconnect();
     await db.drop();

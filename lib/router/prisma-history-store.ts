@@ -3,6 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { GetRatedHistoryArgs, HistoryStore, RatedInteraction, RecordRatingArgs, SaveQueryEmbeddingsArgs } from "@/router-core";
 import { embeddingFromBytes, embeddingToBytes } from "@/router-core";
+import { QuestionEmbeddingCache } from "./question-embeddings";
 import { OVERRIDE_RATING } from "./signals";
 
 type HistoryRow = {
@@ -14,6 +15,7 @@ type HistoryRow = {
   response_text: string | null;
   response_chars: number;
   created_at: Date;
+  question_id: string;
   query_text: string;
   query_embedding: Uint8Array | null;
   turn_index: number;
@@ -54,12 +56,24 @@ export async function readRoutingStamps(userId: string): Promise<RoutingStamps> 
   return { graph: `${row.graph}|${row.catalog}`, catalog: row.catalog };
 }
 
+/**
+ * Question embeddings kept between a user's history reads: 20,000 of 512 dimensions are 41 MB, the full
+ * histories (200 rated turns) of the last 100 users read.
+ */
+const QUESTION_EMBEDDINGS_KEPT = 20_000;
+
 /** The user's rated history from Postgres (the signals of userSignals), newest first. */
 export class PrismaHistoryStore implements HistoryStore {
+  readonly #questions = new QuestionEmbeddingCache(QUESTION_EMBEDDINGS_KEPT);
+
   constructor(private readonly dim: number) {}
 
-  /** The answers' lengths always (char_length counts code points, as the contract does); their texts only when asked. */
+  /**
+   * The answers' lengths always (char_length counts code points, as the contract does); their texts only when asked.
+   * The question embeddings this store kept from the user's last read are not read again.
+   */
   async getRatedHistory({ userId, limit, embeddingKey, withResponseText = false }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
+    const kept = this.#questions.known(userId, embeddingKey);
     const rows = await prisma.$queryRaw<HistoryRow[]>`
       WITH signals AS (${userSignals(userId)}), recent AS (
         SELECT * FROM signals ORDER BY created_at DESC LIMIT ${limit}
@@ -77,11 +91,17 @@ export class PrismaHistoryStore implements HistoryStore {
       )
       SELECT recent.interaction_id, recent.chat_session_id::text, recent.model_id, m.description AS model_description, recent.rating,
              CASE WHEN ${withResponseText} THEN a.content END AS response_text, char_length(a.content)::int AS response_chars, recent.created_at,
-             u.content AS query_text,
-             CASE WHEN u.embedder_id = ${embeddingKey} THEN u.query_embedding END AS query_embedding,
+             u.id::text AS question_id, u.content AS query_text,
+             CASE WHEN u.embedder_id = ${embeddingKey} AND u.id <> ALL(${[...kept.keys()]}::uuid[]) THEN u.query_embedding END AS query_embedding,
              o.turn_index
         FROM recent JOIN turns u ON u.id = recent.parent_id JOIN ordinals o ON o.id = u.id JOIN turns a ON a.id = recent.answer_id
         LEFT JOIN llm_models m ON m.id = recent.model_id`;
+    const byQuestion = new Map<string, Float32Array>();
+    for (const r of rows) {
+      const embedding = kept.get(r.question_id) ?? (r.query_embedding ? embeddingFromBytes(r.query_embedding, this.dim) : undefined);
+      if (embedding) byQuestion.set(r.question_id, embedding);
+    }
+    this.#questions.keep(userId, embeddingKey, byQuestion);
     return rows.map((r) => ({
       interactionId: r.interaction_id,
       chatSessionId: r.chat_session_id,
@@ -93,7 +113,7 @@ export class PrismaHistoryStore implements HistoryStore {
       responseText: r.response_text,
       responseChars: r.response_chars,
       createdAt: r.created_at,
-      queryEmbedding: r.query_embedding ? embeddingFromBytes(r.query_embedding, this.dim) : null,
+      queryEmbedding: byQuestion.get(r.question_id) ?? null,
     }));
   }
 

@@ -183,6 +183,57 @@ describe("the rated answers in the user's graph", () => {
     expect(withText.responseChars).toBe(lengthOnly.responseChars);
   });
 
+  it("carry their questions' stored embeddings, which a store reads from PostgreSQL once per user", async () => {
+    const { PrismaHistoryStore } = await import("@/lib/router/prisma-history-store");
+    const { embeddingToBytes } = await import("@/router-core");
+    const userId = await seedUser("graph-embeddings");
+    const key = "encoder:test";
+    const vector = (x: number) => Float32Array.from({ length: 512 }, (_, i) => x + i / 1000);
+    const embedAnswer = async (question: string, x: number) => {
+      const answer = await seedAnswer({ userId, question, modelId: "graph-a" });
+      await lib.prisma.rating.create({ data: { turnId: answer, userId, stars: 4, value: 0.75 } });
+      const { parentId } = await lib.prisma.turn.findUniqueOrThrow({ where: { id: answer } });
+      await lib.prisma.turn.update({ where: { id: parentId! }, data: { queryEmbedding: embeddingToBytes(vector(x)), embedderId: key } });
+      return parentId!;
+    };
+    const first = await embedAnswer("first question", 1);
+    await embedAnswer("second question", 2);
+    const store = new PrismaHistoryStore(512);
+    const read = async (s: InstanceType<typeof PrismaHistoryStore>, embeddingKey = key) =>
+      new Map((await s.getRatedHistory({ userId, limit: 10, embeddingKey })).map((h) => [h.queryText, h.queryEmbedding?.[0] ?? null]));
+    expect(await read(store)).toEqual(
+      new Map([
+        ["first question", 1],
+        ["second question", 2],
+      ]),
+    );
+
+    // Stored anew behind the store's back: the store serves what it read, a new question is read, another key reads nothing kept.
+    await lib.prisma.turn.update({ where: { id: first }, data: { queryEmbedding: embeddingToBytes(vector(7)) } });
+    await embedAnswer("third question", 3);
+    expect(await read(store)).toEqual(
+      new Map([
+        ["first question", 1],
+        ["second question", 2],
+        ["third question", 3],
+      ]),
+    );
+    expect(await read(new PrismaHistoryStore(512))).toEqual(
+      new Map([
+        ["first question", 7],
+        ["second question", 2],
+        ["third question", 3],
+      ]),
+    );
+    expect(await read(store, "encoder:other")).toEqual(
+      new Map([
+        ["first question", null],
+        ["second question", null],
+        ["third question", null],
+      ]),
+    );
+  });
+
   it("carry each question's place among its conversation's user messages, whichever of them were rated", async () => {
     const userId = await seedUser("graph-order");
     const session = await lib.prisma.chatSession.create({ data: { userId, title: "order" } });

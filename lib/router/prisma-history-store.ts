@@ -26,12 +26,13 @@ const assistantTurnId = (interactionId: string) => interactionId.split(":")[0];
 
 /**
  * The user's graph: one row per signal (explicit ratings, compare-mode votes, unrated router overrides), as the
- * SQL function user_signals defines it (prisma/migrations/20261204100000_user_signals_function, its ratings and votes
- * from the SQL function answer_signals since 20261205010000_answer_signals_function, which the population prior reads
- * too). A function because each connection then plans it once.
+ * SQL function user_signals_since defines them (prisma/migrations/20261209010000_user_signals_newest; its ratings and
+ * votes from the SQL function answer_signals, which the population prior reads too). user_signals reads the user's
+ * `newest` signals and may add older ones, through indexes, so a read costs the same however much the user rated.
+ * A PL/pgSQL function because each connection then plans it once.
  */
-function userSignals(userId: string): Prisma.Sql {
-  return Prisma.sql`SELECT * FROM user_signals(${userId}::uuid, ${OVERRIDE_RATING}::float8)`;
+function userSignals(userId: string, newest: number): Prisma.Sql {
+  return Prisma.sql`SELECT * FROM user_signals(${userId}::uuid, ${OVERRIDE_RATING}::float8, ${newest}::int)`;
 }
 
 /** The versions of what routing a user's turn reads: the user's graph and the model catalog. */
@@ -75,7 +76,7 @@ export class PrismaHistoryStore implements HistoryStore {
   async getRatedHistory({ userId, limit, embeddingKey, withResponseText = false }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
     const kept = this.#questions.known(userId, embeddingKey);
     const rows = await prisma.$queryRaw<HistoryRow[]>`
-      WITH signals AS (${userSignals(userId)}), recent AS (
+      WITH signals AS (${userSignals(userId, limit)}), recent AS (
         SELECT * FROM signals ORDER BY created_at DESC LIMIT ${limit}
       ), ordinals AS (
         -- A question's turn index: how many user messages came before it in its conversation. Numbered in one pass

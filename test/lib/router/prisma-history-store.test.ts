@@ -116,8 +116,9 @@ describe("the user's graph and its fingerprint", () => {
   });
 
   it("has a trigger that moves its version on every table the graph's definition reads", async () => {
-    const sources = await lib.prisma.$queryRaw<{ prosrc: string }[]>`SELECT prosrc FROM pg_proc WHERE proname IN ('user_signals', 'answer_signals')`;
-    expect(sources).toHaveLength(2);
+    const sources = await lib.prisma.$queryRaw<{ prosrc: string }[]>`
+      SELECT prosrc FROM pg_proc WHERE proname IN ('user_signals', 'user_signals_since', 'answer_signals')`;
+    expect(sources).toHaveLength(3);
     const named = new Set(sources.flatMap(({ prosrc }) => [...prosrc.matchAll(/\b(?:FROM|JOIN)\s+([a-z_]+)/gi)].map((m) => m[1])));
     const tables = await lib.prisma.$queryRaw<{ relname: string }[]>`
       SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname = ANY(${[...named]})`;
@@ -181,6 +182,30 @@ describe("the rated answers in the user's graph", () => {
     const [withText] = await lib.store.getRatedHistory({ userId, limit: 10, embeddingKey: "none", withResponseText: true });
     expect(withText.responseText).toBe(answer);
     expect(withText.responseChars).toBe(lengthOnly.responseChars);
+  });
+
+  it("are the user's newest signals however many the user gave, also when their newest ratings count for nothing", async () => {
+    const userId = await seedUser("graph-newest");
+    const at = (minute: number) => new Date(Date.UTC(2001, 0, 1, 0, minute));
+    const answers: string[] = [];
+    for (let minute = 0; minute < 5; minute++) {
+      const answer = await seedAnswer({ userId, question: `question ${minute}`, modelId: "graph-a" });
+      await lib.prisma.rating.create({ data: { turnId: answer, userId, stars: 4, value: 0.75 } });
+      await lib.prisma.$executeRaw`UPDATE ratings SET updated_at = ${at(minute)} WHERE turn_id = ${answer}::uuid`;
+      answers.push(answer);
+    }
+    // The two newest ratings are of answers whose model was removed: no signals.
+    await lib.prisma.turn.updateMany({ where: { id: { in: answers.slice(3) } }, data: { modelId: null } });
+    // The newest signal: an unrated pick.
+    const { answerId: picked } = await decidedAnswer(userId, "graph-b", true);
+    await lib.prisma.routingDecision.update({ where: { turnId: picked }, data: { createdAt: at(5) } });
+
+    const newest = async (limit: number) => (await lib.store.getRatedHistory({ userId, limit, embeddingKey: "none" })).map((h) => h.interactionId).sort();
+    const signals = [`${picked}:override`, answers[2], answers[1], answers[0]];
+    expect(await newest(2)).toEqual(signals.slice(0, 2).sort());
+    expect(await newest(3)).toEqual(signals.slice(0, 3).sort());
+    expect(await newest(10)).toEqual([...signals].sort());
+    expect(await newest(0)).toEqual([]);
   });
 
   it("carry their questions' stored embeddings, which a store reads from PostgreSQL once per user", async () => {

@@ -4,8 +4,7 @@
 -- `p_newest` ratings, votes and overrides begin, found through their (user_id, time) indexes, and further back only
 -- while what it read holds fewer signals than asked (a rating of an answer whose model was removed, or an override
 -- that a rating replaced, is none). It may return more than `p_newest` signals; the newest `p_newest` are among them.
-
-DROP FUNCTION user_signals(uuid, float8);
+-- Additive, so a rolling restart still works: the two-argument form stays, for the previous release's instances.
 
 -- The user's signals given at or after p_since: their answer signals, plus unrated router overrides of messages
 -- with a single answer (as 20261205010000_answer_signals_function defined them).
@@ -24,6 +23,13 @@ LANGUAGE sql STABLE AS $$
      AND NOT EXISTS (SELECT 1 FROM ratings r2 WHERE r2.turn_id = a.id)
      -- several answers to one message (compare mode, regenerate) are judged by votes and ratings instead
      AND NOT EXISTS (SELECT 1 FROM turns s2 WHERE s2.parent_id = a.parent_id AND s2.id <> a.id)
+$$;
+
+-- The previous release's form, every signal, for its instances until they restart; the next release drops it.
+CREATE OR REPLACE FUNCTION user_signals(p_user_id uuid, p_override_rating float8)
+RETURNS TABLE (interaction_id text, answer_id uuid, chat_session_id uuid, parent_id uuid, model_id text, rating float8, created_at timestamptz)
+LANGUAGE sql STABLE AS $$
+  SELECT * FROM user_signals_since(p_user_id, p_override_rating, '-infinity')
 $$;
 
 -- A PL/pgSQL function, so that each connection plans it once (20261204100000_user_signals_function).

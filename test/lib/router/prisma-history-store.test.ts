@@ -116,9 +116,9 @@ describe("the user's graph and its fingerprint", () => {
   });
 
   it("has a trigger that moves its version on every table the graph's definition reads", async () => {
-    const sources = await lib.prisma.$queryRaw<{ prosrc: string }[]>`
-      SELECT prosrc FROM pg_proc WHERE proname IN ('user_signals', 'user_signals_since', 'answer_signals')`;
-    expect(sources).toHaveLength(3);
+    const sources = await lib.prisma.$queryRaw<{ proname: string; prosrc: string }[]>`
+      SELECT proname, prosrc FROM pg_proc WHERE proname IN ('user_signals', 'user_signals_since', 'answer_signals')`;
+    expect(new Set(sources.map((s) => s.proname)).size).toBe(3);
     const named = new Set(sources.flatMap(({ prosrc }) => [...prosrc.matchAll(/\b(?:FROM|JOIN)\s+([a-z_]+)/gi)].map((m) => m[1])));
     const tables = await lib.prisma.$queryRaw<{ relname: string }[]>`
       SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname = ANY(${[...named]})`;
@@ -206,6 +206,9 @@ describe("the rated answers in the user's graph", () => {
     expect(await newest(3)).toEqual(signals.slice(0, 3).sort());
     expect(await newest(10)).toEqual([...signals].sort());
     expect(await newest(0)).toEqual([]);
+    // The previous release's form, which its instances call during a rolling restart: every signal.
+    const previous = await lib.prisma.$queryRaw<{ id: string }[]>`SELECT interaction_id AS id FROM user_signals(${userId}::uuid, 0.5::float8)`;
+    expect(previous.map((r) => r.id).sort()).toEqual([...signals].sort());
   });
 
   it("carry their questions' stored embeddings, which a store reads from PostgreSQL once per user", async () => {

@@ -19,7 +19,7 @@ type CountRow = { model_id: string; n: number };
 
 /**
  * How far back a reload reads: the newest POPULATION_WINDOW signals, more only while they hold less than a full
- * sample (their signals came from fewer than 40 users). Reading every signal ever given cost PostgreSQL 3.5 s per
+ * sample (their signals came from fewer than 40 users). Reading every signal ever given cost PostgreSQL 3.4-4.0 s per
  * reload at a million ratings, on every instance every refresh period, growing with the deployment
  * (bench/routing/population-load.ts). A user's newest signals rank the same inside the window as among all of
  * them, so a window that holds a full sample holds the sample every signal gives.

@@ -1,9 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
-import type { ModelMessage } from "ai";
 import { type Command, Option } from "commander";
 import type { LlmModelRow } from "@/lib/db/queries/models";
-import type { Reply } from "@/lib/llm/reply-stream";
+import type { PromptMessage, Reply } from "@/lib/llm/reply-stream";
 import type { GmtRouteResult } from "@/router-core";
 import { userFrom } from "../lookup";
 import { CliError, note, pathArgument } from "../options";
@@ -21,8 +20,8 @@ function fallbackModels(result: GmtRouteResult, models: readonly LlmModelRow[]):
   return [chosen, ...rest];
 }
 
-function messagesOf(item: QueryItem): ModelMessage[] {
-  const earlier = (item.conversation_history ?? []).map((m): ModelMessage => (typeof m === "string" ? { role: "user", content: m } : m));
+function messagesOf(item: QueryItem): PromptMessage[] {
+  const earlier = (item.conversation_history ?? []).map((m): PromptMessage => (typeof m === "string" ? { role: "user", content: m } : m));
   return [...earlier, { role: "user", content: item.query_text }];
 }
 

@@ -1,9 +1,8 @@
 import "server-only";
-import type { ModelMessage } from "ai";
 import { createChatSession } from "@/lib/db/queries/chat-sessions";
 import { lastReadEnabledModels } from "@/lib/db/queries/models";
 import { AppError } from "@/lib/errors";
-import type { Reply, SamplingSettings } from "@/lib/llm/reply-stream";
+import type { PromptMessage, Reply, SamplingSettings } from "@/lib/llm/reply-stream";
 import { getLogger } from "@/lib/log";
 import { prepareRoute } from "@/lib/router/runtime";
 import { checkModelChoice, readTurnCatalog, routeAheadOfCatalog, routeTurn } from "@/lib/turn/route-turn";
@@ -14,11 +13,9 @@ import { toOpenAIErrorResponse, UpstreamModelError } from "./openai-errors";
 /** The model name that asks Switchboard's router to choose. */
 export const AUTO_MODEL = "auto";
 
-export type CompletionMessage = { role: "system" | "user" | "assistant"; content: string };
-
 export type CompletionParams = {
   model: string;
-  messages: CompletionMessage[];
+  messages: PromptMessage[];
   stream: boolean;
   includeUsage: boolean;
   settings: SamplingSettings;
@@ -88,9 +85,8 @@ export async function createChatCompletion({
     picked,
     queryText,
     earlierUserMessages: earlier,
-    messages: params.messages satisfies ModelMessage[],
+    messages: params.messages,
     settings: params.settings,
-    allowSystemInMessages: true,
     question,
     stamps,
     route: routing,

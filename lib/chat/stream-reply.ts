@@ -1,17 +1,17 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createUIMessageStream, createUIMessageStreamResponse, type ModelMessage } from "ai";
+import { createUIMessageStream, createUIMessageStreamResponse } from "ai";
 import { lastReadEnabledModels } from "@/lib/db/queries/models";
 import { getOwnTranscript, type TranscriptTurn, visibleThread } from "@/lib/db/queries/turns";
 import { AppError } from "@/lib/errors";
-import { describeLlmError } from "@/lib/llm/reply-stream";
+import { describeLlmError, type PromptMessage } from "@/lib/llm/reply-stream";
 import { prepareRoute, routingReadsConversation } from "@/lib/router/runtime";
 import { assertSessionHasRoom } from "@/lib/security/session-size";
 import { OutcomeNotStoredError } from "@/lib/turn/assistant-turn";
 import { checkModelChoice, earlierUserMessages, readTurnCatalog, routeAheadOfCatalog, routeTurn } from "@/lib/turn/route-turn";
 import { runTurn, storeUserTurn } from "@/lib/turn/run-turn";
 import { coalesceDeltas } from "./coalesce-deltas";
-import { toModelMessages } from "./thread";
+import { toPromptMessages } from "./thread";
 import type { AssistantMetadata, ChatMessage } from "./ui-message";
 
 export type ChatRequest = {
@@ -95,7 +95,7 @@ export async function streamChatReply(req: ChatRequest, requestSignal: AbortSign
   // A regenerated answer sees the conversation up to its message, an edited message the conversation before the one it replaces.
   const before = previous ?? thread.find((t) => t.id === req.editOf);
   const context = before ? thread.slice(0, thread.indexOf(before)) : thread;
-  const messages: ModelMessage[] = [...toModelMessages(context), { role: "user", content: queryText }];
+  const messages: PromptMessage[] = [...toPromptMessages(context), { role: "user", content: queryText }];
 
   const { route, reply, assistant, userTurnId } = await runTurn({
     userId: req.userId,

@@ -1,12 +1,12 @@
 import "server-only";
-import type { ModelMessage } from "ai";
 import type { StoredTurn, TranscriptTurn } from "@/lib/db/queries/turns";
+import type { PromptMessage } from "@/lib/llm/reply-stream";
 import { type DecisionSummary, parseCompareSide, parseDecisionBasis, parseDecisionCandidates } from "@/lib/router/decision";
 import type { AssistantMetadata, ChatMessage, StoredRating } from "./ui-message";
 
 /** Stored turns as the model sees them: failed or empty answers are left out of the context. */
-export function toModelMessages(thread: readonly Pick<TranscriptTurn, "role" | "content" | "status">[]): ModelMessage[] {
-  return thread.flatMap<ModelMessage>((t) => {
+export function toPromptMessages(thread: readonly Pick<TranscriptTurn, "role" | "content" | "status">[]): PromptMessage[] {
+  return thread.flatMap<PromptMessage>((t) => {
     if (t.role === "user") return [{ role: "user", content: t.content }];
     return t.content && t.status !== "failed" ? [{ role: "assistant", content: t.content }] : [];
   });

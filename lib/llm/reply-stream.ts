@@ -1,7 +1,7 @@
 import "server-only";
 import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
-import { APICallError, type FinishReason, type ModelMessage } from "ai";
-import { convertToLanguageModelPrompt, prepareCallSettings, standardizePrompt } from "ai/internal";
+import { APICallError, type FinishReason } from "ai";
+import { convertToLanguageModelPrompt, prepareCallSettings } from "ai/internal";
 import type { LlmModelRow } from "@/lib/db/queries/models";
 import { env } from "@/lib/env";
 import { getLogger } from "@/lib/log";
@@ -17,6 +17,12 @@ export type SamplingSettings = {
   frequencyPenalty?: number;
   seed?: number;
 };
+
+/**
+ * A message of the model's prompt. Both wires send text only: the chat builds its messages from stored turns,
+ * /v1 from a request body its zod schema checked; an API client's system prompt is its own message.
+ */
+export type PromptMessage = { role: "system" | "user" | "assistant"; content: string };
 
 /** A model that failed before saying anything, so the turn moved on to the next one. */
 export type FailedAttempt = { modelId: string; error: string; elapsedMs: number };
@@ -61,7 +67,7 @@ export function describeLlmError(error: unknown): string {
   return "The model stream failed.";
 }
 
-type AttemptArgs = { messages: ModelMessage[]; settings: SamplingSettings; signal: AbortSignal; allowSystemInMessages: boolean };
+type AttemptArgs = { messages: readonly PromptMessage[]; settings: SamplingSettings; signal: AbortSignal };
 
 /**
  * One model's stream, read part by part from the provider's own stream; a
@@ -69,7 +75,7 @@ type AttemptArgs = { messages: ModelMessage[]; settings: SamplingSettings; signa
  * no tools, so streamText's step, tool and telemetry stages (about ten web
  * TransformStreams and a tee per chunk: 1.6x the CPU per chunk, measured by
  * bench/llm-stream/bench.ts) would only add cost per token. The prompt goes
- * through the SDK's own standardization and conversion, as in streamText.
+ * through the SDK's own conversion, as in streamText.
  */
 class Attempt {
   readonly #parts: Promise<ReadableStreamDefaultReader<Part>>;
@@ -87,10 +93,10 @@ class Attempt {
 
   static async #open(model: LlmModelRow, args: AttemptArgs, abortSignal: AbortSignal): Promise<ReadableStreamDefaultReader<Part>> {
     const languageModel = languageModelFor(model);
-    // API clients send their own system prompt as a message; it is the caller's prompt, not injected content.
-    const standardized = await standardizePrompt({ messages: args.messages, allowSystemInMessages: args.allowSystemInMessages });
+    // Typed text messages from checked input go straight to the SDK's conversion: its standardizePrompt would parse
+    // each one again with zod, about 0.3 ms of the event loop before every model call (bench/chat-routing).
     const prompt = await convertToLanguageModelPrompt({
-      prompt: standardized,
+      prompt: { messages: [...args.messages] },
       supportedUrls: await languageModel.supportedUrls,
       download: undefined,
       abortSignal,
@@ -157,13 +163,11 @@ export async function openReply({
   messages,
   settings = {},
   signal,
-  allowSystemInMessages = false,
 }: {
   models: readonly [LlmModelRow, ...LlmModelRow[]];
-  messages: ModelMessage[];
+  messages: readonly PromptMessage[];
   settings?: SamplingSettings;
   signal: AbortSignal;
-  allowSystemInMessages?: boolean;
 }): Promise<Reply> {
   const started = performance.now();
   const failed: FailedAttempt[] = [];
@@ -174,7 +178,7 @@ export async function openReply({
   let first: string | null = null;
 
   for (const [i, model] of models.entries()) {
-    attempt = new Attempt(model, { messages, settings, signal, allowSystemInMessages });
+    attempt = new Attempt(model, { messages, settings, signal });
     let part = await attempt.next();
     let ended = endOf(part, attempt, signal);
     while (textOf(part) === null && ended === null) {

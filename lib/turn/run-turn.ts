@@ -1,8 +1,7 @@
 import "server-only";
-import type { ModelMessage } from "ai";
 import type { LlmModelRow } from "@/lib/db/queries/models";
 import { appendUserTurn } from "@/lib/db/queries/turns";
-import { openReply, type Reply, type SamplingSettings } from "@/lib/llm/reply-stream";
+import { openReply, type PromptMessage, type Reply, type SamplingSettings } from "@/lib/llm/reply-stream";
 import { startSpan, withSpan } from "@/lib/observability/tracing";
 import type { RoutingStamps } from "@/lib/router/prisma-history-store";
 import { type AssistantTurn, beginAssistantTurn } from "./assistant-turn";
@@ -28,10 +27,8 @@ export type TurnPlan = {
   queryText: string;
   earlierUserMessages: readonly string[];
   /** The model's prompt: the context and the message. */
-  messages: ModelMessage[];
+  messages: readonly PromptMessage[];
   settings?: SamplingSettings;
-  /** API clients send their own system prompt as a message. */
-  allowSystemInMessages?: boolean;
   /** The question's stored turn, usually a write already under way (started as soon as the request was valid). */
   question: Promise<QuestionTurn>;
   /** The turn's read of the user's graph and catalog versions (readRoutingStamps), which `models` came from. */
@@ -84,7 +81,6 @@ export async function runTurn(plan: TurnPlan): Promise<RunningTurn> {
     messages: plan.messages,
     settings: plan.settings,
     signal: AbortSignal.any([plan.signal, refused.signal]),
-    allowSystemInMessages: plan.allowSystemInMessages,
   });
   opening.catch(() => {}); // awaited below, once the question is stored (or drained)
   let question: QuestionTurn;

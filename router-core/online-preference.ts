@@ -122,8 +122,10 @@ export function onlineAdjustments(
   query: Float32Array,
   candidateIds: readonly string[],
   options: OnlinePreferenceOptions,
+  /** `evidence`'s rowDots for this query, when computed already. */
+  dots?: Float32Array | Float64Array,
 ): number[] {
   if (options.beta === 0) return candidateIds.map(() => 0);
-  const { weighted, weights } = similarityTotals(evidence, query, candidateIds);
+  const { weighted, weights } = similarityTotals(evidence, query, candidateIds, undefined, dots);
   return weighted.map((x, j) => (options.beta * x) / (options.kappa + weights[j]));
 }

@@ -22,7 +22,7 @@ import {
 } from "./features";
 import type { HistoryStore, RatedInteraction } from "./history-store";
 import { loadManifest, type Manifest, readModelJson } from "./manifest";
-import { buildEvidence, ONLINE_PREFERENCE_OFF, type OnlinePreferenceOptions, onlineAdjustments } from "./online-preference";
+import { buildEvidence, ONLINE_PREFERENCE_OFF, type OnlinePreferenceOptions, onlineAdjustments, rowDots } from "./online-preference";
 import { parseParityFile, verifyParity } from "./parity";
 import {
   decisionBasis,
@@ -267,8 +267,10 @@ export class OnnxRouter implements Router {
     // In onnxruntime, not a loop here: ~0.1 ms for the population's 1,000 rows against ~2 ms (SimilarityKernel).
     const dots =
       populationEvidence?.ratings.length && this.#populationPrior.beta > 0 ? await this.#runtime.rowDots(populationEvidence, query.embedding) : undefined;
-    const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior, user.evidence, dots);
-    const online = onlineAdjustments(user.evidence, query.embedding, ids, this.#online);
+    // The user's own ratings weigh in twice (fading the population's say, and the online layer): dotted once.
+    const ownDots = user.evidence?.ratings.length ? rowDots(user.evidence, query.embedding) : undefined;
+    const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior, user.evidence, dots, ownDots);
+    const online = onlineAdjustments(user.evidence, query.embedding, ids, this.#online, ownDots);
     const learned = personal ? centred(Array.from(raw, (s, i) => s - both[M + i])) : raw.map(() => 0);
     const adjustments = Array.from(learned, (l, i) => l + online[i]);
     const scores = Array.from(raw, (s, i) => s + population.total[i] + online[i]);

@@ -121,6 +121,8 @@ export function populationAdjustments(
   own: PreferenceEvidence | null = null,
   /** `evidence`'s rowDots for this query, when computed already (the router runs them in onnxruntime). */
   evidenceDots?: Float32Array | Float64Array,
+  /** `own`'s rowDots for this query, when computed already (the router shares them with the online layer). */
+  ownDots?: Float32Array | Float64Array,
 ): PopulationAdjustments {
   const zeros = candidateIds.map(() => 0);
   if (options.beta === 0) return { total: zeros, forNewUser: zeros, ratingsOnly: zeros };
@@ -128,7 +130,7 @@ export function populationAdjustments(
   const hinted = similarityTotals(hints, query, candidateIds, options.power).weights.map((w) => w * options.hintWeight);
   const forNewUser = centred(weighted.map((x, j) => (options.beta * (x + 0.5 * hinted[j])) / (options.kappa + weights[j] + hinted[j])));
   const ratingsOnly = centred(weighted.map((x, j) => (options.beta * x) / (options.kappa + weights[j])));
-  const ownWeight = similarityTotals(own, query, candidateIds, options.power).weights.reduce((a, b) => a + b, 0);
+  const ownWeight = similarityTotals(own, query, candidateIds, options.power, ownDots).weights.reduce((a, b) => a + b, 0);
   const fade = ownWeight === 0 ? 1 : options.userKappa / (options.userKappa + ownWeight);
   return { total: forNewUser.map((x) => x * fade), forNewUser, ratingsOnly };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RatedInteraction } from "@/router-core/history-store";
-import { buildEvidence, onlineAdjustments } from "@/router-core/online-preference";
+import { buildEvidence, onlineAdjustments, rowDots } from "@/router-core/online-preference";
+import { POPULATION_PRIOR_DEFAULTS, populationAdjustments } from "@/router-core/population-prior";
 
 const interaction = (modelId: string, rating: number): RatedInteraction => ({
   interactionId: `${modelId}-${rating}`,
@@ -49,6 +50,23 @@ describe("online preference layer", () => {
     expect(onlineAdjustments(null, v(1, 0), ["a"], { beta: 4, kappa: 1 })).toEqual([0]);
     expect(onlineAdjustments(evidence, v(1, 0), ["a"], { beta: 0, kappa: 1 })).toEqual([0]);
     expect(onlineAdjustments(evidence, v(0, 0), ["a"], { beta: 4, kappa: 1 })).toEqual([0]);
+  });
+
+  it("gives the same adjustments from the user's dots computed once by the router as from its own", () => {
+    const history = [interaction("a", 1), interaction("b", 0.25), interaction("a", 0.5)];
+    const own = buildEvidence(history, [v(1, 0.2, 0), v(0.1, 1, 0.3), v(0.6, 0.6, -0.2)], 3);
+    const query = v(0.8, 0.3, 0.1);
+    const dots = rowDots(own, query);
+    // The dots of another query: used where given, so the shared ones must be this query's.
+    const elsewhere = rowDots(own, v(0, 0.2, 1));
+    const online = { beta: 4, kappa: 1 };
+    expect(onlineAdjustments(own, query, ["a", "b"], online, dots)).toEqual(onlineAdjustments(own, query, ["a", "b"], online));
+    expect(onlineAdjustments(own, query, ["a", "b"], online, elsewhere)).not.toEqual(onlineAdjustments(own, query, ["a", "b"], online));
+    const population = buildEvidence([interaction("a", 0), interaction("b", 1)], [v(0.9, 0.1, 0), v(0.7, 0.2, 0.1)], 3);
+    const prior = (ownDots?: Float64Array) =>
+      populationAdjustments({ ...population, ratingCounts: new Map() }, query, ["a", "b"], null, POPULATION_PRIOR_DEFAULTS, own, undefined, ownDots).total;
+    expect(prior(dots)).toEqual(prior());
+    expect(prior(elsewhere)).not.toEqual(prior());
   });
 
   it("keeps the most recent 100 interactions, quantised without losing the cosine", () => {

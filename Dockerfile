@@ -6,14 +6,14 @@
 #   docker build -t switchboard .                          ONNX Runtime on CPU (default)
 #   docker build -t switchboard:cuda \
 #     --build-arg ONNXRUNTIME_NODE_INSTALL=cuda12 \
-#     --build-arg RUNTIME_IMAGE=<image with Node.js 20, CUDA 12 and cuDNN 9> .
+#     --build-arg RUNTIME_IMAGE=<image with Node.js 24, CUDA 12 and cuDNN 9> .
 #                                                          CUDA execution provider (run with ROUTER_DEVICE=cuda and a GPU)
 #
 # Targets: `runtime` (default, the app), `migrate` (`switchboard db migrate` applies prisma/migrations
 # with Prisma's bookkeeping, `switchboard models sync` seeds models.json, then it exits; docker-compose.yml runs it before the app),
 # `trainer` (the app's code with Debian's PyTorch: `switchboard retrain worker` runs the retraining runs the app queues).
 
-ARG NODE_IMAGE=node:20.19-bookworm-slim
+ARG NODE_IMAGE=node:24.22-bookworm-slim
 ARG RUNTIME_IMAGE=${NODE_IMAGE}
 
 FROM ${NODE_IMAGE} AS deps

@@ -9,9 +9,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
 const ROOT = join(import.meta.dirname, "..");
-const manifest = z
-  .object({ optionalDependencies: z.record(z.string(), z.string()) })
-  .parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
+const manifest = z.object({ optionalDependencies: z.record(z.string(), z.string()) }).parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
 const pinned = Object.entries(manifest.optionalDependencies).filter(([name]) => name.startsWith("node-"));
 
 describe("Node.js runtime", () => {
@@ -20,12 +18,9 @@ describe("Node.js runtime", () => {
     expect(new Set(pinned.map(([, version]) => version)).size).toBe(1);
   });
 
-  it.runIf(process.platform === "linux" && ["x64", "arm64"].includes(process.arch))(
-    "runs the tests on the pinned binary",
-    () => {
-      expect(process.versions.node).toBe(manifest.optionalDependencies[`node-linux-${process.arch}`]);
-    },
-  );
+  it.runIf(process.platform === "linux" && ["x64", "arm64"].includes(process.arch))("runs the tests on the pinned binary", () => {
+    expect(process.versions.node).toBe(manifest.optionalDependencies[`node-linux-${process.arch}`]);
+  });
 
   it("builds the Docker image on the same major version", () => {
     const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");

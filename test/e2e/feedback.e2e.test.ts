@@ -160,6 +160,8 @@ describe("feedback in a real browser", () => {
               [id],
             )
           )[0],
+        // Two saves, one after the other (the bar sends them in order): more than the default second on a busy machine.
+        { timeout: 10_000 },
       )
       .toEqual({ stars: 4, thumbs_up: true });
     await page.reload();

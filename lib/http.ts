@@ -4,12 +4,8 @@ import { AppError, type Surface } from "@/lib/errors";
 /** Deeper JSON than any of our schemas reads is refused before parsing, so a 1M-deep array costs a scan, not a parse. */
 export const MAX_JSON_DEPTH = 64;
 
-/**
- * How much of a refused body is read (and dropped) before answering. Every byte read is garbage until the next
- * collection: ten concurrent 100 MB uploads grew the app's resident set by 72-80 MB on Node 24 when this was 4 MB,
- * and by 26 MB at 1 MB (test/faults/body-size.fault.ts); all ten clients still read their 413.
- */
-const DRAIN_BYTES = 1024 * 1024;
+/** How much of a refused body is read (and dropped) before answering. */
+const DRAIN_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads and drops the rest of a refused body, up to DRAIN_BYTES, before the

@@ -267,8 +267,8 @@ export class OnnxRouter implements Router {
     // In onnxruntime, not a loop here: ~0.1 ms for the population's 1,000 rows against ~2 ms (SimilarityKernel).
     const dots =
       populationEvidence?.ratings.length && this.#populationPrior.beta > 0 ? await this.#runtime.rowDots(populationEvidence, query.embedding) : undefined;
-    // The user's own ratings weigh in twice (fading the population's say, and the online layer): dotted once.
-    const ownDots = user.evidence?.ratings.length ? rowDots(user.evidence, query.embedding) : undefined;
+    // The user's own ratings weigh in twice (fading the population's say, and the online layer): dotted once, if either is on.
+    const ownDots = user.evidence?.ratings.length && (this.#populationPrior.beta || this.#online.beta) ? rowDots(user.evidence, query.embedding) : undefined;
     const population = populationAdjustments(populationEvidence, query.embedding, ids, query.hints, this.#populationPrior, user.evidence, dots, ownDots);
     const online = onlineAdjustments(user.evidence, query.embedding, ids, this.#online, ownDots);
     const learned = personal ? centred(Array.from(raw, (s, i) => s - both[M + i])) : raw.map(() => 0);

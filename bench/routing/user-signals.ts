@@ -13,6 +13,7 @@ import pg from "pg";
 import { createTestDatabase } from "../../test/support/database";
 import { numberArg } from "../load/options";
 import { percentile } from "./encoder";
+import { seedBenchModel, seedRatedUser } from "./seed-history";
 
 const CALLS = numberArg("calls", 20, 1000, { integer: true });
 const HISTORIES = [100, 1_000, 10_000];
@@ -25,36 +26,15 @@ function replacedFunction(): string {
   return body.slice(0, body.indexOf("$$;") + 3).replace("CREATE OR REPLACE FUNCTION user_signals(", "CREATE FUNCTION user_signals_replaced(");
 }
 
-/** A user with `ratings` rated answers, ten to a conversation, rated a minute apart. */
-async function seedUser(client: pg.Client, ratings: number): Promise<string> {
-  const { rows } = await client.query<{ id: string }>(
-    `WITH u AS (INSERT INTO users (id, email) VALUES (gen_random_uuid(), $1) RETURNING id),
-     s AS (INSERT INTO chat_sessions (id, user_id, title) SELECT gen_random_uuid(), u.id, 'bench' FROM u, generate_series(1, $2 / 10) RETURNING id, user_id),
-     q AS (INSERT INTO turns (id, chat_session_id, user_id, position, role, content)
-           SELECT gen_random_uuid(), s.id, s.user_id, 2 * k, 'user', 'question ' || k FROM s, generate_series(0, 9) k
-           RETURNING id, chat_session_id, user_id, position),
-     a AS (INSERT INTO turns (id, chat_session_id, user_id, position, role, content, parent_id, model_id, status)
-           SELECT gen_random_uuid(), q.chat_session_id, q.user_id, q.position + 1, 'assistant', 'answer', q.id, 'bench-model', 'completed' FROM q
-           RETURNING id, user_id),
-     r AS (INSERT INTO ratings (id, turn_id, user_id, stars, value, updated_at)
-           SELECT gen_random_uuid(), a.id, a.user_id, 4, 0.75, now() - (row_number() OVER ()) * interval '1 minute' FROM a)
-     SELECT id::text FROM u`,
-    [`signals-${ratings}@bench.test`, ratings],
-  );
-  return rows[0].id;
-}
-
 async function main() {
   const db = await createTestDatabase("sb_bench_signals");
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    await client.query(
-      `INSERT INTO llm_models (id, display_name, base_url, provider_model_id, description) VALUES ('bench-model', 'Bench', 'http://127.0.0.1:1', 'bench', 'a model')`,
-    );
+    await seedBenchModel(client);
     await client.query(replacedFunction());
     const users = new Map<number, string>();
-    for (const n of HISTORIES) users.set(n, await seedUser(client, n));
+    for (const n of HISTORIES) users.set(n, await seedRatedUser(client, n));
     await client.query("VACUUM ANALYZE");
     // Prepared, as the app's statements are: each plans once per connection.
     const variants = {

@@ -58,6 +58,40 @@ export async function readRoutingStamps(userId: string): Promise<RoutingStamps> 
 }
 
 /**
+ * The statement of a history read: the user's newest `limit` signals with their questions and the answers' lengths
+ * (texts when asked); the stored embeddings of questions other than `keptQuestionIds` under `embeddingKey`.
+ */
+export function ratedHistoryStatement(
+  { userId, limit, embeddingKey, withResponseText = false }: GetRatedHistoryArgs,
+  keptQuestionIds: readonly string[],
+): Prisma.Sql {
+  return Prisma.sql`
+    WITH signals AS (${userSignals(userId, limit)}), recent AS (
+      SELECT * FROM signals ORDER BY created_at DESC LIMIT ${limit}
+    ), questions AS (
+      -- Each question of the conversations the history touches, with its turn index (how many user messages came
+      -- before it), numbered in one pass per conversation by a lateral index scan. Every turn the read needs is
+      -- reached through an index from the user's own rows (the questions here, the answers by primary key below):
+      -- as joins, the planner takes the function's thousand estimated rows at their word and hashes the whole turns
+      -- table, a cost that depended on everyone else's history (11-15 ms a read on a 25,000-turn database).
+      SELECT q.*
+        FROM (SELECT DISTINCT chat_session_id FROM recent) s
+        CROSS JOIN LATERAL (
+          SELECT t.id, t.content, t.embedder_id, t.query_embedding, (row_number() OVER (ORDER BY t.position) - 1)::int AS turn_index
+            FROM turns t WHERE t.chat_session_id = s.chat_session_id AND t.role = 'user'
+        ) q
+    )
+    SELECT recent.interaction_id, recent.chat_session_id::text, recent.model_id, m.description AS model_description, recent.rating,
+           CASE WHEN ${withResponseText} THEN (SELECT a.content FROM turns a WHERE a.id = recent.answer_id) END AS response_text,
+           (SELECT char_length(a.content)::int FROM turns a WHERE a.id = recent.answer_id) AS response_chars, recent.created_at,
+           q.id::text AS question_id, q.content AS query_text,
+           CASE WHEN q.embedder_id = ${embeddingKey} AND q.id <> ALL(${keptQuestionIds}::uuid[]) THEN q.query_embedding END AS query_embedding,
+           q.turn_index
+      FROM recent JOIN questions q ON q.id = recent.parent_id
+      LEFT JOIN llm_models m ON m.id = recent.model_id`;
+}
+
+/**
  * Question embeddings kept between a user's history reads: 20,000 of 512 dimensions are 41 MB, the full
  * histories (200 rated turns) of the last 100 users read.
  */
@@ -75,28 +109,7 @@ export class PrismaHistoryStore implements HistoryStore {
    */
   async getRatedHistory({ userId, limit, embeddingKey, withResponseText = false }: GetRatedHistoryArgs): Promise<readonly RatedInteraction[]> {
     const kept = this.#questions.known(userId, embeddingKey);
-    const rows = await prisma.$queryRaw<HistoryRow[]>`
-      WITH signals AS (${userSignals(userId, limit)}), recent AS (
-        SELECT * FROM signals ORDER BY created_at DESC LIMIT ${limit}
-      ), ordinals AS (
-        -- A question's turn index: how many user messages came before it in its conversation. Numbered in one pass
-        -- over each conversation the history touches (counted per question, it cost a scan of the conversation
-        -- each), by a lateral index scan per conversation: as a join, the planner takes the function's thousand
-        -- estimated rows at their word and reads the whole turns table.
-        SELECT o.id, o.turn_index
-          FROM (SELECT DISTINCT chat_session_id FROM recent) s
-          CROSS JOIN LATERAL (
-            SELECT t.id, (row_number() OVER (ORDER BY t.position) - 1)::int AS turn_index
-              FROM turns t WHERE t.chat_session_id = s.chat_session_id AND t.role = 'user'
-          ) o
-      )
-      SELECT recent.interaction_id, recent.chat_session_id::text, recent.model_id, m.description AS model_description, recent.rating,
-             CASE WHEN ${withResponseText} THEN a.content END AS response_text, char_length(a.content)::int AS response_chars, recent.created_at,
-             u.id::text AS question_id, u.content AS query_text,
-             CASE WHEN u.embedder_id = ${embeddingKey} AND u.id <> ALL(${[...kept.keys()]}::uuid[]) THEN u.query_embedding END AS query_embedding,
-             o.turn_index
-        FROM recent JOIN turns u ON u.id = recent.parent_id JOIN ordinals o ON o.id = u.id JOIN turns a ON a.id = recent.answer_id
-        LEFT JOIN llm_models m ON m.id = recent.model_id`;
+    const rows = await prisma.$queryRaw<HistoryRow[]>(ratedHistoryStatement({ userId, limit, embeddingKey, withResponseText }, [...kept.keys()]));
     const byQuestion = new Map<string, Float32Array>();
     for (const r of rows) {
       const embedding = kept.get(r.question_id) ?? (r.query_embedding ? embeddingFromBytes(r.query_embedding, this.dim) : undefined);

@@ -9,14 +9,18 @@ import { seedAnswer, seedModels, seedUser } from "../../support/seed";
  */
 type Lib = {
   readRoutingStamps: typeof import("@/lib/router/prisma-history-store").readRoutingStamps;
+  ratedHistoryStatement: typeof import("@/lib/router/prisma-history-store").ratedHistoryStatement;
   store: import("@/lib/router/prisma-history-store").PrismaHistoryStore;
   prisma: typeof import("@/lib/db/client").prisma;
 };
 let lib: Lib;
 
 beforeAll(async () => {
-  const [{ readRoutingStamps, PrismaHistoryStore }, { prisma }] = await Promise.all([import("@/lib/router/prisma-history-store"), import("@/lib/db/client")]);
-  lib = { readRoutingStamps, store: new PrismaHistoryStore(512), prisma };
+  const [{ readRoutingStamps, ratedHistoryStatement, PrismaHistoryStore }, { prisma }] = await Promise.all([
+    import("@/lib/router/prisma-history-store"),
+    import("@/lib/db/client"),
+  ]);
+  lib = { readRoutingStamps, ratedHistoryStatement, store: new PrismaHistoryStore(512), prisma };
   await seedModels([
     { id: "graph-a", description: "model a" },
     { id: "graph-b", description: "model b" },
@@ -289,5 +293,39 @@ describe("the rated answers in the user's graph", () => {
     const history = await lib.store.getRatedHistory({ userId, limit: 10, embeddingKey: "none" });
     const places = history.map((h) => `${h.chatSessionId === session.id ? "order" : "elsewhere"}:${h.turnIndex}:${h.modelId}`).sort();
     expect(places).toEqual(["elsewhere:0:graph-a", "order:0:graph-a", "order:2:graph-a", "order:2:graph-b", "order:3:graph-b"]);
+  });
+
+  it("reach the turns table only through its indexes, however many turns other users have", async () => {
+    const userId = await seedUser("graph-plan");
+    for (let i = 0; i < 30; i++) {
+      const answer = await seedAnswer({ userId, question: `planned question ${i}`, modelId: i % 2 ? "graph-a" : "graph-b" });
+      await lib.prisma.rating.create({ data: { turnId: answer, userId, stars: 3, value: 0.5 } });
+    }
+    // 20,000 turns of another user's conversations, then fresh statistics: the planner sees a large table.
+    const other = await seedUser("graph-plan-other");
+    await lib.prisma.$executeRaw`
+      WITH s AS (INSERT INTO chat_sessions (id, user_id, title) SELECT gen_random_uuid(), ${other}::uuid, 'other' FROM generate_series(1, 1000) RETURNING id)
+      INSERT INTO turns (id, chat_session_id, user_id, position, role, content)
+      SELECT gen_random_uuid(), s.id, ${other}::uuid, k, 'user', 'another user''s question' FROM s, generate_series(0, 19) k`;
+    try {
+      await lib.prisma.$executeRaw`ANALYZE turns`;
+
+      for (const withResponseText of [false, true]) {
+        const statement = lib.ratedHistoryStatement({ userId, limit: 200, embeddingKey: "none", withResponseText }, []);
+        const [{ "QUERY PLAN": plan }] = await lib.prisma.$queryRaw<{ "QUERY PLAN": unknown }[]>`EXPLAIN (FORMAT JSON) ${statement}`;
+        const scans: string[] = [];
+        const visit = (node: Record<string, unknown>) => {
+          if (node["Relation Name"] === "turns") scans.push(String(node["Node Type"]));
+          for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) visit(child);
+        };
+        visit((plan as { Plan: Record<string, unknown> }[])[0].Plan);
+        expect(scans.length).toBeGreaterThan(0);
+        expect(scans).not.toContain("Seq Scan");
+      }
+    } finally {
+      // Later test files share the database: the other user goes, with their conversations.
+      await lib.prisma.user.delete({ where: { id: other } });
+    }
+    expect(await lib.store.getRatedHistory({ userId, limit: 200, embeddingKey: "none" })).toHaveLength(30);
   });
 });

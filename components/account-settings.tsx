@@ -8,7 +8,7 @@ type Outcome = { kind: "idle" } | { kind: "working" } | { kind: "error"; message
 
 const field = "mt-1 w-full rounded-md border bg-white px-3 py-2 text-sm";
 
-/** Change password and delete account. Both end every session of the account, so both lead to the sign-in page. */
+/** Change password and delete account. Both end every session and API key of the account, so both lead to the sign-in page. */
 export function AccountSettings({ email, hasPassword }: { email: string; hasPassword: boolean }) {
   const [password, setPassword] = useState<Outcome>({ kind: "idle" });
   const [removal, setRemoval] = useState<Outcome>({ kind: "idle" });
@@ -21,7 +21,9 @@ export function AccountSettings({ email, hasPassword }: { email: string; hasPass
     setPassword({ kind: "working" });
     const sent = await sendJson("POST", "/api/me/password", { currentPassword: form.get("currentPassword"), newPassword: form.get("newPassword") });
     if (!sent.ok) return setPassword({ kind: "error", message: sent.error });
-    setPassword({ kind: "done", message: "Password changed. Every session was signed out: sign in again with the new password." });
+    const { revokedApiKeys } = sent.json as { revokedApiKeys: number };
+    const keys = revokedApiKeys === 0 ? "" : ` and ${revokedApiKeys === 1 ? "your API key was" : `your ${revokedApiKeys} API keys were`} revoked`;
+    setPassword({ kind: "done", message: `Password changed. Every session was signed out${keys}: sign in again with the new password.` });
     setTimeout(() => window.location.assign("/login"), 1500);
   }
 
@@ -53,6 +55,7 @@ export function AccountSettings({ email, hasPassword }: { email: string; hasPass
               Repeat the new password
               <input name="repeatPassword" type="password" required minLength={8} autoComplete="new-password" className={field} data-testid="repeat-password" />
             </label>
+            <p className="text-sm text-zinc-600">Changing it signs out every session and revokes your API keys.</p>
             <button type="submit" disabled={password.kind === "working"} className={buttonClass.primary} data-testid="password-submit">
               Change password
             </button>

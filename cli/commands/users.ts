@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { emailFrom } from "../lookup";
 import { CliError, readPasswordFromStdin } from "../options";
 
@@ -17,7 +17,7 @@ async function newPassword(opts: PasswordOptions): Promise<{ password: string; g
 const passwordHelp = "read the password from the first line of stdin (default: generate one and print it)";
 
 export function registerUsers(program: Command): void {
-  const users = program.command("users").description("accounts: list, create an admin, reset a password, delete");
+  const users = program.command("users").description("accounts: list, create an admin, set a role, reset a password, delete");
 
   users
     .command("list")
@@ -47,18 +47,34 @@ export function registerUsers(program: Command): void {
     });
 
   users
+    .command("set-role")
+    .description("make an account an administrator or a plain user; it takes effect on the account's next request")
+    .requiredOption("--email <email>", "the account's email")
+    .addOption(new Option("--role <role>", "the account's new role").choices(["admin", "user"]).makeOptionMandatory())
+    .action(async (opts: { email: string; role: "admin" | "user" }) => {
+      const email = await emailFrom("--email", opts.email);
+      const { setRole } = await import("@/lib/db/queries/users");
+      const { AppError } = await import("@/lib/errors");
+      const user = await setRole({ email, role: opts.role }).catch((err: unknown) => {
+        throw err instanceof AppError ? new CliError(`--role: ${err.message}`) : err;
+      });
+      if (!user) throw new CliError(`--email: no user with email ${email}`);
+      console.log(`${user.email} is now ${user.role === "admin" ? "an administrator" : "a plain user"}`);
+    });
+
+  users
     .command("reset-password")
-    .description("give an account a new password")
+    .description("give an account a new password, signing out its sessions and revoking its API keys")
     .requiredOption("--email <email>", "the account's email")
     .option("--password-stdin", passwordHelp)
     .action(async (opts: PasswordOptions & { email: string }) => {
       const email = await emailFrom("--email", opts.email);
       const { password, generated } = await newPassword(opts);
       const { hashPassword } = await import("@/lib/auth/password");
-      const { setPasswordHash } = await import("@/lib/db/queries/users");
-      const user = await setPasswordHash({ email, passwordHash: await hashPassword(password) });
-      if (!user) throw new CliError(`--email: no user with email ${email}`);
-      console.log(`new password set for ${user.email}`);
+      const { replacePassword } = await import("@/lib/db/queries/users");
+      const replaced = await replacePassword({ where: { email }, passwordHash: await hashPassword(password) });
+      if (!replaced) throw new CliError(`--email: no user with email ${email}`);
+      console.log(`new password set for ${replaced.user.email}; every session signed out, ${replaced.revokedApiKeys} API key(s) revoked`);
       if (generated) console.log(`password: ${password}`);
     });
 

@@ -4,7 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { z } from "zod";
-import { getSessionState, getUserByEmail, upsertOAuthUser } from "@/lib/db/queries/users";
+import { getSessionState, getUserByEmail, revokeSessions, upsertOAuthUser } from "@/lib/db/queries/users";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -93,6 +93,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     debug: (message) => logger.debug(message),
   },
   providers: [Credentials({ credentials: { email: {}, password: {} }, authorize: checkCredentials }), ...oauthProviders()],
+  events: {
+    // Signing out signs out everywhere, through the app's menu (lib/auth/logout-action.ts) and next-auth's own
+    // endpoint alike: the user's session version moves on, so a copied cookie is refused too.
+    async signOut(message) {
+      if ("token" in message && message.token?.id) await revokeSessions({ id: message.token.id });
+    },
+  },
   callbacks: {
     ...authConfig.callbacks,
     async jwt({ token, user, account, profile }) {

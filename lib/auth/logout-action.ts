@@ -1,11 +1,8 @@
 "use server";
 
-import { auth, signOut } from "@/lib/auth";
-import { revokeSessions } from "@/lib/db/queries/users";
+import { signOut } from "@/lib/auth";
 
-/** Signing out signs out everywhere: the user's session version moves on, so a copied cookie is refused too. */
+/** Signing out signs out everywhere: next-auth's signOut event revokes every session of the user (lib/auth/index.ts). */
 export async function logout() {
-  const session = await auth();
-  if (session?.user?.id) await revokeSessions({ id: session.user.id });
   await signOut({ redirectTo: "/login" });
 }

@@ -53,13 +53,35 @@ type Part = LanguageModelV3StreamPart;
 
 const logger = getLogger("llm");
 
+/** A provider's error body kept in the log: enough for its error code and message. */
+const LOGGED_RESPONSE_CHARS = 500;
+
+/**
+ * What the log keeps of a failed model call. An APICallError carries the whole request body (every message of the
+ * conversation, the system prompt) and the provider's response: the log keeps the status, the endpoint and the start
+ * of the response, never the conversation, which "forget" and account deletion must be able to remove.
+ */
+export function llmErrorForLog(error: unknown): Record<string, unknown> {
+  if (APICallError.isInstance(error)) {
+    return {
+      type: error.name,
+      message: error.message,
+      url: error.url,
+      statusCode: error.statusCode,
+      isRetryable: error.isRetryable,
+      responseBody: error.responseBody?.slice(0, LOGGED_RESPONSE_CHARS),
+    };
+  }
+  return error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { value: String(error) };
+}
+
 /**
  * What the user is told (and what is stored with the turn): the kind of
  * failure and the HTTP status, never the provider's own text or the
- * endpoint's host and port, which may be internal. The full error goes to the log.
+ * endpoint's host and port, which may be internal. The log gets more (llmErrorForLog).
  */
 export function describeLlmError(error: unknown): string {
-  logger.warn({ err: error }, "model call failed");
+  logger.warn({ err: llmErrorForLog(error) }, "model call failed");
   if (APICallError.isInstance(error)) {
     if (!error.statusCode) return "The model endpoint could not be reached.";
     if (error.statusCode >= 400) return `The model endpoint answered HTTP ${error.statusCode}.`;

@@ -20,6 +20,7 @@ const COMMANDS = [
   "users",
   "users list",
   "users create-admin",
+  "users set-role",
   "users reset-password",
   "users delete",
   "models",

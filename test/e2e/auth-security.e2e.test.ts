@@ -97,6 +97,21 @@ describe("session revocation", () => {
     expect((await user.request("/api/sessions")).status).toBe(200);
   });
 
+  it("signing out through next-auth's own endpoint refuses a copied session cookie too", async () => {
+    const user = await ApiClient.register("signout-endpoint");
+    const copy = ApiClient.anonymous();
+    copy.adoptCookies(user);
+    const { csrfToken } = (await (await user.request("/api/auth/csrf")).json()) as { csrfToken: string };
+    const signedOut = await user.request("/api/auth/signout", {
+      method: "POST",
+      body: new URLSearchParams({ csrfToken, callbackUrl: "/login" }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    await signedOut.text();
+    expect(signedOut.status).toBeLessThan(400);
+    expect((await copy.request("/api/sessions")).status).toBe(401);
+  });
+
   it("a role change takes effect on the next request, in both directions", async () => {
     const user = await ApiClient.register("demoted");
     await queryRows(`UPDATE users SET role = 'admin' WHERE email = $1`, [user.email]);

@@ -6,7 +6,7 @@ import { ApiClient } from "./support/api-client";
 import { baseUrl, launchBrowser } from "./support/browser";
 import { queryRows } from "./support/db";
 
-/** Settings: a user changes their password (every session ends) and deletes their account (everything goes). */
+/** Settings: a user changes their password (every session and API key ends) and deletes their account (everything goes). */
 const PASSWORD = "correct horse battery";
 const NEW_PASSWORD = "lighthouse keeper at dawn";
 // A client address of its own per sign-in, so these tests never spend another test's login budget.
@@ -33,14 +33,20 @@ describe("change password", () => {
     expect((await login(ApiClient.anonymous(), user.email, PASSWORD)).status).toBe(200);
   });
 
-  it("changes the password and ends every session, a copied cookie's too", async () => {
+  it("changes the password and ends every session, a copied cookie's too, and every API key: a stolen session's too", async () => {
     const user = await ApiClient.register("pw-ok");
     const copy = ApiClient.anonymous();
     copy.adoptCookies(user);
+    const minted = await copy.request("/api/api-keys", { method: "POST", json: { name: "minted with a copied cookie" } });
+    const { key } = (await minted.json()) as { key: string };
+    const withKey = () => ApiClient.anonymous().request("/v1/models", { headers: { authorization: `Bearer ${key}` } });
+    expect((await withKey()).status).toBe(200);
     const changed = await user.request("/api/me/password", { method: "POST", json: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } });
     expect(changed.status).toBe(200);
+    expect(await changed.json()).toEqual({ changed: true, revokedApiKeys: 1 });
     expect((await user.request("/api/sessions")).status).toBe(401);
     expect((await copy.request("/api/sessions")).status).toBe(401);
+    expect((await withKey()).status).toBe(401);
     const fresh = ApiClient.anonymous();
     expect((await login(fresh, user.email, PASSWORD)).status).toBe(401);
     expect((await login(fresh, user.email, NEW_PASSWORD)).status).toBe(200);

@@ -73,6 +73,13 @@ describe("rate limits", () => {
     expect(await sql(stack, "SELECT id FROM users")).toHaveLength(users.length);
   });
 
+  it("counts a registration refused for its weak password, which costs the server a strength check", async () => {
+    const client = new LoadClient(stack.baseUrl, "", "10.3.0.2");
+    const weak = () => client.request("/api/register", { method: "POST", json: { email: `weak-${Date.now()}@example.test`, password: "p4$$w0rd".repeat(9) } });
+    for (let i = 0; i < 3; i++) expect((await weak()).status).toBe(400);
+    await expect429(await weak());
+  });
+
   it("limits chat turns per user, writing nothing once over", async () => {
     const client = await newClient(stack, "chatty");
     const sessions = await Promise.all([client.createSession(), client.createSession()]);

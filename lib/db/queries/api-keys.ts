@@ -27,9 +27,14 @@ export async function createApiKey({
   prefix: string;
   keyHash: string;
 }): Promise<ApiKeySummary> {
-  const active = await prisma.apiKey.count({ where: { userId, revokedAt: null } });
-  if (active >= MAX_ACTIVE_KEYS) throw new AppError("conflict:api", `You already have ${MAX_ACTIVE_KEYS} active API keys. Revoke one first.`);
-  return prisma.apiKey.create({ data: { userId, name, prefix, keyHash }, select: keyFields });
+  return prisma.$transaction(async (tx) => {
+    // The user's row is locked so that concurrent requests count and insert one at a time: counted side by side,
+    // each saw room for its key and the user ended with more than the limit.
+    await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+    const active = await tx.apiKey.count({ where: { userId, revokedAt: null } });
+    if (active >= MAX_ACTIVE_KEYS) throw new AppError("conflict:api", `You already have ${MAX_ACTIVE_KEYS} active API keys. Revoke one first.`);
+    return tx.apiKey.create({ data: { userId, name, prefix, keyHash }, select: keyFields });
+  });
 }
 
 /** Revoking is permanent and idempotent; another user's key is reported as missing. */

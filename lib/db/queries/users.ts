@@ -102,16 +102,6 @@ export function listUsers(): Promise<(PublicUser & { createdAt: Date })[]> {
   return prisma.user.findMany({ orderBy: { createdAt: "asc" }, select: { ...publicFields, createdAt: true } });
 }
 
-/** Replaces an account's password; null when no account has this email. */
-export async function setPasswordHash({ email, passwordHash }: { email: string; passwordHash: string }): Promise<PublicUser | null> {
-  try {
-    return await prisma.user.update({ where: { email }, data: { passwordHash }, select: publicFields });
-  } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") return null;
-    throw err;
-  }
-}
-
 /** Deletes an account with everything it owns (chats, turns, ratings, votes, decisions, API keys cascade). */
 export async function deleteUserByEmail({ email }: { email: string }): Promise<boolean> {
   const deleted = await prisma.user.deleteMany({ where: { email } });
@@ -122,9 +112,40 @@ export function getPasswordHash({ id }: { id: string }): Promise<{ passwordHash:
   return prisma.user.findUnique({ where: { id }, select: { passwordHash: true } });
 }
 
-/** Sets a new password hash and revokes every session of the account in the same update, so a session stolen before the change dies with it. */
-export async function replacePassword({ id, passwordHash }: { id: string; passwordHash: string }): Promise<void> {
-  await prisma.user.update({ where: { id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+/**
+ * Sets a new password hash, and in the same transaction revokes every session and every API key of the account: a
+ * password is replaced when it may be known to someone else, and a stolen session could have minted keys that
+ * outlive it. Null when no account matches.
+ */
+export async function replacePassword({
+  where,
+  passwordHash,
+}: {
+  where: { id: string } | { email: string };
+  passwordHash: string;
+}): Promise<{ user: PublicUser; revokedApiKeys: number } | null> {
+  return prisma.$transaction(async (tx) => {
+    const [user] = await tx.user.updateManyAndReturn({ where, data: { passwordHash, sessionVersion: { increment: 1 } }, select: publicFields });
+    if (!user) return null;
+    const revoked = await tx.apiKey.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    return { user, revokedApiKeys: revoked.count };
+  });
+}
+
+/**
+ * Gives an account a role (the command line's `users set-role`); it takes effect on the account's next request. The
+ * last administrator keeps theirs: the app would have none. Null when no account has this email.
+ */
+export async function setRole({ email, role }: { email: string; role: Role }): Promise<PublicUser | null> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
+    const user = await tx.user.findUnique({ where: { email }, select: publicFields });
+    if (!user) return null;
+    if (user.role === "admin" && role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) === 1) {
+      throw new AppError("conflict:auth", `${email} is the only administrator: make someone else an administrator first.`);
+    }
+    return tx.user.update({ where: { id: user.id }, data: { role }, select: publicFields });
+  });
 }
 
 /** Deletes the user's own account (everything it owns cascades); the last administrator cannot leave the app without one. */
@@ -134,7 +155,10 @@ export async function deleteAccount({ id }: { id: string }): Promise<void> {
     const me = await tx.user.findUnique({ where: { id }, select: { role: true } });
     if (!me) throw new AppError("not_found:auth", "This account no longer exists.");
     if (me.role === "admin" && (await tx.user.count({ where: { role: "admin" } })) === 1) {
-      throw new AppError("conflict:auth", "You are the only administrator: make someone else an administrator before deleting your account.");
+      throw new AppError(
+        "conflict:auth",
+        "You are the only administrator: make someone else an administrator (`switchboard users set-role`) before deleting your account.",
+      );
     }
     await tx.user.delete({ where: { id } });
   });

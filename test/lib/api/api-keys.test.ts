@@ -61,4 +61,16 @@ describe("API keys", () => {
     for (let i = active; i < MAX_ACTIVE_KEYS; i++) await issueApiKey({ userId: otherId, name: `k${i}` });
     await expect(issueApiKey({ userId: otherId, name: "one too many" })).rejects.toMatchObject({ code: "conflict:api" });
   });
+
+  it("holds the limit when keys are requested all at once", async () => {
+    const burstId = (await prisma.user.create({ data: { email: `keys-${randomUUID()}@example.test` } })).id;
+    try {
+      const outcomes = await Promise.allSettled(Array.from({ length: 2 * MAX_ACTIVE_KEYS }, (_, i) => issueApiKey({ userId: burstId, name: `burst ${i}` })));
+      expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(MAX_ACTIVE_KEYS);
+      for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toMatchObject({ code: "conflict:api" });
+      expect(await prisma.apiKey.count({ where: { userId: burstId, revokedAt: null } })).toBe(MAX_ACTIVE_KEYS);
+    } finally {
+      await prisma.user.delete({ where: { id: burstId } });
+    }
+  });
 });

@@ -95,11 +95,11 @@ export function Chat({
     onFinish: announceSessionsChanged,
   });
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: every new message or delta scrolls to the bottom.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: every new message or delta scrolls to the bottom, and so does an answer's end or a vote, which bring the answer's actions and rating bar or the vote's outcome below it.
   useEffect(() => {
     // Braces matter: newer browsers return a promise from scrollIntoView, which React would take for a cleanup.
     bottom.current?.scrollIntoView({ block: "end" });
-  }, [messages, comparison]);
+  }, [messages, comparison, status, voted]);
 
   const last = messages[messages.length - 1];
   useEffect(() => {
@@ -110,6 +110,27 @@ export function Chat({
   }, [error, last]);
 
   const busy = status === "submitted" || status === "streaming";
+
+  /** Stops the answer being written; it is kept, labelled as stopped, and can be rated. */
+  function stopAnswer() {
+    if (last) setStoppedIds((ids) => new Set(ids).add(last.id));
+    void stop();
+  }
+  const stopAnswerRef = useRef(stopAnswer);
+  stopAnswerRef.current = stopAnswer;
+  // Esc stops an answer wherever the focus is, except where Esc already means something: a dialog, a popover, or the
+  // box of a message being edited.
+  useEffect(() => {
+    if (!busy) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      const target = e.target instanceof Element ? e.target : null;
+      if (target?.closest('[role="dialog"], [data-radix-popper-content-wrapper], [data-testid="edit-input"]')) return;
+      stopAnswerRef.current();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [busy]);
   const tooLong = input.length > maxChars;
   const requestError = error && last?.role === "user" ? readableError(error) : null;
   const shownError = tooLong ? tooLongNotice(input.length, maxChars) : (composerError ?? requestError);
@@ -133,10 +154,11 @@ export function Chat({
     setComparison({ chatSessionId: sessionId.current, userTurnId: body.userTurnId, text, modelIds: body.modelIds });
   }
 
-  /** A voted comparison joins the transcript as the message and the answer that won (the left one after a tie). */
+  /** A settled comparison joins the transcript as the message and the answer it went on with (compare-view.tsx). */
   function settleComparison() {
     if (!comparison || !voted) return;
-    setMessages((current) => [...current, { id: comparison.userTurnId, role: "user", parts: [{ type: "text", text: comparison.text }] }, voted.shown]);
+    const question: ChatMessage = { id: comparison.userTurnId, role: "user", parts: [{ type: "text", text: comparison.text }] };
+    setMessages((current) => [...current, question, ...(voted.shown ? [voted.shown] : [])]);
     setComparison(null);
     setVoted(null);
   }
@@ -227,7 +249,6 @@ export function Chat({
             onChange={(e) => setInput(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
-              if (e.key === "Escape" && busy) void stop();
             }}
             rows={2}
             placeholder={comparison && !voted ? "Vote on the comparison first" : "Message Switchboard"}
@@ -235,7 +256,7 @@ export function Chat({
             aria-invalid={tooLong}
             aria-describedby="composer-count"
             data-testid="composer-input"
-            className="block max-h-48 w-full resize-none bg-transparent px-2 py-1 outline-none"
+            className="block max-h-48 min-h-14 w-full field-sizing-content resize-none bg-transparent px-2 py-1 outline-none"
           />
           <div className="mt-1 flex flex-wrap items-center gap-2">
             <label className="flex items-center gap-1 text-xs text-zinc-700" title="Two anonymous models answer side by side; you vote for the better one">
@@ -254,10 +275,7 @@ export function Chat({
             {busy ? (
               <button
                 type="button"
-                onClick={() => {
-                  if (last) setStoppedIds((ids) => new Set(ids).add(last.id));
-                  void stop();
-                }}
+                onClick={stopAnswer}
                 data-testid="stop"
                 aria-label="Stop the answer"
                 className="inline-flex items-center gap-1 rounded-md bg-zinc-200 px-3 py-1.5 text-sm max-sm:ml-auto"

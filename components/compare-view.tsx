@@ -9,11 +9,16 @@ import { Message, UserMessage } from "./message";
 
 export type Comparison = { chatSessionId: string; userTurnId: string; text: string; modelIds: readonly [string, string] };
 export type Winner = "a" | "b" | "tie" | "both_bad";
-/** The vote, and the answer the conversation goes on with (the winner; the left one after a tie or "both bad"). */
-export type ComparisonResult = { winner: Winner; shown: ChatMessage };
+/**
+ * How a comparison ended: the vote, and the answer the conversation goes on with (the winner; the left one after a tie
+ * or "both bad"). Without a vote when an answer failed: there is nothing fair to compare, and the conversation goes
+ * on with the answer that did not fail, if any.
+ */
+export type ComparisonResult = { winner: Winner | null; shown: ChatMessage | null };
 
 type Side = "a" | "b";
-type Answer = { message: ChatMessage | null; done: boolean };
+/** `done`: answered in full; `failed`: ended without an answer (the model failed or the request was refused). */
+type Answer = { message: ChatMessage | null; done: boolean; failed: boolean };
 
 const CHOICES: { winner: Winner; label: string }[] = [
   { winner: "a", label: "A is better" },
@@ -63,7 +68,8 @@ function CompareColumn({
   const answer = messages.find((m) => m.role === "assistant") ?? null;
   const busy = status === "submitted" || status === "streaming";
   useEffect(() => {
-    onAnswer(side, { message: answer, done: !busy && !error && answer?.metadata?.status !== "failed" && Boolean(answer) });
+    const failed = !busy && (Boolean(error) || answer?.metadata?.status === "failed");
+    onAnswer(side, { message: answer, done: !busy && !failed && Boolean(answer), failed });
   }, [answer, busy, error, onAnswer, side]);
 
   const name = answer?.metadata?.modelName ?? modelId;
@@ -102,14 +108,24 @@ function CompareColumn({
  * then are the names shown. The vote is the only learning signal it stores.
  */
 export function CompareView({ comparison, onVoted }: { comparison: Comparison; onVoted: (result: ComparisonResult) => void }) {
-  const [answers, setAnswers] = useState<Record<Side, Answer>>({ a: { message: null, done: false }, b: { message: null, done: false } });
+  const [answers, setAnswers] = useState<Record<Side, Answer>>({
+    a: { message: null, done: false, failed: false },
+    b: { message: null, done: false, failed: false },
+  });
   const [winner, setWinner] = useState<Winner | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const onAnswer = useMemo(
-    () => (side: Side, next: Answer) => setAnswers((s) => (s[side].message === next.message && s[side].done === next.done ? s : { ...s, [side]: next })),
+    () => (side: Side, next: Answer) =>
+      setAnswers((s) => (s[side].message === next.message && s[side].done === next.done && s[side].failed === next.failed ? s : { ...s, [side]: next })),
     [],
   );
+  const settled = (side: Side) => answers[side].done || answers[side].failed;
+  // Both answers in, one of them failed: no vote to ask for, and the chat must not wait for one.
+  const unvotable = !winner && settled("a") && settled("b") && (answers.a.failed || answers.b.failed);
+  useEffect(() => {
+    if (unvotable) onVoted({ winner: null, shown: answers.a.done ? answers.a.message : answers.b.done ? answers.b.message : answers.a.message });
+  }, [unvotable, answers, onVoted]);
   const turnA = answers.a.message?.metadata?.turnId;
   const turnB = answers.b.message?.metadata?.turnId;
   const ready = answers.a.done && answers.b.done && turnA && turnB && !winner && !sending;
@@ -143,6 +159,11 @@ export function CompareView({ comparison, onVoted }: { comparison: Comparison; o
       {winner ? (
         <p className="text-center text-sm text-zinc-700" data-testid="compare-result" role="status">
           {OUTCOME[winner](nameOf("a"), nameOf("b"))} Thanks: your vote teaches the router. Keep chatting below.
+        </p>
+      ) : unvotable ? (
+        <p className="text-center text-sm text-zinc-700" data-testid="compare-unvotable" role="status">
+          {answers.a.failed && answers.b.failed ? "Both answers failed" : `Answer ${answers.a.failed ? "A" : "B"} failed`}, so there is nothing to vote on. Keep
+          chatting below.
         </p>
       ) : (
         // Sticky, so the choices stay in reach while reading two long answers on a phone.

@@ -12,7 +12,9 @@ function ratingsEffect(adjustment: number): string | null {
   const size = Math.abs(adjustment);
   if (size < 0.05) return null;
   const strength = size >= 1 ? "strongly " : size < 0.3 ? "slightly " : "";
-  return adjustment > 0 ? `your ratings of similar answers ${strength}favour it` : `your ratings of similar answers ${strength}count against it`;
+  return adjustment > 0
+    ? `your ratings and picks on similar questions ${strength}favour it`
+    : `your ratings and picks on similar questions ${strength}count against it`;
 }
 
 function whyText(decision: DecisionSummary): string {
@@ -21,7 +23,8 @@ function whyText(decision: DecisionSummary): string {
   if (decision.compareSide) return "Compare mode: two models answered and you voted.";
   const own = decision.coldStart
     ? "You have not rated answers yet"
-    : `Personalised with ${decision.ratingsUsed} of your ratings and votes on questions like this`;
+    : // The user's graph: ratings, compare-mode votes and the models they picked themselves (lib/router/signals.ts).
+      `Personalised with ${decision.ratingsUsed} of your ratings, votes and model picks`;
   switch (decision.basis) {
     case "exploration":
       return "Now and then the router tries a model few people have rated yet: your rating of this answer teaches it what the model is good at.";

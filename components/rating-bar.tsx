@@ -11,9 +11,16 @@ const EMPTY: Draft = { thumbsUp: null, stars: null, comment: null, reasons: [] }
 
 const iconButton = "rounded p-1 hover:bg-zinc-200";
 
+/**
+ * The rating last saved for each answer in this page's life. A rating bar is mounted afresh whenever the answer pager
+ * shows its answer again, with the rating the answer was loaded with: starting from that, it showed a saved rating as
+ * none, and its next click sent the stale rest of the rating back, erasing what had been saved.
+ */
+const savedInThisPage = new Map<string, Draft>();
+
 /** Thumbs, 1–5 stars, optional reason chips and a comment on one answer; optimistic, rolled back when the server refuses. */
 export function RatingBar({ turnId, initial }: { turnId: string; initial: StoredRating | null }) {
-  const start = initial ? { ...EMPTY, ...initial, reasons: initial.reasons ?? [] } : EMPTY;
+  const start = savedInThisPage.get(turnId) ?? (initial ? { ...EMPTY, ...initial, reasons: initial.reasons ?? [] } : EMPTY);
   const [shown, setShown] = useState<Draft>(start);
   const [error, setError] = useState<string | null>(null);
   const [commenting, setCommenting] = useState(false);
@@ -31,6 +38,7 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
     }).catch(() => null);
     if (response?.ok) {
       saved.current = next;
+      savedInThisPage.set(turnId, next);
       return;
     }
     latest.current = saved.current;

@@ -103,11 +103,46 @@ describe("chat in a real browser", () => {
     expect(stored).not.toContain("one brief sentence.");
   });
 
+  it("Esc stops an answer wherever the focus is, and the answer is marked stopped and can be rated at once", async () => {
+    const chat = new ChatPage(alice.page);
+    await chat.open(aliceSession);
+    await chat.pickModel("demo-concise");
+    const before = await chat.assistantMessages().count();
+    await chat.send("Write another long essay [demo:slow]");
+    await alice.page.waitForFunction((n) => {
+      const all = document.querySelectorAll('[data-testid="message-assistant"] [data-testid="message-content"]');
+      return all.length === n + 1 && (all[all.length - 1]?.textContent?.length ?? 0) > 20;
+    }, before);
+    await alice.page.getByTestId("message-list").click({ position: { x: 5, y: 5 } });
+    await alice.page.keyboard.press("Escape");
+    await chat.waitForLastAssistant("stopped");
+    expect(await chat.lastAssistant().getByTestId("message-status").textContent()).toBe("Stopped");
+    await chat.lastAssistant().getByTestId("rating-bar").waitFor();
+    // The list scrolled down to the rating bar that appeared under the answer.
+    const [bar, list] = await Promise.all([chat.lastAssistant().getByTestId("rating-bar").boundingBox(), alice.page.getByTestId("message-list").boundingBox()]);
+    expect(bar!.y + bar!.height).toBeLessThanOrEqual(list!.y + list!.height + 0.5);
+  });
+
+  it("the composer grows with a draft of several lines, up to a limit, and shrinks back when it is sent", async () => {
+    const chat = new ChatPage(alice.page);
+    await chat.open(aliceSession);
+    const composer = alice.page.getByTestId("composer-input");
+    const height = async () => (await composer.boundingBox())!.height;
+    const empty = await height();
+    await composer.fill(["one", "two", "three", "four", "five", "six"].join("\n"));
+    const six = await height();
+    expect(six).toBeGreaterThan(empty * 2);
+    await composer.fill(Array.from({ length: 40 }, (_, i) => `line ${i}`).join("\n"));
+    expect(await height()).toBeLessThanOrEqual(192.5);
+    await composer.fill("");
+    expect(await height()).toBe(empty);
+  });
+
   it("a failing model marks the turn failed with the error shown, and the next turn still works", async () => {
     const chat = new ChatPage(alice.page);
     await chat.open(aliceSession);
     await chat.send("This will break [demo:fail]");
-    await chat.waitForLastAssistant("failed", 3);
+    await chat.waitForLastAssistant("failed", 4);
     expect(await chat.lastAssistant().getByTestId("message-error").textContent()).toContain("HTTP 500");
 
     await alice.page.reload();
@@ -115,7 +150,7 @@ describe("chat in a real browser", () => {
     expect(await chat.lastAssistant().getByTestId("message-error").textContent()).toContain("HTTP 500");
 
     await chat.send("Are you back?");
-    await chat.waitForLastAssistant("completed", 4);
+    await chat.waitForLastAssistant("completed", 5);
     expect(await chat.lastAssistant().getByTestId("message-content").textContent()).toContain("Are you back?");
   });
 });

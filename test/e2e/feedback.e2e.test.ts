@@ -207,7 +207,7 @@ describe("feedback in a real browser", () => {
     await chat.waitForLastAssistant("completed", ++answers);
     expect(await chat.lastRoutedModel()).not.toBe(before);
     const popover = await chat.openWhyPopover();
-    expect(await popover.getByTestId("why-state").textContent()).toContain("Personalised with 6 of your ratings");
+    expect(await popover.getByTestId("why-state").textContent()).toContain("Personalised with 6 of your ratings, votes and model picks");
   });
 
   it("compare mode streams two anonymous answers side by side, stores the vote and reveals the names", async () => {
@@ -242,5 +242,23 @@ describe("feedback in a real browser", () => {
     expect(imported.status, imported.stderr).toBe(0);
     const dataset = JSON.parse(readFileSync(join(dir, "app.dataset.json"), "utf8")) as { groups: { id: string; interactions: string[] }[] };
     expect(dataset.groups.find((g) => g.id === votes[0].id)?.interactions).toHaveLength(2);
+  });
+
+  it("a comparison whose answers failed asks for no vote and lets the conversation go on", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await new AuthPage(page).register(`compare-fail-${randomUUID().slice(0, 8)}@example.test`, "correct horse battery");
+    const chat = new ChatPage(page);
+    await page.getByTestId("compare-toggle").check();
+    await chat.send("Tell me a story [demo:fail]");
+    await page.getByTestId("compare-unvotable").waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId("compare-unvotable").textContent()).toContain("Both answers failed");
+    expect(await page.getByTestId("vote-a").count()).toBe(0);
+    await page.getByTestId("compare-toggle").uncheck();
+    await chat.send("Then just tell me a joke.");
+    await chat.waitForLastAssistant("completed", 2);
+    expect(await page.getByTestId("compare-view").count()).toBe(0);
+    expect(await queryRows(`SELECT 1 FROM comparisons c JOIN turns u ON u.id = c.user_turn_id WHERE u.chat_session_id = $1`, [await chat.sessionId()])).toEqual(
+      [],
+    );
   });
 });

@@ -221,7 +221,7 @@ describe("a new user's first hour", () => {
     expect(text).not.toMatch(/[+-]?\d+\.\d+ from your ratings/);
     expect(text).toMatch(/Personalised with 1 of your ratings/);
     expect(await popover.getByTestId("why-adjustment").allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Your ratings of similar answers (strongly |slightly )?(favour it|count against it)\.$/)]),
+      expect.arrayContaining([expect.stringMatching(/^Your ratings and picks on similar questions (strongly |slightly )?(favour it|count against it)\.$/)]),
     );
 
     await page.keyboard.press("Escape");
@@ -319,6 +319,26 @@ describe("a new user's first hour", () => {
     expect(await chat.lastAssistant().getByTestId("answer-position").textContent()).toBe("2/2");
     await chat.lastAssistant().getByTestId("answer-prev").click();
     expect(await chat.lastAssistant().getAttribute("data-turn-id")).toBe(firstTurn);
+  });
+
+  it("12: a rating given to an earlier answer stays when paging away and back, and the next click adds to it", async () => {
+    const { page, chat } = await newUser("regen-rate");
+    await chat.send("Name a fruit");
+    await chat.waitForLastAssistant("completed", 1);
+    const firstTurn = await chat.lastAssistant().getAttribute("data-turn-id");
+    await page.getByTestId("regenerate").click();
+    await page.waitForFunction((first) => {
+      const last = [...document.querySelectorAll('[data-testid="message-assistant"]')].pop();
+      return last?.getAttribute("data-status") === "completed" && last.getAttribute("data-turn-id") !== first;
+    }, firstTurn);
+    await chat.lastAssistant().getByTestId("answer-prev").click();
+    await chat.rateLast(4);
+    await expect.poll(() => queryRows(`SELECT stars FROM ratings WHERE turn_id = $1`, [firstTurn])).toEqual([{ stars: 4 }]);
+    await chat.lastAssistant().getByTestId("answer-next").click();
+    await chat.lastAssistant().getByTestId("answer-prev").click();
+    expect(await chat.lastAssistant().getByTestId("star-4").getAttribute("aria-checked")).toBe("true");
+    await chat.lastAssistant().getByTestId("thumb-up").click();
+    await expect.poll(() => queryRows(`SELECT stars, thumbs_up FROM ratings WHERE turn_id = $1`, [firstTurn])).toEqual([{ stars: 4, thumbs_up: true }]);
   });
 
   it("12: chats are renamed and deleted in the app, without prompt() or confirm()", async () => {

@@ -45,6 +45,10 @@ describe("password policy", () => {
       expect(parsed.success, weak).toBe(false);
       expect(parsed.error!.issues[0].message).toMatch(/too easy to guess/);
     }
+    // zxcvbn's advice in words, not its keys ("topTen anotherWord").
+    expect(passwordSchema.safeParse("password").error!.issues[0].message).toBe(
+      "This password is too easy to guess. This is a heavily used password. Add more words that are less common.",
+    );
     expect(passwordSchema.safeParse("correct horse battery").success).toBe(true);
     expect(passwordSchema.safeParse("short").error!.issues[0].message).toMatch(/at least 8/);
     expect(passwordSchema.safeParse("correct horse\u0000battery").error!.issues[0].message).toMatch(/NUL/);

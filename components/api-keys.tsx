@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { buttonClass, Dialog, DialogClose, DialogContent, DialogTrigger } from "./ui/dialog";
 
 export type ApiKeyItem = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
@@ -35,7 +36,6 @@ export function ApiKeys({ initialKeys }: { initialKeys: ApiKeyItem[] }) {
   }
 
   async function revoke(key: ApiKeyItem) {
-    if (!window.confirm(`Revoke "${key.name}"? Programs using it will stop working.`)) return;
     setError(null);
     const response = await fetch(`/api/api-keys/${key.id}`, { method: "DELETE" });
     if (!response.ok) return setError(await readError(response));
@@ -103,7 +103,8 @@ export function ApiKeys({ initialKeys }: { initialKeys: ApiKeyItem[] }) {
         <tbody>
           {keys.map((k) => (
             <tr key={k.id} className="border-t" data-testid="api-key-row" data-revoked={k.revokedAt ? "true" : "false"}>
-              <td className="py-1.5">{k.name}</td>
+              {/* A name without spaces wraps anywhere rather than widen the table past a phone's screen. */}
+              <td className="py-1.5 [overflow-wrap:anywhere]">{k.name}</td>
               <td>
                 <code>{k.prefix}…</code>
               </td>
@@ -113,9 +114,19 @@ export function ApiKeys({ initialKeys }: { initialKeys: ApiKeyItem[] }) {
                 {k.revokedAt ? (
                   <span className="text-zinc-500">revoked</span>
                 ) : (
-                  <button type="button" onClick={() => revoke(k)} data-testid="api-key-revoke" className="text-red-600 underline">
-                    Revoke
-                  </button>
+                  <Dialog>
+                    <DialogTrigger data-testid="api-key-revoke" className="text-red-600 underline">
+                      Revoke
+                    </DialogTrigger>
+                    <DialogContent title="Revoke this key?" description={`Programs using "${k.name}" will stop working.`} testId="api-key-revoke-dialog">
+                      <div className="flex justify-end gap-2">
+                        <DialogClose className={buttonClass.secondary}>Cancel</DialogClose>
+                        <DialogClose onClick={() => void revoke(k)} data-testid="api-key-revoke-confirm" className={buttonClass.danger}>
+                          Revoke
+                        </DialogClose>
+                      </div>
+                    </DialogContent>
+                  </Dialog>
                 )}
               </td>
             </tr>

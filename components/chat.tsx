@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage, SiblingAnswer } from "@/lib/chat/ui-message";
 import { CompareView, type Comparison, type ComparisonResult } from "./compare-view";
 import { formatCount, Message, textOf, tooLongNotice } from "./message";
+import { ModelNamesProvider } from "./model-names";
 import { describeModel, type ModelOption, ModelPicker } from "./model-picker";
 import { announceSessionsChanged } from "./sessions-changed";
 
@@ -59,8 +60,13 @@ export function Chat({
   const [comparison, setComparison] = useState<Comparison | null>(null);
   const [voted, setVoted] = useState<ComparisonResult | null>(null);
   const [composerError, setComposerError] = useState<string | null>(null);
+  const modelNames = useMemo(() => new Map(models.map((m) => [m.id, m.displayName])), [models]);
   const bottom = useRef<HTMLDivElement>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  // A chat opens ready to type where there is a keyboard; on a touch screen focusing would pop the keyboard over the chat.
+  useEffect(() => {
+    if (window.matchMedia("(pointer: fine)").matches) textarea.current?.focus();
+  }, []);
 
   const transport = useMemo(
     () =>
@@ -201,110 +207,112 @@ export function Chat({
 
   const pickedDescription = pickedModel ? describeModel(models, pickedModel) : null;
   return (
-    <div className="flex min-h-0 flex-1 flex-col">
-      <div className="min-h-0 flex-1 overflow-x-hidden overflow-y-auto" data-testid="message-list">
-        <div className="mx-auto flex w-full max-w-3xl min-w-0 flex-col gap-6 px-3 py-6 sm:px-4">
-          {messages.length === 0 && !comparison && (
-            <p className="mt-24 text-center text-zinc-600">Ask anything. Switchboard picks the model that suits you best.</p>
-          )}
-          {messages.map((m, i) => {
-            const question = messages[i - 1];
-            const earlier = question && m.role === "assistant" ? earlierAnswers.get(question.id) : undefined;
-            const isLast = m.id === last?.id;
-            // A message is edited by its stored id: the one its answer names (a message sent from this page has a client id).
-            const next = messages[i + 1];
-            const storedId = m.role === "user" && next?.role === "assistant" ? (next.metadata?.questionTurnId ?? m.id) : undefined;
-            return (
-              <Message
-                key={m.id}
-                message={m}
-                streaming={busy && isLast && m.role === "assistant"}
-                stopped={stoppedIds.has(m.id)}
-                streamError={failedIds.get(m.id)}
-                answers={earlier ? [...earlier, toSibling(m, failedIds, stoppedIds)] : m.metadata?.answers}
-                onRegenerate={isLast && !busy && !comparison && m.role === "assistant" ? regenerateLast : undefined}
-                onEdit={storedId && !busy && !comparison ? (text) => editMessage(i, storedId, text) : undefined}
-                maxChars={maxChars}
-              />
-            );
-          })}
-          {comparison && <CompareView comparison={comparison} onVoted={setVoted} />}
-          <div ref={bottom} />
-        </div>
-      </div>
-      <form onSubmit={submit} className="mx-auto w-full max-w-3xl px-2 pb-2 sm:px-4 sm:pb-4" data-testid="composer">
-        {shownError && (
-          <p
-            role="alert"
-            data-testid="chat-error"
-            className="mb-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-700 dark:bg-transparent"
-          >
-            {shownError}
-          </p>
-        )}
-        <div className="rounded-xl border bg-white p-2 shadow-sm focus-within:border-zinc-400">
-          <textarea
-            ref={textarea}
-            value={input}
-            onChange={(e) => setInput(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
-            }}
-            rows={2}
-            placeholder={comparison && !voted ? "Vote on the comparison first" : "Message Switchboard"}
-            aria-label="Message"
-            aria-invalid={tooLong}
-            aria-describedby="composer-count"
-            data-testid="composer-input"
-            className="block max-h-48 min-h-14 w-full field-sizing-content resize-none bg-transparent px-2 py-1 outline-none"
-          />
-          <div className="mt-1 flex flex-wrap items-center gap-2">
-            <label className="flex items-center gap-1 text-xs text-zinc-700" title="Two anonymous models answer side by side; you vote for the better one">
-              <input type="checkbox" checked={compareMode} onChange={(e) => setCompareMode(e.target.checked)} data-testid="compare-toggle" />
-              Compare
-            </label>
-            <ModelPicker models={models} value={pickedModel} onChange={setPickedModel} />
-            {/* On a phone the counter shows only near the limit, so Send stays on the same line. */}
-            <span
-              id="composer-count"
-              data-testid="char-count"
-              className={`ml-auto text-xs tabular-nums ${tooLong ? "font-semibold text-red-700" : "text-zinc-600"} ${input.length < maxChars * 0.8 ? "max-sm:sr-only" : ""}`}
-            >
-              {formatCount(input.length)} / {formatCount(maxChars)}
-            </span>
-            {busy ? (
-              <button
-                type="button"
-                onClick={stopAnswer}
-                data-testid="stop"
-                aria-label="Stop the answer"
-                className="inline-flex items-center gap-1 rounded-md bg-zinc-200 px-3 py-1.5 text-sm max-sm:ml-auto"
-              >
-                <Square className="size-3.5" fill="currentColor" aria-hidden />
-                Stop
-              </button>
-            ) : (
-              <button
-                type="submit"
-                data-testid="send"
-                disabled={!input.trim() || tooLong || Boolean(comparison && !voted)}
-                className="inline-flex items-center gap-1 rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40 max-sm:ml-auto"
-              >
-                <ArrowUp className="size-4" aria-hidden />
-                Send
-              </button>
+    <ModelNamesProvider value={modelNames}>
+      <div className="flex min-h-0 flex-1 flex-col">
+        <div className="min-h-0 flex-1 overflow-x-hidden overflow-y-auto" data-testid="message-list">
+          <div className="mx-auto flex w-full max-w-3xl min-w-0 flex-col gap-6 px-3 py-6 sm:px-4">
+            {messages.length === 0 && !comparison && (
+              <p className="mt-24 text-center text-zinc-600">Ask anything. Switchboard picks the model that suits you best.</p>
             )}
+            {messages.map((m, i) => {
+              const question = messages[i - 1];
+              const earlier = question && m.role === "assistant" ? earlierAnswers.get(question.id) : undefined;
+              const isLast = m.id === last?.id;
+              // A message is edited by its stored id: the one its answer names (a message sent from this page has a client id).
+              const next = messages[i + 1];
+              const storedId = m.role === "user" && next?.role === "assistant" ? (next.metadata?.questionTurnId ?? m.id) : undefined;
+              return (
+                <Message
+                  key={m.id}
+                  message={m}
+                  streaming={busy && isLast && m.role === "assistant"}
+                  stopped={stoppedIds.has(m.id)}
+                  streamError={failedIds.get(m.id)}
+                  answers={earlier ? [...earlier, toSibling(m, failedIds, stoppedIds)] : m.metadata?.answers}
+                  onRegenerate={isLast && !busy && !comparison && m.role === "assistant" ? regenerateLast : undefined}
+                  onEdit={storedId && !busy && !comparison ? (text) => editMessage(i, storedId, text) : undefined}
+                  maxChars={maxChars}
+                />
+              );
+            })}
+            {comparison && <CompareView comparison={comparison} onVoted={setVoted} />}
+            <div ref={bottom} />
           </div>
-          {pickedDescription && (
-            <p className="mt-1 px-1 text-xs text-zinc-600" data-testid="model-description">
-              {pickedDescription}
+        </div>
+        <form onSubmit={submit} className="mx-auto w-full max-w-3xl px-2 pb-2 sm:px-4 sm:pb-4" data-testid="composer">
+          {shownError && (
+            <p
+              role="alert"
+              data-testid="chat-error"
+              className="mb-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-700 dark:bg-transparent"
+            >
+              {shownError}
             </p>
           )}
-        </div>
-        <p className="mt-1 hidden text-center text-xs text-zinc-600 sm:block">
-          Enter sends, Shift+Enter adds a line, Esc stops an answer, Ctrl+Shift+O starts a new chat.
-        </p>
-      </form>
-    </div>
+          <div className="rounded-xl border bg-white p-2 shadow-sm focus-within:border-zinc-400">
+            <textarea
+              ref={textarea}
+              value={input}
+              onChange={(e) => setInput(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
+              }}
+              rows={2}
+              placeholder={comparison && !voted ? "Vote on the comparison first" : "Message Switchboard"}
+              aria-label="Message"
+              aria-invalid={tooLong}
+              aria-describedby="composer-count"
+              data-testid="composer-input"
+              className="block max-h-48 min-h-14 w-full field-sizing-content resize-none bg-transparent px-2 py-1 outline-none"
+            />
+            <div className="mt-1 flex flex-wrap items-center gap-2">
+              <label className="flex items-center gap-1 text-xs text-zinc-700" title="Two anonymous models answer side by side; you vote for the better one">
+                <input type="checkbox" checked={compareMode} onChange={(e) => setCompareMode(e.target.checked)} data-testid="compare-toggle" />
+                Compare
+              </label>
+              <ModelPicker models={models} value={pickedModel} onChange={setPickedModel} />
+              {/* On a phone the counter shows only near the limit, so Send stays on the same line. */}
+              <span
+                id="composer-count"
+                data-testid="char-count"
+                className={`ml-auto text-xs tabular-nums ${tooLong ? "font-semibold text-red-700" : "text-zinc-600"} ${input.length < maxChars * 0.8 ? "max-sm:sr-only" : ""}`}
+              >
+                {formatCount(input.length)} / {formatCount(maxChars)}
+              </span>
+              {busy ? (
+                <button
+                  type="button"
+                  onClick={stopAnswer}
+                  data-testid="stop"
+                  aria-label="Stop the answer"
+                  className="inline-flex items-center gap-1 rounded-md bg-zinc-200 px-3 py-1.5 text-sm max-sm:ml-auto"
+                >
+                  <Square className="size-3.5" fill="currentColor" aria-hidden />
+                  Stop
+                </button>
+              ) : (
+                <button
+                  type="submit"
+                  data-testid="send"
+                  disabled={!input.trim() || tooLong || Boolean(comparison && !voted)}
+                  className="inline-flex items-center gap-1 rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40 max-sm:ml-auto"
+                >
+                  <ArrowUp className="size-4" aria-hidden />
+                  Send
+                </button>
+              )}
+            </div>
+            {pickedDescription && (
+              <p className="mt-1 px-1 text-xs text-zinc-600" data-testid="model-description">
+                {pickedDescription}
+              </p>
+            )}
+          </div>
+          <p className="mt-1 hidden text-center text-xs text-zinc-600 sm:block">
+            Enter sends, Shift+Enter adds a line, Esc stops an answer, Ctrl+Shift+O starts a new chat.
+          </p>
+        </form>
+      </div>
+    </ModelNamesProvider>
   );
 }

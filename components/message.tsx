@@ -7,6 +7,7 @@ import type { DecisionSummary } from "@/lib/router/decision";
 import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
 import { ModelBadge } from "./model-badge";
+import { useModelName } from "./model-names";
 import { RatingBar } from "./rating-bar";
 
 const STATUS_LABEL = { stopped: "Stopped", failed: "Failed" } as const;
@@ -37,11 +38,11 @@ export function textOf(message: ChatMessage): string {
 }
 
 /** What the router's fallback did, in one sentence, or null when the first model answered. */
-function fallbackNote(meta: Omit<AssistantMetadata, "answers">, status: string | undefined): string | null {
+function fallbackNote(meta: Omit<AssistantMetadata, "answers">, status: string | undefined, nameOf: (modelId: string) => string): string | null {
   const before = meta.decision && !meta.decision.override && !meta.decision.compareSide && meta.modelId ? failedBefore(meta.decision, meta.modelId) : [];
   if (before.length === 0) return null;
-  if (status === "failed") return `No model could answer: ${listOf([...before, meta.modelId!])} failed.`;
-  return `Answered by ${meta.modelName} after ${listOf(before)} failed.`;
+  if (status === "failed") return `No model could answer: ${listOf([...before, meta.modelId!].map(nameOf))} failed.`;
+  return `Answered by ${meta.modelName} after ${listOf(before.map(nameOf))} failed.`;
 }
 
 /** ‹ 2/3 ›: pages through the answers to one message. */
@@ -189,6 +190,7 @@ function AssistantMessage({ message, streaming, stopped, streamError, answers, a
       )
     : 0;
   const [picked, setPicked] = useState<number | null>(null);
+  const nameOf = useModelName();
   const index = picked ?? (answers ? (answers.some((a) => a.metadata.turnId === message.metadata?.turnId) ? liveIndex : answers.length - 1) : 0);
   const live = !answers || answers[index]?.metadata.turnId === message.metadata?.turnId;
   const sibling = answers?.[index];
@@ -197,7 +199,7 @@ function AssistantMessage({ message, streaming, stopped, streamError, answers, a
   const status = live && streamError ? "failed" : live && stopped ? "stopped" : meta.status;
   const error = (live ? streamError : undefined) ?? meta.error;
   const busy = live && streaming;
-  const note = fallbackNote(meta, status);
+  const note = fallbackNote(meta, status, nameOf);
   const finished = !busy && (status === "completed" || status === "stopped");
 
   return (

@@ -3,6 +3,7 @@
 import * as Popover from "@radix-ui/react-popover";
 import { Info } from "lucide-react";
 import type { CandidateScore, DecisionSummary } from "@/lib/router/decision";
+import { useModelName } from "./model-names";
 
 /**
  * The user's ratings move a model's score by up to ±2 logits
@@ -40,11 +41,12 @@ function whyText(decision: DecisionSummary): string {
 function CandidateRow({ candidate, chosen }: { candidate: CandidateScore; chosen: boolean }) {
   const percent = Math.round(candidate.probability * 100);
   const effect = candidate.adjustment ? ratingsEffect(candidate.adjustment) : null;
+  const nameOf = useModelName();
   return (
     <li data-testid="why-candidate" className="space-y-0.5">
       <div className="flex justify-between gap-2">
         <span className={chosen ? "font-semibold" : undefined}>
-          {candidate.modelId}
+          {nameOf(candidate.modelId)}
           {candidate.unseen ? " (new to the router)" : ""}
         </span>
         <span>{percent}% fit</span>

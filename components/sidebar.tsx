@@ -172,7 +172,9 @@ function SidebarContent({
 }) {
   const pathname = usePathname();
   const [query, setQuery] = useState("");
-  const linkClass = "flex items-center gap-1.5 rounded-md px-2 py-1 hover:bg-zinc-200";
+  const linkClass = "flex items-center gap-1.5 rounded-md px-2 py-1 hover:bg-zinc-200 aria-[current=page]:bg-zinc-200 aria-[current=page]:font-medium";
+  /** The account links mark the page the user is on, as the chat list does. */
+  const currentIf = (href: string) => (pathname === href || pathname.startsWith(`${href}/`) ? "page" : undefined);
   const needle = query.trim();
   const matches = useChatSearch(needle);
   return (
@@ -203,6 +205,7 @@ function SidebarContent({
       </div>
       <nav className="flex-1 overflow-y-auto px-2" data-testid="session-list" aria-label="Chats">
         {needle ? <SearchResults matches={matches} needle={needle} /> : null}
+        {!needle && items.length === 0 ? <p className="px-2 py-1 text-sm text-zinc-600">Your chats will be listed here.</p> : null}
         {needle
           ? null
           : items.map((s) => (
@@ -220,18 +223,18 @@ function SidebarContent({
           {user.email}
           {user.role === "admin" ? " (admin)" : ""}
         </p>
-        <Link href="/my-routing" data-testid="my-routing-link" className={linkClass}>
+        <Link href="/my-routing" data-testid="my-routing-link" aria-current={currentIf("/my-routing")} className={linkClass}>
           My routing
         </Link>
         {user.role === "admin" ? (
-          <Link href="/admin" data-testid="admin-link" className={linkClass}>
+          <Link href="/admin" data-testid="admin-link" aria-current={currentIf("/admin")} className={linkClass}>
             Admin
           </Link>
         ) : null}
-        <Link href="/privacy" data-testid="privacy-link" className={linkClass}>
+        <Link href="/privacy" data-testid="privacy-link" aria-current={currentIf("/privacy")} className={linkClass}>
           Privacy
         </Link>
-        <Link href="/settings" data-testid="settings-link" className={linkClass}>
+        <Link href="/settings" data-testid="settings-link" aria-current={currentIf("/settings")} className={linkClass}>
           Settings &amp; API keys
         </Link>
         <ThemeToggle />

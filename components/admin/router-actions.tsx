@@ -67,7 +67,7 @@ function RunProgress({ runId, onEnd }: { runId: string; onEnd: () => void }) {
 }
 
 /** Retrain (confirmed, with live progress) and roll back to the shipped model. */
-export function RouterActions({ runningId }: { runningId: string | null }) {
+export function RouterActions({ runningId, shippedInUse }: { runningId: string | null; shippedInUse: boolean }) {
   const router = useRouter();
   const [message, setMessage] = useState<string | null>(null);
   const [runId, setRunId] = useState<string | null>(runningId);
@@ -110,9 +110,11 @@ export function RouterActions({ runningId }: { runningId: string | null }) {
           </div>
         </DialogContent>
       </Dialog>
-      <button type="button" disabled={busy} onClick={() => void rollback()} data-testid="router-rollback-default" className={buttonClass.secondary}>
-        Roll back to shipped model
-      </button>
+      {shippedInUse ? null : (
+        <button type="button" disabled={busy} onClick={() => void rollback()} data-testid="router-rollback-default" className={buttonClass.secondary}>
+          Roll back to shipped model
+        </button>
+      )}
       {runId ? <RunProgress runId={runId} onEnd={router.refresh} /> : null}
       {message ? (
         <span data-testid="router-action-message" role="status">

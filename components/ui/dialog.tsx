@@ -18,8 +18,9 @@ export function DialogContent({ title, description, children, testId }: { title:
         className="fixed top-1/2 left-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-white p-5 text-zinc-900 shadow-xl focus:outline-none"
         {...(description ? {} : { "aria-describedby": undefined })}
       >
-        <RadixDialog.Title className="text-base font-semibold">{title}</RadixDialog.Title>
-        {description ? <RadixDialog.Description className="mt-1 text-sm text-zinc-600">{description}</RadixDialog.Description> : null}
+        {/* Titles and descriptions quote what the user named (a chat, a key): a long unbroken name wraps inside the box. */}
+        <RadixDialog.Title className="pr-6 text-base font-semibold [overflow-wrap:anywhere]">{title}</RadixDialog.Title>
+        {description ? <RadixDialog.Description className="mt-1 text-sm text-zinc-600 [overflow-wrap:anywhere]">{description}</RadixDialog.Description> : null}
         <div className="mt-4">{children}</div>
         <RadixDialog.Close aria-label="Close" className="absolute top-3 right-3 rounded p-1 text-zinc-500 hover:bg-zinc-100">
           <X className="size-4" aria-hidden />

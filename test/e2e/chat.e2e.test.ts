@@ -123,10 +123,12 @@ describe("chat in a real browser", () => {
     expect(bar!.y + bar!.height).toBeLessThanOrEqual(list!.y + list!.height + 0.5);
   });
 
-  it("the composer grows with a draft of several lines, up to a limit, and shrinks back when it is sent", async () => {
+  it("the composer has the focus, grows with a draft of several lines up to a limit, and shrinks back when emptied", async () => {
     const chat = new ChatPage(alice.page);
     await chat.open(aliceSession);
     const composer = alice.page.getByTestId("composer-input");
+    // With a mouse and keyboard the chat opens ready to type.
+    await expect.poll(() => alice.page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("composer-input");
     const height = async () => (await composer.boundingBox())!.height;
     const empty = await height();
     await composer.fill(["one", "two", "three", "four", "five", "six"].join("\n"));

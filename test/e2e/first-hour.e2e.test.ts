@@ -178,6 +178,9 @@ describe("a new user's first hour", () => {
     const note = (await failed.getByTestId("message-fallback").textContent()) ?? "";
     expect(note).toContain("No model could answer");
     expect(note).not.toContain("Answered by");
+    // Models by the names the user sees everywhere else, not their ids.
+    expect(note).toContain("Demo · Concise");
+    expect(note).not.toMatch(/demo-(concise|detailed|coder)/);
 
     await chat.send("Are you back?");
     await chat.waitForLastAssistant("completed", 2);

@@ -323,8 +323,8 @@ class SettingsPage {
   }
 
   async revoke(name: string) {
-    this.page.once("dialog", (dialog) => void dialog.accept());
     await this.row(name).getByTestId("api-key-revoke").click();
+    await this.page.getByTestId("api-key-revoke-confirm").click();
     await this.row(name).and(this.page.locator('[data-revoked="true"]')).waitFor();
   }
 }
@@ -352,5 +352,23 @@ describe("API keys in the settings page", () => {
     expect(await page.getByTestId("api-key-secret").count()).toBe(0);
     await settings.revoke("notebook");
     await expect(openai(key).models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+  });
+
+  it("on a phone a long key name wraps inside the screen, and revoking asks in the app first", async () => {
+    const page = await (await (await browserReady).newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await new AuthPage(page).register(`settings-phone-${randomBytes(4).toString("hex")}@example.test`, "correct horse battery");
+    await page.goto(`${baseUrl()}/settings`);
+    const settings = new SettingsPage(page);
+    const name = "k".repeat(80);
+    await settings.createKey(name);
+    const [table, section] = await Promise.all([page.getByTestId("api-key-list").boundingBox(), page.getByTestId("api-keys").boundingBox()]);
+    expect(table!.width).toBeLessThanOrEqual(section!.width + 0.5);
+
+    await settings.row(name).getByTestId("api-key-revoke").click();
+    await page.getByTestId("api-key-revoke-dialog").waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByTestId("api-key-revoke-dialog").waitFor({ state: "detached" });
+    expect(await settings.row(name).getAttribute("data-revoked")).toBe("false");
+    await settings.revoke(name);
   });
 });

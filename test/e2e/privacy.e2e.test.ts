@@ -83,4 +83,20 @@ describe("privacy page", () => {
     const [after] = await decision(await chat("A fresh question after forgetting"));
     expect(after).toMatchObject({ ratings_used: 0, fallback: before.fallback });
   });
+
+  it("my routing tells a new user there is nothing yet, and names models by their display names once there is", async () => {
+    const fresh = await (await browser.newContext()).newPage();
+    await new AuthPage(fresh).register(`my-routing-${randomBytes(4).toString("hex")}@example.test`, "correct horse battery");
+    await fresh.goto(`${baseUrl()}/my-routing`);
+    await fresh.getByTestId("my-mix-empty").waitFor();
+    expect(await fresh.getByTestId("my-mix-row").count()).toBe(0);
+
+    await page.goto(`${baseUrl()}/my-routing`);
+    await page.getByTestId("my-mix").waitFor();
+    const rows = await page.getByTestId("my-mix-row").allTextContents();
+    expect(rows.join(" ")).toMatch(/Demo · /);
+    expect(rows.join(" ")).not.toMatch(/demo-(concise|detailed|coder)/);
+    expect(await page.getByTestId("my-choices-chart").textContent()).not.toMatch(/demo-(concise|detailed|coder)/);
+    await fresh.context().close();
+  });
 });

@@ -60,17 +60,18 @@ async function open(viewport: (typeof VIEWPORTS)[keyof typeof VIEWPORTS], theme:
   return { context, page };
 }
 
-const screens: { name: string; path: () => string; ready: string; composer?: boolean }[] = [
+/** `current`: the navigation link that marks the page as the one the user is on. */
+const screens: { name: string; path: () => string; ready: string; composer?: boolean; current?: string }[] = [
   { name: "chat", path: () => `/chat/${chatId}`, ready: "message-assistant", composer: true },
   { name: "new-chat", path: () => "/", ready: "composer-input", composer: true },
-  { name: "my-routing", path: () => "/my-routing", ready: "my-routing" },
-  { name: "settings", path: () => "/settings", ready: "api-keys" },
-  { name: "privacy", path: () => "/privacy", ready: "privacy-download" },
-  { name: "admin", path: () => "/admin", ready: "chart-turns-per-day" },
-  { name: "admin-router", path: () => "/admin/router", ready: "section-router-versions" },
-  { name: "admin-users", path: () => "/admin/users", ready: "admin-nav" },
-  { name: "admin-models", path: () => "/admin/models", ready: "admin-nav" },
-  { name: "admin-decisions", path: () => "/admin/decisions", ready: "decision-filters" },
+  { name: "my-routing", path: () => "/my-routing", ready: "my-routing", current: "my-routing-link" },
+  { name: "settings", path: () => "/settings", ready: "api-keys", current: "settings-link" },
+  { name: "privacy", path: () => "/privacy", ready: "privacy-download", current: "privacy-link" },
+  { name: "admin", path: () => "/admin", ready: "chart-turns-per-day", current: "admin-nav-overview" },
+  { name: "admin-router", path: () => "/admin/router", ready: "section-router-versions", current: "admin-nav-router" },
+  { name: "admin-users", path: () => "/admin/users", ready: "admin-nav", current: "admin-nav-users" },
+  { name: "admin-models", path: () => "/admin/models", ready: "admin-nav", current: "admin-nav-models" },
+  { name: "admin-decisions", path: () => "/admin/decisions", ready: "decision-filters", current: "admin-nav-decisions" },
 ];
 
 describe.each([
@@ -97,6 +98,10 @@ describe.each([
           const box = await page.getByTestId("composer-input").boundingBox();
           if (size === "phone" && box && box.width < viewport.width * 0.8) problems.push(`${screen.name}: composer only ${box.width}px wide`);
         }
+        // On a phone the sidebar's links are in the closed drawer, not on the page.
+        const current = screen.current ? page.getByTestId(screen.current) : null;
+        if (current && (await current.count()) > 0 && (await current.getAttribute("aria-current")) !== "page")
+          problems.push(`${screen.name}: ${screen.current} does not mark the page`);
         for (const v of await seriousA11yViolations(page)) problems.push(`${screen.name}: axe ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`);
         await page.screenshot({ path: `${SCREENS}/${screen.name}-${size}-${theme}.png` });
       }

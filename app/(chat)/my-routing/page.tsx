@@ -33,8 +33,12 @@ export default async function MyRoutingPage() {
   ]);
   const names = new Map(models.map((m) => [m.id, m.displayName]));
   const name = (id: string) => names.get(id) ?? id;
-  const mine = mix.filter((m) => m.userDecisions > 0 || m.populationShare > 0);
-  const series = [...new Set(daily.map((d) => d.modelId))];
+  // Everyone's shares beside the user's, once the user has answers of their own: before that, "0 % of your answers,
+  // less often than for everyone" on every row says nothing.
+  const mine = mix.some((m) => m.userDecisions > 0) ? mix.filter((m) => m.userDecisions > 0 || m.populationShare > 0) : [];
+  // The chart's series by the names the rest of the page uses.
+  const dailyByName = daily.map((d) => ({ ...d, modelId: name(d.modelId) }));
+  const series = [...new Set(dailyByName.map((d) => d.modelId))];
 
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
@@ -117,7 +121,7 @@ export default async function MyRoutingPage() {
           {daily.length === 0 ? (
             <p className="text-sm text-zinc-600">Nothing yet.</p>
           ) : (
-            <StackedAreaChart testId="my-choices-chart" data={pivotByDay(daily, "turns")} series={series} barsBelow={3} />
+            <StackedAreaChart testId="my-choices-chart" data={pivotByDay(dailyByName, "turns")} series={series} barsBelow={3} />
           )}
         </section>
 

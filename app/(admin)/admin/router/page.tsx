@@ -43,7 +43,7 @@ export default async function AdminRouterPage({ searchParams }: { searchParams: 
     <>
       <div className="flex flex-wrap items-baseline justify-between gap-3">
         <h1 className="text-2xl font-semibold">Router</h1>
-        <RouterActions runningId={runs.find((r) => r.status === "queued" || r.status === "running")?.id ?? null} />
+        <RouterActions runningId={runs.find((r) => r.status === "queued" || r.status === "running")?.id ?? null} shippedInUse={!active} />
       </div>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-5">
         <StatCard

@@ -151,13 +151,13 @@ export function Chat({
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ chatSessionId: sessionId.current, text }),
     });
-    const body = (await response.json().catch(() => null)) as { userTurnId?: string; modelIds?: [string, string]; error?: string } | null;
-    if (!response.ok || !body?.userTurnId || !body.modelIds) {
+    const body = (await response.json().catch(() => null)) as { userTurnId?: string; modelIds?: [string, string]; seal?: string; error?: string } | null;
+    if (!response.ok || !body?.userTurnId || !body.modelIds || !body.seal) {
       setInput((current) => current || text);
       return setComposerError(body?.error ?? `Compare failed (${response.status}).`);
     }
     announceSessionsChanged();
-    setComparison({ chatSessionId: sessionId.current, userTurnId: body.userTurnId, text, modelIds: body.modelIds });
+    setComparison({ chatSessionId: sessionId.current, userTurnId: body.userTurnId, text, modelIds: body.modelIds, seal: body.seal });
   }
 
   /** A settled comparison joins the transcript as the message and the answer it went on with (compare-view.tsx). */

@@ -7,7 +7,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage } from "@/lib/chat/ui-message";
 import { Message, UserMessage } from "./message";
 
-export type Comparison = { chatSessionId: string; userTurnId: string; text: string; modelIds: readonly [string, string] };
+/** `seal`: the server's seal of the pair, sent back with each side (lib/feedback/compare.ts). */
+export type Comparison = { chatSessionId: string; userTurnId: string; text: string; modelIds: readonly [string, string]; seal: string };
 export type Winner = "a" | "b" | "tie" | "both_bad";
 /**
  * How a comparison ended: the vote, and the answer the conversation goes on with (the winner; the left one after a tie
@@ -53,9 +54,11 @@ function CompareColumn({
     () =>
       new DefaultChatTransport<ChatMessage>({
         api: "/api/compare/answer",
-        prepareSendMessagesRequest: () => ({ body: { chatSessionId: comparison.chatSessionId, userTurnId: comparison.userTurnId, modelId } }),
+        prepareSendMessagesRequest: () => ({
+          body: { chatSessionId: comparison.chatSessionId, userTurnId: comparison.userTurnId, modelId, modelIds: comparison.modelIds, seal: comparison.seal },
+        }),
       }),
-    [comparison.chatSessionId, comparison.userTurnId, modelId],
+    [comparison, modelId],
   );
   const { messages, sendMessage, status, error } = useChat<ChatMessage>({ transport });
   const started = useRef(false);

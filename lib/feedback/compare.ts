@@ -1,7 +1,9 @@
 import "server-only";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { appendUserTurn, getOwnTranscript, visibleThread } from "@/lib/db/queries/turns";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { checkAutoRetrain } from "@/lib/router/auto-retrain";
 import { invalidateUserVector } from "@/lib/router/runtime";
@@ -23,6 +25,46 @@ export function pickChallenger(top: Scored, others: readonly Scored[], ratingsBy
   return others.reduce((best, c) => (value(c) > value(best) ? c : best));
 }
 
+/** Where AUTH_SECRET is unset (development), a key of this process's own: seals then hold on this instance only. */
+const processKey = randomBytes(32);
+
+/**
+ * The pair of models a comparison was given, sealed with the app's secret: the client sends the seal back with each
+ * side, so that the answers can only come from those two models. Users could otherwise pick their own pairings, and
+ * their votes feed everyone's population prior and retraining.
+ */
+function sealPair(userTurnId: string, modelIds: readonly [string, string]): string {
+  return createHmac("sha256", env.AUTH_SECRET ?? processKey)
+    .update(`compare\n${userTurnId}\n${modelIds.join("\n")}`)
+    .digest("base64url");
+}
+
+/**
+ * Checks that one side of a comparison may be answered by `modelId`: one of the two models the comparison was given,
+ * not answered yet, and at most two answers in all.
+ */
+export async function checkComparisonSide({
+  userId,
+  userTurnId,
+  modelId,
+  modelIds,
+  seal,
+}: {
+  userId: string;
+  userTurnId: string;
+  modelId: string;
+  modelIds: readonly [string, string];
+  seal: string;
+}): Promise<void> {
+  const expected = Buffer.from(sealPair(userTurnId, modelIds));
+  const given = Buffer.from(seal);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected) || !modelIds.includes(modelId))
+    throw new AppError("bad_request:chat", "That model is not one of this comparison's two.");
+  const answers = await prisma.turn.findMany({ where: { parentId: userTurnId, userId, role: "assistant" }, select: { modelId: true } });
+  if (answers.length >= 2 || answers.some((a) => a.modelId === modelId))
+    throw new AppError("conflict:chat", "This side of the comparison was already answered.");
+}
+
 /**
  * Stores the user's message and names the two models that will answer it side
  * by side, in random order: which side holds the router's pick must not be
@@ -42,7 +84,7 @@ export async function startComparison({ userId, chatSessionId, text }: { userId:
   // One message and two answers: the statement checks there is room for all three.
   const userTurn = await appendUserTurn({ chatSessionId, userId, content: text, adding: 3 });
   const modelIds: [string, string] = Math.random() < 0.5 ? [route.model.id, challenger.modelId] : [challenger.modelId, route.model.id];
-  return { userTurnId: userTurn.id, modelIds };
+  return { userTurnId: userTurn.id, modelIds, seal: sealPair(userTurn.id, modelIds) };
 }
 
 export type Vote = { userTurnId: string; turnAId: string; turnBId: string; winner: "a" | "b" | "tie" | "both_bad" };

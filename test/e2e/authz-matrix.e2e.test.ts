@@ -21,6 +21,8 @@ type Fixtures = {
   spareKeyId: string;
   /** A user turn of alice's with two completed answers (the second a regeneration), not yet voted on. */
   comparison: { userTurnId: string; turnAId: string; turnBId: string };
+  /** A comparison started through the API: its message, its two models and their seal. */
+  compareSide: { userTurnId: string; modelIds: [string, string]; seal: string };
   keys: Record<Actor, string | null>;
   aliceEmail: string;
 };
@@ -83,12 +85,12 @@ const MATRIX: Record<string, Row> = {
     call: (fx) => ({ method: "POST", path: "/api/compare", json: { chatSessionId: fx.session, text: "matrix compares" } }),
     expect: OWNER_ONLY(201),
   },
-  // Alice's latest message is by now "matrix compares", not the fixture's: her answer to an older one is refused.
+  // Alice's latest message is by now "matrix compares", not the fixture's comparison: her answer to an older one is refused.
   "POST /api/compare/answer": {
     call: (fx) => ({
       method: "POST",
       path: "/api/compare/answer",
-      json: { chatSessionId: fx.session, userTurnId: fx.comparison.userTurnId, modelId: "demo-concise" },
+      json: { chatSessionId: fx.session, ...fx.compareSide, modelId: fx.compareSide.modelIds[0] },
       headers: freshIp(),
     }),
     expect: OWNER_ONLY(409),
@@ -212,8 +214,12 @@ beforeAll(async () => {
     `SELECT id, parent_id FROM turns WHERE chat_session_id = $1 AND role = 'assistant' AND status = 'completed' ORDER BY position`,
     [session],
   );
+  const started = await alice.request("/api/compare", { method: "POST", json: { chatSessionId: session, text: "the fixture compares" } });
+  expect(started.status).toBe(201);
+  const compareSide = (await started.json()) as Fixtures["compareSide"];
   const keys = { alice: await issueKey(alice), bob: await issueKey(bob), admin: await issueKey(admin) };
   fx = {
+    compareSide,
     session,
     spareSession: await alice.createSession(),
     turn: turn.id,

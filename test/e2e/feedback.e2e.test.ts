@@ -83,11 +83,13 @@ describe("compare mode API", () => {
     const chatSessionId = await alice.createSession();
     const start = await alice.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Explain recursion" } });
     expect(start.status).toBe(201);
-    const { userTurnId, modelIds } = (await start.json()) as { userTurnId: string; modelIds: [string, string] };
+    const { userTurnId, modelIds, seal } = (await start.json()) as { userTurnId: string; modelIds: [string, string]; seal: string };
     expect(new Set(modelIds).size).toBe(2);
 
     const answers = await Promise.all(
-      modelIds.map((modelId) => alice.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId } }).then((r) => r.text())),
+      modelIds.map((modelId) =>
+        alice.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId, modelIds, seal } }).then((r) => r.text()),
+      ),
     );
     expect(answers.every((a) => a.includes('"type":"finish"'))).toBe(true);
     const siblings = await queryRows<{ id: string; model_id: string }>(`SELECT id, model_id FROM turns WHERE parent_id = $1 ORDER BY position`, [userTurnId]);
@@ -109,12 +111,34 @@ describe("compare mode API", () => {
     expect(stored).toEqual([{ winner: "b" }]);
   });
 
+  it("answers a comparison only with its own two models, once each", async () => {
+    const chatSessionId = await alice.createSession();
+    const start = await alice.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Pick a sorting algorithm" } });
+    const { userTurnId, modelIds, seal } = (await start.json()) as { userTurnId: string; modelIds: [string, string]; seal: string };
+    const third = ["demo-concise", "demo-detailed", "demo-coder"].find((m) => !modelIds.includes(m))!;
+    const answer = (json: object) => alice.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelIds, seal, ...json } });
+    // Another model, a pair of the client's choosing, a forged seal: none is this comparison's.
+    await expectRejected(() => answer({ modelId: third }), 400, /not one of this comparison's two/);
+    await expectRejected(() => answer({ modelId: third, modelIds: [modelIds[0], third] }), 400, /not one of this comparison's two/);
+    await expectRejected(() => answer({ modelId: modelIds[0], seal: `${seal.slice(0, -2)}AA` }), 400, /not one of this comparison's two/);
+    expect(await (await answer({ modelId: modelIds[0] })).text()).toContain('"type":"finish"');
+    await expectRejected(() => answer({ modelId: modelIds[0] }), 409, /already answered/);
+    expect(await (await answer({ modelId: modelIds[1] })).text()).toContain('"type":"finish"');
+    expect(await queryRows(`SELECT model_id FROM turns WHERE parent_id = $1`, [userTurnId])).toHaveLength(2);
+  });
+
   it("rejects votes on answers of another message, of another user, or identical answers", async () => {
     const chatSessionId = await alice.createSession();
-    const { userTurnId } = (await (await alice.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Name a prime" } })).json()) as {
+    const { userTurnId, modelIds, seal } = (await (
+      await alice.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Name a prime" } })
+    ).json()) as {
       userTurnId: string;
+      modelIds: [string, string];
+      seal: string;
     };
-    await alice.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId: "demo-concise" } }).then((r) => r.text());
+    await alice
+      .request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId: modelIds[0], modelIds, seal } })
+      .then((r) => r.text());
     const mine = await answerTurnId(chatSessionId);
     const foreign = await answerTurnId(sessionId);
     await expectRejected(

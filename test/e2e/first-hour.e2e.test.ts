@@ -148,10 +148,11 @@ describe("a new user's first hour", () => {
     const signIn = await admin.request("/api/login", { method: "POST", json: { email: admin.email, password: PASSWORD } });
     expect(signIn.status).toBe(200);
     const chatSessionId = await admin.createSession();
-    const { userTurnId, modelIds } = (await (
+    const { userTurnId, modelIds, seal } = (await (
       await admin.request("/api/compare", { method: "POST", json: { chatSessionId, text: "Which database should I use?" } })
-    ).json()) as { userTurnId: string; modelIds: [string, string] };
-    for (const modelId of modelIds) await (await admin.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId } })).text();
+    ).json()) as { userTurnId: string; modelIds: [string, string]; seal: string };
+    for (const modelId of modelIds)
+      await (await admin.request("/api/compare/answer", { method: "POST", json: { chatSessionId, userTurnId, modelId, modelIds, seal } })).text();
     const [a, b] = await queryRows<{ id: string }>(`SELECT id FROM turns WHERE parent_id = $1 ORDER BY position`, [userTurnId]);
     const routerSide =
       (await queryRows<{ compare_side: string }>(`SELECT compare_side FROM routing_decisions WHERE turn_id = $1`, [a.id]))[0].compare_side === "router"

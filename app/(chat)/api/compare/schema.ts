@@ -14,9 +14,11 @@ export const voteBody = z.object({
   winner: z.enum(["a", "b", "tie", "both_bad"], "winner must be a, b, tie or both_bad"),
 });
 
-/** One side of a comparison: the stored message answered by one of the two models the comparison named. */
+/** One side of a comparison: the stored message answered by one of the two models the comparison named (and sealed). */
 export const compareAnswerBody = z.object({
   chatSessionId: z.uuid("chatSessionId must be a UUID"),
   userTurnId: z.uuid("userTurnId must be a UUID"),
   modelId: z.string().min(1).max(64),
+  modelIds: z.tuple([z.string().min(1).max(64), z.string().min(1).max(64)], "modelIds must be the comparison's two model ids"),
+  seal: z.string().min(1).max(128),
 });

@@ -1,6 +1,7 @@
 import { requireUser } from "@/lib/auth/require-user";
 import { streamChatReply } from "@/lib/chat/stream-reply";
 import { toErrorResponse } from "@/lib/errors";
+import { checkComparisonSide } from "@/lib/feedback/compare";
 import { parseJsonBody } from "@/lib/http";
 import { assertSameOrigin } from "@/lib/security/origin";
 import { limitChat } from "@/lib/security/rate-limit";
@@ -16,6 +17,7 @@ export async function POST(request: Request) {
     const user = await requireUser();
     const body = await parseJsonBody(request, compareAnswerBody, "chat", 2_048); // read first, as in /api/chat
     await limitChat(request, user.id);
+    await checkComparisonSide({ userId: user.id, ...body });
     return await streamChatReply(
       { userId: user.id, chatSessionId: body.chatSessionId, trigger: "regenerate-message", modelId: body.modelId, compareUserTurnId: body.userTurnId },
       request.signal,

@@ -50,6 +50,17 @@ export function Chat({
   // Edit and re-run: the stored message the next request replaces.
   const editOf = useRef<string | undefined>(undefined);
   const [input, setInput] = useState("");
+  // An unsent message is kept per chat for the tab's life: leaving the chat (Ctrl+Shift+O, the sidebar) or reloading
+  // does not lose it. A new chat's draft is kept under its own key until it is sent.
+  const draftKey = `switchboard:draft:${chatSessionId ?? "new"}`;
+  useEffect(() => {
+    const saved = sessionStorage.getItem(draftKey);
+    if (saved) setInput((current) => current || saved);
+  }, [draftKey]);
+  useEffect(() => {
+    if (input) sessionStorage.setItem(draftKey, input);
+    else sessionStorage.removeItem(draftKey);
+  }, [draftKey, input]);
   const [pickedModel, setPickedModel] = useState("");
   const [stoppedIds, setStoppedIds] = useState<ReadonlySet<string>>(new Set());
   // Answers that failed in this page's life, by message id: the label stays however many turns follow.

@@ -95,6 +95,16 @@ export function RatingBar({ turnId, initial }: { turnId: string; initial: Stored
                 role="radio"
                 aria-checked={shown.stars === n}
                 aria-label={`${n} star${n > 1 ? "s" : ""}`}
+                // A radio group is one tab stop (the chosen star, else the first) and its arrow keys choose.
+                tabIndex={(shown.stars ?? 1) === n ? 0 : -1}
+                onKeyDown={(e) => {
+                  const to = { ArrowRight: n + 1, ArrowUp: n + 1, ArrowLeft: n - 1, ArrowDown: n - 1, Home: 1, End: 5 }[e.key];
+                  if (to === undefined) return;
+                  e.preventDefault();
+                  const target = Math.min(5, Math.max(1, to));
+                  submit((d) => ({ ...d, stars: target }));
+                  (e.currentTarget.parentElement?.children[target - 1] as HTMLElement | undefined)?.focus();
+                }}
                 onClick={() => submit((d) => ({ ...d, stars: d.stars === n ? null : n }))}
                 data-testid={`star-${n}`}
                 className={`rounded p-0.5 hover:bg-zinc-200 ${lit ? "text-amber-600" : "text-zinc-500"}`}

@@ -1,8 +1,23 @@
 import "server-only";
+import ipaddr from "ipaddr.js";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError, type Surface } from "@/lib/errors";
 import { clientIp } from "./peer";
+
+/**
+ * The bucket a client address counts in: an IPv4 address itself (an IPv4-mapped IPv6 one as IPv4), an IPv6 address its
+ * /64. A home or a host is given a whole /64, so counting each address apart would give one client 2^64 budgets.
+ */
+export function addressBucket(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toString()}/64`).toString()}/64`;
+}
+
+/** The request's client, as its rate-limit bucket. */
+const clientBucket = (request: Request) => addressBucket(clientIp(request));
 
 /** A 429 that tells the client when to come back. */
 export class RateLimitError extends AppError {
@@ -49,7 +64,7 @@ export async function hitRateLimits(surface: Surface, limits: Limit[]): Promise<
  * the password policy (lib/auth/password.ts), see docs/security-and-reliability.md.
  */
 export function limitLogin(request: Request, email: string): Promise<void> {
-  const ip = clientIp(request);
+  const ip = clientBucket(request);
   return hitRateLimits("auth", [
     { key: `login:ip:${ip}`, max: env.RATE_LIMIT_LOGIN_PER_IP },
     { key: `login:account:${email}:ip:${ip}`, max: env.RATE_LIMIT_LOGIN_PER_ACCOUNT },
@@ -63,7 +78,7 @@ export function secondsLeftInWindow(): number {
 }
 
 export function limitRegistration(request: Request): Promise<void> {
-  return hitRateLimits("auth", [{ key: `register:ip:${clientIp(request)}`, max: env.RATE_LIMIT_REGISTER_PER_IP }]);
+  return hitRateLimits("auth", [{ key: `register:ip:${clientBucket(request)}`, max: env.RATE_LIMIT_REGISTER_PER_IP }]);
 }
 
 /** New chat sessions per user: the per-session turn cap bounds nothing if sessions are free. */
@@ -74,6 +89,6 @@ export function limitSessionCreation(userId: string): Promise<void> {
 export function limitChat(request: Request, userId: string): Promise<void> {
   return hitRateLimits("chat", [
     { key: `chat:user:${userId}`, max: env.RATE_LIMIT_CHAT_PER_USER },
-    { key: `chat:ip:${clientIp(request)}`, max: env.RATE_LIMIT_CHAT_PER_IP },
+    { key: `chat:ip:${clientBucket(request)}`, max: env.RATE_LIMIT_CHAT_PER_IP },
   ]);
 }

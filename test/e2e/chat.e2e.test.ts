@@ -140,6 +140,18 @@ describe("chat in a real browser", () => {
     expect(await height()).toBe(empty);
   });
 
+  it("an unsent message stays with its chat when the user leaves it and comes back", async () => {
+    const chat = new ChatPage(alice.page);
+    await chat.open(aliceSession);
+    await alice.page.getByTestId("composer-input").fill("a thought I have not sent yet");
+    await alice.page.keyboard.press("Control+Shift+O");
+    await alice.page.waitForURL(`${baseUrl()}/`);
+    expect(await alice.page.getByTestId("composer-input").inputValue()).toBe("");
+    await chat.open(aliceSession);
+    await expect.poll(() => alice.page.getByTestId("composer-input").inputValue()).toBe("a thought I have not sent yet");
+    await alice.page.getByTestId("composer-input").fill("");
+  });
+
   it("a failing model marks the turn failed with the error shown, and the next turn still works", async () => {
     const chat = new ChatPage(alice.page);
     await chat.open(aliceSession);

@@ -234,6 +234,28 @@ describe("feedback in a real browser", () => {
     expect(await popover.getByTestId("why-state").textContent()).toContain("Personalised with 6 of your ratings, votes and model picks");
   });
 
+  it("the stars are one tab stop that the arrow keys move along, as a radio group's", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await new AuthPage(page).register(`stars-${randomUUID().slice(0, 8)}@example.test`, "correct horse battery");
+    const chat = new ChatPage(page);
+    await chat.send("Name a river");
+    await chat.waitForLastAssistant("completed", 1);
+    const turnId = await chat.lastAssistant().getAttribute("data-turn-id");
+    const tabbable = () => chat.lastAssistant().locator('[role="radio"][tabindex="0"]').getAttribute("data-testid");
+    expect(await tabbable()).toBe("star-1");
+    await chat.lastAssistant().getByTestId("star-1").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => queryRows(`SELECT stars FROM ratings WHERE turn_id = $1`, [turnId])).toEqual([{ stars: 3 }]);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("star-3");
+    expect(await tabbable()).toBe("star-3");
+    await page.keyboard.press("End");
+    await expect.poll(() => queryRows(`SELECT stars FROM ratings WHERE turn_id = $1`, [turnId])).toEqual([{ stars: 5 }]);
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => queryRows(`SELECT stars FROM ratings WHERE turn_id = $1`, [turnId])).toEqual([{ stars: 4 }]);
+    await page.context().close();
+  });
+
   it("compare mode streams two anonymous answers side by side, stores the vote and reveals the names", async () => {
     const page = await (await browser.newContext()).newPage();
     await new AuthPage(page).register(`compare-${randomUUID().slice(0, 8)}@example.test`, "correct horse battery");

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { hitRateLimits, RateLimitError } from "@/lib/security/rate-limit";
+import { addressBucket, hitRateLimits, RateLimitError } from "@/lib/security/rate-limit";
 
 const key = () => `test:${randomBytes(6).toString("hex")}`;
 
@@ -51,5 +51,19 @@ describe("hitRateLimits", () => {
       ]),
     ).rejects.toBeInstanceOf(RateLimitError);
     expect(await prisma.$queryRaw<unknown[]>`SELECT 1 FROM rate_limits WHERE key = ${off}`).toEqual([]);
+  });
+});
+
+describe("addressBucket", () => {
+  it("counts an IPv4 address by itself, however it is written, and an IPv6 address by its /64", () => {
+    expect(addressBucket("203.0.113.7")).toBe("203.0.113.7");
+    expect(addressBucket("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    // Two addresses of one /64 share a bucket; the next /64 is another.
+    expect(addressBucket("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:db8:1:3::1")).toBe("2001:db8:1:3::/64");
+    expect(addressBucket("::1")).toBe("::/64");
+    // What is not an address (an unknown peer) stays as it is.
+    expect(addressBucket("unknown")).toBe("unknown");
   });
 });

@@ -81,7 +81,8 @@ export function llmErrorForLog(error: unknown): Record<string, unknown> {
  * endpoint's host and port, which may be internal. The log gets more (llmErrorForLog).
  */
 export function describeLlmError(error: unknown): string {
-  logger.warn({ err: llmErrorForLog(error) }, "model call failed");
+  // Not under `err`: pino's error serializer would rename the type and add an empty stack.
+  logger.warn({ llmError: llmErrorForLog(error) }, "model call failed");
   if (APICallError.isInstance(error)) {
     if (!error.statusCode) return "The model endpoint could not be reached.";
     if (error.statusCode >= 400) return `The model endpoint answered HTTP ${error.statusCode}.`;

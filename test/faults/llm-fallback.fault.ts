@@ -106,7 +106,8 @@ describe("LLM fallback before the first token", () => {
         [await chat.sessionId()],
       );
       expect(turn.failed.length).toBeGreaterThan(0);
-      const failed = new Intl.ListFormat("en", { type: "conjunction" }).format(turn.failed); // at most two: "a and b"
+      // The models by their display names, as the chat names them everywhere; at most two: "a and b".
+      const failed = new Intl.ListFormat("en", { type: "conjunction" }).format(turn.failed.map((id) => names[id]));
       const expected = `Answered by ${names[survivor!]} after ${failed} failed.`;
       expect(await chat.lastAssistant().getByTestId("message-fallback").textContent()).toBe(expected);
       await page.reload();

@@ -3,6 +3,7 @@
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { ArrowUp, Square } from "lucide-react";
+import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage, SiblingAnswer } from "@/lib/chat/ui-message";
 import { CompareView, type Comparison, type ComparisonResult } from "./compare-view";
@@ -10,6 +11,9 @@ import { formatCount, Message, textOf, tooLongNotice } from "./message";
 import { ModelNamesProvider } from "./model-names";
 import { describeModel, type ModelOption, ModelPicker } from "./model-picker";
 import { announceSessionsChanged } from "./sessions-changed";
+
+/** How often the transcript is read again while it holds an answer still being written elsewhere. */
+const STORED_ANSWER_POLL_MS = 1_500;
 
 async function createSession(): Promise<string> {
   const response = await fetch("/api/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -127,6 +131,22 @@ export function Chat({
   }, [error, last]);
 
   const busy = status === "submitted" || status === "streaming";
+
+  // An answer that another tab (or this page before a navigation) is still receiving is stored as "streaming", and
+  // its text only when it ends: the transcript is read again until it has ended, and then shown.
+  const router = useRouter();
+  const followingStored = !busy && messages.some((m) => m.role === "assistant" && m.metadata?.status === "streaming");
+  const following = useRef(followingStored);
+  following.current = followingStored;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each transcript read (new initialMessages) schedules the next while the answer is still being written.
+  useEffect(() => {
+    if (!followingStored) return;
+    const timer = setTimeout(() => router.refresh(), STORED_ANSWER_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [followingStored, initialMessages, router]);
+  useEffect(() => {
+    if (following.current) setMessages(initialMessages);
+  }, [initialMessages, setMessages]);
 
   /** Stops the answer being written; it is kept, labelled as stopped, and can be rated. */
   function stopAnswer() {

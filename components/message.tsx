@@ -199,6 +199,8 @@ function AssistantMessage({ message, streaming, stopped, streamError, answers, a
   const status = live && streamError ? "failed" : live && stopped ? "stopped" : meta.status;
   const error = (live ? streamError : undefined) ?? meta.error;
   const busy = live && streaming;
+  // Stored while another tab (or this page before a navigation) still receives it: its text comes when it ends.
+  const elsewhere = !busy && status === "streaming";
   const note = fallbackNote(meta, status, nameOf);
   const finished = !busy && (status === "completed" || status === "stopped");
 
@@ -223,14 +225,22 @@ function AssistantMessage({ message, streaming, stopped, streamError, answers, a
         </p>
       )}
       <div data-testid="message-content" className="min-w-0">
-        {text ? <Markdown text={text} /> : busy ? <span className="animate-pulse text-zinc-500">…</span> : null}
+        {text ? (
+          <Markdown text={text} />
+        ) : busy ? (
+          <span className="animate-pulse text-zinc-500">…</span>
+        ) : elsewhere ? (
+          <span className="animate-pulse text-zinc-500" data-testid="message-elsewhere">
+            Still being written…
+          </span>
+        ) : null}
       </div>
       {error && (
         <p role="alert" data-testid="message-error" className="text-sm text-red-700">
           {error}
         </p>
       )}
-      {!busy && (
+      {!busy && !elsewhere && (
         <div className="flex flex-wrap items-center gap-1 text-xs">
           {answers && answers.length > 1 && <AnswerPager index={index} count={answers.length} onChange={setPicked} />}
           {text && <CopyButton text={() => text} label="Copy answer" testId="copy-answer" />}

@@ -167,4 +167,29 @@ describe("chat in a real browser", () => {
     await chat.waitForLastAssistant("completed", 5);
     expect(await chat.lastAssistant().getByTestId("message-content").textContent()).toContain("Are you back?");
   });
+
+  it("another tab shows an answer still being written, and its text once it has ended, without a reload", async () => {
+    const chat = new ChatPage(alice.page);
+    await chat.open(aliceSession);
+    await chat.pickModel("demo-concise");
+    const before = await chat.assistantMessages().count();
+    await chat.send("Tell me about rivers, slowly [demo:slow]");
+    await alice.page.waitForFunction((n) => {
+      const all = document.querySelectorAll('[data-testid="message-assistant"] [data-testid="message-content"]');
+      return all.length === n + 1 && (all[all.length - 1]?.textContent?.length ?? 0) > 20;
+    }, before);
+    const other = await alice.page.context().newPage();
+    try {
+      const otherChat = new ChatPage(other);
+      await otherChat.open(aliceSession);
+      await otherChat.lastAssistant().getByTestId("message-elsewhere").waitFor();
+      await chat.waitForLastAssistant("completed", before + 1);
+      await expect.poll(() => otherChat.lastAssistant().getAttribute("data-status"), { timeout: 30_000 }).toBe("completed");
+      expect(await otherChat.lastAssistant().getByTestId("message-content").textContent()).toBe(
+        await chat.lastAssistant().getByTestId("message-content").textContent(),
+      );
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -85,10 +85,7 @@ describe("chat in a real browser", () => {
     await chat.open(aliceSession);
     await chat.pickModel("demo-concise");
     await chat.send("Write a long essay [demo:slow]");
-    await alice.page.waitForFunction(() => {
-      const all = document.querySelectorAll('[data-testid="message-assistant"] [data-testid="message-content"]');
-      return (all[all.length - 1]?.textContent?.length ?? 0) > 20 && all.length === 2;
-    });
+    await chat.waitForStreamedText(2);
     await chat.stop();
     await chat.waitForLastAssistant("stopped");
     const partial = (await chat.lastAssistant().getByTestId("message-content").textContent())!;
@@ -109,10 +106,7 @@ describe("chat in a real browser", () => {
     await chat.pickModel("demo-concise");
     const before = await chat.assistantMessages().count();
     await chat.send("Write another long essay [demo:slow]");
-    await alice.page.waitForFunction((n) => {
-      const all = document.querySelectorAll('[data-testid="message-assistant"] [data-testid="message-content"]');
-      return all.length === n + 1 && (all[all.length - 1]?.textContent?.length ?? 0) > 20;
-    }, before);
+    await chat.waitForStreamedText(before + 1);
     await alice.page.getByTestId("message-list").click({ position: { x: 5, y: 5 } });
     await alice.page.keyboard.press("Escape");
     await chat.waitForLastAssistant("stopped");
@@ -174,10 +168,7 @@ describe("chat in a real browser", () => {
     await chat.pickModel("demo-concise");
     const before = await chat.assistantMessages().count();
     await chat.send("Tell me about rivers, slowly [demo:slow]");
-    await alice.page.waitForFunction((n) => {
-      const all = document.querySelectorAll('[data-testid="message-assistant"] [data-testid="message-content"]');
-      return all.length === n + 1 && (all[all.length - 1]?.textContent?.length ?? 0) > 20;
-    }, before);
+    await chat.waitForStreamedText(before + 1);
     const other = await alice.page.context().newPage();
     try {
       const otherChat = new ChatPage(other);

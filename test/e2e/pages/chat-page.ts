@@ -41,6 +41,14 @@ export class ChatPage {
     }, status);
   }
 
+  /** Waits until the page holds `count` answers and the newest has streamed more than a few words. */
+  async waitForStreamedText(count: number) {
+    await this.page.waitForFunction((n) => {
+      const all = document.querySelectorAll('[data-testid="message-assistant"] [data-testid="message-content"]');
+      return all.length === n && (all[all.length - 1]?.textContent?.length ?? 0) > 20;
+    }, count);
+  }
+
   /** Records the length of the newest answer's text at every DOM change, to observe streaming. */
   async recordStreaming() {
     await this.page.evaluate(() => {
